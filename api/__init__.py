@@ -1,0 +1,1 @@
+"""HTTP API, settings, command line: the composition root."""

@@ -1,0 +1,1 @@
+"""Maillage's domain: aggregates, events, rules and use cases. Imports no web or SQL framework."""

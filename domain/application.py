@@ -1,0 +1,17 @@
+"""The Maillage application: every use case, over one event store and one notification log."""
+
+from __future__ import annotations
+
+from domain.usecases.base import Recorded
+from domain.usecases.cases import CaseUseCases
+from domain.usecases.networks import NetworkUseCases
+from domain.usecases.partnerships import PartnershipUseCases
+from domain.usecases.registry import RegistryUseCases
+
+__all__ = ["Maillage", "Recorded"]
+
+
+class Maillage(RegistryUseCases, PartnershipUseCases, NetworkUseCases, CaseUseCases):
+    """One application, so that the read side follows a single, totally ordered log."""
+
+    name = "Maillage"

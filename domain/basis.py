@@ -1,0 +1,77 @@
+"""Deciding the basis of an action: the domain says on what a professional acts, and records it.
+
+In order: a valid delegation covering the case and action kind; the acting institution holds the
+case; an active convention between the acting institution and one already on the case covering
+that kind; a network shared with the case's coordinator; otherwise `informal` — recorded, never
+refused. Sources are read lazily so that the common case (a delegation, or the holder) loads
+nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.case import Case
+from domain.delegation import Delegation
+from domain.network import Network
+from domain.partnership import Partnership
+from domain.values import Actor, Basis, BasisKind
+
+
+class BasisSources(Protocol):
+    """Where the decision reads the registry; the application implements it on its repository."""
+
+    def delegations_of(self, actor: Actor, case_id: UUID) -> Iterable[Delegation]: ...
+
+    def partnerships_of(self, institution_id: UUID) -> Iterable[Partnership]: ...
+
+    def shared_networks(self, a: UUID, b: UUID) -> Iterable[Network]: ...
+
+
+@dataclass(frozen=True)
+class BasisDecision:
+    actor: Actor
+    action_kind: str
+    at: datetime
+
+    def decide(self, case: Case, sources: BasisSources) -> Basis:
+        for delegation in sources.delegations_of(self.actor, case.id):
+            if delegation.covers(
+                professional_id=self.actor.professional_id,
+                institution_id=self.actor.institution_id,
+                at=self.at,
+                action_kind=self.action_kind,
+                case_id=case.id,
+            ):
+                return Basis(BasisKind.DELEGATION, delegation.id)
+        if self.actor.institution_id == case.holder_institution_id:
+            return Basis(BasisKind.CASE_HOLDER, case.holder_institution_id)
+        others = [i for i in case.institutions if i != self.actor.institution_id]
+        if others:
+            for partnership in sources.partnerships_of(self.actor.institution_id):
+                if any(
+                    partnership.covers_exchange(
+                        acting_institution_id=self.actor.institution_id,
+                        other_institution_id=other,
+                        at=self.at,
+                        action_kind=self.action_kind,
+                    )
+                    for other in others
+                ):
+                    return Basis(BasisKind.CONVENTION, partnership.id)
+        coordinator = case.coordinator
+        if coordinator is not None and coordinator.professional_id != self.actor.professional_id:
+            for network in sources.shared_networks(
+                self.actor.professional_id, coordinator.professional_id
+            ):
+                if (
+                    not network.dissolved
+                    and network.is_member(self.actor.professional_id)
+                    and network.is_member(coordinator.professional_id)
+                ):
+                    return Basis(BasisKind.NETWORK, network.id)
+        return Basis.informal()

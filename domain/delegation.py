@@ -1,0 +1,203 @@
+"""A formal delegation: an institution mandates one of its professionals, within a scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import (
+    DelegationExpiredError,
+    DelegationNotYetValidError,
+    DelegationOutOfScopeError,
+    DelegationRevokedError,
+    InvalidValueError,
+    NotEmployedError,
+)
+from domain.professional import Professional
+from domain.values import ActionKind, Period, parse_enums, require_text
+
+
+_INVALIDITY = (
+    DelegationOutOfScopeError,
+    DelegationRevokedError,
+    DelegationExpiredError,
+    DelegationNotYetValidError,
+)
+
+
+class Delegation(Aggregate):
+    """Granted for a formal network and/or a case, for a scope of action kinds and a period."""
+
+    @classmethod
+    def grant(
+        cls,
+        *,
+        institution_id: UUID,
+        holder: Professional,
+        scope: Iterable[str],
+        valid_from: date,
+        valid_until: date,
+        case_id: UUID | None = None,
+        network_id: UUID | None = None,
+        granted_by: UUID | None = None,
+    ) -> Delegation:
+        if case_id is None and network_id is None:
+            raise InvalidValueError(
+                "a delegation is granted for a formal network, a case, or both",
+                field="case_id",
+            )
+        kinds = parse_enums(ActionKind, scope, field="scope")
+        if not kinds:
+            raise InvalidValueError("a delegation needs at least one action kind", field="scope")
+        Period(valid_from, valid_until)  # refuses an inverted period
+        if not holder.employed_at(institution_id, valid_from):
+            raise NotEmployedError(
+                f"institution {institution_id} can only delegate to its own professionals: "
+                f"{holder.id} is not employed there on {valid_from.isoformat()}",
+                field="professional_id",
+            )
+        return cls(
+            institution_id=institution_id,
+            professional_id=holder.id,
+            case_id=case_id,
+            network_id=network_id,
+            scope=[str(k) for k in kinds],
+            valid_from=valid_from,
+            valid_until=valid_until,
+            granted_by=granted_by,
+        )
+
+    @event("DelegationGranted")
+    def __init__(
+        self,
+        institution_id: UUID,
+        professional_id: UUID,
+        case_id: UUID | None,
+        network_id: UUID | None,
+        scope: list[str],
+        valid_from: date,
+        valid_until: date,
+        granted_by: UUID | None,
+    ) -> None:
+        self.institution_id = institution_id
+        self.professional_id = professional_id
+        self.case_id = case_id
+        self.network_id = network_id
+        self.scope = list(scope)
+        self.valid_from = valid_from
+        self.valid_until = valid_until
+        self.granted_by = granted_by
+        self.revoked_at: datetime | None = None
+        self.revocation_reason: str | None = None
+
+    # --- validity ---------------------------------------------------------------------------
+
+    def check_valid_at(self, at: datetime) -> None:
+        if self.revoked_at is not None and at >= self.revoked_at:
+            raise DelegationRevokedError(
+                f"delegation {self.id} was revoked on {self.revoked_at.isoformat()}",
+                field="delegation_id",
+            )
+        day = at.date()
+        if day < self.valid_from:
+            raise DelegationNotYetValidError(
+                f"delegation {self.id} is valid from {self.valid_from.isoformat()}",
+                field="delegation_id",
+            )
+        if day > self.valid_until:
+            raise DelegationExpiredError(
+                f"delegation {self.id} expired on {self.valid_until.isoformat()}",
+                field="delegation_id",
+            )
+
+    def check_covers(
+        self,
+        *,
+        professional_id: UUID,
+        institution_id: UUID,
+        at: datetime,
+        action_kind: str,
+        case_id: UUID | None = None,
+        network_id: UUID | None = None,
+    ) -> None:
+        """Refuse, naming the rule, unless this delegation covers the given action."""
+        if professional_id != self.professional_id or institution_id != self.institution_id:
+            raise DelegationOutOfScopeError(
+                f"delegation {self.id} was not granted to this professional for this institution",
+                field="delegation_id",
+            )
+        if case_id is not None and self.case_id != case_id:
+            raise DelegationOutOfScopeError(
+                f"delegation {self.id} does not cover case {case_id}", field="delegation_id"
+            )
+        if network_id is not None and self.network_id != network_id:
+            raise DelegationOutOfScopeError(
+                f"delegation {self.id} does not cover network {network_id}", field="delegation_id"
+            )
+        if action_kind not in self.scope:
+            raise DelegationOutOfScopeError(
+                f"delegation {self.id} does not cover the action kind {action_kind!r}",
+                field="delegation_id",
+                scope=list(self.scope),
+            )
+        self.check_valid_at(at)
+
+    def covers(
+        self,
+        *,
+        professional_id: UUID,
+        institution_id: UUID,
+        at: datetime,
+        action_kind: str,
+        case_id: UUID | None = None,
+        network_id: UUID | None = None,
+    ) -> bool:
+        try:
+            self.check_covers(
+                professional_id=professional_id,
+                institution_id=institution_id,
+                at=at,
+                action_kind=action_kind,
+                case_id=case_id,
+                network_id=network_id,
+            )
+        except _INVALIDITY:
+            return False
+        return True
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def extend(self, *, valid_until: date) -> None:
+        self._check_not_revoked()
+        if valid_until <= self.valid_until:
+            raise InvalidValueError(
+                f"an extension must end after the current end ({self.valid_until.isoformat()})",
+                field="valid_until",
+            )
+        self._extended(valid_until=valid_until)
+
+    @event("DelegationExtended")
+    def _extended(self, valid_until: date) -> None:
+        self.valid_until = valid_until
+
+    def revoke(self, *, reason: str, revoked_at: datetime, revoked_by: UUID | None) -> None:
+        self._check_not_revoked()
+        self._revoked(
+            reason=require_text(reason, field="reason"),
+            revoked_at=revoked_at,
+            revoked_by=revoked_by,
+        )
+
+    @event("DelegationRevoked")
+    def _revoked(self, reason: str, revoked_at: datetime, revoked_by: UUID | None) -> None:
+        self.revoked_at = revoked_at
+        self.revocation_reason = reason
+
+    def _check_not_revoked(self) -> None:
+        if self.revoked_at is not None:
+            raise DelegationRevokedError(
+                f"delegation {self.id} is already revoked", field="delegation_id"
+            )

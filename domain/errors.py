@@ -1,0 +1,234 @@
+"""Every refusal of the domain is one of these errors, named after the broken rule.
+
+Each error carries the rule it enforces (`rule`, stable, used by the API as the problem `type`),
+the field at fault when there is one, and a human sentence. The API maps the classes to HTTP
+statuses in one place; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+
+class MaillageError(Exception):
+    """Base of every domain refusal."""
+
+    rule: str = "maillage-error"
+
+    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+
+# --- input and time -------------------------------------------------------------------------
+
+
+class InvalidValueError(MaillageError):
+    """A value is malformed or outside what the domain accepts."""
+
+    rule = "invalid-value"
+
+
+class OccurredInFutureError(MaillageError):
+    rule = "occurred-at-in-future"
+
+
+class OccurredTooLongAgoError(MaillageError):
+    rule = "occurred-at-too-old"
+
+
+# --- existence and concurrency --------------------------------------------------------------
+
+
+class NotFoundError(MaillageError):
+    rule = "not-found"
+
+    def __init__(self, kind: str, ident: UUID | str, *, field: str | None = None) -> None:
+        super().__init__(f"{kind} {ident} does not exist", field=field, kind=kind, id=str(ident))
+        self.kind = kind
+        self.ident = ident
+
+
+class AlreadyExistsError(MaillageError):
+    rule = "already-exists"
+
+
+class ConcurrentUpdateError(MaillageError):
+    """Raised after the bounded number of reload-and-decide attempts all met a newer version."""
+
+    rule = "concurrent-update"
+
+
+class StaleVersionError(MaillageError):
+    """The caller decided on a version of the aggregate that is no longer the current one."""
+
+    rule = "stale-version"
+
+
+# --- employment and delegation --------------------------------------------------------------
+
+
+class NotEmployedError(MaillageError):
+    """A professional acts for an institution only while employed there."""
+
+    rule = "not-employed"
+
+
+class EmploymentOverlapError(MaillageError):
+    rule = "employment-overlap"
+
+
+class DelegationExpiredError(MaillageError):
+    rule = "delegation-expired"
+
+
+class DelegationNotYetValidError(MaillageError):
+    rule = "delegation-not-yet-valid"
+
+
+class DelegationRevokedError(MaillageError):
+    rule = "delegation-revoked"
+
+
+class DelegationOutOfScopeError(MaillageError):
+    """The delegation does not cover this case, network, institution or action kind."""
+
+    rule = "delegation-out-of-scope"
+
+
+# --- partnerships ---------------------------------------------------------------------------
+
+
+class NotAPartyError(MaillageError):
+    rule = "not-a-party"
+
+
+class AlreadySignedError(MaillageError):
+    rule = "already-signed"
+
+
+class PartnershipEndedError(MaillageError):
+    """A terminated partnership takes no further change."""
+
+    rule = "partnership-terminated"
+
+
+class PartnershipStateError(MaillageError):
+    """The command does not apply in the partnership's current state (e.g. resume when active)."""
+
+    rule = "partnership-state"
+
+
+class CharterHasNoScopeError(MaillageError):
+    """A charter states shared values; it carries no operational scope."""
+
+    rule = "charter-has-no-scope"
+
+
+class MandateReferenceRequiredError(MaillageError):
+    """A partnership imposed by a law, a scheme or a commissioning body names its reference."""
+
+    rule = "mandate-reference-required"
+
+
+# --- networks -------------------------------------------------------------------------------
+
+
+class NetworkKindError(MaillageError):
+    """The command belongs to the other kind of network (informal vs formal)."""
+
+    rule = "network-kind"
+
+
+class NotANetworkMemberError(MaillageError):
+    rule = "not-a-network-member"
+
+
+class AlreadyAMemberError(MaillageError):
+    rule = "already-a-member"
+
+
+class NoInvitationError(MaillageError):
+    """Joining an informal network needs an invitation from a member (reciprocity)."""
+
+    rule = "no-invitation"
+
+
+class NetworkDissolvedError(MaillageError):
+    rule = "network-dissolved"
+
+
+class NotAFoundingInstitutionError(MaillageError):
+    rule = "not-a-founding-institution"
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+class CaseClosedError(MaillageError):
+    rule = "case-closed"
+
+
+class CaseNotClosedError(MaillageError):
+    rule = "case-not-closed"
+
+
+class NotACaseParticipantError(MaillageError):
+    rule = "not-a-case-participant"
+
+
+class AlreadyParticipatingError(MaillageError):
+    rule = "already-participating"
+
+
+class ConsentNotFoundError(MaillageError):
+    rule = "consent-not-found"
+
+
+class ConsentAlreadyWithdrawnError(MaillageError):
+    rule = "consent-already-withdrawn"
+
+
+class NoLegalBasisForSharingError(MaillageError):
+    """Sharing information with another institution needs consent or a legal ground."""
+
+    rule = "no-legal-basis-for-sharing"
+
+
+class LegalGroundConditionsNotMetError(NoLegalBasisForSharingError):
+    """A legal ground was claimed but one of its conditions is not met."""
+
+    rule = "legal-ground-conditions-not-met"
+
+
+class UnknownLegalGroundError(MaillageError):
+    rule = "unknown-legal-ground"
+
+
+class SameInstitutionError(MaillageError):
+    """A cross-institution act (sharing, referral) needs two different institutions."""
+
+    rule = "same-institution"
+
+
+class NotACripError(MaillageError):
+    """Concerning information goes to the département's unit for it (CRIP) only."""
+
+    rule = "recipient-not-a-crip"
+
+
+class ReferralNotPendingError(MaillageError):
+    rule = "referral-not-pending"
+
+
+class ReferralNotFoundError(MaillageError):
+    rule = "referral-not-found"
+
+
+class WrongInstitutionError(MaillageError):
+    """The actor does not act for the institution the command requires."""
+
+    rule = "wrong-institution"

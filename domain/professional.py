@@ -1,0 +1,154 @@
+"""A professional, their employments, and the references they hold (delegations, networks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import EmploymentOverlapError, InvalidValueError, NotEmployedError
+from domain.values import Period, require_text
+
+
+@dataclass(frozen=True)
+class Employment:
+    institution_id: UUID
+    start: date
+    end: date | None = None
+    position: str | None = None
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class DelegationRef:
+    """What a professional needs to know of a delegation to find it when acting."""
+
+    delegation_id: UUID
+    institution_id: UUID
+    case_id: UUID | None
+    network_id: UUID | None
+
+
+class Professional(Aggregate):
+    @classmethod
+    def register(cls, *, name: str, profession: str) -> Professional:
+        return cls(
+            name=require_text(name, field="name", max_length=200),
+            profession=require_text(profession, field="profession", max_length=100),
+        )
+
+    @event("ProfessionalRegistered")
+    def __init__(self, name: str, profession: str) -> None:
+        self.name = name
+        self.profession = profession
+        self.employments: list[Employment] = []
+        self.delegations: list[DelegationRef] = []
+        self.network_ids: list[UUID] = []
+
+    # --- employment -------------------------------------------------------------------------
+
+    def employed_at(self, institution_id: UUID, day: date) -> bool:
+        return any(
+            e.institution_id == institution_id and e.period.contains(day) for e in self.employments
+        )
+
+    def check_acts_for(self, institution_id: UUID, at: datetime) -> None:
+        """A professional acts for an institution only while employed there."""
+        if not self.employed_at(institution_id, at.date()):
+            raise NotEmployedError(
+                f"professional {self.id} is not employed by institution {institution_id} "
+                f"on {at.date().isoformat()}",
+                field="institution_id",
+                professional_id=str(self.id),
+                institution_id=str(institution_id),
+            )
+
+    def start_employment(
+        self, *, institution_id: UUID, start: date, end: date | None = None, position: str | None
+    ) -> None:
+        new = Period(start, end)
+        for e in self.employments:
+            if e.institution_id == institution_id and _overlap(e.period, new):
+                raise EmploymentOverlapError(
+                    f"an employment at institution {institution_id} already covers part of "
+                    f"{start.isoformat()}–{end.isoformat() if end else 'open'}",
+                    field="start",
+                )
+        self._employment_started(
+            institution_id=institution_id, start=start, end=end, position=position
+        )
+
+    @event("EmploymentStarted")
+    def _employment_started(
+        self, institution_id: UUID, start: date, end: date | None, position: str | None
+    ) -> None:
+        self.employments.append(Employment(institution_id, start, end, position))
+
+    def end_employment(self, *, institution_id: UUID, end: date) -> None:
+        current = self._open_employment(institution_id)
+        if current is None:
+            raise NotEmployedError(
+                f"professional {self.id} has no open employment at institution {institution_id}",
+                field="institution_id",
+            )
+        if end < current.start:
+            raise InvalidValueError(
+                f"employment cannot end ({end}) before it started ({current.start})", field="end"
+            )
+        self._employment_ended(institution_id=institution_id, end=end)
+
+    @event("EmploymentEnded")
+    def _employment_ended(self, institution_id: UUID, end: date) -> None:
+        current = self._open_employment(institution_id)
+        if current is not None:
+            index = self.employments.index(current)
+            self.employments[index] = replace(current, end=end)
+
+    def _open_employment(self, institution_id: UUID) -> Employment | None:
+        for e in self.employments:
+            if e.institution_id == institution_id and e.end is None:
+                return e
+        return None
+
+    # --- references kept so that acting does not need to scan the log ----------------------
+
+    def hold_delegation(self, ref: DelegationRef) -> None:
+        self._delegation_received(ref=ref)
+
+    @event("DelegationReceived")
+    def _delegation_received(self, ref: DelegationRef) -> None:
+        self.delegations.append(ref)
+
+    def delegations_for_case(self, case_id: UUID, institution_id: UUID) -> list[UUID]:
+        return [
+            d.delegation_id
+            for d in self.delegations
+            if d.case_id == case_id and d.institution_id == institution_id
+        ]
+
+    def join_network(self, network_id: UUID) -> None:
+        if network_id not in self.network_ids:
+            self._network_joined(network_id=network_id)
+
+    @event("NetworkJoined")
+    def _network_joined(self, network_id: UUID) -> None:
+        self.network_ids.append(network_id)
+
+    def leave_network(self, network_id: UUID) -> None:
+        if network_id in self.network_ids:
+            self._network_left(network_id=network_id)
+
+    @event("NetworkLeft")
+    def _network_left(self, network_id: UUID) -> None:
+        self.network_ids.remove(network_id)
+
+
+def _overlap(a: Period, b: Period) -> bool:
+    a_end = a.end or date.max
+    b_end = b.end or date.max
+    return a.start <= b_end and b.start <= a_end

@@ -1,0 +1,57 @@
+"""Explicit time: when a fact happened (`occurred_at`) is given by the actor, within limits.
+
+The recording instant is the event's own `timestamp`, set by the store side; the two differ when
+an event is entered late, which the read side must be able to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from domain.errors import InvalidValueError, OccurredInFutureError, OccurredTooLongAgoError
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+@dataclass(frozen=True)
+class TimePolicy:
+    """How far in the past an event may be dated, and how much clock skew is tolerated."""
+
+    backdating_window: timedelta = timedelta(days=30)
+    clock_skew: timedelta = timedelta(seconds=5)
+    clock: Clock = field(default=utc_now)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def check_occurred_at(self, occurred_at: datetime | None) -> datetime:
+        """Return the instant an event happened, defaulting to now; refuse it if out of bounds."""
+        now = self.clock()
+        if occurred_at is None:
+            return now
+        if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
+            raise InvalidValueError(
+                "occurred_at must carry a time zone (e.g. 2026-03-01T10:00:00+01:00)",
+                field="occurred_at",
+            )
+        occurred_at = occurred_at.astimezone(UTC)
+        if occurred_at > now + self.clock_skew:
+            raise OccurredInFutureError(
+                f"occurred_at {occurred_at.isoformat()} is in the future",
+                field="occurred_at",
+                now=now.isoformat(),
+            )
+        if occurred_at < now - self.backdating_window:
+            raise OccurredTooLongAgoError(
+                f"occurred_at {occurred_at.isoformat()} is older than the allowed window of "
+                f"{self.backdating_window.days} days",
+                field="occurred_at",
+                window_days=self.backdating_window.days,
+            )
+        return occurred_at

@@ -1,0 +1,1 @@
+"""Use cases: one method per command — load, decide, save — grouped by concern."""

@@ -1,0 +1,208 @@
+"""The machinery every use case shares: loading by id, deciding the basis, saving with retries.
+
+Optimistic concurrency is the store's: a save whose aggregate version was taken meanwhile fails
+with an integrity error. The use case then reloads and decides again, a bounded number of times,
+with a small random back-off, and finally reports a `ConcurrentUpdateError`. Nothing is ever
+half-written: all aggregates of one command are saved in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain.basis import BasisDecision
+from domain.case import Case
+from domain.delegation import Delegation
+from domain.errors import ConcurrentUpdateError, NotFoundError, StaleVersionError
+from domain.institution import Institution
+from domain.network import Network
+from domain.partnership import Partnership
+from domain.professional import Professional
+from domain.timing import TimePolicy
+from domain.transcodings import register_domain_transcodings
+from domain.values import Actor, Basis, BasisKind
+
+log = logging.getLogger("maillage.domain")
+
+A = TypeVar("A", bound=Aggregate)
+
+KIND_NAMES: dict[type[Aggregate], str] = {
+    Institution: "institution",
+    Professional: "professional",
+    Delegation: "delegation",
+    Partnership: "partnership",
+    Network: "network",
+    Case: "case",
+}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command returns: the aggregate changed, its new version, and how far the log now
+    reaches (`position`, the notification id of the last event written), so that a reader can
+    wait for the read side to catch up. `entity_id` names a thing created inside the aggregate
+    (an intervention, a consent, a referral…)."""
+
+    id: UUID
+    version: int
+    position: int | None
+    entity_id: UUID | None = None
+
+
+class UseCaseBase(Application[UUID]):
+    """Common base of the use-case groups; `domain.application.Maillage` assembles them."""
+
+    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {  # type: ignore[misc]
+        Case: 100,
+        Network: 100,
+        Partnership: 50,
+        Professional: 50,
+        Institution: 100,
+        Delegation: 50,
+    }
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        time_policy: TimePolicy | None = None,
+        max_attempts: int = 20,
+    ) -> None:
+        super().__init__(env)
+        self.time = time_policy or TimePolicy()
+        self.max_attempts = max_attempts
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def load(self, cls: type[A], aggregate_id: UUID, *, field: str | None = None) -> A:
+        """Load an aggregate of the given class, or refuse with `NotFoundError`."""
+        kind = KIND_NAMES.get(cls, cls.__name__.lower())
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(kind, aggregate_id, field=field) from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(kind, aggregate_id, field=field)
+        return aggregate
+
+    def check_exists(self, cls: type[Aggregate], ids: Iterable[UUID], *, field: str) -> None:
+        for aggregate_id in ids:
+            self.load(cls, aggregate_id, field=field)
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def execute(
+        self,
+        decide: Callable[[], Sequence[Aggregate]],
+        *,
+        entity_id: UUID | None = None,
+    ) -> Recorded:
+        """Run `decide` (load and call the aggregates), save what it returns, retry on conflict.
+
+        The first aggregate returned is the one the command is about.
+        """
+        for attempt in range(1, self.max_attempts + 1):
+            aggregates = decide()
+            try:
+                recordings = self.save(*aggregates)
+            except IntegrityError:
+                if attempt == self.max_attempts:
+                    break
+                log.debug("version conflict on attempt %d, deciding again", attempt)
+                time.sleep(random.uniform(0, 0.001 * 2 ** min(attempt, 7)))  # noqa: S311
+                continue
+            primary = aggregates[0]
+            positions = [r.notification.id for r in recordings]
+            return Recorded(
+                id=primary.id,
+                version=primary.version,
+                position=max(positions) if positions else None,
+                entity_id=entity_id,
+            )
+        raise ConcurrentUpdateError(
+            f"gave up after {self.max_attempts} attempts: others kept changing the same record",
+            attempts=self.max_attempts,
+        )
+
+    @staticmethod
+    def check_version(aggregate: Aggregate, expected_version: int | None) -> None:
+        if expected_version is not None and aggregate.version != expected_version:
+            raise StaleVersionError(
+                f"expected version {expected_version}, the record is at {aggregate.version}",
+                field="expected_version",
+                current_version=aggregate.version,
+            )
+
+    # --- time and basis ---------------------------------------------------------------------
+
+    def occurred(self, occurred_at: datetime | None) -> datetime:
+        return self.time.check_occurred_at(occurred_at)
+
+    def decide_basis(
+        self,
+        case: Case,
+        actor: Actor,
+        action_kind: str,
+        at: datetime,
+        delegation_id: UUID | None = None,
+    ) -> Basis:
+        """The basis of an action on `case`; a named delegation must cover it or is refused."""
+        if delegation_id is not None:
+            delegation = self.load(Delegation, delegation_id, field="delegation_id")
+            delegation.check_covers(
+                professional_id=actor.professional_id,
+                institution_id=actor.institution_id,
+                at=at,
+                action_kind=action_kind,
+                case_id=case.id,
+            )
+            return Basis(BasisKind.DELEGATION, delegation.id)
+        return BasisDecision(actor, action_kind, at).decide(case, _Sources(self))
+
+    def acting_professional(self, actor: Actor, at: datetime) -> Professional:
+        professional = self.load(Professional, actor.professional_id, field="professional_id")
+        professional.check_acts_for(actor.institution_id, at)
+        return professional
+
+
+class _Sources:
+    """`BasisSources` over the application's repository."""
+
+    def __init__(self, app: UseCaseBase) -> None:
+        self.app = app
+
+    def delegations_of(self, actor: Actor, case_id: UUID) -> Iterable[Delegation]:
+        professional = self.app.load(Professional, actor.professional_id)
+        for delegation_id in professional.delegations_for_case(case_id, actor.institution_id):
+            yield self.app.load(Delegation, delegation_id)
+
+    def partnerships_of(self, institution_id: UUID) -> Iterable[Partnership]:
+        institution = self.app.load(Institution, institution_id)
+        for partnership_id in institution.partnership_ids:
+            yield self.app.load(Partnership, partnership_id)
+
+    def shared_networks(self, a: UUID, b: UUID) -> Iterable[Network]:
+        ours = self.app.load(Professional, a).network_ids
+        theirs = self.app.load(Professional, b).network_ids
+        for network_id in ours:
+            if network_id in theirs:
+                yield self.app.load(Network, network_id)
+
+
+def new_id() -> UUID:
+    return uuid4()

@@ -1,0 +1,129 @@
+"""Registry use cases: institutions, professionals and their employments, delegations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from uuid import UUID
+
+from domain.case import Case
+from domain.delegation import Delegation
+from domain.errors import NetworkKindError
+from domain.institution import Institution
+from domain.network import Network
+from domain.professional import DelegationRef, Professional
+from domain.usecases.base import Recorded, UseCaseBase
+
+
+class RegistryUseCases(UseCaseBase):
+    def register_institution(
+        self, *, name: str, sector: str, kind: str, department: str | None = None
+    ) -> Recorded:
+        return self.execute(
+            lambda: [Institution.register(name=name, sector=sector, kind=kind, department=department)]
+        )
+
+    def register_professional(self, *, name: str, profession: str) -> Recorded:
+        return self.execute(lambda: [Professional.register(name=name, profession=profession)])
+
+    def start_employment(
+        self,
+        *,
+        professional_id: UUID,
+        institution_id: UUID,
+        start: date,
+        end: date | None = None,
+        position: str | None = None,
+    ) -> Recorded:
+        self.load(Institution, institution_id, field="institution_id")
+
+        def decide() -> list[Professional]:
+            professional = self.load(Professional, professional_id, field="professional_id")
+            professional.start_employment(
+                institution_id=institution_id, start=start, end=end, position=position
+            )
+            return [professional]
+
+        return self.execute(decide)
+
+    def end_employment(self, *, professional_id: UUID, institution_id: UUID, end: date) -> Recorded:
+        def decide() -> list[Professional]:
+            professional = self.load(Professional, professional_id, field="professional_id")
+            professional.end_employment(institution_id=institution_id, end=end)
+            return [professional]
+
+        return self.execute(decide)
+
+    # --- delegations ------------------------------------------------------------------------
+
+    def grant_delegation(
+        self,
+        *,
+        institution_id: UUID,
+        professional_id: UUID,
+        scope: Iterable[str],
+        valid_from: date,
+        valid_until: date,
+        case_id: UUID | None = None,
+        network_id: UUID | None = None,
+        granted_by: UUID | None = None,
+    ) -> Recorded:
+        self.load(Institution, institution_id, field="institution_id")
+        if case_id is not None:
+            self.load(Case, case_id, field="case_id")
+        if network_id is not None:
+            network = self.load(Network, network_id, field="network_id")
+            if not network.is_formal:
+                raise NetworkKindError(
+                    "delegations are given for formal networks; informal ones rest on "
+                    "personal engagement",
+                    field="network_id",
+                )
+        scope = list(scope)
+
+        def decide() -> list[Delegation | Professional]:
+            holder = self.load(Professional, professional_id, field="professional_id")
+            delegation = Delegation.grant(
+                institution_id=institution_id,
+                holder=holder,
+                scope=scope,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                case_id=case_id,
+                network_id=network_id,
+                granted_by=granted_by,
+            )
+            holder.hold_delegation(DelegationRef(delegation.id, institution_id, case_id, network_id))
+            return [delegation, holder]
+
+        return self.execute(decide)
+
+    def extend_delegation(
+        self, *, delegation_id: UUID, valid_until: date, expected_version: int | None = None
+    ) -> Recorded:
+        def decide() -> list[Delegation]:
+            delegation = self.load(Delegation, delegation_id, field="delegation_id")
+            self.check_version(delegation, expected_version)
+            delegation.extend(valid_until=valid_until)
+            return [delegation]
+
+        return self.execute(decide)
+
+    def revoke_delegation(
+        self,
+        *,
+        delegation_id: UUID,
+        reason: str,
+        revoked_by: UUID | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        at = self.occurred(occurred_at)
+
+        def decide() -> list[Delegation]:
+            delegation = self.load(Delegation, delegation_id, field="delegation_id")
+            self.check_version(delegation, expected_version)
+            delegation.revoke(reason=reason, revoked_at=at, revoked_by=revoked_by)
+            return [delegation]
+
+        return self.execute(decide)

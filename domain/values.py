@@ -1,0 +1,181 @@
+"""Value types shared by the aggregates: the vocabulary of DOMAIN.md.
+
+Enumerations are `StrEnum`s, so an event stores their plain value and a decoded event (where
+they come back as `str`) still compares equal. Value objects are frozen dataclasses, registered
+with the event store's transcoder in `domain.transcodings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+from uuid import UUID
+
+from domain.errors import InvalidValueError
+
+
+class Sector(StrEnum):
+    SOCIAL = "social"
+    MEDICO_SOCIAL = "medico_social"
+    HEALTH = "health"
+    EDUCATION = "education"
+    JUSTICE = "justice"
+    OTHER = "other"
+
+
+class InstitutionKind(StrEnum):
+    """What an institution is. `crip` is the département's unit for concerning information."""
+
+    AEMO_SERVICE = "aemo_service"
+    CHILD_WELFARE = "child_welfare"  # ASE
+    CRIP = "crip"
+    CMP = "cmp"  # centre médico-psychologique
+    HOSPITAL = "hospital"
+    SCHOOL = "school"
+    SOCIAL_SERVICE = "social_service"
+    MEDICO_SOCIAL_ESTABLISHMENT = "medico_social_establishment"
+    COURT = "court"
+    ASSOCIATION = "association"
+    OTHER = "other"
+
+
+class ActionKind(StrEnum):
+    """Kinds of action a professional performs for a beneficiary; scopes are made of these."""
+
+    HOME_VISIT = "home_visit"
+    ASSESSMENT = "assessment"
+    CONSULTATION = "consultation"
+    EDUCATIONAL_SUPPORT = "educational_support"
+    CARE = "care"
+    SCHOOL_SUPPORT = "school_support"
+    MEETING = "meeting"
+    REFERRAL = "referral"
+    INFORMATION_SHARING = "information_sharing"
+    COORDINATION = "coordination"
+    CASE_PARTICIPATION = "case_participation"
+    OTHER = "other"
+
+
+class InformationCategory(StrEnum):
+    IDENTITY = "identity"
+    FAMILY_SITUATION = "family_situation"
+    HEALTH = "health"
+    EDUCATION = "education"
+    SOCIAL = "social"
+    JUSTICE = "justice"
+    CHILD_PROTECTION = "child_protection"
+    OTHER = "other"
+
+
+class PartnershipKind(StrEnum):
+    CHARTER = "charter"
+    CONVENTION = "convention"
+
+
+class PartnershipOrigin(StrEnum):
+    SPONTANEOUS = "spontaneous"
+    MANDATED = "mandated"  # imposed by a law, a public-policy scheme or a commissioning body
+
+
+class NetworkKind(StrEnum):
+    INFORMAL = "informal"
+    FORMAL = "formal"
+
+
+class LegalFramework(StrEnum):
+    ADMINISTRATIVE = "administrative"
+    JUDICIAL = "judicial"
+    VOLUNTARY = "voluntary"
+
+
+class ConsentGiver(StrEnum):
+    BENEFICIARY = "beneficiary"
+    LEGAL_REPRESENTATIVE = "legal_representative"
+
+
+class BasisKind(StrEnum):
+    """On what an action rests, from the most to the least formal.
+
+    `case_holder`: the professional acts for the institution that opened (holds) the case — its
+    own mandate. The other four are those of DOMAIN.md.
+    """
+
+    DELEGATION = "delegation"
+    CASE_HOLDER = "case_holder"
+    CONVENTION = "convention"
+    NETWORK = "network"
+    INFORMAL = "informal"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, and on whose behalf: a professional acting for an institution."""
+
+    professional_id: UUID
+    institution_id: UUID
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The basis an action rests on; `ref_id` names the delegation, convention or network."""
+
+    kind: str
+    ref_id: UUID | None = None
+
+    @classmethod
+    def informal(cls) -> Basis:
+        return cls(kind=BasisKind.INFORMAL)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed validity period of dates; `end` None means open-ended."""
+
+    start: date
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise InvalidValueError(
+                f"period ends ({self.end}) before it starts ({self.start})", field="end"
+            )
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_enum(enum: type[E], value: object, *, field: str) -> E:
+    """Turn a raw value into a member of `enum`, or refuse it naming the field."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InvalidValueError(
+            f"{value!r} is not a valid {field}; expected one of: {allowed}", field=field
+        ) from None
+
+
+def parse_enums(enum: type[E], values: Iterable[object], *, field: str) -> tuple[E, ...]:
+    """Parse a collection of enum values, removing duplicates but keeping the given order."""
+    parsed: list[E] = []
+    for value in values:
+        member = parse_enum(enum, value, field=field)
+        if member not in parsed:
+            parsed.append(member)
+    return tuple(parsed)
+
+
+def require_text(value: str, *, field: str, max_length: int = 500) -> str:
+    """A required free text: stripped, non-empty, bounded."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise InvalidValueError(f"{field} must not be empty", field=field)
+    if len(text) > max_length:
+        raise InvalidValueError(f"{field} is longer than {max_length} characters", field=field)
+    return text
