@@ -1,0 +1,79 @@
+"""The FastAPI application factory: wires the store at start-up, not at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from api.migrations import current_revision, ensure_current, head_revision
+from api.settings import Settings, get_settings
+from api.store import build_application, build_engine
+from domain.application import Maillage
+
+log = logging.getLogger("maillage.api")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ensure_current(settings)
+        app.state.settings = settings
+        app.state.maillage = build_application(settings)
+        app.state.engine = build_engine(settings)
+        log.info("Maillage ready on %s", settings.database_url.split("@")[-1])
+        try:
+            yield
+        finally:
+            app.state.maillage.close()
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Maillage",
+        version="0.1.0",
+        description=(
+            "Event-sourced case coordination for social and medico-social work: who intervenes "
+            "for a beneficiary, for which institution, on what basis — and where it is incoherent."
+        ),
+        lifespan=lifespan,
+    )
+
+    @app.get("/health", tags=["operations"], summary="The process is alive")
+    async def health() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @app.get("/ready", tags=["operations"], summary="The store is reachable and migrated")
+    def ready(request: Request) -> JSONResponse:
+        checks: dict[str, Any] = {}
+        status = 200
+        try:
+            with request.app.state.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            checks["store"] = "reachable"
+            current = current_revision(request.app.state.engine, settings)
+            head = head_revision(settings)
+            checks["migrations"] = {"current": current, "expected": head}
+            if current != head:
+                status = 503
+        except Exception as error:  # noqa: BLE001 - readiness reports any failure, never raises
+            log.warning("readiness check failed: %s", type(error).__name__)
+            checks["store"] = "unreachable"
+            status = 503
+        return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
+
+    return app
+
+
+def get_maillage(request: Request) -> Maillage:
+    app: Maillage = request.app.state.maillage
+    return app
+
+
+MaillageDep = Annotated[Maillage, Depends(get_maillage)]

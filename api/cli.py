@@ -1,0 +1,77 @@
+"""The `maillage` command line: migrate, serve, load the demo."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from rich.console import Console
+
+from api.migrations import MigrationsBehindError, ensure_current, upgrade
+from api.settings import get_settings
+
+cli = typer.Typer(
+    help="Maillage: event-sourced case coordination. Configure with MAILLAGE_* variables.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the database migrations (every table, the event store's included)."""
+    settings = get_settings()
+    before, after = upgrade(settings)
+    console.print(f"database migrated: {before or 'empty'} → {after}")
+
+
+@cli.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Worker processes (PostgreSQL only for more than one)."),
+) -> None:
+    """Run the HTTP API (migrates a fresh embedded SQLite file on first use)."""
+    import uvicorn
+
+    settings = get_settings()
+    try:
+        ensure_current(settings)
+    except MigrationsBehindError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    if workers > 1 and settings.is_sqlite:
+        console.print("[yellow]SQLite serves one process: starting a single worker[/yellow]")
+        workers = 1
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@cli.command()
+def demo() -> None:
+    """Load a realistic scenario (institutions, partnerships, networks, two cases)."""
+    from api.demo import load_demo
+    from api.store import build_application
+
+    settings = get_settings()
+    try:
+        ensure_current(settings)
+    except MigrationsBehindError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    app = build_application(settings)
+    try:
+        story = load_demo(app, progress=console)
+    finally:
+        app.close()
+    console.print(f"[green]demo loaded[/green]: {story.summary()}")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        cli()
+    except MigrationsBehindError as error:
+        console.print(f"[red]{error}[/red]")
+        sys.exit(2)
