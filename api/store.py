@@ -7,15 +7,21 @@ created by alembic, never by the library (`CREATE_TABLE=n`).
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from uuid import UUID
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
 from api.settings import Settings
 from domain.application import Maillage
 from domain.timing import TimePolicy
+from domain.usecases.base import AggregateLocks, LocalLocks
 
 APPLICATION_NAME = Maillage.name
 
@@ -86,6 +92,78 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+class PostgresAdvisoryLocks:
+    """Writers retrying on one aggregate take turns across processes (PostgreSQL advisory lock).
+
+    The lock lives in a transaction of its own connection, released when the block ends or the
+    connection drops; it only orders retries, the store's version check keeps correctness.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def hold(self, aggregate_id: UUID) -> Iterator[None]:
+        key = int.from_bytes(aggregate_id.bytes[:8], "big", signed=True)
+        with self.engine.connect() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            try:
+                yield
+            finally:
+                conn.rollback()
+
+
+class SQLiteFileLocks:
+    """Writers to one aggregate take turns on the embedded SQLite file, across processes too.
+
+    A lock file beside the database; each aggregate maps to one byte of it (4,096 stripes),
+    locked with POSIX record locks. Those belong to a process, not to a thread or a file
+    descriptor, so within the process every holder first takes a process-wide lock on the same
+    (file, stripe), shared by all applications opened on that file.
+    """
+
+    STRIPES = 4096
+    _threads = LocalLocks()
+    _descriptors: dict[Path, int] = {}
+    _guard = threading.Lock()
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.resolve()
+
+    def _descriptor(self) -> int:
+        with self._guard:
+            fd = self._descriptors.get(self.path)
+            if fd is None:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                self._descriptors[self.path] = fd
+            return fd
+
+    @contextmanager
+    def hold(self, aggregate_id: UUID) -> Iterator[None]:
+        import fcntl
+
+        stripe = int.from_bytes(aggregate_id.bytes[:4], "big") % self.STRIPES
+        with self._threads.hold((self.path, stripe)):
+            fd = self._descriptor()
+            fcntl.lockf(fd, fcntl.LOCK_EX, 1, stripe)
+            try:
+                yield
+            finally:
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, stripe)
+
+
+def build_locks(settings: Settings) -> AggregateLocks:
+    if settings.is_sqlite:
+        try:
+            import fcntl  # noqa: F401 - POSIX only
+        except ImportError:  # pragma: no cover - Windows: one process, in-process locks
+            return LocalLocks()
+        db = sqlite_path(parse_database_url(settings))
+        return SQLiteFileLocks(db.with_name(db.name + ".lock"))
+    return PostgresAdvisoryLocks(build_engine(settings, pool_size=2))
+
+
 def build_application(settings: Settings) -> Maillage:
     """The write side. Call `migrations.ensure_current` first: tables must exist."""
     policy = TimePolicy(
@@ -96,10 +174,11 @@ def build_application(settings: Settings) -> Maillage:
         env=eventsourcing_env(settings),
         time_policy=policy,
         max_attempts=settings.save_attempts,
+        locks=build_locks(settings),
     )
 
 
-def build_engine(settings: Settings) -> Engine:
+def build_engine(settings: Settings, *, pool_size: int = 5) -> Engine:
     """SQLAlchemy engine for migrations and read models, on the same database."""
     url = parse_database_url(settings)
     if url.get_backend_name() == "sqlite":
@@ -119,5 +198,6 @@ def build_engine(settings: Settings) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        pool_size=pool_size,
         connect_args={"options": f"-csearch_path={schema}", "connect_timeout": 5},
     )

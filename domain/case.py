@@ -217,7 +217,7 @@ class Case(Aggregate):
                 field=field,
             )
 
-    def _check_can_act(self, actor: Actor) -> None:
+    def check_can_act(self, actor: Actor) -> None:
         self.check_open()
         self.check_participant(actor)
 
@@ -236,7 +236,7 @@ class Case(Aggregate):
         valid_until: date | None,
         occurred_at: datetime,
     ) -> None:
-        self._check_can_act(by)
+        self.check_can_act(by)
         giver_ = parse_enum(ConsentGiver, giver, field="giver")
         name = representative_name.strip() if representative_name else None
         if giver_ is ConsentGiver.LEGAL_REPRESENTATIVE and not name:
@@ -292,7 +292,7 @@ class Case(Aggregate):
     def withdraw_consent(
         self, *, consent_id: UUID, by: Actor, basis: Basis, occurred_at: datetime
     ) -> None:
-        self._check_can_act(by)
+        self.check_can_act(by)
         consent = self.consent(consent_id)
         if consent is None:
             raise ConsentNotFoundError(
@@ -349,7 +349,7 @@ class Case(Aggregate):
         self.participants.append(Participant(by.professional_id, by.institution_id, role, basis))
 
     def leave(self, *, by: Actor, basis: Basis, occurred_at: datetime) -> None:
-        self._check_can_act(by)
+        self.check_can_act(by)
         self._participant_left(by=by, basis=basis, occurred_at=occurred_at)
 
     @event("ParticipantLeft")
@@ -363,7 +363,7 @@ class Case(Aggregate):
     def designate_coordinator(
         self, *, by: Actor, basis: Basis, coordinator: Actor, occurred_at: datetime
     ) -> None:
-        self._check_can_act(by)
+        self.check_can_act(by)
         self.check_participant(coordinator, field="coordinator")
         self._coordinator_designated(
             by=by,
@@ -396,7 +396,7 @@ class Case(Aggregate):
         summary: str | None,
         occurred_at: datetime,
     ) -> None:
-        self._check_can_act(by)
+        self.check_can_act(by)
         self._intervention_recorded(
             intervention_id=intervention_id,
             by=by,
@@ -435,7 +435,7 @@ class Case(Aggregate):
         occurred_at: datetime,
     ) -> None:
         """Record a lawful share; `authorisation` comes from `authorise_sharing`."""
-        self._check_can_act(by)
+        self.check_can_act(by)
         if not authorisation.consent_ids and authorisation.ground is None:
             raise NoLegalBasisForSharingError(
                 "sharing needs a consent in force or a legal ground", field="legal_ground"
@@ -534,7 +534,7 @@ class Case(Aggregate):
         reason: str,
         occurred_at: datetime,
     ) -> None:
-        self._check_can_act(by)
+        self.check_can_act(by)
         if to_institution_id == by.institution_id:
             raise SameInstitutionError(
                 "a referral goes to another institution", field="to_institution_id"
@@ -632,7 +632,7 @@ class Case(Aggregate):
         decisions: Sequence[str],
         occurred_at: datetime,
     ) -> None:
-        self._check_can_act(by)
+        self.check_can_act(by)
         present = list(dict.fromkeys(attendees))
         if by not in present:
             present.insert(0, by)
@@ -662,7 +662,7 @@ class Case(Aggregate):
     # --- closing ----------------------------------------------------------------------------
 
     def close(self, *, by: Actor, basis: Basis, reason: str, occurred_at: datetime) -> None:
-        self._check_can_act(by)
+        self.check_can_act(by)
         self._closed(
             by=by, basis=basis, reason=require_text(reason, field="reason"), occurred_at=occurred_at
         )

@@ -8,7 +8,7 @@ information categories in the acting party's scope.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import UUID
 
@@ -60,6 +60,17 @@ class PartyScope:
                 )
             ),
         )
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """A period during which the partnership was not in force; `end` None while it lasts."""
+
+    start: datetime
+    end: datetime | None = None
+
+    def covers(self, at: datetime) -> bool:
+        return self.start <= at and (self.end is None or at < self.end)
 
 
 @dataclass(frozen=True)
@@ -137,7 +148,7 @@ class Partnership(Aggregate):
         self.scopes = list(scopes)
         self.values_statement = values_statement
         self.signatures: list[Signature] = []
-        self.suspended_since: datetime | None = None
+        self.suspensions: list[Suspension] = []
         self.terminated_on: date | None = None
 
     # --- reading ----------------------------------------------------------------------------
@@ -157,7 +168,14 @@ class Partnership(Aggregate):
             return False
         if self.terminated_on is not None and day >= self.terminated_on:
             return False
-        return not (self.suspended_since is not None and at >= self.suspended_since)
+        return not any(s.covers(at) for s in self.suspensions)
+
+    @property
+    def suspended_since(self) -> datetime | None:
+        """Start of the suspension in progress, if any."""
+        if self.suspensions and self.suspensions[-1].end is None:
+            return self.suspensions[-1].start
+        return None
 
     def scope_of(self, institution_id: UUID) -> PartyScope | None:
         for s in self.scopes:
@@ -244,17 +262,24 @@ class Partnership(Aggregate):
 
     @event("PartnershipSuspended")
     def _suspended(self, reason: str, suspended_at: datetime) -> None:
-        self.suspended_since = suspended_at
+        self.suspensions.append(Suspension(suspended_at))
 
     def resume(self, *, resumed_at: datetime) -> None:
         self._check_not_terminated()
-        if self.suspended_since is None:
+        since = self.suspended_since
+        if since is None:
             raise PartnershipStateError(f"partnership {self.id} is not suspended")
+        if resumed_at < since:
+            raise InvalidValueError(
+                f"a partnership cannot resume before it was suspended ({since.isoformat()})",
+                field="occurred_at",
+            )
         self._resumed(resumed_at=resumed_at)
 
     @event("PartnershipResumed")
     def _resumed(self, resumed_at: datetime) -> None:
-        self.suspended_since = None
+        if self.suspensions and self.suspensions[-1].end is None:
+            self.suspensions[-1] = replace(self.suspensions[-1], end=resumed_at)
 
     def terminate(self, *, reason: str, terminated_on: date) -> None:
         self._check_not_terminated()

@@ -11,7 +11,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from domain.case import BeneficiaryIdentity, Consent, Participant, Referral
 from domain.grounds import GroundClaim
 from domain.network import Invitation, Member
-from domain.partnership import PartyScope, Signature
+from domain.partnership import PartyScope, Signature, Suspension
 from domain.professional import DelegationRef, Employment
 from domain.values import Actor, Basis
 
@@ -61,6 +61,7 @@ VALUE_TYPES: dict[str, type[Any]] = {
     "network_invitation": Invitation,
     "party_scope": PartyScope,
     "signature": Signature,
+    "suspension": Suspension,
     "employment": Employment,
     "delegation_ref": DelegationRef,
 }

@@ -2,8 +2,14 @@
 
 Optimistic concurrency is the store's: a save whose aggregate version was taken meanwhile fails
 with an integrity error. The use case then reloads and decides again, a bounded number of times,
-with a small random back-off, and finally reports a `ConcurrentUpdateError`. Nothing is ever
-half-written: all aggregates of one command are saved in one transaction.
+and finally reports a `ConcurrentUpdateError`. Nothing is ever half-written: all aggregates of one
+command are saved in one transaction.
+
+Retries alone starve a writer when many hit one hot case at once. So writers to a case take turns
+on a lock keyed by the case (`AggregateLocks`: across processes on PostgreSQL and on the SQLite
+file); other commands are optimistic first and take the lock of the contended aggregate only to
+retry. The lock is about fairness and wasted work, never what keeps the log correct: the version
+check in the store does that, and a writer that bypassed the lock could only cause a retry.
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, TypeVar
+from threading import Lock
+from typing import ClassVar, Protocol, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -60,6 +68,37 @@ class Recorded:
     entity_id: UUID | None = None
 
 
+class AggregateLocks(Protocol):
+    """Mutual exclusion of writers on one aggregate while they retry after a conflict."""
+
+    def hold(self, aggregate_id: UUID) -> AbstractContextManager[None]: ...
+
+
+class LocalLocks:
+    """In-process locks by key: enough for one process (in-memory tests); also the thread-level
+    half of the store-specific locks."""
+
+    def __init__(self) -> None:
+        self._guard = Lock()
+        self._locks: dict[Hashable, tuple[Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, aggregate_id: Hashable) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(aggregate_id, (Lock(), 0))
+            self._locks[aggregate_id] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[aggregate_id]
+                if users == 1:
+                    del self._locks[aggregate_id]
+                else:
+                    self._locks[aggregate_id] = (lock, users - 1)
+
+
 class UseCaseBase(Application[UUID]):
     """Common base of the use-case groups; `domain.application.Maillage` assembles them."""
 
@@ -78,10 +117,12 @@ class UseCaseBase(Application[UUID]):
         *,
         time_policy: TimePolicy | None = None,
         max_attempts: int = 20,
+        locks: AggregateLocks | None = None,
     ) -> None:
         super().__init__(env)
         self.time = time_policy or TimePolicy()
         self.max_attempts = max_attempts
+        self.locks: AggregateLocks = locks or LocalLocks()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -111,32 +152,50 @@ class UseCaseBase(Application[UUID]):
         decide: Callable[[], Sequence[Aggregate]],
         *,
         entity_id: UUID | None = None,
+        lock: UUID | None = None,
     ) -> Recorded:
         """Run `decide` (load and call the aggregates), save what it returns, retry on conflict.
 
-        The first aggregate returned is the one the command is about.
+        The first aggregate returned is the one the command is about. With `lock`, every attempt
+        holds that aggregate's lock; without, only the retries do.
         """
-        for attempt in range(1, self.max_attempts + 1):
-            aggregates = decide()
-            try:
-                recordings = self.save(*aggregates)
-            except IntegrityError:
-                if attempt == self.max_attempts:
-                    break
-                log.debug("version conflict on attempt %d, deciding again", attempt)
-                time.sleep(random.uniform(0, 0.001 * 2 ** min(attempt, 7)))  # noqa: S311
-                continue
-            primary = aggregates[0]
-            positions = [r.notification.id for r in recordings]
-            return Recorded(
-                id=primary.id,
-                version=primary.version,
-                position=max(positions) if positions else None,
-                entity_id=entity_id,
-            )
+        if lock is not None:
+            with self.locks.hold(lock):
+                return self._attempts(decide, entity_id, first=1)
+        aggregates = decide()
+        recorded = self._try_save(aggregates, entity_id)
+        if recorded is not None:
+            return recorded
+        with self.locks.hold(aggregates[0].id):
+            return self._attempts(decide, entity_id, first=2)
+
+    def _attempts(
+        self, decide: Callable[[], Sequence[Aggregate]], entity_id: UUID | None, *, first: int
+    ) -> Recorded:
+        for attempt in range(first, self.max_attempts + 1):
+            if attempt > 1:
+                log.debug("version conflict, attempt %d", attempt)
+                time.sleep(random.uniform(0, 0.0005 * attempt))  # noqa: S311 - jitter only
+            recorded = self._try_save(decide(), entity_id)
+            if recorded is not None:
+                return recorded
         raise ConcurrentUpdateError(
             f"gave up after {self.max_attempts} attempts: others kept changing the same record",
             attempts=self.max_attempts,
+        )
+
+    def _try_save(self, aggregates: Sequence[Aggregate], entity_id: UUID | None) -> Recorded | None:
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            return None
+        primary = aggregates[0]
+        positions = [r.notification.id for r in recordings]
+        return Recorded(
+            id=primary.id,
+            version=primary.version,
+            position=max(positions) if positions else None,
+            entity_id=entity_id,
         )
 
     @staticmethod

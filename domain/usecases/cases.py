@@ -46,7 +46,7 @@ class CaseUseCases(UseCaseBase):
             step(case, basis, at)
             return [case]
 
-        return self.execute(decide, entity_id=entity_id)
+        return self.execute(decide, entity_id=entity_id, lock=case_id)
 
     # --- opening, closing -------------------------------------------------------------------
 
@@ -255,6 +255,7 @@ class CaseUseCases(UseCaseBase):
         raw_categories = list(categories)
 
         def step(case: Case, basis: Basis, at: datetime) -> None:
+            case.check_can_act(by)  # before anything that would reveal the case's consents
             case.check_cross_institution(by, recipient.id)
             kinds = case.sharing_categories(raw_categories)
             authorisation = authorise_sharing(

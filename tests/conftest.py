@@ -1,0 +1,74 @@
+"""Fixtures: an in-memory application for unit tests, a real store for integration tests.
+
+Integration tests run on whatever `MAILLAGE_DATABASE_URL` names (SQLite by default). Each test
+gets its own store: a new SQLite file, or a new PostgreSQL schema dropped afterwards, so runs
+never see each other's data. A PostgreSQL URL that cannot be reached fails the tests: a run that
+was asked to test PostgreSQL never passes without it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from api.migrations import upgrade
+from api.settings import Settings
+from api.store import build_application
+from domain.application import Maillage
+from domain.timing import TimePolicy
+from tests.world import NOW, World
+
+TEST_URL = os.environ.get("MAILLAGE_DATABASE_URL", "")
+ON_POSTGRES = TEST_URL.startswith("postgresql")
+
+
+@pytest.fixture
+def app() -> Iterator[Maillage]:
+    """The application over the in-memory (POPO) recorders, with the clock fixed at NOW."""
+    application = Maillage(
+        env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        time_policy=TimePolicy(clock=lambda: NOW),
+    )
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def world(app: Maillage) -> World:
+    return World.build(app)
+
+
+@pytest.fixture
+def store_settings(tmp_path: Path) -> Iterator[Settings]:
+    """Settings naming a fresh, migrated store of the kind under test."""
+    if ON_POSTGRES:
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        settings = Settings(database_url=TEST_URL, database_schema=schema)
+        upgrade(settings)
+        yield settings
+        engine = create_engine(TEST_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+    else:
+        settings = Settings(database_url=f"sqlite:///{tmp_path / 'maillage.sqlite3'}")
+        upgrade(settings)
+        yield settings
+
+
+@pytest.fixture
+def store_app(store_settings: Settings) -> Iterator[Maillage]:
+    application = build_application(store_settings)
+    application.time = TimePolicy(clock=lambda: NOW)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def store_world(store_app: Maillage) -> World:
+    return World.build(store_app)
