@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             checks["migrations"] = {"current": current, "expected": head}
             if current != head:
                 status = 503
-        except Exception as error:  # noqa: BLE001 - readiness reports any failure, never raises
+        except Exception as error:
             log.warning("readiness check failed: %s", type(error).__name__)
             checks["store"] = "unreachable"
             status = 503

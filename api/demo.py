@@ -69,7 +69,9 @@ PROFESSIONALS = {
 }
 
 
-def load_demo(app: Maillage, *, now: datetime | None = None, progress: Progress | None = None) -> DemoStory:
+def load_demo(
+    app: Maillage, *, now: datetime | None = None, progress: Progress | None = None
+) -> DemoStory:
     """Record the demo in `app`; dates are relative to `now`, within the back-dating window."""
     now = now or datetime.now(tz=UTC)
     story = DemoStory()
@@ -109,20 +111,41 @@ def load_demo(app: Maillage, *, now: datetime | None = None, progress: Progress 
         scopes=[
             PartyScope.parse(
                 i["ase"],
-                ["case_participation", "assessment", "home_visit", "meeting", "information_sharing", "coordination"],
+                [
+                    "case_participation",
+                    "assessment",
+                    "home_visit",
+                    "meeting",
+                    "information_sharing",
+                    "coordination",
+                ],
                 ["family_situation", "social", "child_protection", "education"],
             ),
             PartyScope.parse(
                 i["aemo"],
-                ["case_participation", "educational_support", "home_visit", "meeting", "information_sharing"],
+                [
+                    "case_participation",
+                    "educational_support",
+                    "home_visit",
+                    "meeting",
+                    "information_sharing",
+                ],
                 ["family_situation", "social", "child_protection", "education"],
             ),
             PartyScope.parse(
                 i["cmp"],
-                ["case_participation", "consultation", "assessment", "meeting", "information_sharing"],
+                [
+                    "case_participation",
+                    "consultation",
+                    "assessment",
+                    "meeting",
+                    "information_sharing",
+                ],
                 ["health", "family_situation"],
             ),
-            PartyScope.parse(i["crip"], ["assessment", "information_sharing"], ["child_protection"]),
+            PartyScope.parse(
+                i["crip"], ["assessment", "information_sharing"], ["child_protection"]
+            ),
         ],
     ).id
     for party in ("ase", "aemo", "cmp", "crip"):
@@ -226,54 +249,100 @@ def load_demo(app: Maillage, *, now: datetime | None = None, progress: Progress 
         institution_id=i["cmp"],
         professional_id=p["sophie"],
         case_id=leo,
-        scope=["case_participation", "consultation", "assessment", "meeting", "information_sharing"],
+        scope=[
+            "case_participation",
+            "consultation",
+            "assessment",
+            "meeting",
+            "information_sharing",
+        ],
         valid_from=(now - timedelta(days=23)).date(),
         valid_until=(now + timedelta(days=180)).date(),
     ).id
     story.delegations["sophie_leo"] = sophie_case
     app.join_case(case_id=leo, by=sophie, role="pédopsychiatre", occurred_at=day(22))  # delegation
     app.designate_coordinator(case_id=leo, by=jeanne, coordinator=jeanne, occurred_at=day(22, 15))
-    app.join_case(case_id=leo, by=paul, role="enseignant", occurred_at=day(21))  # network (informal)
+    app.join_case(
+        case_id=leo, by=paul, role="enseignant", occurred_at=day(21)
+    )  # network (informal)
     app.join_case(case_id=leo, by=luc, role="infirmier", occurred_at=day(20))  # informal
     plan = [
-        (jeanne, "home_visit", 20), (jeanne, "educational_support", 19), (sophie, "consultation", 19),
-        (paul, "school_support", 18), (karim, "assessment", 18), (jeanne, "home_visit", 17),
-        (sophie, "assessment", 16), (luc, "care", 15), (paul, "school_support", 14),
-        (jeanne, "educational_support", 13), (karim, "home_visit", 12), (sophie, "consultation", 12),
-        (jeanne, "home_visit", 10), (paul, "school_support", 9), (luc, "care", 8),
-        (jeanne, "educational_support", 7), (sophie, "consultation", 5), (karim, "assessment", 4),
-        (jeanne, "home_visit", 3), (paul, "school_support", 2),
+        (jeanne, "home_visit", 20),
+        (jeanne, "educational_support", 19),
+        (sophie, "consultation", 19),
+        (paul, "school_support", 18),
+        (karim, "assessment", 18),
+        (jeanne, "home_visit", 17),
+        (sophie, "assessment", 16),
+        (luc, "care", 15),
+        (paul, "school_support", 14),
+        (jeanne, "educational_support", 13),
+        (karim, "home_visit", 12),
+        (sophie, "consultation", 12),
+        (jeanne, "home_visit", 10),
+        (paul, "school_support", 9),
+        (luc, "care", 8),
+        (jeanne, "educational_support", 7),
+        (sophie, "consultation", 5),
+        (karim, "assessment", 4),
+        (jeanne, "home_visit", 3),
+        (paul, "school_support", 2),
     ]
     for actor, kind, ago in plan:
         app.record_intervention(
-            case_id=leo, by=actor, kind=kind, summary=f"{kind.replace('_', ' ')}", occurred_at=day(ago)
+            case_id=leo,
+            by=actor,
+            kind=kind,
+            summary=f"{kind.replace('_', ' ')}",
+            occurred_at=day(ago),
         )
     app.share_information(
-        case_id=leo, by=jeanne, recipient_institution_id=i["cmp"], categories=["family_situation"],
-        summary="Contexte familial avant la première consultation", occurred_at=day(19, 9),
+        case_id=leo,
+        by=jeanne,
+        recipient_institution_id=i["cmp"],
+        categories=["family_situation"],
+        summary="Contexte familial avant la première consultation",
+        occurred_at=day(19, 9),
     )  # consent + protocol
     app.share_information(
-        case_id=leo, by=jeanne, recipient_institution_id=i["ase"], categories=["child_protection"],
+        case_id=leo,
+        by=jeanne,
+        recipient_institution_id=i["ase"],
+        categories=["child_protection"],
         legal_ground=GroundClaim(
             "shared_secrecy_child_protection",
-            attested=("recipient_bound_by_secrecy", "contributes_to_child_protection",
-                      "strictly_necessary", "parental_authority_informed"),
+            attested=(
+                "recipient_bound_by_secrecy",
+                "contributes_to_child_protection",
+                "strictly_necessary",
+                "parental_authority_informed",
+            ),
         ),
-        summary="Éléments d'évaluation pour le point de situation", occurred_at=day(11),
+        summary="Éléments d'évaluation pour le point de situation",
+        occurred_at=day(11),
     )
     app.share_information(
-        case_id=leo, by=luc, recipient_institution_id=i["cmp"], categories=["health"],
+        case_id=leo,
+        by=luc,
+        recipient_institution_id=i["cmp"],
+        categories=["health"],
         legal_ground=GroundClaim("care_team", attested=("same_care_team", "strictly_necessary")),
-        summary="Compte rendu de passage aux urgences", occurred_at=day(8, 16),
+        summary="Compte rendu de passage aux urgences",
+        occurred_at=day(8, 16),
     )  # lawful, but CMP–hospital convention not in force
     app.hold_coordination_meeting(
-        case_id=leo, by=jeanne, attendees=[karim, sophie, paul],
+        case_id=leo,
+        by=jeanne,
+        attendees=[karim, sophie, paul],
         decisions=["Orientation vers l'IME à étudier", "Point d'étape dans six semaines"],
         occurred_at=day(6, 14),
     )
     referral = app.refer(
-        case_id=leo, by=jeanne, to_institution_id=i["ime"],
-        reason="Besoin d'un accompagnement médico-éducatif", occurred_at=day(6, 16),
+        case_id=leo,
+        by=jeanne,
+        to_institution_id=i["ime"],
+        reason="Besoin d'un accompagnement médico-éducatif",
+        occurred_at=day(6, 16),
     ).entity_id
     assert referral is not None
     app.accept_referral(case_id=leo, referral_id=referral, by=nadia, occurred_at=day(3))
@@ -293,14 +362,22 @@ def load_demo(app: Maillage, *, now: datetime | None = None, progress: Progress 
     app.join_case(case_id=ines, by=paul, role="professeur principal", occurred_at=day(14))
     app.join_case(case_id=ines, by=jeanne, role="éducatrice", occurred_at=day(14))
     for actor, kind, ago in [
-        (karim, "assessment", 14), (karim, "home_visit", 12), (paul, "school_support", 11),
-        (jeanne, "educational_support", 10), (karim, "meeting", 7), (paul, "school_support", 5),
-        (jeanne, "home_visit", 4), (karim, "home_visit", 2),
+        (karim, "assessment", 14),
+        (karim, "home_visit", 12),
+        (paul, "school_support", 11),
+        (jeanne, "educational_support", 10),
+        (karim, "meeting", 7),
+        (paul, "school_support", 5),
+        (jeanne, "home_visit", 4),
+        (karim, "home_visit", 2),
     ]:
         app.record_intervention(case_id=ines, by=actor, kind=kind, occurred_at=day(ago))
     app.transmit_concerning_information(
-        case_id=ines, by=paul, crip_institution_id=i["crip"],
-        summary="Absences répétées et propos inquiétants rapportés en classe", occurred_at=day(5, 17),
+        case_id=ines,
+        by=paul,
+        crip_institution_id=i["crip"],
+        summary="Absences répétées et propos inquiétants rapportés en classe",
+        occurred_at=day(5, 17),
     )
     story.events = app.recorder.max_notification_id() or 0
     return story

@@ -172,7 +172,10 @@ class Case(Aggregate):
 
     def participant(self, actor: Actor) -> Participant | None:
         for p in self.participants:
-            if p.professional_id == actor.professional_id and p.institution_id == actor.institution_id:
+            if (
+                p.professional_id == actor.professional_id
+                and p.institution_id == actor.institution_id
+            ):
                 return p
         return None
 
@@ -246,7 +249,9 @@ class Case(Aggregate):
             )
         to = list(dict.fromkeys(recipients))
         if not to:
-            raise InvalidValueError("a consent names its recipient institutions", field="recipients")
+            raise InvalidValueError(
+                "a consent names its recipient institutions", field="recipients"
+            )
         kinds = parse_enums(InformationCategory, categories, field="categories")
         if not kinds:
             raise InvalidValueError("a consent names information categories", field="categories")
@@ -345,7 +350,9 @@ class Case(Aggregate):
         )
 
     @event("ParticipantJoined")
-    def _participant_joined(self, by: Actor, role: str, basis: Basis, occurred_at: datetime) -> None:
+    def _participant_joined(
+        self, by: Actor, role: str, basis: Basis, occurred_at: datetime
+    ) -> None:
         self.participants.append(Participant(by.professional_id, by.institution_id, role, basis))
 
     def leave(self, *, by: Actor, basis: Basis, occurred_at: datetime) -> None:
@@ -458,7 +465,9 @@ class Case(Aggregate):
     def sharing_categories(self, categories: Iterable[str]) -> list[str]:
         kinds = parse_enums(InformationCategory, categories, field="categories")
         if not kinds:
-            raise InvalidValueError("name what is shared (information categories)", field="categories")
+            raise InvalidValueError(
+                "name what is shared (information categories)", field="categories"
+            )
         return [str(k) for k in kinds]
 
     def check_cross_institution(self, by: Actor, recipient_institution_id: UUID) -> None:

@@ -19,7 +19,6 @@ from domain.errors import (
 from domain.professional import Professional
 from domain.values import ActionKind, Period, parse_enums, require_text
 
-
 _INVALIDITY = (
     DelegationOutOfScopeError,
     DelegationRevokedError,

@@ -121,9 +121,7 @@ FRANCE: dict[str, LegalGround] = {
             title="Réquisition ou mandat judiciaire",
             reference="Code de procédure pénale / mandat du juge des enfants",
             requirements=(
-                Condition(
-                    "court_order_reference", "stated", "the reference of the judge's order"
-                ),
+                Condition("court_order_reference", "stated", "the reference of the judge's order"),
             ),
         ),
         LegalGround(

@@ -49,7 +49,9 @@ class Network(Aggregate):
         return cls(
             kind=NetworkKind.INFORMAL,
             name=require_text(name, field="name", max_length=200),
-            values_statement=require_text(values_statement, field="values_statement", max_length=4000),
+            values_statement=require_text(
+                values_statement, field="values_statement", max_length=4000
+            ),
             founding_institutions=[],
             objectives=[],
             founder_id=founder_id,

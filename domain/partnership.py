@@ -52,7 +52,9 @@ class PartyScope:
     ) -> PartyScope:
         return cls(
             institution_id=institution_id,
-            action_kinds=tuple(str(k) for k in parse_enums(ActionKind, action_kinds, field="scope")),
+            action_kinds=tuple(
+                str(k) for k in parse_enums(ActionKind, action_kinds, field="scope")
+            ),
             information_categories=tuple(
                 str(c)
                 for c in parse_enums(
@@ -99,7 +101,9 @@ class Partnership(Aggregate):
         origin_ = parse_enum(PartnershipOrigin, origin, field="origin")
         distinct = list(dict.fromkeys(parties))
         if len(distinct) < 2:
-            raise InvalidValueError("a partnership needs at least two institutions", field="parties")
+            raise InvalidValueError(
+                "a partnership needs at least two institutions", field="parties"
+            )
         Period(valid_from, valid_until)
         reference = mandate_reference.strip() if mandate_reference else None
         if origin_ is PartnershipOrigin.MANDATED and not reference:
@@ -235,7 +239,9 @@ class Partnership(Aggregate):
             raise InvalidValueError("an amendment changes the end date or the scopes", field=None)
         if scopes is not None:
             if not self.is_convention:
-                raise CharterHasNoScopeError("a charter carries no operational scope", field="scopes")
+                raise CharterHasNoScopeError(
+                    "a charter carries no operational scope", field="scopes"
+                )
             _check_scopes(scopes, self.parties)
         if valid_until is not None:
             Period(self.valid_from, valid_until)

@@ -36,9 +36,7 @@ def authorise_sharing(
         return SharingAuthorisation(ground=claim, ground_reference=definition.reference)
     consent_ids = case.consents_covering(recipient.id, categories, at)
     if consent_ids is None:
-        uncovered = [
-            c for c in categories if case.consents_covering(recipient.id, [c], at) is None
-        ]
+        uncovered = [c for c in categories if case.consents_covering(recipient.id, [c], at) is None]
         raise NoLegalBasisForSharingError(
             f"no consent in force covers sharing {', '.join(uncovered)} with institution "
             f"{recipient.id}, and no legal ground was given",

@@ -153,7 +153,7 @@ E = TypeVar("E", bound=StrEnum)
 def parse_enum(enum: type[E], value: object, *, field: str) -> E:
     """Turn a raw value into a member of `enum`, or refuse it naming the field."""
     try:
-        return enum(value)
+        return enum(str(value))
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
         raise InvalidValueError(

@@ -53,12 +53,16 @@ class World:
     def build(cls, app: Maillage) -> World:
         world = cls(app)
         for key, (name, sector, kind) in cls.INSTITUTIONS.items():
-            world.institutions[key] = app.register_institution(name=name, sector=sector, kind=kind).id
+            world.institutions[key] = app.register_institution(
+                name=name, sector=sector, kind=kind
+            ).id
         for key, (profession, employer) in cls.PROFESSIONALS.items():
             pid = app.register_professional(name=key.title(), profession=profession).id
             world.professionals[key] = pid
             app.start_employment(
-                professional_id=pid, institution_id=world.institutions[employer], start=date(2020, 1, 1)
+                professional_id=pid,
+                institution_id=world.institutions[employer],
+                start=date(2020, 1, 1),
             )
         return world
 

@@ -53,7 +53,8 @@ def upgrade() -> None:
     op.execute(
         "CREATE TABLE maillage_snapshots ("
         "originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
-        f"topic text, state bytea, PRIMARY KEY (originator_id, originator_version)) {_PG_AUTOVACUUM}"
+        "topic text, state bytea, PRIMARY KEY (originator_id, originator_version)) "
+        f"{_PG_AUTOVACUUM}"
     )
     op.execute(
         "CREATE TYPE stored_event_uuid AS ("

@@ -102,7 +102,7 @@ class LocalLocks:
 class UseCaseBase(Application[UUID]):
     """Common base of the use-case groups; `domain.application.Maillage` assembles them."""
 
-    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {  # type: ignore[misc]
+    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {  # type: ignore[assignment]
         Case: 100,
         Network: 100,
         Partnership: 50,
@@ -134,7 +134,7 @@ class UseCaseBase(Application[UUID]):
         """Load an aggregate of the given class, or refuse with `NotFoundError`."""
         kind = KIND_NAMES.get(cls, cls.__name__.lower())
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(kind, aggregate_id, field=field) from None
         if not isinstance(aggregate, cls):
@@ -219,6 +219,7 @@ class UseCaseBase(Application[UUID]):
         action_kind: str,
         at: datetime,
         delegation_id: UUID | None = None,
+        professional: Professional | None = None,
     ) -> Basis:
         """The basis of an action on `case`; a named delegation must cover it or is refused."""
         if delegation_id is not None:
@@ -231,7 +232,7 @@ class UseCaseBase(Application[UUID]):
                 case_id=case.id,
             )
             return Basis(BasisKind.DELEGATION, delegation.id)
-        return BasisDecision(actor, action_kind, at).decide(case, _Sources(self))
+        return BasisDecision(actor, action_kind, at).decide(case, _Sources(self, professional))
 
     def acting_professional(self, actor: Actor, at: datetime) -> Professional:
         professional = self.load(Professional, actor.professional_id, field="professional_id")
@@ -242,11 +243,14 @@ class UseCaseBase(Application[UUID]):
 class _Sources:
     """`BasisSources` over the application's repository."""
 
-    def __init__(self, app: UseCaseBase) -> None:
+    def __init__(self, app: UseCaseBase, acting: Professional | None = None) -> None:
         self.app = app
+        self.acting = acting
 
     def delegations_of(self, actor: Actor, case_id: UUID) -> Iterable[Delegation]:
-        professional = self.app.load(Professional, actor.professional_id)
+        professional = self.acting
+        if professional is None or professional.id != actor.professional_id:
+            professional = self.app.load(Professional, actor.professional_id)
         for delegation_id in professional.delegations_for_case(case_id, actor.institution_id):
             yield self.app.load(Delegation, delegation_id)
 

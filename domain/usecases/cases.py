@@ -41,8 +41,8 @@ class CaseUseCases(UseCaseBase):
         def decide() -> list[Case]:
             case = self.load(Case, case_id, field="case_id")
             self.check_version(case, expected_version)
-            self.acting_professional(by, at)
-            basis = self.decide_basis(case, by, action_kind, at, delegation_id)
+            professional = self.acting_professional(by, at)
+            basis = self.decide_basis(case, by, action_kind, at, delegation_id, professional)
             step(case, basis, at)
             return [case]
 

@@ -57,7 +57,9 @@ class NetworkUseCases(UseCaseBase):
             ]
         )
 
-    def invite_to_network(self, *, network_id: UUID, inviter_id: UUID, invitee_id: UUID) -> Recorded:
+    def invite_to_network(
+        self, *, network_id: UUID, inviter_id: UUID, invitee_id: UUID
+    ) -> Recorded:
         self.load(Professional, invitee_id, field="invitee_id")
 
         def decide() -> list[Network]:

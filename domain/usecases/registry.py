@@ -20,7 +20,9 @@ class RegistryUseCases(UseCaseBase):
         self, *, name: str, sector: str, kind: str, department: str | None = None
     ) -> Recorded:
         return self.execute(
-            lambda: [Institution.register(name=name, sector=sector, kind=kind, department=department)]
+            lambda: [
+                Institution.register(name=name, sector=sector, kind=kind, department=department)
+            ]
         )
 
     def register_professional(self, *, name: str, profession: str) -> Recorded:
@@ -93,7 +95,9 @@ class RegistryUseCases(UseCaseBase):
                 network_id=network_id,
                 granted_by=granted_by,
             )
-            holder.hold_delegation(DelegationRef(delegation.id, institution_id, case_id, network_id))
+            holder.hold_delegation(
+                DelegationRef(delegation.id, institution_id, case_id, network_id)
+            )
             return [delegation, holder]
 
         return self.execute(decide)

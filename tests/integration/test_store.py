@@ -60,10 +60,13 @@ def test_a_snapshot_gives_the_same_case_as_a_full_replay(
     world = World.build(store_app)
     case_id = world.open_case()
     for _ in range(250):
-        store_app.record_intervention(case_id=case_id, by=world.actor("jeanne"), kind="home_visit", occurred_at=ago(1))
+        store_app.record_intervention(
+            case_id=case_id, by=world.actor("jeanne"), kind="home_visit", occurred_at=ago(1)
+        )
     assert store_app.snapshots is not None
     snapshots = list(store_app.snapshots.get(case_id, desc=True, limit=1))
-    assert snapshots and snapshots[0].originator_version == 200
+    assert snapshots
+    assert snapshots[0].originator_version == 200
     replayed = _reopen(store_settings, IS_SNAPSHOTTING_ENABLED="n", AGGREGATE_CACHE_MAXSIZE="")
     try:
         assert replayed.snapshots is None
@@ -93,8 +96,10 @@ def test_concurrent_writers_on_one_case_lose_no_event(
         try:
             barrier.wait()
             for _ in range(per_writer):
-                app.record_intervention(case_id=case_id, by=world.actor("jeanne"), kind="home_visit")
-        except BaseException as error:  # noqa: BLE001 - reported below
+                app.record_intervention(
+                    case_id=case_id, by=world.actor("jeanne"), kind="home_visit"
+                )
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=write, args=(app,)) for app in apps]

@@ -43,7 +43,9 @@ def _delegate(app: Maillage, world: World, who: str, case_id: object, **kwargs: 
 def test_opener_acts_as_case_holder(app: Maillage, world: World) -> None:
     case_id = world.open_case()
     before = position(app)
-    app.record_intervention(case_id=case_id, by=world.actor("jeanne"), kind="home_visit", occurred_at=ago(1))
+    app.record_intervention(
+        case_id=case_id, by=world.actor("jeanne"), kind="home_visit", occurred_at=ago(1)
+    )
     (event,) = events_since(app, before)
     assert event.basis.kind == BasisKind.CASE_HOLDER  # type: ignore[attr-defined]
     assert event.by == world.actor("jeanne")  # type: ignore[attr-defined]
@@ -54,7 +56,9 @@ def test_a_valid_delegation_comes_first(app: Maillage, world: World) -> None:
     world.convention("cmp", "aemo")  # a convention would also cover: delegation wins
     delegation_id = _delegate(app, world, "sophie", case_id)
     before = position(app)
-    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psychiatrist", occurred_at=ago(1))
+    app.join_case(
+        case_id=case_id, by=world.actor("sophie"), role="psychiatrist", occurred_at=ago(1)
+    )
     assert _joined_basis(app, before) == (BasisKind.DELEGATION, delegation_id)
 
 
@@ -88,7 +92,9 @@ def test_a_convention_covers_only_the_kinds_in_scope(app: Maillage, world: World
     world.convention("ase", "aemo", kinds=("case_participation",))
     app.join_case(case_id=case_id, by=world.actor("karim"), role="ASE", occurred_at=ago(2))
     before = position(app)
-    app.record_intervention(case_id=case_id, by=world.actor("karim"), kind="assessment", occurred_at=ago(1))
+    app.record_intervention(
+        case_id=case_id, by=world.actor("karim"), kind="assessment", occurred_at=ago(1)
+    )
     (event,) = events_since(app, before)
     assert event.basis.kind == BasisKind.INFORMAL  # type: ignore[attr-defined]
 
@@ -96,11 +102,16 @@ def test_a_convention_covers_only_the_kinds_in_scope(app: Maillage, world: World
 def test_a_charter_never_covers(app: Maillage, world: World) -> None:
     case_id = world.open_case()
     charter = app.propose_partnership(
-        kind="charter", title="Charte", origin="spontaneous",
-        parties=[world.i("aemo"), world.i("school")], valid_from=date(2025, 1, 1),
+        kind="charter",
+        title="Charte",
+        origin="spontaneous",
+        parties=[world.i("aemo"), world.i("school")],
+        valid_from=date(2025, 1, 1),
     ).id
     for party in ("aemo", "school"):
-        app.sign_partnership(partnership_id=charter, institution_id=world.i(party), signed_on=date(2025, 1, 1))
+        app.sign_partnership(
+            partnership_id=charter, institution_id=world.i(party), signed_on=date(2025, 1, 1)
+        )
     before = position(app)
     app.join_case(case_id=case_id, by=world.actor("paul"), role="teacher", occurred_at=ago(1))
     assert _joined_basis(app, before) == (BasisKind.INFORMAL, None)
@@ -109,12 +120,20 @@ def test_a_charter_never_covers(app: Maillage, world: World) -> None:
 def test_a_network_shared_with_the_coordinator(app: Maillage, world: World) -> None:
     case_id = world.open_case()
     network_id = app.found_informal_network(
-        name="Educators", values_statement="reciprocity", founder_id=world.p("jeanne"), occurred_at=ago(5)
+        name="Educators",
+        values_statement="reciprocity",
+        founder_id=world.p("jeanne"),
+        occurred_at=ago(5),
     ).id
-    app.invite_to_network(network_id=network_id, inviter_id=world.p("jeanne"), invitee_id=world.p("paul"))
+    app.invite_to_network(
+        network_id=network_id, inviter_id=world.p("jeanne"), invitee_id=world.p("paul")
+    )
     app.accept_network_invitation(network_id=network_id, invitee_id=world.p("paul"))
     app.designate_coordinator(
-        case_id=case_id, by=world.actor("jeanne"), coordinator=world.actor("jeanne"), occurred_at=ago(3)
+        case_id=case_id,
+        by=world.actor("jeanne"),
+        coordinator=world.actor("jeanne"),
+        occurred_at=ago(3),
     )
     before = position(app)
     app.join_case(case_id=case_id, by=world.actor("paul"), role="teacher", occurred_at=ago(1))
@@ -124,9 +143,14 @@ def test_a_network_shared_with_the_coordinator(app: Maillage, world: World) -> N
 def test_no_network_basis_without_a_coordinator(app: Maillage, world: World) -> None:
     case_id = world.open_case()
     network_id = app.found_informal_network(
-        name="Educators", values_statement="reciprocity", founder_id=world.p("jeanne"), occurred_at=ago(5)
+        name="Educators",
+        values_statement="reciprocity",
+        founder_id=world.p("jeanne"),
+        occurred_at=ago(5),
     ).id
-    app.invite_to_network(network_id=network_id, inviter_id=world.p("jeanne"), invitee_id=world.p("paul"))
+    app.invite_to_network(
+        network_id=network_id, inviter_id=world.p("jeanne"), invitee_id=world.p("paul")
+    )
     app.accept_network_invitation(network_id=network_id, invitee_id=world.p("paul"))
     before = position(app)
     app.join_case(case_id=case_id, by=world.actor("paul"), role="teacher", occurred_at=ago(1))
@@ -147,7 +171,9 @@ def test_an_expired_delegation_falls_back_to_the_next_basis(app: Maillage, world
     case_id = world.open_case()
     _delegate(app, world, "sophie", case_id, valid_until=TODAY - timedelta(days=3))
     before = position(app)
-    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psychiatrist", occurred_at=ago(1))
+    app.join_case(
+        case_id=case_id, by=world.actor("sophie"), role="psychiatrist", occurred_at=ago(1)
+    )
     assert _joined_basis(app, before) == (BasisKind.INFORMAL, None)
 
 
@@ -157,26 +183,37 @@ def test_a_named_expired_delegation_is_refused(app: Maillage, world: World) -> N
     before = position(app)
     with pytest.raises(DelegationExpiredError) as refused:
         app.join_case(
-            case_id=case_id, by=world.actor("sophie"), role="psychiatrist",
-            delegation_id=delegation_id, occurred_at=ago(1),  # type: ignore[arg-type]
+            case_id=case_id,
+            by=world.actor("sophie"),
+            role="psychiatrist",
+            delegation_id=delegation_id,
+            occurred_at=ago(1),  # type: ignore[arg-type]
         )
     assert refused.value.field == "delegation_id"
     assert position(app) == before
 
 
-def test_a_named_revoked_delegation_is_refused_after_revocation_only(app: Maillage, world: World) -> None:
+def test_a_named_revoked_delegation_is_refused_after_revocation_only(
+    app: Maillage, world: World
+) -> None:
     case_id = world.open_case()
     delegation_id = _delegate(app, world, "sophie", case_id)
     app.revoke_delegation(delegation_id=delegation_id, reason="left", occurred_at=ago(2))  # type: ignore[arg-type]
     with pytest.raises(DelegationRevokedError):
         app.join_case(
-            case_id=case_id, by=world.actor("sophie"), role="psy",
-            delegation_id=delegation_id, occurred_at=ago(1),  # type: ignore[arg-type]
+            case_id=case_id,
+            by=world.actor("sophie"),
+            role="psy",
+            delegation_id=delegation_id,
+            occurred_at=ago(1),  # type: ignore[arg-type]
         )
     before = position(app)
     app.join_case(  # entered late, for a day when the delegation was still valid
-        case_id=case_id, by=world.actor("sophie"), role="psy",
-        delegation_id=delegation_id, occurred_at=ago(3),  # type: ignore[arg-type]
+        case_id=case_id,
+        by=world.actor("sophie"),
+        role="psy",
+        delegation_id=delegation_id,
+        occurred_at=ago(3),  # type: ignore[arg-type]
     )
     assert _joined_basis(app, before) == (BasisKind.DELEGATION, delegation_id)
 
@@ -185,13 +222,19 @@ def test_a_named_delegation_out_of_scope_is_refused(app: Maillage, world: World)
     case_id = world.open_case()
     delegation_id = _delegate(app, world, "sophie", case_id, scope=["case_participation"])
     app.join_case(
-        case_id=case_id, by=world.actor("sophie"), role="psy",
-        delegation_id=delegation_id, occurred_at=ago(2),  # type: ignore[arg-type]
+        case_id=case_id,
+        by=world.actor("sophie"),
+        role="psy",
+        delegation_id=delegation_id,
+        occurred_at=ago(2),  # type: ignore[arg-type]
     )
     with pytest.raises(DelegationOutOfScopeError):
         app.record_intervention(
-            case_id=case_id, by=world.actor("sophie"), kind="assessment",
-            delegation_id=delegation_id, occurred_at=ago(1),  # type: ignore[arg-type]
+            case_id=case_id,
+            by=world.actor("sophie"),
+            kind="assessment",
+            delegation_id=delegation_id,
+            occurred_at=ago(1),  # type: ignore[arg-type]
         )
 
 
@@ -201,6 +244,9 @@ def test_a_delegation_for_another_case_does_not_cover(app: Maillage, world: Worl
     delegation_id = _delegate(app, world, "sophie", other_case)
     with pytest.raises(DelegationOutOfScopeError):
         app.join_case(
-            case_id=case_id, by=world.actor("sophie"), role="psy",
-            delegation_id=delegation_id, occurred_at=ago(1),  # type: ignore[arg-type]
+            case_id=case_id,
+            by=world.actor("sophie"),
+            role="psy",
+            delegation_id=delegation_id,
+            occurred_at=ago(1),  # type: ignore[arg-type]
         )

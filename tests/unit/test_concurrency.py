@@ -26,8 +26,12 @@ def test_a_conflicting_save_is_retried_on_the_fresh_state(app: Maillage, world: 
         if attempts == 1:  # another writer records on the same case meanwhile
             app.record_intervention(case_id=case_id, by=jeanne, kind="assessment")
         case.record_intervention(
-            intervention_id=uuid4(), by=jeanne, basis=Basis.informal(), kind="home_visit",
-            summary=None, occurred_at=NOW,
+            intervention_id=uuid4(),
+            by=jeanne,
+            basis=Basis.informal(),
+            kind="home_visit",
+            summary=None,
+            occurred_at=NOW,
         )
         return [case]
 
@@ -50,8 +54,12 @@ def test_endless_conflicts_end_in_a_reported_conflict_and_nothing_written(
         """Writes straight to the store, as a writer that bypassed the lock would."""
         case = app.load(Case, case_id)
         case.record_intervention(
-            intervention_id=uuid4(), by=jeanne, basis=Basis.informal(), kind="assessment",
-            summary=None, occurred_at=NOW,
+            intervention_id=uuid4(),
+            by=jeanne,
+            basis=Basis.informal(),
+            kind="assessment",
+            summary=None,
+            occurred_at=NOW,
         )
         app.save(case)
 
@@ -59,8 +67,12 @@ def test_endless_conflicts_end_in_a_reported_conflict_and_nothing_written(
         case = app.load(Case, case_id)
         other_writer()
         case.record_intervention(
-            intervention_id=uuid4(), by=jeanne, basis=Basis.informal(), kind="home_visit",
-            summary=None, occurred_at=NOW,
+            intervention_id=uuid4(),
+            by=jeanne,
+            basis=Basis.informal(),
+            kind="home_visit",
+            summary=None,
+            occurred_at=NOW,
         )
         return [case]
 

@@ -17,7 +17,9 @@ def test_an_event_dated_in_the_future_is_refused(app: Maillage, world: World) ->
     before = position(app)
     with pytest.raises(OccurredInFutureError) as refused:
         app.record_intervention(
-            case_id=case_id, by=world.actor("jeanne"), kind="home_visit",
+            case_id=case_id,
+            by=world.actor("jeanne"),
+            kind="home_visit",
             occurred_at=NOW + timedelta(hours=1),
         )
     assert refused.value.field == "occurred_at"
@@ -39,8 +41,10 @@ def test_a_naive_datetime_is_refused(app: Maillage, world: World) -> None:
     case_id = world.open_case()
     with pytest.raises(InvalidValueError) as refused:
         app.record_intervention(
-            case_id=case_id, by=world.actor("jeanne"), kind="home_visit",
-            occurred_at=datetime(2026, 11, 19, 10, 0),  # noqa: DTZ001 - the point of the test
+            case_id=case_id,
+            by=world.actor("jeanne"),
+            kind="home_visit",
+            occurred_at=datetime(2026, 11, 19, 10, 0),
         )
     assert refused.value.field == "occurred_at"
 

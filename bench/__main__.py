@@ -1,0 +1,216 @@
+"""`python -m bench [--quick] [--store sqlite|postgresql|all]`
+
+Write side figures, each measured in this run:
+- write: recorded interventions per second on one case (load + decide + save, cache on), one writer;
+- load: time to load a case of 50 events vs one of 5,000 (fresh process view: no cache,
+  snapshots on), and the same 5,000-event case fully replayed without snapshots, for contrast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from eventsourcing.domain import Aggregate, event
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy import create_engine, text
+
+from api.migrations import upgrade
+from api.settings import Settings
+from api.store import build_application, eventsourcing_env
+from domain.application import Maillage
+from tests.world import World
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+RESULTS = Path(__file__).with_name("results.json")
+
+
+class Tally(Aggregate):
+    """The least an event-sourced write can do: the ceiling our use cases are compared with."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Incremented")
+    def increment(self) -> None:
+        self.count += 1
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    store: str
+    ceiling: float | None = None
+    ratio: float | None = None
+    target: str | None = None
+
+
+@contextmanager
+def store(kind: str) -> Iterator[Settings]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+            upgrade(settings)
+            yield settings
+        return
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    settings = Settings(database_url=PG_URL, database_schema=schema)
+    upgrade(settings)
+    try:
+        yield settings
+    finally:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def fresh(settings: Settings, **env: str) -> Maillage:
+    return Maillage(env={**eventsourcing_env(settings), "AGGREGATE_CACHE_MAXSIZE": "", **env})
+
+
+def bench_store(kind: str, big: int, writes: int, progress: Progress) -> list[Figure]:
+    figures: list[Figure] = []
+    with store(kind) as settings:
+        app = build_application(settings)
+        world = World.build(app)
+        jeanne = world.actor("jeanne")
+        small_case = world.open_case(occurred_at=None)
+        big_case = world.open_case(occurred_at=None)
+
+        counter = Tally()
+        app.save(counter)
+        task = progress.add_task(f"{kind}: {writes} bare library writes", total=writes)
+        start = time.perf_counter()
+        for _ in range(writes):
+            tally = app.repository.get(counter.id)
+            tally.increment()
+            app.save(tally)
+            progress.advance(task)
+        bare = writes / (time.perf_counter() - start)
+        figures.append(
+            Figure("write ceiling: library get + one event + save", bare, "events/s", kind)
+        )
+
+        task = progress.add_task(f"{kind}: {writes} writes on one case", total=writes)
+        start = time.perf_counter()
+        for _ in range(writes):
+            app.record_intervention(case_id=small_case, by=jeanne, kind="home_visit")
+            progress.advance(task)
+        elapsed = time.perf_counter() - start
+        rate = writes / elapsed
+        figures.append(
+            Figure(
+                "write: record_intervention, one case, one writer",
+                rate,
+                "events/s",
+                kind,
+                ceiling=bare,
+                ratio=rate / bare,
+                target="as close to the ceiling as the rules allow",
+            )
+        )
+
+        task = progress.add_task(f"{kind}: filling a case with {big} events", total=big - writes)
+        for _ in range(big - writes - 1):
+            app.record_intervention(case_id=big_case, by=jeanne, kind="home_visit")
+            progress.advance(task)
+        app.close()
+
+        reader = fresh(settings)
+        small = timed(lambda: reader.repository.get(small_case), 50)
+        large = timed(lambda: reader.repository.get(big_case), 50)
+        reader.close()
+        replayer = fresh(settings, IS_SNAPSHOTTING_ENABLED="n")
+        replay = timed(lambda: replayer.repository.get(big_case), 5)
+        replayer.close()
+        small_ms = statistics.median(small) * 1000
+        large_ms = statistics.median(large) * 1000
+        figures.append(Figure(f"load: case of {writes + 1} events (p50)", small_ms, "ms", kind))
+        figures.append(
+            Figure(
+                f"load: case of {big} events, snapshots (p50)",
+                large_ms,
+                "ms",
+                kind,
+                ceiling=small_ms,
+                ratio=large_ms / small_ms,
+                target="ratio ≤ 1.5 against the small case",
+            )
+        )
+        figures.append(
+            Figure(
+                f"load: case of {big} events, full replay (p50)",
+                statistics.median(replay) * 1000,
+                "ms",
+                kind,
+            )
+        )
+    return figures
+
+
+def postgres_reachable() -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, a minute or so")
+    parser.add_argument("--store", choices=["sqlite", "postgresql", "all"], default="all")
+    args = parser.parse_args()
+    big, writes = (2_000, 200) if args.quick else (5_000, 1_000)
+    stores = ["sqlite", "postgresql"] if args.store == "all" else [args.store]
+    console = Console()
+    figures: list[Figure] = []
+    with Progress(console=console, transient=True) as progress:
+        for kind in stores:
+            if kind == "postgresql" and not postgres_reachable():
+                console.print("[yellow]PostgreSQL unreachable: skipped[/yellow]")
+                continue
+            figures += bench_store(kind, big, writes, progress)
+    table = Table(title="Maillage — write side")
+    for column in ("store", "figure", "value", "unit", "ratio", "target"):
+        table.add_column(column)
+    for f in figures:
+        table.add_row(
+            f.store,
+            f.name,
+            f"{f.value:,.2f}",
+            f.unit,
+            f"{f.ratio:.2f}" if f.ratio else "",
+            f.target or "",
+        )
+    console.print(table)
+    RESULTS.write_text(json.dumps([asdict(f) for f in figures], indent=2, ensure_ascii=False))
+    console.print(f"written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
