@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from api.migrations import MigrationsBehindError, ensure_current, upgrade
-from api.settings import get_settings
+from api.settings import Settings, get_settings
 
 cli = typer.Typer(
     help="Maillage: event-sourced case coordination. Configure with MAILLAGE_* variables.",
@@ -17,6 +17,17 @@ cli = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+
+
+def _migrated_settings() -> Settings:
+    """Settings of a store that is current (a fresh SQLite file migrates itself), or exit 2."""
+    settings = get_settings()
+    try:
+        ensure_current(settings)
+    except MigrationsBehindError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    return settings
 
 
 @cli.command()
@@ -36,12 +47,7 @@ def serve(
     """Run the HTTP API (migrates a fresh embedded SQLite file on first use)."""
     import uvicorn
 
-    settings = get_settings()
-    try:
-        ensure_current(settings)
-    except MigrationsBehindError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from error
+    settings = _migrated_settings()
     if workers > 1 and settings.is_sqlite:
         console.print("[yellow]SQLite serves one process: starting a single worker[/yellow]")
         workers = 1
@@ -54,12 +60,7 @@ def demo() -> None:
     from api.demo import load_demo
     from api.store import build_application
 
-    settings = get_settings()
-    try:
-        ensure_current(settings)
-    except MigrationsBehindError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from error
+    settings = _migrated_settings()
     app = build_application(settings)
     try:
         story = load_demo(app, progress=console)
