@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from alembic import context
 from sqlalchemy import Connection, text
 
-from alembic import context
 from api.settings import get_settings
 from api.store import build_engine, schema_of
 

@@ -1,0 +1,84 @@
+"""The read-side tables (SQLAlchemy Core). Alembic creates them (`alembic/versions/0002_…`);
+this module only describes them for the projectors and the queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+UUID_LEN = 36
+
+projection_tracking = Table(
+    "projection_tracking",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+institution_view = Table(
+    "institution_view",
+    metadata,
+    Column("institution_id", String(UUID_LEN), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("sector", String(32), nullable=False),
+    Column("kind", String(64), nullable=False),
+)
+
+professional_view = Table(
+    "professional_view",
+    metadata,
+    Column("professional_id", String(UUID_LEN), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("profession", String(100), nullable=False),
+)
+
+case_actor_view = Table(
+    "case_actor_view",
+    metadata,
+    Column("case_id", String(UUID_LEN), primary_key=True),
+    Column("professional_id", String(UUID_LEN), primary_key=True),
+    Column("institution_id", String(UUID_LEN), primary_key=True),
+    Column("role", String(100), nullable=False),
+    Column("basis_kind", String(32), nullable=False),
+    Column("basis_ref", String(UUID_LEN)),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("left_at", DateTime(timezone=True)),
+    Column("last_action_at", DateTime(timezone=True)),
+    Column("active", Boolean, nullable=False),
+    Index("ix_case_actor_professional", "professional_id"),
+    Index("ix_case_actor_institution", "institution_id"),
+)
+
+audit_entry_view = Table(
+    "audit_entry_view",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("aggregate_id", String(UUID_LEN), nullable=False),
+    Column("aggregate_version", BigInteger, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("case_id", String(UUID_LEN)),
+    Column("professional_id", String(UUID_LEN)),
+    Column("institution_id", String(UUID_LEN)),
+    Column("counterpart_institution_id", String(UUID_LEN)),
+    Column("basis_kind", String(32)),
+    Column("basis_ref", String(UUID_LEN)),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("summary", Text, nullable=False),
+    Index("ix_audit_case", "case_id", "position"),
+    Index("ix_audit_professional", "professional_id", "position"),
+    Index("ix_audit_institution", "institution_id", "position"),
+    Index("ix_audit_counterpart", "counterpart_institution_id", "position"),
+)

@@ -1,0 +1,124 @@
+"""Projections are derived data: incremental, rebuilt, or re-applied, they end identical."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select, update
+
+from api.demo import load_demo
+from api.settings import Settings
+from api.store import build_engine
+from domain.application import Maillage
+from projections.runner import ProjectionRunner, UnknownProjectionError
+from projections.tables import (
+    audit_entry_view,
+    case_actor_view,
+    institution_view,
+    professional_view,
+    projection_tracking,
+)
+from tests.world import NOW, World, ago
+
+TABLES = (institution_view, professional_view, case_actor_view, audit_entry_view)
+
+
+@pytest.fixture
+def engine(store_settings: Settings) -> Iterator[Engine]:
+    engine = build_engine(store_settings)
+    yield engine
+    engine.dispose()
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as conn:
+        return {t.name: sorted(tuple(r) for r in conn.execute(select(t)).all()) for t in TABLES}
+
+
+def test_incremental_rebuilt_and_reapplied_views_are_identical(
+    store_app: Maillage, engine: Engine
+) -> None:
+    runner = ProjectionRunner(store_app, engine, batch_size=7)
+    world = World.build(store_app)
+    runner.catch_up()  # incremental: in several rounds, across odd-sized batches
+    story = load_demo(store_app, now=NOW)
+    runner.catch_up()
+    case_id = world.open_case()
+    store_app.record_intervention(case_id=case_id, by=world.actor("jeanne"), kind="home_visit")
+    runner.catch_up()
+    incremental = snapshot(engine)
+    head = runner.head()
+    assert all(lag.behind == 0 and lag.position == head for lag in runner.lag())
+
+    ProjectionRunner(store_app, engine, batch_size=1000).rebuild()
+    assert snapshot(engine) == incremental
+
+    with engine.begin() as conn:  # forget the positions: every event is applied a second time
+        conn.execute(update(projection_tracking).values(position=0))
+    runner.catch_up()
+    assert snapshot(engine) == incremental
+
+    assert len(incremental["audit_entry_view"]) == head
+    leo = str(story.cases["leo"])
+    actors = [r for r in incremental["case_actor_view"] if r[0] == leo]
+    assert len(actors) == 5
+
+
+def test_caseload_rows_carry_role_basis_and_last_action(
+    store_app: Maillage, engine: Engine
+) -> None:
+    world = World.build(store_app)
+    case_id = world.open_case()
+    store_app.join_case(case_id=case_id, by=world.actor("luc"), role="nurse", occurred_at=ago(5))
+    store_app.record_intervention(
+        case_id=case_id, by=world.actor("luc"), kind="care", occurred_at=ago(2)
+    )
+    store_app.leave_case(case_id=case_id, by=world.actor("luc"), occurred_at=ago(1))
+    ProjectionRunner(store_app, engine).catch_up()
+    with engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(case_actor_view).where(
+                    case_actor_view.c.professional_id == str(world.p("luc"))
+                )
+            )
+            .mappings()
+            .one()
+        )
+    assert row["role"] == "nurse"
+    assert row["basis_kind"] == "informal"
+    assert row["active"] is False
+    assert row["last_action_at"].replace(tzinfo=None) == ago(1).replace(tzinfo=None)
+
+
+def test_a_batch_that_fails_leaves_no_rows_and_no_position(
+    store_app: Maillage, engine: Engine
+) -> None:
+    World.build(store_app)
+    runner = ProjectionRunner(store_app, engine, batch_size=5)
+    projector = runner.projectors["audit_trail"]
+    calls = 0
+    original = projector.apply
+
+    def crash_on_third(batch: Any, event: Any, position: int) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("killed mid-batch")
+        original(batch, event, position)
+
+    projector.apply = crash_on_third  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        runner.run_batch(projector)
+    assert runner.position("audit_trail") == 0
+    assert snapshot(engine)["audit_entry_view"] == []
+    projector.apply = original  # type: ignore[method-assign]
+    runner.catch_up()
+    assert len(snapshot(engine)["audit_entry_view"]) == runner.head()
+
+
+def test_unknown_projection_names_are_refused(store_app: Maillage, engine: Engine) -> None:
+    with pytest.raises(UnknownProjectionError, match="audit_trail"):
+        ProjectionRunner(store_app, engine).rebuild(["nope"])
