@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, TaskID
 
 from api.migrations import MigrationsBehindError, ensure_current, upgrade
 from api.settings import Settings, get_settings
@@ -67,6 +70,73 @@ def demo() -> None:
     finally:
         app.close()
     console.print(f"[green]demo loaded[/green]: {story.summary()}")
+
+
+@cli.command()
+def project(
+    follow: bool = typer.Option(False, "--follow", help="Keep following the log until stopped."),
+    interval: float = typer.Option(0.05, help="Seconds between polls when following."),
+) -> None:
+    """Bring the read models up to date with the log (a projection worker with --follow)."""
+    import signal
+    import threading
+
+    from api.store import build_application, build_engine
+    from projections.runner import ProjectionRunner
+
+    settings = _migrated_settings()
+    app, engine = build_application(settings), build_engine(settings)
+    runner = ProjectionRunner(app, engine)
+    try:
+        with _progress() as report:
+            runner.catch_up(progress=report)
+        for lag in runner.lag():
+            console.print(f"{lag.name}: position {lag.position} of {lag.head}")
+        if follow:
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            signal.signal(signal.SIGINT, lambda *_: stop.set())
+            console.print("following the log (Ctrl-C to stop)")
+            runner.follow(stop, interval=interval)
+    finally:
+        app.close()
+        engine.dispose()
+
+
+@cli.command()
+def rebuild(
+    names: list[str] = typer.Argument(None, help="Projections to rebuild (default: all)."),
+) -> None:
+    """Drop and replay projections; readers keep the previous rows until the new ones commit."""
+    from api.store import build_application, build_engine
+    from projections.runner import ProjectionRunner, UnknownProjectionError
+
+    settings = _migrated_settings()
+    app, engine = build_application(settings), build_engine(settings)
+    try:
+        with _progress() as report:
+            ProjectionRunner(app, engine).rebuild(names or None, progress=report)
+    except UnknownProjectionError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    finally:
+        app.close()
+        engine.dispose()
+    console.print("[green]rebuilt[/green]")
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per projection, fed with (name, position reached, head)."""
+    with Progress(console=console) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(name: str, reached: int, head: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=head)
+            bar.update(tasks[name], completed=reached, total=head)
+
+        yield report
 
 
 def main() -> None:

@@ -1,0 +1,113 @@
+"""Reading the views: caseload, involvement, audit trails (filtered, cursor-paginated)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, or_, select
+
+from projections.tables import audit_entry_view, case_actor_view
+
+MAX_PAGE = 500
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _row(mapping: Any) -> dict[str, Any]:
+    row = dict(mapping)
+    for key, value in row.items():
+        if isinstance(value, datetime):
+            row[key] = _aware(value)
+    return row
+
+
+def caseload(
+    conn: Connection, professional_id: UUID, *, include_past: bool = False
+) -> list[dict[str, Any]]:
+    """The cases a professional takes part in: for which institution, role, basis, last action."""
+    query = select(case_actor_view).where(case_actor_view.c.professional_id == str(professional_id))
+    if not include_past:
+        query = query.where(case_actor_view.c.active.is_(True))
+    rows = conn.execute(query.order_by(case_actor_view.c.case_id)).mappings().all()
+    return [_row(r) for r in rows]
+
+
+def involvement(
+    conn: Connection, institution_id: UUID, *, include_past: bool = False
+) -> list[dict[str, Any]]:
+    """An institution's professionals on cases: the cases, roles and bases."""
+    query = select(case_actor_view).where(case_actor_view.c.institution_id == str(institution_id))
+    if not include_past:
+        query = query.where(case_actor_view.c.active.is_(True))
+    rows = (
+        conn.execute(query.order_by(case_actor_view.c.case_id, case_actor_view.c.professional_id))
+        .mappings()
+        .all()
+    )
+    return [_row(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[dict[str, Any]]
+    next_cursor: int | None
+
+
+def audit_trail(
+    conn: Connection,
+    *,
+    case_id: UUID | None = None,
+    professional_id: UUID | None = None,
+    institution_id: UUID | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kinds: Sequence[str] = (),
+    after: int | None = None,
+    limit: int = 100,
+) -> Page:
+    """The ordered history of a case, a professional or an institution (exactly one of them).
+
+    `since`/`until` filter on `occurred_at`; `kinds` on the event type (e.g.
+    "InterventionRecorded"); `after` is the cursor returned by the previous page.
+    """
+    subjects = [s for s in (case_id, professional_id, institution_id) if s is not None]
+    if len(subjects) != 1:
+        raise ValueError("name exactly one of case_id, professional_id, institution_id")
+    t = audit_entry_view
+    query = select(t)
+    if case_id is not None:
+        query = query.where(t.c.case_id == str(case_id))
+    elif professional_id is not None:
+        query = query.where(t.c.professional_id == str(professional_id))
+    else:
+        query = query.where(
+            or_(
+                t.c.institution_id == str(institution_id),
+                t.c.counterpart_institution_id == str(institution_id),
+            )
+        )
+    if since is not None:
+        query = query.where(t.c.occurred_at >= since)
+    if until is not None:
+        query = query.where(t.c.occurred_at <= until)
+    if kinds:
+        names = [k if "." in k else None for k in kinds]
+        bare = [k for k in kinds if "." not in k]
+        conditions = [t.c.event_type == n for n in names if n is not None]
+        conditions += [t.c.event_type.like(f"%.{k}") for k in bare]
+        query = query.where(or_(*conditions))
+    if after is not None:
+        query = query.where(t.c.position > after)
+    size = max(1, min(limit, MAX_PAGE))
+    rows = conn.execute(query.order_by(t.c.position).limit(size + 1)).mappings().all()
+    entries = [_row(r) for r in rows[:size]]
+    next_cursor = entries[-1]["position"] if len(rows) > size else None
+    return Page(entries, next_cursor)

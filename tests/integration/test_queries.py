@@ -1,0 +1,93 @@
+"""Caseload, involvement and audit trails read from the projected tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from api.settings import Settings
+from api.store import build_engine
+from domain.application import Maillage
+from projections.queries import audit_trail, caseload, involvement
+from projections.runner import ProjectionRunner
+from tests.world import World, ago
+
+
+@pytest.fixture
+def engine(store_settings: Settings) -> Iterator[Engine]:
+    engine = build_engine(store_settings)
+    yield engine
+    engine.dispose()
+
+
+def test_caseload_involvement_and_audit_trail(store_app: Maillage, engine: Engine) -> None:
+    world = World.build(store_app)
+    first = world.open_case(occurred_at=ago(10))
+    second = world.open_case(occurred_at=ago(9))
+    world.convention("ase", "aemo")
+    store_app.join_case(case_id=first, by=world.actor("karim"), role="ASE", occurred_at=ago(8))
+    store_app.join_case(case_id=second, by=world.actor("karim"), role="ASE", occurred_at=ago(8))
+    store_app.leave_case(case_id=second, by=world.actor("karim"), occurred_at=ago(7))
+    for days in (6, 5, 4):
+        store_app.record_intervention(
+            case_id=first, by=world.actor("karim"), kind="home_visit", occurred_at=ago(days)
+        )
+    store_app.give_consent(
+        case_id=first,
+        by=world.actor("jeanne"),
+        giver="beneficiary",
+        recipients=[world.i("cmp")],
+        categories=["health"],
+        occurred_at=ago(3),
+    )
+    store_app.share_information(
+        case_id=first,
+        by=world.actor("jeanne"),
+        recipient_institution_id=world.i("cmp"),
+        categories=["health"],
+        occurred_at=ago(2),
+    )
+    ProjectionRunner(store_app, engine).catch_up()
+
+    with engine.connect() as conn:
+        load = caseload(conn, world.p("karim"))
+        assert [r["case_id"] for r in load] == [str(first)]
+        assert load[0]["basis_kind"] == "convention"
+        assert load[0]["last_action_at"] == ago(4)
+        assert len(caseload(conn, world.p("karim"), include_past=True)) == 2
+        assert {r["professional_id"] for r in involvement(conn, world.i("aemo"))} == {
+            str(world.p("jeanne"))
+        }
+
+        page = audit_trail(conn, case_id=first, limit=3)
+        assert [e["event_type"] for e in page.entries] == [
+            "Case.CaseOpened",
+            "Case.ParticipantJoined",
+            "Case.InterventionRecorded",
+        ]
+        assert page.next_cursor is not None
+        rest = audit_trail(conn, case_id=first, after=page.next_cursor, limit=100)
+        assert rest.next_cursor is None
+        assert len(page.entries) + len(rest.entries) == 7
+        positions = [e["position"] for e in page.entries + rest.entries]
+        assert positions == sorted(positions)
+
+        visits = audit_trail(
+            conn, case_id=first, kinds=["InterventionRecorded"], since=ago(5), until=ago(4)
+        )
+        assert [e["occurred_at"] for e in visits.entries] == [ago(5), ago(4)]
+        assert all(e["summary"] == "Intervention: home visit" for e in visits.entries)
+        assert all(e["recorded_at"] >= e["occurred_at"] for e in visits.entries)
+
+        cmp_history = audit_trail(conn, institution_id=world.i("cmp"))
+        shared = [e for e in cmp_history.entries if e["event_type"] == "Case.InformationShared"]
+        assert len(shared) == 1
+        assert shared[0]["summary"] == "Shared health under consent"
+
+        karim = audit_trail(conn, professional_id=world.p("karim"), kinds=["ParticipantLeft"])
+        assert [e["case_id"] for e in karim.entries] == [str(second)]
+
+    with pytest.raises(ValueError, match="exactly one"), engine.connect() as conn:
+        audit_trail(conn, case_id=first, institution_id=world.i("cmp"))
