@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from api.migrations import current_revision, ensure_current, head_revision
 from api.settings import Settings, get_settings
 from api.store import build_application, build_engine
 from domain.application import Maillage
+from projections.runner import ProjectionRunner
 
 log = logging.getLogger("maillage.api")
 
@@ -28,10 +30,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.maillage = build_application(settings)
         app.state.engine = build_engine(settings)
-        log.info("Maillage ready on %s", settings.database_url.split("@")[-1])
+        app.state.projections = ProjectionRunner(app.state.maillage, app.state.engine)
+        stop = threading.Event()
+        follower: threading.Thread | None = None
+        if settings.runs_projections_in_process:
+            follower = threading.Thread(
+                target=app.state.projections.follow,
+                args=(stop,),
+                kwargs={"interval": settings.projection_poll_seconds},
+                name="maillage-projections",
+                daemon=True,
+            )
+            follower.start()
+        log.info(
+            "Maillage ready on %s (projections %s)",
+            settings.database_url.split("@")[-1],
+            "in process" if follower else "in separate workers",
+        )
         try:
             yield
         finally:
+            stop.set()
+            if follower is not None:
+                follower.join(timeout=10)
             app.state.maillage.close()
             app.state.engine.dispose()
 
@@ -62,6 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             checks["migrations"] = {"current": current, "expected": head}
             if current != head:
                 status = 503
+            checks["projections"] = {
+                lag.name: {"position": lag.position, "head": lag.head, "behind": lag.behind}
+                for lag in request.app.state.projections.lag()
+            }
         except Exception as error:
             log.warning("readiness check failed: %s", type(error).__name__)
             checks["store"] = "unreachable"

@@ -40,12 +40,28 @@ class Settings(BaseSettings):
     save_attempts: int = Field(
         default=20, ge=1, description="Reload-and-decide attempts before reporting a conflict."
     )
+    embedded_projections: bool | None = Field(
+        default=None,
+        description=(
+            "Run the projections inside the API process. Default: yes on SQLite (the embedded "
+            "mode), no on PostgreSQL, where `maillage project --follow` runs as its own worker."
+        ),
+    )
+    projection_poll_seconds: float = Field(
+        default=0.02, gt=0, description="How often a follower polls the log for new events."
+    )
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_max_overflow: int = Field(default=10, ge=0)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def runs_projections_in_process(self) -> bool:
+        if self.embedded_projections is None:
+            return self.is_sqlite
+        return self.embedded_projections
 
 
 @lru_cache
