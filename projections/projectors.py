@@ -6,8 +6,7 @@ position (notification id) and the batch to write into.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -16,6 +15,7 @@ from sqlalchemy import Table
 from projections.batch import Batch
 from projections.summaries import summarise
 from projections.tables import (
+    as_utc,
     audit_entry_view,
     case_actor_view,
     institution_view,
@@ -29,9 +29,6 @@ def event_type(event: Any) -> str:
 
 def _id(value: UUID | None) -> str | None:
     return str(value) if value is not None else None
-
-
-Handler = Callable[[Any, Batch, Any, int], None]
 
 
 class Projector:
@@ -158,14 +155,9 @@ class CaseActors(Projector):
             return
         if kind == "Case.ParticipantLeft":
             row.update(active=False, left_at=at)
-        if row["last_action_at"] is None or _aware(row["last_action_at"]) < at:
+        if row["last_action_at"] is None or as_utc(row["last_action_at"]) < at:
             row["last_action_at"] = at
         batch.put(case_actor_view, row)
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite returns naive datetimes (stored as UTC): make them comparable again."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseActors())

@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, or_, select
 
-from projections.tables import audit_entry_view, case_actor_view
+from projections.tables import as_utc, audit_entry_view, case_actor_view
 
 MAX_PAGE = 500
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 def _row(mapping: Any) -> dict[str, Any]:
     row = dict(mapping)
     for key, value in row.items():
         if isinstance(value, datetime):
-            row[key] = _aware(value)
+            row[key] = as_utc(value)
     return row
 
 

@@ -3,6 +3,8 @@ this module only describes them for the projectors and the queries."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -82,3 +84,8 @@ audit_entry_view = Table(
     Index("ix_audit_institution", "institution_id", "position"),
     Index("ix_audit_counterpart", "counterpart_institution_id", "position"),
 )
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored in UTC): make them aware again."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
