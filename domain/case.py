@@ -31,8 +31,10 @@ from domain.errors import (
 )
 from domain.grounds import GroundClaim
 from domain.values import (
+    ACKNOWLEDGEABLE_ALERTS,
     ActionKind,
     Actor,
+    AlertKind,
     Basis,
     BasisKind,
     ConsentGiver,
@@ -664,6 +666,62 @@ class Case(Aggregate):
         basis: Basis,
         attendees: list[Actor],
         decisions: list[str],
+        occurred_at: datetime,
+    ) -> None:
+        """A trace for the read side; no decision state changes."""
+
+    # --- alerts -----------------------------------------------------------------------------
+
+    def acknowledge_alert(
+        self,
+        *,
+        by: Actor,
+        basis: Basis,
+        alert_kind: str,
+        versions: Iterable[int],
+        note: str,
+        occurred_at: datetime,
+    ) -> None:
+        """The holding institution acknowledges an alert about past acts (the events at
+        `versions` of this case), saying what was done about it; the alert is then cleared for
+        those events. Alerts about the present are cleared only by fixing their cause."""
+        self.check_can_act(by)
+        if by.institution_id != self.holder_institution_id:
+            raise WrongInstitutionError(
+                f"only the institution holding case {self.id} "
+                f"({self.holder_institution_id}) acknowledges its alerts",
+                field="institution_id",
+            )
+        kind = parse_enum(AlertKind, alert_kind, field="alert_kind")
+        if kind not in ACKNOWLEDGEABLE_ALERTS:
+            raise InvalidValueError(
+                f"an alert {kind!s} is cleared by fixing its cause, not by acknowledging it",
+                field="alert_kind",
+            )
+        named = sorted(set(versions))
+        if not named:
+            raise InvalidValueError("name the events acknowledged", field="versions")
+        if named[0] < 1 or named[-1] > self.version:
+            raise InvalidValueError(
+                f"case {self.id} has events 1 to {self.version}", field="versions"
+            )
+        self._alert_acknowledged(
+            by=by,
+            basis=basis,
+            alert_kind=kind,
+            versions=named,
+            note=require_text(note, field="note", max_length=2000),
+            occurred_at=occurred_at,
+        )
+
+    @event("AlertAcknowledged")
+    def _alert_acknowledged(
+        self,
+        by: Actor,
+        basis: Basis,
+        alert_kind: str,
+        versions: list[int],
+        note: str,
         occurred_at: datetime,
     ) -> None:
         """A trace for the read side; no decision state changes."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -25,6 +26,28 @@ _INVALIDITY = (
     DelegationExpiredError,
     DelegationNotYetValidError,
 )
+
+
+class Lapse(StrEnum):
+    """Why a delegation does not hold at an instant."""
+
+    REVOKED = "revoked"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+
+
+def delegation_lapse(
+    valid_from: date, valid_until: date, revoked_at: datetime | None, at: datetime
+) -> Lapse | None:
+    """The one rule of a delegation's validity, shared by the aggregate and the read side."""
+    if revoked_at is not None and at >= revoked_at:
+        return Lapse.REVOKED
+    day = at.date()
+    if day < valid_from:
+        return Lapse.NOT_YET_VALID
+    if day > valid_until:
+        return Lapse.EXPIRED
+    return None
 
 
 class Delegation(Aggregate):
@@ -95,18 +118,19 @@ class Delegation(Aggregate):
     # --- validity ---------------------------------------------------------------------------
 
     def check_valid_at(self, at: datetime) -> None:
-        if self.revoked_at is not None and at >= self.revoked_at:
+        lapse = delegation_lapse(self.valid_from, self.valid_until, self.revoked_at, at)
+        if lapse is Lapse.REVOKED:
+            assert self.revoked_at is not None
             raise DelegationRevokedError(
                 f"delegation {self.id} was revoked on {self.revoked_at.isoformat()}",
                 field="delegation_id",
             )
-        day = at.date()
-        if day < self.valid_from:
+        if lapse is Lapse.NOT_YET_VALID:
             raise DelegationNotYetValidError(
                 f"delegation {self.id} is valid from {self.valid_from.isoformat()}",
                 field="delegation_id",
             )
-        if day > self.valid_until:
+        if lapse is Lapse.EXPIRED:
             raise DelegationExpiredError(
                 f"delegation {self.id} expired on {self.valid_until.isoformat()}",
                 field="delegation_id",

@@ -82,6 +82,25 @@ class Signature:
     signatory_id: UUID | None = None
 
 
+def partnership_in_force(
+    *,
+    fully_signed: bool,
+    valid_from: date,
+    valid_until: date | None,
+    terminated_on: date | None,
+    suspensions: Iterable[Suspension],
+    at: datetime,
+) -> bool:
+    """The one rule of a partnership being in force, shared by the aggregate and the read side:
+    signed by every party, within its period, not terminated, not suspended."""
+    day = at.date()
+    if not fully_signed or not Period(valid_from, valid_until).contains(day):
+        return False
+    if terminated_on is not None and day >= terminated_on:
+        return False
+    return not any(s.covers(at) for s in suspensions)
+
+
 class Partnership(Aggregate):
     @classmethod
     def propose(
@@ -167,12 +186,14 @@ class Partnership(Aggregate):
         return all(p in signed for p in self.parties)
 
     def in_force_at(self, at: datetime) -> bool:
-        day = at.date()
-        if not self.fully_signed or not Period(self.valid_from, self.valid_until).contains(day):
-            return False
-        if self.terminated_on is not None and day >= self.terminated_on:
-            return False
-        return not any(s.covers(at) for s in self.suspensions)
+        return partnership_in_force(
+            fully_signed=self.fully_signed,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            terminated_on=self.terminated_on,
+            suspensions=self.suspensions,
+            at=at,
+        )
 
     @property
     def suspended_since(self) -> datetime | None:

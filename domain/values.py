@@ -110,6 +110,28 @@ class BasisKind(StrEnum):
     INFORMAL = "informal"
 
 
+class AlertKind(StrEnum):
+    """What the coherence view flags on a case (DOMAIN.md, "What the projections show")."""
+
+    ACTION_WITHOUT_VALID_BASIS = "action_without_valid_basis"
+    DELEGATION_LAPSED_IN_USE = "delegation_lapsed_in_use"
+    EXCHANGE_WITHOUT_CONVENTION = "exchange_without_convention"
+    SHARED_BEYOND_CONSENT = "shared_beyond_consent"
+    NO_COORDINATOR = "no_coordinator"
+    IDLE_ACTOR = "idle_actor"
+
+
+# Alerts about past acts: the past cannot be undone, so besides their own remedy (a convention
+# coming into force, a consent obtained) they are cleared by a recorded acknowledgement.
+ACKNOWLEDGEABLE_ALERTS = frozenset(
+    {
+        AlertKind.ACTION_WITHOUT_VALID_BASIS,
+        AlertKind.EXCHANGE_WITHOUT_CONVENTION,
+        AlertKind.SHARED_BEYOND_CONSENT,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts, and on whose behalf: a professional acting for an institution."""

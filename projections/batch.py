@@ -21,6 +21,7 @@ class Batch:
         self.conn = conn
         self._rows: dict[str, dict[Key, Row | None]] = {}
         self._tables: dict[str, Table] = {}
+        self.scratch: dict[str, Any] = {}  # a projector's working state for this batch
 
     @staticmethod
     def key_of(table: Table, row: Mapping[str, Any]) -> Key:

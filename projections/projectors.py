@@ -12,19 +12,20 @@ from uuid import UUID
 
 from sqlalchemy import Table
 
+from domain.coherence import ActorFacts, CaseFacts, Registry, event_type
 from projections.batch import Batch
+from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
 from projections.summaries import summarise
 from projections.tables import (
-    as_utc,
     audit_entry_view,
     case_actor_view,
+    case_coherence_view,
+    delegation_terms_view,
     institution_view,
+    partnership_party_view,
+    partnership_terms_view,
     professional_view,
 )
-
-
-def event_type(event: Any) -> str:
-    return type(event).__qualname__
 
 
 def _id(value: UUID | None) -> str | None:
@@ -40,6 +41,9 @@ class Projector:
         method = self.handlers.get(event_type(event))
         if method is not None:
             getattr(self, method)(batch, event, position)
+
+    def finish(self, batch: Batch) -> None:
+        """Called once per batch, after the last event and before the rows are written."""
 
 
 class RegistryNames(Projector):
@@ -116,48 +120,117 @@ class AuditTrail(Projector):
         )
 
 
-class CaseActors(Projector):
-    """Who acts on each case, for which institution, on what basis, and when they last acted:
-    the rows behind the coherence view, a professional's caseload and an institution's
-    involvement."""
+class CaseCoherence(Projector):
+    """The facts behind a case's coherence view (`domain.coherence.CaseFacts`, one document per
+    case), the registry terms cases refer to, and the case actors drawn from the same facts — the
+    rows of a professional's caseload and an institution's involvement."""
 
-    name = "case_actors"
-    tables = (case_actor_view,)
+    name = "coherence"
+    tables = (
+        case_coherence_view,
+        case_actor_view,
+        delegation_terms_view,
+        partnership_terms_view,
+        partnership_party_view,
+    )
 
     def apply(self, batch: Batch, event: Any, position: int) -> None:
         kind = event_type(event)
-        if not kind.startswith("Case."):
-            return
-        by = getattr(event, "by", None)
-        if by is None:
-            return
-        key = (str(event.originator_id), str(by.professional_id), str(by.institution_id))
-        row = batch.get(case_actor_view, key)
-        at: datetime = event.occurred_at
-        if kind in ("Case.CaseOpened", "Case.ParticipantJoined"):
+        aggregate = kind.split(".")[0]
+        if aggregate == "Case":
+            self._case(batch, event, kind)
+        elif aggregate in ("Delegation", "Partnership"):
+            self._registry(batch, event, kind)
+
+    def _case(self, batch: Batch, e: Any, kind: str) -> None:
+        cases: dict[UUID, CaseFacts | None] = batch.scratch.setdefault("cases", {})
+        case_id = e.originator_id
+        if case_id not in cases:
+            row = batch.get(case_coherence_view, (str(case_id),))
+            cases[case_id] = CASE_FACTS.load(row["facts"]) if row is not None else None
+        facts = cases[case_id]
+        if facts is None:
+            if kind != "Case.CaseOpened":
+                return  # the log always opens a case first; nothing to attach this to
+            cases[case_id] = CaseFacts.opened_by(e)
+        else:
+            facts.apply(e)
+        batch.scratch.setdefault("dirty_cases", set()).add(case_id)
+
+    def _registry(self, batch: Batch, e: Any, kind: str) -> None:
+        registry: Registry = batch.scratch.setdefault("registry", Registry())
+        entry = e.originator_id
+        if kind.startswith("Delegation.") and entry not in registry.delegations:
+            row = batch.get(delegation_terms_view, (str(entry),))
+            if row is not None:
+                registry.delegations[entry] = DELEGATION_TERMS.load(row["terms"])
+        if kind.startswith("Partnership.") and entry not in registry.partnerships:
+            row = batch.get(partnership_terms_view, (str(entry),))
+            if row is not None:
+                registry.partnerships[entry] = PARTNERSHIP_TERMS.load(row["terms"])
+        registry.apply(e)
+        batch.scratch.setdefault("dirty_entries", set()).add(entry)
+
+    def finish(self, batch: Batch) -> None:
+        cases: dict[UUID, CaseFacts | None] = batch.scratch.get("cases", {})
+        for case_id in batch.scratch.get("dirty_cases", ()):
+            facts = cases[case_id]
+            assert facts is not None
             batch.put(
-                case_actor_view,
+                case_coherence_view,
                 {
-                    "case_id": key[0],
-                    "professional_id": key[1],
-                    "institution_id": key[2],
-                    "role": event.role,
-                    "basis_kind": str(event.basis.kind),
-                    "basis_ref": _id(event.basis.ref_id),
-                    "joined_at": at,
-                    "left_at": None,
-                    "last_action_at": at,
-                    "active": True,
+                    "case_id": str(case_id),
+                    "holder_institution_id": str(facts.holder_institution_id),
+                    "version": facts.version,
+                    "facts": CASE_FACTS.dump(facts),
                 },
             )
-            return
-        if row is None:  # an act by a non-participant (concerning information): not an actor
-            return
-        if kind == "Case.ParticipantLeft":
-            row.update(active=False, left_at=at)
-        if row["last_action_at"] is None or as_utc(row["last_action_at"]) < at:
-            row["last_action_at"] = at
-        batch.put(case_actor_view, row)
+            for actor in facts.actors:
+                batch.put(case_actor_view, _actor_row(case_id, actor))
+        registry: Registry = batch.scratch.get("registry", Registry())
+        for entry in batch.scratch.get("dirty_entries", ()):
+            if entry in registry.delegations:
+                d = registry.delegations[entry]
+                batch.put(
+                    delegation_terms_view,
+                    {
+                        "delegation_id": str(entry),
+                        "professional_id": str(d.professional_id),
+                        "institution_id": str(d.institution_id),
+                        "case_id": _id(d.case_id),
+                        "terms": DELEGATION_TERMS.dump(d),
+                    },
+                )
+            elif entry in registry.partnerships:
+                p = registry.partnerships[entry]
+                batch.put(
+                    partnership_terms_view,
+                    {
+                        "partnership_id": str(entry),
+                        "kind": p.kind,
+                        "terms": PARTNERSHIP_TERMS.dump(p),
+                    },
+                )
+                for party in p.parties:
+                    batch.put(
+                        partnership_party_view,
+                        {"partnership_id": str(entry), "institution_id": str(party)},
+                    )
 
 
-PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseActors())
+def _actor_row(case_id: UUID, actor: ActorFacts) -> dict[str, Any]:
+    return {
+        "case_id": str(case_id),
+        "professional_id": str(actor.professional_id),
+        "institution_id": str(actor.institution_id),
+        "role": actor.role,
+        "basis_kind": str(actor.basis.kind),
+        "basis_ref": _id(actor.basis.ref_id),
+        "joined_at": actor.joined_at,
+        "left_at": actor.left_at,
+        "last_action_at": actor.last_action_at,
+        "active": actor.active,
+    }
+
+
+PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseCoherence())

@@ -119,6 +119,7 @@ class ProjectionRunner:
         for notification in notifications:
             event = self.app.mapper.to_domain_event(notification)
             projector.apply(batch, event, notification.id)
+        projector.finish(batch)
         batch.flush()
         reached = notifications[-1].id
         conn.execute(

@@ -63,6 +63,10 @@ SUMMARIES: dict[str, Any] = {
     "Case.CoordinationMeetingHeld": lambda e: (
         f"Coordination meeting, {len(e.attendees)} attendees, {len(e.decisions)} decisions"
     ),
+    "Case.AlertAcknowledged": lambda e: (
+        f"Alert acknowledged ({_kind(e.alert_kind)}) for event(s) "
+        + ", ".join(str(v) for v in e.versions)
+    ),
     "Case.CaseClosed": lambda e: "Case closed",
     "Case.CaseReopened": lambda e: "Case reopened",
 }

@@ -86,6 +86,46 @@ audit_entry_view = Table(
 )
 
 
+# The coherence projection: one document of facts per case (domain.coherence.CaseFacts, as JSON)
+# and the registry terms cases refer to. Alerts are not stored: they depend on the time of reading.
+case_coherence_view = Table(
+    "case_coherence_view",
+    metadata,
+    Column("case_id", String(UUID_LEN), primary_key=True),
+    Column("holder_institution_id", String(UUID_LEN), nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("facts", Text, nullable=False),
+    Index("ix_case_coherence_holder", "holder_institution_id"),
+)
+
+delegation_terms_view = Table(
+    "delegation_terms_view",
+    metadata,
+    Column("delegation_id", String(UUID_LEN), primary_key=True),
+    Column("professional_id", String(UUID_LEN), nullable=False),
+    Column("institution_id", String(UUID_LEN), nullable=False),
+    Column("case_id", String(UUID_LEN)),
+    Column("terms", Text, nullable=False),
+    Index("ix_delegation_terms_professional", "professional_id"),
+)
+
+partnership_terms_view = Table(
+    "partnership_terms_view",
+    metadata,
+    Column("partnership_id", String(UUID_LEN), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("terms", Text, nullable=False),
+)
+
+partnership_party_view = Table(
+    "partnership_party_view",
+    metadata,
+    Column("partnership_id", String(UUID_LEN), primary_key=True),
+    Column("institution_id", String(UUID_LEN), primary_key=True),
+    Index("ix_partnership_party_institution", "institution_id"),
+)
+
+
 def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes (stored in UTC): make them aware again."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -422,3 +422,30 @@ class CaseUseCases(UseCaseBase):
             ),
             entity_id=meeting_id,
         )
+
+    # --- alerts -----------------------------------------------------------------------------
+
+    def acknowledge_alert(
+        self,
+        *,
+        case_id: UUID,
+        by: Actor,
+        alert_kind: str,
+        versions: Iterable[int],
+        note: str,
+        occurred_at: datetime | None = None,
+    ) -> Recorded:
+        return self._act(
+            case_id,
+            by,
+            ActionKind.COORDINATION,
+            occurred_at,
+            lambda case, basis, at: case.acknowledge_alert(
+                by=by,
+                basis=basis,
+                alert_kind=alert_kind,
+                versions=list(versions),
+                note=note,
+                occurred_at=at,
+            ),
+        )

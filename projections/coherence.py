@@ -1,0 +1,163 @@
+"""Reading a case's coherence view: now, from the coherence projection; or as of a past instant,
+rebuilt from the log on demand. Both end in `domain.coherence.assess`, on facts folded by the
+same reducers.
+
+Two questions about the past (a supervisor needs both when an event was entered late):
+- *as recorded by T*: only what had been recorded by T — case and registry events alike;
+- *as it happened at T*: the case's events that occurred by T, as known now, and the registry as
+  known now, whose own dates (validity, revocation, suspension, termination) say what held at T.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from sqlalchemy import Connection, func, or_, select
+
+from domain.coherence import (
+    DEFAULT_IDLE_AFTER,
+    CaseFacts,
+    Coherence,
+    Registry,
+    assess,
+    event_type,
+)
+from domain.values import BasisKind
+from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
+from projections.tables import (
+    case_coherence_view,
+    delegation_terms_view,
+    partnership_party_view,
+    partnership_terms_view,
+)
+
+
+class AsOf(StrEnum):
+    RECORDED = "recorded"  # as recorded by T
+    OCCURRED = "occurred"  # as it happened at T, as known now
+
+
+def coherence(
+    conn: Connection,
+    case_id: UUID,
+    *,
+    at: datetime,
+    idle_after: timedelta = DEFAULT_IDLE_AFTER,
+) -> Coherence | None:
+    """The coherence view of a case at `at` (normally now), from the projection."""
+    facts = case_facts(conn, case_id)
+    if facts is None:
+        return None
+    return assess(facts, registry_for(conn, facts), at, idle_after)
+
+
+def case_facts(conn: Connection, case_id: UUID) -> CaseFacts | None:
+    text = conn.execute(
+        select(case_coherence_view.c.facts).where(case_coherence_view.c.case_id == str(case_id))
+    ).scalar()
+    return CASE_FACTS.load(text) if text is not None else None
+
+
+def registry_for(conn: Connection, facts: CaseFacts) -> Registry:
+    """The delegations the case's acts rest on, and the partnerships between its institutions."""
+    registry = Registry()
+    delegation_ids = [str(d) for d in facts.delegation_ids()]
+    if delegation_ids:
+        for text in conn.execute(
+            select(delegation_terms_view.c.terms).where(
+                delegation_terms_view.c.delegation_id.in_(delegation_ids)
+            )
+        ).scalars():
+            terms = DELEGATION_TERMS.load(text)
+            registry.delegations[terms.delegation_id] = terms
+    party = partnership_party_view
+    binding = (
+        select(party.c.partnership_id)
+        .where(party.c.institution_id.in_([str(i) for i in facts.institution_ids()]))
+        .group_by(party.c.partnership_id)
+        .having(func.count() >= 2)
+    )
+    named = [str(r) for r in _convention_refs(facts)]
+    pid = partnership_terms_view.c.partnership_id
+    condition = or_(pid.in_(binding), pid.in_(named)) if named else pid.in_(binding)
+    for text in conn.execute(select(partnership_terms_view.c.terms).where(condition)).scalars():
+        partnership = PARTNERSHIP_TERMS.load(text)
+        registry.partnerships[partnership.partnership_id] = partnership
+    return registry
+
+
+def _convention_refs(facts: CaseFacts) -> list[UUID]:
+    bases = [a.basis for a in facts.actors] + [b.basis for b in facts.based_actions]
+    refs = [b.ref_id for b in bases if b.kind == BasisKind.CONVENTION and b.ref_id is not None]
+    refs += [s.convention_id for s in facts.shares if s.convention_id is not None]
+    return list(dict.fromkeys(refs))
+
+
+# --- as of a past instant, from the log ------------------------------------------------------
+
+
+def coherence_as_of(
+    app: Application,  # type: ignore[type-arg]
+    case_id: UUID,
+    *,
+    at: datetime,
+    question: AsOf,
+    idle_after: timedelta = DEFAULT_IDLE_AFTER,
+) -> Coherence | None:
+    """The coherence view of a case as it stood at `at`, folded from the log now."""
+    if question is AsOf.RECORDED:
+
+        def keep(e: Any) -> bool:
+            return bool(e.timestamp <= at)
+    else:
+
+        def keep(e: Any) -> bool:
+            return bool(getattr(e, "occurred_at", e.timestamp) <= at)
+
+    facts: CaseFacts | None = None
+    for e in _events(app, case_id):
+        if not keep(e):
+            continue
+        if facts is None:
+            if event_type(e) == "Case.CaseOpened":
+                facts = CaseFacts.opened_by(e)
+        else:
+            facts.apply(e)
+    if facts is None:
+        return None
+    registry = Registry()
+    registry_keep = keep if question is AsOf.RECORDED else _everything
+    entries = facts.delegation_ids() + _convention_refs(facts)
+    entries += _partnerships_of(app, facts.institution_ids(), registry_keep)
+    for entry in dict.fromkeys(entries):
+        for e in _events(app, entry):
+            if registry_keep(e):
+                registry.apply(e)
+    return assess(facts, registry, at, idle_after)
+
+
+def _events(app: Application, aggregate_id: UUID) -> Iterable[Any]:  # type: ignore[type-arg]
+    to_event = app.mapper.to_domain_event
+    return (to_event(s) for s in app.recorder.select_events(aggregate_id))
+
+
+def _everything(_: Any) -> bool:
+    return True
+
+
+def _partnerships_of(
+    app: Application,  # type: ignore[type-arg]
+    institutions: Iterable[UUID],
+    keep: Callable[[Any], bool],
+) -> list[UUID]:
+    found: list[UUID] = []
+    for institution_id in institutions:
+        for e in _events(app, institution_id):
+            if event_type(e) == "Institution.PartnershipEntered" and keep(e):
+                found.append(e.partnership_id)
+    return found
