@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    Transcoding,
+    TranscodingNotRegisteredError,
+)
 
 from domain.case import BeneficiaryIdentity, Consent, Participant, Referral
 from domain.grounds import GroundClaim
@@ -41,6 +48,8 @@ class DataclassAsDict(Transcoding):
         return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
     def decode(self, data: dict[str, Any]) -> Any:
+        if not self._tuple_fields:
+            return self.type(**data)
         values = {
             k: tuple(v) if k in self._tuple_fields and isinstance(v, list) else v
             for k, v in data.items()
@@ -71,3 +80,30 @@ def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     for name, cls in VALUE_TYPES.items():
         transcoder.register(DataclassAsDict(cls, name))
+
+
+class MaillageTranscoder(JSONTranscoder):
+    """The library's JSON transcoder, same stored format, with a leaner decoding hook: the read
+    side decodes every event of the log when it rebuilds, so each microsecond here counts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._decoders: dict[str, Callable[[Any], Any]] = {}
+        self.decoder = json.JSONDecoder(object_hook=self._decode_obj)
+
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        self._decoders[transcoding.name] = (
+            UUID if transcoding.name == "uuid_hex" else transcoding.decode
+        )
+
+    def _decode_obj(self, d: dict[str, Any]) -> Any:
+        if len(d) == 2 and "_type_" in d and "_data_" in d:
+            try:
+                decode = self._decoders[d["_type_"]]
+            except KeyError:
+                raise TranscodingNotRegisteredError(
+                    f"no transcoding registered for {d['_type_']!r}"
+                ) from None
+            return decode(d["_data_"])
+        return d

@@ -6,6 +6,7 @@ position (notification id) and the batch to write into.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -41,6 +42,9 @@ class Projector:
         method = self.handlers.get(event_type(event))
         if method is not None:
             getattr(self, method)(batch, event, position)
+
+    def prepare(self, batch: Batch, events: Sequence[Any]) -> None:
+        """Called once per batch before its events: load in one query what they will touch."""
 
     def finish(self, batch: Batch) -> None:
         """Called once per batch, after the last event and before the rows are written."""
@@ -100,7 +104,7 @@ class AuditTrail(Projector):
             or getattr(event, "crip_institution_id", None)
         )
         timestamp: datetime = event.timestamp
-        batch.put(
+        batch.append(
             audit_entry_view,
             {
                 "position": position,
@@ -141,6 +145,17 @@ class CaseCoherence(Projector):
             self._case(batch, event, kind)
         elif aggregate in ("Delegation", "Partnership"):
             self._registry(batch, event, kind)
+
+    def prepare(self, batch: Batch, events: Sequence[Any]) -> None:
+        cases, entries = [], []
+        for e in events:
+            aggregate = event_type(e).split(".")[0]
+            if aggregate == "Case":
+                cases.append((str(e.originator_id),))
+            elif aggregate == "Delegation":
+                entries.append((str(e.originator_id),))
+        batch.load_many(case_coherence_view, cases)
+        batch.load_many(delegation_terms_view, entries)
 
     def _case(self, batch: Batch, e: Any, kind: str) -> None:
         cases: dict[UUID, CaseFacts | None] = batch.scratch.setdefault("cases", {})

@@ -108,49 +108,70 @@ class ProjectionRunner:
             return 0
         return int(found)
 
-    def _apply_page(self, conn: Connection, projector: Projector, after: int) -> int:
-        """Apply the page of events after `after`; return the new position (or `after`)."""
+    def _advance(
+        self, conn: Connection, projectors: Sequence[Projector], positions: dict[str, int]
+    ) -> int:
+        """Apply the next page of the log to every projector behind it, in the transaction of
+        `conn`: each projector's rows and new position together. The page is read and decoded
+        once for all of them. Returns the position reached (the lowest one if nothing new)."""
+        start = min(positions.values())
         notifications = self.app.recorder.select_notifications(
-            start=after + 1, limit=self.batch_size
+            start=start + 1, limit=self.batch_size
         )
         if not notifications:
-            return after
-        batch = Batch(conn)
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            projector.apply(batch, event, notification.id)
-        projector.finish(batch)
-        batch.flush()
+            return start
+        to_event = self.app.mapper.to_domain_event
+        events = [(n.id, to_event(n)) for n in notifications]
         reached = notifications[-1].id
-        conn.execute(
-            update(projection_tracking)
-            .where(projection_tracking.c.name == projector.name)
-            .values(position=reached, updated_at=_now())
-        )
+        for projector in projectors:
+            after = positions[projector.name]
+            if after >= reached:
+                continue
+            batch = Batch(conn)
+            fresh = [(position, e) for position, e in events if position > after]
+            projector.prepare(batch, [e for _, e in fresh])
+            for position, event in fresh:
+                projector.apply(batch, event, position)
+            projector.finish(batch)
+            batch.flush()
+            conn.execute(
+                update(projection_tracking)
+                .where(projection_tracking.c.name == projector.name)
+                .values(position=reached, updated_at=_now())
+            )
+            positions[projector.name] = reached
         return reached
+
+    def _lock_all(self, conn: Connection, projectors: Sequence[Projector]) -> dict[str, int]:
+        # Always in the same order, so that two workers never wait on each other crosswise.
+        return {p.name: self._locked_position(conn, p.name) for p in projectors}
 
     def run_batch(self, projector: Projector) -> int:
         """One page for one projector, in one transaction; returns the events applied."""
         with self.engine.begin() as conn:
-            before = self._locked_position(conn, projector.name)
-            after = self._apply_page(conn, projector, before)
+            positions = self._lock_all(conn, [projector])
+            before = positions[projector.name]
+            after = self._advance(conn, [projector], positions)
         return after - before if after > before else 0
 
     def catch_up(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
-        """Apply everything recorded since each projector's position; return positions advanced."""
-        applied = 0
+        """Apply everything recorded since each projector's position, one page per transaction;
+        return the positions advanced (summed over projectors)."""
+        projectors = sorted(self.select(names), key=lambda p: p.name)
         head = self.head()
-        for projector in self.select(names):
-            while True:
-                with self.engine.begin() as conn:
-                    before = self._locked_position(conn, projector.name)
-                    reached = self._apply_page(conn, projector, before)
-                if reached == before:
-                    break
-                applied += reached - before
-                if progress is not None:
-                    progress(projector.name, reached, max(head, reached))
-        return applied
+        applied = 0
+        while True:
+            with self.engine.begin() as conn:
+                positions = self._lock_all(conn, projectors)
+                before = dict(positions)
+                self._advance(conn, projectors, positions)
+            advanced = sum(positions[n] - before[n] for n in positions)
+            if advanced == 0:
+                return applied
+            applied += advanced
+            if progress is not None:
+                for name, position in positions.items():
+                    progress(name, position, max(head, position))
 
     def follow(self, stop: Event, *, interval: float = 0.05) -> None:
         """Catch up, then poll the log until `stop` is set (workers and the embedded service)."""
@@ -164,29 +185,36 @@ class ProjectionRunner:
             stop.wait(interval)
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> None:
-        """Drop and replay, in one transaction per projector: readers keep seeing the previous
-        rows until the new ones are committed (MVCC on PostgreSQL, WAL snapshots on SQLite)."""
+        """Drop and replay, all selected projectors in one transaction: readers keep seeing the
+        previous rows until the new ones are committed (MVCC on PostgreSQL, WAL snapshots on
+        SQLite). The log is read once, page by page; memory stays that of one page."""
+        projectors = sorted(self.select(names), key=lambda p: p.name)
         head = self.head()
-        for projector in self.select(names):
-            with self.engine.begin() as conn:
-                self._locked_position(conn, projector.name)
+        with self.engine.begin() as conn:
+            self._lock_all(conn, projectors)
+            for projector in projectors:
                 for table in projector.tables:
                     conn.execute(delete(table))
-                position = 0
-                while True:
-                    reached = self._apply_page(conn, projector, position)
-                    if reached == position:
-                        break
-                    position = reached
-                    if progress is not None:
-                        progress(projector.name, reached, max(head, reached))
-                if position == 0:
-                    conn.execute(
-                        update(projection_tracking)
-                        .where(projection_tracking.c.name == projector.name)
-                        .values(position=0, updated_at=_now())
-                    )
-            log.info("projection %s rebuilt up to position %d", projector.name, position)
+            conn.execute(
+                update(projection_tracking)
+                .where(projection_tracking.c.name.in_([p.name for p in projectors]))
+                .values(position=0, updated_at=_now())
+            )
+            positions = {p.name: 0 for p in projectors}
+            reached = 0
+            while True:
+                now_at = self._advance(conn, projectors, positions)
+                if now_at == reached:
+                    break
+                reached = now_at
+                if progress is not None:
+                    for name in positions:
+                        progress(name, reached, max(head, reached))
+        log.info(
+            "projection(s) %s rebuilt up to position %d",
+            ", ".join(p.name for p in projectors),
+            reached,
+        )
 
 
 def _now() -> datetime:

@@ -27,7 +27,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
 
 from domain.basis import BasisDecision
 from domain.case import Case
@@ -38,7 +38,7 @@ from domain.network import Network
 from domain.partnership import Partnership
 from domain.professional import Professional
 from domain.timing import TimePolicy
-from domain.transcodings import register_domain_transcodings
+from domain.transcodings import MaillageTranscoder, register_domain_transcodings
 from domain.values import Actor, Basis, BasisKind
 
 log = logging.getLogger("maillage.domain")
@@ -123,6 +123,11 @@ class UseCaseBase(Application[UUID]):
         self.time = time_policy or TimePolicy()
         self.max_attempts = max_attempts
         self.locks: AggregateLocks = locks or LocalLocks()
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = MaillageTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
