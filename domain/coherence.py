@@ -325,8 +325,8 @@ class CaseFacts:
         actor = self.actor(by.professional_id, by.institution_id)
         if actor is None:
             return  # not a participant (concerning information, a referral answered)
-        actor.basis = e.basis
-        if e.occurred_at >= actor.last_action_at:
+        if e.occurred_at >= actor.last_action_at:  # an older act entered late changes nothing
+            actor.basis = e.basis
             actor.last_action_at = e.occurred_at
             actor.last_action = ref
 
@@ -566,7 +566,6 @@ def _exchanges_without_convention(
                 f"{len(refs)} time(s) with no convention in force between them"
             ),
             events=tuple(refs),
-            institution_id=a,
             acknowledgeable=True,
         )
         for (a, b), refs in pairs.items()
