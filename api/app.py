@@ -30,7 +30,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.maillage = build_application(settings)
         app.state.engine = build_engine(settings)
-        app.state.projections = ProjectionRunner(app.state.maillage, app.state.engine)
+        app.state.projections = ProjectionRunner(
+            app.state.maillage, app.state.engine, batch_size=settings.projection_batch_size
+        )
         stop = threading.Event()
         follower: threading.Thread | None = None
         if settings.runs_projections_in_process:

@@ -86,7 +86,7 @@ def project(
 
     settings = _migrated_settings()
     app, engine = build_application(settings), build_engine(settings)
-    runner = ProjectionRunner(app, engine)
+    runner = ProjectionRunner(app, engine, batch_size=settings.projection_batch_size)
     try:
         with _progress() as report:
             runner.catch_up(progress=report)
@@ -115,7 +115,8 @@ def rebuild(
     app, engine = build_application(settings), build_engine(settings)
     try:
         with _progress() as report:
-            ProjectionRunner(app, engine).rebuild(names or None, progress=report)
+            runner = ProjectionRunner(app, engine, batch_size=settings.projection_batch_size)
+            runner.rebuild(names or None, progress=report)
     except UnknownProjectionError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error

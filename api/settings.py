@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     projection_poll_seconds: float = Field(
         default=0.02, gt=0, description="How often a follower polls the log for new events."
     )
+    projection_batch_size: int = Field(
+        default=1000,
+        ge=1,
+        le=100_000,
+        description="Events a projection applies per transaction (its memory is one batch).",
+    )
+    idle_after_days: int = Field(
+        default=90,
+        ge=1,
+        description="The coherence view flags an actor who has not acted on a case for longer.",
+    )
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_max_overflow: int = Field(default=10, ge=0)
 
