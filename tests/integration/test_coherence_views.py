@@ -118,9 +118,7 @@ def test_a_late_entry_separates_the_two_questions(
         occurred_at=ago(5),
     )
 
-    recorded = coherence_as_of(
-        store_app, case_id, at=before_late_entry, question=AsOf.RECORDED
-    )
+    recorded = coherence_as_of(store_app, case_id, at=before_late_entry, question=AsOf.RECORDED)
     happened = coherence_as_of(store_app, case_id, at=ago(1), question=AsOf.OCCURRED)
     assert recorded is not None
     assert happened is not None
