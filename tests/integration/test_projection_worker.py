@@ -1,0 +1,90 @@
+"""A projection worker (`maillage project --follow`) killed with SIGKILL while it applies pages,
+then restarted, ends exactly where a rebuild ends: a page's rows and its position commit
+together or not at all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from api.settings import Settings
+from api.store import build_engine
+from bench.generate import generate
+from domain.application import Maillage
+from projections.projectors import PROJECTORS
+from projections.runner import ProjectionRunner
+
+WORKER = [sys.executable, "-c", "from api.cli import main; main()"]
+
+
+@pytest.fixture
+def engine(store_settings: Settings) -> Iterator[Engine]:
+    engine = build_engine(store_settings)
+    yield engine
+    engine.dispose()
+
+
+def tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as conn:
+        return {
+            t.name: sorted(tuple(r) for r in conn.execute(select(t)).all())
+            for p in PROJECTORS
+            for t in p.tables
+        }
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["MAILLAGE_DATABASE_URL"] = settings.database_url
+    env["MAILLAGE_PROJECTION_BATCH_SIZE"] = "40"
+    if settings.database_schema:
+        env["MAILLAGE_DATABASE_SCHEMA"] = settings.database_schema
+    return env
+
+
+def test_a_worker_killed_mid_batch_converges_after_restart(
+    store_settings: Settings, store_app: Maillage, engine: Engine
+) -> None:
+    generate(store_app, cases=500, events_each=12, institutions=20, professionals_each=4)
+    runner = ProjectionRunner(store_app, engine)
+    head = runner.head()
+    assert head > 5000
+
+    worker = subprocess.Popen(
+        [*WORKER, "project", "--follow"],
+        env=worker_env(store_settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            reached = [runner.position(p.name) for p in PROJECTORS]
+            if any(position > head // 4 for position in reached):
+                break
+            time.sleep(0.002)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    killed_at = [runner.position(p.name) for p in PROJECTORS]
+    assert any(0 < position < head for position in killed_at), killed_at  # stopped midway
+
+    restarted = subprocess.run(
+        [*WORKER, "project"], env=worker_env(store_settings), capture_output=True, timeout=120
+    )
+    assert restarted.returncode == 0, restarted.stderr.decode()
+    assert all(lag.position == head for lag in runner.lag())
+    after_restart = tables(engine)
+
+    runner.rebuild()
+    assert tables(engine) == after_restart
