@@ -1,6 +1,7 @@
 """`python -m bench [--quick] [--store sqlite|postgresql|all]`
 
-Write side figures, each measured in this run:
+Prints one table and writes the same figures to bench/results.json. Read side figures: see
+`bench/read_side.py`. Write side figures, each measured in this run:
 - write: recorded interventions per second on one case (load + decide + save, cache on), one writer;
 - load: time to load a case of 50 events vs one of 5,000 (fresh process view: no cache,
   snapshots on), and the same 5,000-event case fully replayed without snapshots, for contrast.
@@ -11,27 +12,22 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from eventsourcing.domain import Aggregate, event
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import create_engine, text
 
-from api.migrations import upgrade
 from api.settings import Settings
 from api.store import build_application, eventsourcing_env
+from bench.common import Figure, postgres_reachable, store, timed
+from bench.read_side import bench_read_side
 from domain.application import Maillage
 from tests.world import World
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 RESULTS = Path(__file__).with_name("results.json")
 
 
@@ -44,46 +40,6 @@ class Tally(Aggregate):
     @event("Incremented")
     def increment(self) -> None:
         self.count += 1
-
-
-@dataclass
-class Figure:
-    name: str
-    value: float
-    unit: str
-    store: str
-    ceiling: float | None = None
-    ratio: float | None = None
-    target: str | None = None
-
-
-@contextmanager
-def store(kind: str) -> Iterator[Settings]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-            upgrade(settings)
-            yield settings
-        return
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    settings = Settings(database_url=PG_URL, database_schema=schema)
-    upgrade(settings)
-    try:
-        yield settings
-    finally:
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def fresh(settings: Settings, **env: str) -> Maillage:
@@ -170,22 +126,13 @@ def bench_store(kind: str, big: int, writes: int, progress: Progress) -> list[Fi
     return figures
 
 
-def postgres_reachable() -> bool:
-    import psycopg
-
-    try:
-        psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=3).close()
-    except psycopg.OperationalError:
-        return False
-    return True
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, a minute or so")
     parser.add_argument("--store", choices=["sqlite", "postgresql", "all"], default="all")
     args = parser.parse_args()
     big, writes = (2_000, 200) if args.quick else (5_000, 1_000)
+    cases = 5_000 if args.quick else 100_000
     stores = ["sqlite", "postgresql"] if args.store == "all" else [args.store]
     console = Console()
     figures: list[Figure] = []
@@ -195,7 +142,9 @@ def main() -> None:
                 console.print("[yellow]PostgreSQL unreachable: skipped[/yellow]")
                 continue
             figures += bench_store(kind, big, writes, progress)
-    table = Table(title="Maillage — write side")
+            with store(kind) as settings:
+                figures += bench_read_side(kind, settings, cases, progress)
+    table = Table(title="Maillage — benchmarks")
     for column in ("store", "figure", "value", "unit", "ratio", "target"):
         table.add_column(column)
     for f in figures:
