@@ -17,10 +17,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, literal, or_, select, union_all
 
 from domain.coherence import (
     DEFAULT_IDLE_AFTER,
+    MANY_INSTITUTIONS,
     CaseFacts,
     Coherence,
     Registry,
@@ -64,30 +65,35 @@ def case_facts(conn: Connection, case_id: UUID) -> CaseFacts | None:
 
 
 def registry_for(conn: Connection, facts: CaseFacts) -> Registry:
-    """The delegations the case's acts rest on, and the partnerships between its institutions."""
-    registry = Registry()
-    delegation_ids = [str(d) for d in facts.delegation_ids()]
-    if delegation_ids:
-        for text in conn.execute(
-            select(delegation_terms_view.c.terms).where(
-                delegation_terms_view.c.delegation_id.in_(delegation_ids)
-            )
-        ).scalars():
-            terms = DELEGATION_TERMS.load(text)
-            registry.delegations[terms.delegation_id] = terms
+    """The delegations the case's acts rest on, and the partnerships between its institutions
+    (one query: a round trip costs more than the rows)."""
     party = partnership_party_view
     binding = (
         select(party.c.partnership_id)
         .where(party.c.institution_id.in_([str(i) for i in facts.institution_ids()]))
         .group_by(party.c.partnership_id)
-        .having(func.count() >= 2)
+        .having(func.count() >= MANY_INSTITUTIONS)
     )
     named = [str(r) for r in _convention_refs(facts)]
     pid = partnership_terms_view.c.partnership_id
-    condition = or_(pid.in_(binding), pid.in_(named)) if named else pid.in_(binding)
-    for text in conn.execute(select(partnership_terms_view.c.terms).where(condition)).scalars():
-        partnership = PARTNERSHIP_TERMS.load(text)
-        registry.partnerships[partnership.partnership_id] = partnership
+    partnerships = select(literal("p").label("entry"), partnership_terms_view.c.terms).where(
+        or_(pid.in_(binding), pid.in_(named)) if named else pid.in_(binding)
+    )
+    query: Any = partnerships
+    delegation_ids = [str(d) for d in facts.delegation_ids()]
+    if delegation_ids:
+        delegations = select(literal("d").label("entry"), delegation_terms_view.c.terms).where(
+            delegation_terms_view.c.delegation_id.in_(delegation_ids)
+        )
+        query = union_all(delegations, partnerships)
+    registry = Registry()
+    for entry, text in conn.execute(query).all():
+        if entry == "d":
+            delegation = DELEGATION_TERMS.load(text)
+            registry.delegations[delegation.delegation_id] = delegation
+        else:
+            partnership = PARTNERSHIP_TERMS.load(text)
+            registry.partnerships[partnership.partnership_id] = partnership
     return registry
 
 
