@@ -107,7 +107,9 @@ def project(
 def rebuild(
     names: list[str] = typer.Argument(None, help="Projections to rebuild (default: all)."),
 ) -> None:
-    """Drop and replay projections; readers keep the previous rows until the new ones commit."""
+    """Drop and replay projections; readers keep the previous rows until the new ones commit.
+
+    On SQLite this holds the single write lock until it ends: stop the service first."""
     from api.store import build_application, build_engine
     from projections.runner import ProjectionRunner, UnknownProjectionError
 
