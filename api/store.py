@@ -189,6 +189,12 @@ def build_engine(settings: Settings, *, pool_size: int = 5) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Read models are derived data, written a page per transaction: a bigger page cache
+            # keeps their indexes in memory as they grow, and in WAL mode NORMAL sync still
+            # commits a page and its position together (power loss may lose the last pages,
+            # which the projection then applies again).
+            cursor.execute("PRAGMA cache_size=-65536")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         return engine

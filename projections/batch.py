@@ -95,7 +95,9 @@ def _key_in(columns: list[Any], keys: list[Key]) -> Any:
         return columns[0].in_([k[0] for k in keys])
     if len(keys) == 1:
         return and_(*(c == v for c, v in zip(columns, keys[0], strict=True)))
-    return tuple_(*columns).in_(keys)
+    # The leading column first, so that every database can use the primary key's index.
+    leading = columns[0].in_(list(dict.fromkeys(k[0] for k in keys)))
+    return and_(leading, tuple_(*columns).in_(keys))
 
 
 def _insert_new(conn: Connection, table: Table) -> Any:
