@@ -684,8 +684,9 @@ class Case(Aggregate):
     ) -> None:
         """The holding institution acknowledges an alert about past acts (the events at
         `versions` of this case), saying what was done about it; the alert is then cleared for
-        those events. Alerts about the present are cleared only by fixing their cause."""
-        self.check_can_act(by)
+        those events. Alerts about the present are cleared only by fixing their cause. A closed
+        case may still be acknowledged: a revocation entered late can concern it."""
+        self.check_participant(by)
         if by.institution_id != self.holder_institution_id:
             raise WrongInstitutionError(
                 f"only the institution holding case {self.id} "

@@ -64,6 +64,10 @@ class DelegationTerms:
     revoked_at: datetime | None = None
     events: list[EventRef] = field(default_factory=list)
 
+    @property
+    def version(self) -> int:
+        return self.events[-1].version
+
     @classmethod
     def granted(cls, e: Any) -> DelegationTerms:
         return cls(
@@ -79,6 +83,8 @@ class DelegationTerms:
         )
 
     def apply(self, e: Any) -> None:
+        if e.originator_version <= self.version:
+            return  # already applied: re-applying changes nothing
         kind = event_type(e)
         if kind == "Delegation.DelegationExtended":
             self.valid_until = e.valid_until
@@ -113,6 +119,7 @@ class PartnershipTerms:
     suspensions: list[Suspension] = field(default_factory=list)
     terminated_on: date | None = None
     events: list[EventRef] = field(default_factory=list)
+    version: int = 0
 
     @classmethod
     def proposed(cls, e: Any) -> PartnershipTerms:
@@ -124,9 +131,13 @@ class PartnershipTerms:
             valid_from=e.valid_from,
             valid_until=e.valid_until,
             events=[EventRef.of(e)],
+            version=e.originator_version,
         )
 
     def apply(self, e: Any) -> None:
+        if e.originator_version <= self.version:
+            return  # already applied: re-applying changes nothing
+        self.version = e.originator_version
         kind = event_type(e)
         if kind == "Partnership.PartnershipSigned":
             if e.signature.institution_id not in self.signed_by:
@@ -148,6 +159,17 @@ class PartnershipTerms:
     @property
     def is_convention(self) -> bool:
         return self.kind == "convention"
+
+    def why_not_in_force(self) -> EventRef:
+        """The latest suspension or termination, else the proposal (not signed, or out of its
+        period)."""
+        for ref in reversed(self.events):
+            if ref.type in (
+                "Partnership.PartnershipSuspended",
+                "Partnership.PartnershipTerminated",
+            ):
+                return ref
+        return self.events[0]
 
     def in_force_at(self, at: datetime) -> bool:
         return partnership_in_force(
@@ -173,11 +195,13 @@ class Registry:
     def apply(self, e: Any) -> None:
         kind = event_type(e)
         if kind == "Delegation.DelegationGranted":
-            self.delegations[e.originator_id] = DelegationTerms.granted(e)
+            if e.originator_id not in self.delegations:
+                self.delegations[e.originator_id] = DelegationTerms.granted(e)
         elif kind.startswith("Delegation.") and e.originator_id in self.delegations:
             self.delegations[e.originator_id].apply(e)
         elif kind == "Partnership.PartnershipProposed":
-            self.partnerships[e.originator_id] = PartnershipTerms.proposed(e)
+            if e.originator_id not in self.partnerships:
+                self.partnerships[e.originator_id] = PartnershipTerms.proposed(e)
         elif kind.startswith("Partnership.") and e.originator_id in self.partnerships:
             self.partnerships[e.originator_id].apply(e)
 
@@ -219,7 +243,7 @@ class ShareFacts:
     to_institution_id: UUID
     categories: tuple[str, ...]
     consent_ids: tuple[UUID, ...]
-    legal_reference: str | None
+    on_legal_ground: bool  # not the reference itself: it may identify the person
     convention_id: UUID | None
 
 
@@ -389,7 +413,7 @@ class CaseFacts:
                 to_institution_id=e.recipient_institution_id,
                 categories=tuple(e.categories),
                 consent_ids=tuple(e.consent_ids),
-                legal_reference=e.legal_reference,
+                on_legal_ground=e.legal_ground is not None,
                 convention_id=e.convention_id,
             )
         )
@@ -529,7 +553,7 @@ def _actions_without_valid_basis(facts: CaseFacts, registry: Registry) -> list[A
             p = registry.partnerships.get(ref_id)
             if p is not None and p.in_force_at(action.occurred_at):
                 continue
-            related[ref_id] = p.events[-1] if p is not None else None
+            related[ref_id] = p.why_not_in_force() if p is not None else None
         invalid.setdefault(ref_id, []).append(action.ref)
     alerts = []
     for ref_id, refs in invalid.items():
@@ -577,7 +601,7 @@ def _shares_beyond_consent(facts: CaseFacts, at: datetime) -> list[Alert]:
     kind = AlertKind.SHARED_BEYOND_CONSENT
     alerts = []
     for share in facts.shares:
-        if not share.consent_ids or share.legal_reference is not None:
+        if not share.consent_ids or share.on_legal_ground:
             continue  # a legal ground, not a consent, made it lawful
         if facts.is_acknowledged(kind, share.ref.version):
             continue

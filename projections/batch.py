@@ -83,7 +83,7 @@ class Batch:
             written += len(rows)
         for name, appended in self._appended.items():
             if appended:
-                self.conn.execute(_insert_new(self.conn, self._tables[name]), appended)
+                self.conn.execute(insert_new(self.conn, self._tables[name]), appended)
                 written += len(appended)
         self._dirty.clear()
         self._appended.clear()
@@ -100,7 +100,7 @@ def _key_in(columns: list[Any], keys: list[Key]) -> Any:
     return and_(leading, tuple_(*columns).in_(keys))
 
 
-def _insert_new(conn: Connection, table: Table) -> Any:
+def insert_new(conn: Connection, table: Table) -> Any:
     """INSERT that leaves an existing row (same key) as it is."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from threading import Event
 
 from eventsourcing.application import Application
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, select, update
 
-from projections.batch import Batch
+from projections.batch import Batch, insert_new
 from projections.projectors import PROJECTORS, Projector
 from projections.tables import projection_tracking
 
@@ -96,17 +96,20 @@ class ProjectionRunner:
     # --- applying ---------------------------------------------------------------------------
 
     def _locked_position(self, conn: Connection, name: str) -> int:
-        found = conn.execute(
+        query = (
             select(projection_tracking.c.position)
             .where(projection_tracking.c.name == name)
             .with_for_update()
-        ).scalar()
-        if found is None:
+        )
+        found = conn.execute(query).scalar()
+        if found is None:  # first run: two workers may both get here; one row results
             conn.execute(
-                insert(projection_tracking).values(name=name, position=0, updated_at=_now())
+                insert_new(conn, projection_tracking).values(
+                    name=name, position=0, updated_at=_now()
+                )
             )
-            return 0
-        return int(found)
+            found = conn.execute(query).scalar()
+        return int(found or 0)
 
     def _advance(
         self, conn: Connection, projectors: Sequence[Projector], positions: dict[str, int]
@@ -143,6 +146,15 @@ class ProjectionRunner:
         return reached
 
     def _lock_all(self, conn: Connection, projectors: Sequence[Projector]) -> dict[str, int]:
+        if conn.dialect.name == "sqlite":
+            # SQLite has no row locks and the driver begins a transaction lazily: write first,
+            # so this transaction holds the database's write lock before it reads a position
+            # (two followers then take turns instead of applying the same page twice).
+            conn.execute(
+                update(projection_tracking)
+                .where(projection_tracking.c.name.in_([p.name for p in projectors]))
+                .values(name=projection_tracking.c.name)
+            )
         # Always in the same order, so that two workers never wait on each other crosswise.
         return {p.name: self._locked_position(conn, p.name) for p in projectors}
 

@@ -435,6 +435,7 @@ class CaseUseCases(UseCaseBase):
         note: str,
         occurred_at: datetime | None = None,
     ) -> Recorded:
+        named = list(versions)  # once: `decide` may run again after a conflict
         return self._act(
             case_id,
             by,
@@ -444,7 +445,7 @@ class CaseUseCases(UseCaseBase):
                 by=by,
                 basis=basis,
                 alert_kind=alert_kind,
-                versions=list(versions),
+                versions=named,
                 note=note,
                 occurred_at=at,
             ),

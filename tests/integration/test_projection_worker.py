@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -88,3 +89,32 @@ def test_a_worker_killed_mid_batch_converges_after_restart(
 
     runner.rebuild()
     assert tables(engine) == after_restart
+
+
+def test_two_followers_at_once_end_identical_to_a_rebuild(
+    store_app: Maillage, engine: Engine
+) -> None:
+    """Two followers on one store (the embedded one and a `maillage project`, say) take turns on
+    each page: none is applied twice, no position goes back."""
+    generate(store_app, cases=150, events_each=12, institutions=12, professionals_each=3)
+    runners = [ProjectionRunner(store_app, engine, batch_size=size) for size in (7, 11)]
+    errors: list[BaseException] = []
+
+    def follow(runner: ProjectionRunner) -> None:
+        try:
+            runner.catch_up()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=follow, args=(r,)) for r in runners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    head = runners[0].head()
+    assert all(lag.position == head for lag in runners[0].lag())
+    followed = tables(engine)
+
+    runners[0].rebuild()
+    assert tables(engine) == followed

@@ -671,3 +671,26 @@ def test_no_version_named_is_refused(app: Maillage, world: World) -> None:
         acknowledge(app, world, case_id, AlertKind.EXCHANGE_WITHOUT_CONVENTION, [])
 
     assert refused.value.field == "versions"
+
+
+def test_an_alert_on_a_closed_case_can_still_be_acknowledged(app: Maillage, world: World) -> None:
+    case_id, consulted, _ = act_after_late_revocation(app, world)
+    app.close_case(case_id=case_id, by=world.actor("jeanne"), reason="mesure terminée")
+
+    acknowledge(app, world, case_id, AlertKind.ACTION_WITHOUT_VALID_BASIS, [consulted.version])
+
+    assert alerts(app, case_id, AlertKind.ACTION_WITHOUT_VALID_BASIS) == []
+
+
+def test_acknowledged_versions_may_be_given_as_any_iterable(app: Maillage, world: World) -> None:
+    case_id, consulted, _ = act_after_late_revocation(app, world)
+
+    app.acknowledge_alert(
+        case_id=case_id,
+        by=world.actor("jeanne"),
+        alert_kind=str(AlertKind.ACTION_WITHOUT_VALID_BASIS),
+        versions=(v for v in [consulted.version]),
+        note="vu",
+    )
+
+    assert alerts(app, case_id, AlertKind.ACTION_WITHOUT_VALID_BASIS) == []
