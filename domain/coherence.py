@@ -313,6 +313,13 @@ class CaseFacts:
             b.ref_id for b in refs if b.kind == BasisKind.DELEGATION and b.ref_id is not None
         )
 
+    def convention_ids(self) -> list[UUID]:
+        """Conventions named by the case's acts and shares."""
+        bases = [a.basis for a in self.actors] + [b.basis for b in self.based_actions]
+        refs = [b.ref_id for b in bases if b.kind == BasisKind.CONVENTION and b.ref_id is not None]
+        refs += [s.convention_id for s in self.shares if s.convention_id is not None]
+        return _distinct(refs)
+
     def institution_ids(self) -> list[UUID]:
         ids = [self.holder_institution_id] + [a.institution_id for a in self.actors]
         for s in self.shares:

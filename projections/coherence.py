@@ -28,7 +28,6 @@ from domain.coherence import (
     assess,
     event_type,
 )
-from domain.values import BasisKind
 from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
 from projections.tables import (
     case_coherence_view,
@@ -74,7 +73,7 @@ def registry_for(conn: Connection, facts: CaseFacts) -> Registry:
         .group_by(party.c.partnership_id)
         .having(func.count() >= MANY_INSTITUTIONS)
     )
-    named = [str(r) for r in _convention_refs(facts)]
+    named = [str(r) for r in facts.convention_ids()]
     pid = partnership_terms_view.c.partnership_id
     partnerships = select(literal("p").label("entry"), partnership_terms_view.c.terms).where(
         or_(pid.in_(binding), pid.in_(named)) if named else pid.in_(binding)
@@ -95,13 +94,6 @@ def registry_for(conn: Connection, facts: CaseFacts) -> Registry:
             partnership = PARTNERSHIP_TERMS.load(text)
             registry.partnerships[partnership.partnership_id] = partnership
     return registry
-
-
-def _convention_refs(facts: CaseFacts) -> list[UUID]:
-    bases = [a.basis for a in facts.actors] + [b.basis for b in facts.based_actions]
-    refs = [b.ref_id for b in bases if b.kind == BasisKind.CONVENTION and b.ref_id is not None]
-    refs += [s.convention_id for s in facts.shares if s.convention_id is not None]
-    return list(dict.fromkeys(refs))
 
 
 # --- as of a past instant, from the log ------------------------------------------------------
@@ -138,7 +130,7 @@ def coherence_as_of(
         return None
     registry = Registry()
     registry_keep = keep if question is AsOf.RECORDED else _everything
-    entries = facts.delegation_ids() + _convention_refs(facts)
+    entries = facts.delegation_ids() + facts.convention_ids()
     entries += _partnerships_of(app, facts.institution_ids(), registry_keep)
     for entry in dict.fromkeys(entries):
         for e in _events(app, entry):
