@@ -6,23 +6,77 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from datetime import timedelta
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
+from api import idempotency, observability, problems
+from api.auth import TokenVerifier
+from api.idempotency import IdempotencyStore
 from api.migrations import current_revision, ensure_current, head_revision
+from api.observability import Metrics
+from api.problems import PROBLEM_JSON, Problem
+from api.routers import cases, networks, partnerships, registry, views
 from api.settings import Settings, get_settings
 from api.store import build_application, build_engine
-from domain.application import Maillage
 from projections.runner import ProjectionRunner
 
 log = logging.getLogger("maillage.api")
 
 
+def _problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description, "content": {PROBLEM_JSON: {}}}
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: _problem("No bearer token, or one whose signature, issuer, audience or expiry fails."),
+    403: _problem("Need-to-know: your role or standing does not allow it (`access-denied`)."),
+    404: _problem("No such record (`not-found`)."),
+    409: _problem("The record's current state refuses it (closed case, already signed…)."),
+    412: _problem("If-Match names a version that is no longer current (`stale-version`)."),
+    422: _problem("Invalid input (`invalid-request`, with `errors`) or a broken rule."),
+}
+
+TAGS = [
+    {"name": "cases", "description": "A beneficiary's shared case: every act, with its basis."},
+    {
+        "name": "views",
+        "description": "Coherence now and as of a past instant, audit trails, "
+        "caseloads, involvement. Case content reads are recorded.",
+    },
+    {"name": "registry", "description": "Institutions, professionals, employments, delegations."},
+    {"name": "partnerships", "description": "Charters and conventions between institutions."},
+    {"name": "networks", "description": "Informal and formal networks of professionals."},
+    {"name": "operations", "description": "Liveness, readiness, metrics."},
+]
+
+DESCRIPTION = """Event-sourced case coordination for social and medico-social work: who intervenes
+for a beneficiary, for which institution, on what basis — and where it is incoherent.
+
+**Authentication**: every route but the operations ones takes `Authorization: Bearer <JWT>`.
+In the embedded mode, `maillage demo` prints tokens for each role, and
+`maillage token --professional ID --role ROLE --institution ID` mints one.
+
+**Roles** (deny by default): a *case worker* reads and acts on the cases they take part in or
+hold a delegation for; a *supervisor* audits the cases their institution is or was involved in;
+a *funder* reaches no case; an *admin* keeps the registry and reads no case content. Reading a
+case's content needs a declared `purpose` and is recorded in the case's audit trail.
+
+**Writes**: send `If-Match` with the ETag you read to refuse a change on a stale version (412),
+and `Idempotency-Key` on any POST to make a retry safe. Every error is `application/problem+json`
+with a stable `type` (`urn:maillage:problem:<rule>`) and the `field` at fault.
+
+**Read your writes**: commands return `position`; pass it as `after` to a view.
+"""
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    verifier = TokenVerifier(settings)  # refuses a default key outside the embedded mode
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -33,6 +87,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.projections = ProjectionRunner(
             app.state.maillage, app.state.engine, batch_size=settings.projection_batch_size
         )
+        app.state.idempotency = IdempotencyStore(
+            app.state.engine, timedelta(hours=settings.idempotency_ttl_hours)
+        )
+        metrics.watch_projections(app.state.projections.lag)
         stop = threading.Event()
         follower: threading.Thread | None = None
         if settings.runs_projections_in_process:
@@ -61,12 +119,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Maillage",
         version="0.1.0",
-        description=(
-            "Event-sourced case coordination for social and medico-social work: who intervenes "
-            "for a beneficiary, for which institution, on what basis — and where it is incoherent."
-        ),
+        description=DESCRIPTION,
         lifespan=lifespan,
+        openapi_tags=TAGS,
     )
+    app.state.settings = settings
+    app.state.verifier = verifier
+    app.state.metrics = metrics
+    problems.install(app)
+    idempotency.install(app)
+    observability.install(app, metrics)  # outermost: replays and refusals are counted too
+    for area in (cases, views, registry, partnerships, networks):
+        app.include_router(area.router, responses=PROBLEMS)
+
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics: requests, latencies, command outcomes, projection lag",
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}}},
+    )
+    def prometheus() -> Response:
+        return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
 
     @app.get("/health", tags=["operations"], summary="The process is alive")
     async def health() -> dict[str, str]:
@@ -96,11 +170,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
     return app
-
-
-def get_maillage(request: Request) -> Maillage:
-    app: Maillage = request.app.state.maillage
-    return app
-
-
-MaillageDep = Annotated[Maillage, Depends(get_maillage)]

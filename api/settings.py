@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The signing key of the embedded mode (a SQLite file on one machine, for trying Maillage out).
+# Anyone can read it here, so anywhere else the service refuses to start with it.
+EMBEDDED_SIGNING_KEY = "maillage-embedded-mode-key-do-not-use-in-production"
+
+
+class InsecureSettingsError(RuntimeError):
+    """The settings would expose personal data: the service refuses to start with them."""
 
 
 class Settings(BaseSettings):
@@ -61,12 +70,67 @@ class Settings(BaseSettings):
         ge=1,
         description="The coherence view flags an actor who has not acted on a case for longer.",
     )
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Shared key of HS256 bearer tokens (at least 32 characters). Unset in the embedded "
+            "mode: a published development key is used, which the service refuses elsewhere."
+        ),
+    )
+    jwt_public_key: str | None = Field(
+        default=None, description="PEM public key of an identity provider (RS256/ES256 tokens)."
+    )
+    jwt_jwks_url: str | None = Field(
+        default=None, description="JWKS address of an identity provider, instead of a key."
+    )
+    jwt_algorithms: list[str] = Field(
+        default=["HS256"], description="Accepted token algorithms (never `none`)."
+    )
+    jwt_issuer: str = Field(default="maillage", description="Expected `iss` of tokens.")
+    jwt_audience: str = Field(default="maillage-api", description="Expected `aud` of tokens.")
+    token_ttl_minutes: int = Field(
+        default=480, ge=1, le=7 * 24 * 60, description="Lifetime of tokens `maillage token` mints."
+    )
+    idempotency_ttl_hours: int = Field(
+        default=24, ge=1, description="How long a POST's Idempotency-Key replays its first answer."
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="Structured JSON log lines, or plain text for a terminal."
+    )
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_max_overflow: int = Field(default=10, ge=0)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def is_embedded(self) -> bool:
+        """The embedded mode: a SQLite file on one machine."""
+        return self.is_sqlite
+
+    def signing_key(self) -> str | None:
+        """The HS256 key: the configured one, or the published one in the embedded mode only."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        return EMBEDDED_SIGNING_KEY if self.is_embedded else None
+
+    def check_secure(self) -> None:
+        """Refuse settings that would let anyone mint tokens outside the embedded mode."""
+        if "none" in (a.lower() for a in self.jwt_algorithms):
+            raise InsecureSettingsError("MAILLAGE_JWT_ALGORITHMS must not accept `none`")
+        if self.is_embedded:
+            return
+        if self.jwt_public_key or self.jwt_jwks_url:
+            return
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else None
+        if secret is None or secret == EMBEDDED_SIGNING_KEY:
+            raise InsecureSettingsError(
+                "outside the embedded mode, set MAILLAGE_JWT_SECRET (or a public key / JWKS "
+                "address of your identity provider): the default development key is public"
+            )
+        if len(secret) < 32:
+            raise InsecureSettingsError("MAILLAGE_JWT_SECRET must be at least 32 characters")
 
     @property
     def runs_projections_in_process(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.usecases.base import Recorded
 from domain.usecases.cases import CaseUseCases
+from domain.usecases.consultations import ConsultationUseCases
 from domain.usecases.networks import NetworkUseCases
 from domain.usecases.partnerships import PartnershipUseCases
 from domain.usecases.registry import RegistryUseCases
@@ -11,7 +12,9 @@ from domain.usecases.registry import RegistryUseCases
 __all__ = ["Maillage", "Recorded"]
 
 
-class Maillage(RegistryUseCases, PartnershipUseCases, NetworkUseCases, CaseUseCases):
+class Maillage(
+    RegistryUseCases, PartnershipUseCases, NetworkUseCases, CaseUseCases, ConsultationUseCases
+):
     """One application, so that the read side follows a single, totally ordered log."""
 
     name = "Maillage"

@@ -118,6 +118,10 @@ class SharingAuthorisation:
 
 
 class Case(Aggregate):
+    # Institutions a participant of which left the case (state derived on replay, not stored in
+    # an event). The class default keeps snapshots taken before it existed loadable.
+    past_institutions: tuple[UUID, ...] = ()
+
     # --- opening ----------------------------------------------------------------------------
 
     @classmethod
@@ -192,6 +196,23 @@ class Case(Aggregate):
             if p.institution_id not in seen:
                 seen.append(p.institution_id)
         return seen
+
+    def was_involved(self, institution_id: UUID) -> bool:
+        """The institution holds the case, takes or took part in it, or a referral names it."""
+        return (
+            institution_id in self.institutions
+            or institution_id in self.past_institutions
+            or any(
+                institution_id in (r.from_institution_id, r.to_institution_id)
+                for r in self.referrals
+            )
+        )
+
+    def referred_to(self, institution_id: UUID) -> bool:
+        """A referral to the institution is pending or was accepted."""
+        return any(
+            r.to_institution_id == institution_id and r.status != "declined" for r in self.referrals
+        )
 
     def beneficiary_is_minor_on(self, day: date) -> bool:
         return self.beneficiary.is_minor_on(day)
@@ -366,6 +387,8 @@ class Case(Aggregate):
         participant = self.participant(by)
         if participant is not None:
             self.participants.remove(participant)
+        if by.institution_id not in self.past_institutions:
+            self.past_institutions = (*self.past_institutions, by.institution_id)
         if self.coordinator == by:
             self.coordinator = None
 

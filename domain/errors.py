@@ -232,3 +232,12 @@ class WrongInstitutionError(MaillageError):
     """The actor does not act for the institution the command requires."""
 
     rule = "wrong-institution"
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+class AccessDeniedError(MaillageError):
+    """Need-to-know: the role, or the standing of the reader towards the case, does not allow it."""
+
+    rule = "access-denied"

@@ -33,6 +33,14 @@ def _id(value: UUID | None) -> str | None:
     return str(value) if value is not None else None
 
 
+def _case_of(aggregate: str, event: Any) -> str | None:
+    if aggregate == "Case":
+        return str(event.originator_id)
+    if aggregate == "Consultation":  # a reading of the case's content
+        return str(event.case_id)
+    return None
+
+
 class Projector:
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
@@ -111,7 +119,7 @@ class AuditTrail(Projector):
                 "aggregate_id": str(event.originator_id),
                 "aggregate_version": event.originator_version,
                 "event_type": kind,
-                "case_id": str(event.originator_id) if aggregate == "Case" else None,
+                "case_id": _case_of(aggregate, event),
                 "professional_id": _id(professional_id),
                 "institution_id": _id(institution_id),
                 "counterpart_institution_id": _id(counterpart),

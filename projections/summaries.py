@@ -69,6 +69,9 @@ SUMMARIES: dict[str, Any] = {
     ),
     "Case.CaseClosed": lambda e: "Case closed",
     "Case.CaseReopened": lambda e: "Case reopened",
+    "Consultation.CaseContentRead": lambda e: (
+        f"Read the {_kind(e.view)} view as {_kind(e.role)} (purpose: {_kind(e.purpose)})"
+    ),
 }
 
 

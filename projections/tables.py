@@ -11,6 +11,8 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -129,3 +131,19 @@ partnership_party_view = Table(
 def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes (stored in UTC): make them aware again."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# Not a projection: the API's record of answers to POSTs that carried an Idempotency-Key
+# (`api.idempotency`). It lives beside the read models, in the same store.
+idempotency_record = Table(
+    "idempotency_record",
+    metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer),
+    Column("response_headers", Text),
+    Column("response_body", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_idempotency_created", "created_at"),
+)

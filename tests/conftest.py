@@ -25,6 +25,7 @@ from tests.world import NOW, World
 
 TEST_URL = os.environ.get("MAILLAGE_DATABASE_URL", "")
 ON_POSTGRES = TEST_URL.startswith("postgresql")
+TEST_SIGNING_KEY = "tests-only-signing-key-0123456789abcdef"
 
 
 @pytest.fixture
@@ -48,7 +49,9 @@ def store_settings(tmp_path: Path) -> Iterator[Settings]:
     """Settings naming a fresh, migrated store of the kind under test."""
     if ON_POSTGRES:
         schema = f"t_{uuid.uuid4().hex[:16]}"
-        settings = Settings(database_url=TEST_URL, database_schema=schema)
+        settings = Settings(
+            database_url=TEST_URL, database_schema=schema, jwt_secret=TEST_SIGNING_KEY
+        )
         upgrade(settings)
         yield settings
         engine = create_engine(TEST_URL.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -56,7 +59,9 @@ def store_settings(tmp_path: Path) -> Iterator[Settings]:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
     else:
-        settings = Settings(database_url=f"sqlite:///{tmp_path / 'maillage.sqlite3'}")
+        settings = Settings(
+            database_url=f"sqlite:///{tmp_path / 'maillage.sqlite3'}", jwt_secret=TEST_SIGNING_KEY
+        )
         upgrade(settings)
         yield settings
 

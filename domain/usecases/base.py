@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
@@ -97,6 +98,11 @@ class LocalLocks:
                     del self._locks[aggregate_id]
                 else:
                     self._locks[aggregate_id] = (lock, users - 1)
+
+
+# The version a caller saw of the aggregate it changes (HTTP `If-Match`), for the commands run
+# inside `UseCaseBase.precondition`. A context variable, so concurrent requests never mix.
+_EXPECTED: ContextVar[tuple[UUID, int] | None] = ContextVar("maillage_expected", default=None)
 
 
 class UseCaseBase(Application[UUID]):
@@ -189,7 +195,39 @@ class UseCaseBase(Application[UUID]):
             attempts=self.max_attempts,
         )
 
+    @contextmanager
+    def precondition(self, aggregate_id: UUID, version: int | None) -> Iterator[None]:
+        """Run commands only if `aggregate_id` is still at `version` (None: no condition).
+
+        Checked on every attempt against the state the command decides on, so a write that
+        slips in between the caller's read and its change is refused (`StaleVersionError`),
+        never silently overwritten by a retry.
+        """
+        token = _EXPECTED.set((aggregate_id, version) if version is not None else None)
+        try:
+            yield
+        finally:
+            _EXPECTED.reset(token)
+
+    @staticmethod
+    def _check_precondition(aggregates: Sequence[Aggregate]) -> None:
+        expected = _EXPECTED.get()
+        if expected is None:
+            return
+        aggregate_id, version = expected
+        for aggregate in aggregates:
+            if aggregate.id == aggregate_id:
+                before = aggregate.version - len(aggregate.pending_events)
+                if before != version:
+                    raise StaleVersionError(
+                        f"expected version {version}, the record is at {before}",
+                        field="If-Match",
+                        current_version=before,
+                    )
+                return
+
     def _try_save(self, aggregates: Sequence[Aggregate], entity_id: UUID | None) -> Recorded | None:
+        self._check_precondition(aggregates)
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:

@@ -1,0 +1,123 @@
+"""Bearer tokens (JWT): who calls, in which role, for which institution.
+
+A token is trusted only if its signature, issuer, audience and expiry check out, with one of the
+configured algorithms (never `none`). Claims: `sub` (the professional's id), `role`
+(case_worker, supervisor, funder, admin), `inst` (the institution acted for; required of case
+workers and supervisors), `exp`, `iat`, `iss`, `aud`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+from uuid import UUID
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.problems import AuthenticationError
+from api.settings import Settings
+from domain.access import Principal, Role
+
+_NEEDS_INSTITUTION = (Role.CASE_WORKER, Role.SUPERVISOR)
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings) -> None:
+        settings.check_secure()
+        self.settings = settings
+        self.algorithms = list(settings.jwt_algorithms)
+        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+
+    def _key(self, token: str) -> Any:
+        if self._jwks is not None:
+            return self._jwks.get_signing_key_from_jwt(token).key
+        if self.settings.jwt_public_key:
+            return self.settings.jwt_public_key
+        return self.settings.signing_key()
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token,
+                self._key(token),
+                algorithms=self.algorithms,
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthenticationError("the token has expired") from None
+        except jwt.PyJWTError as error:
+            raise AuthenticationError(f"the token is not valid: {error}") from None
+        return principal_from(claims)
+
+
+def principal_from(claims: dict[str, Any]) -> Principal:
+    try:
+        subject = UUID(str(claims["sub"]))
+        role = Role(str(claims.get("role")))
+        inst = claims.get("inst")
+        institution_id = UUID(str(inst)) if inst is not None else None
+    except (ValueError, KeyError):
+        raise AuthenticationError(
+            "the token's sub and inst must be ids, and role one of: "
+            + ", ".join(r.value for r in Role)
+        ) from None
+    if role in _NEEDS_INSTITUTION and institution_id is None:
+        raise AuthenticationError(f"a {role.value} token names the institution acted for (inst)")
+    return Principal(subject, role, institution_id)
+
+
+def mint_token(
+    settings: Settings,
+    *,
+    subject: UUID,
+    role: Role,
+    institution_id: UUID | None = None,
+    ttl_minutes: int | None = None,
+) -> str:
+    """A token signed with the HS256 key (the embedded mode, or a deployment's shared key)."""
+    key = settings.signing_key()
+    if key is None:
+        raise RuntimeError(
+            "no signing key: set MAILLAGE_JWT_SECRET (tokens from an identity provider are "
+            "minted by that provider)"
+        )
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": str(subject),
+        "role": role.value,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + 60 * (ttl_minutes or settings.token_ttl_minutes),
+    }
+    if institution_id is not None:
+        claims["inst"] = str(institution_id)
+    return jwt.encode(claims, key, algorithm="HS256")
+
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description=(
+        "A JWT from your identity provider, or in the embedded mode from "
+        "`maillage token --professional ID --role ROLE --institution ID`."
+    ),
+)
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError("send a bearer token: Authorization: Bearer <token>")
+    verifier: TokenVerifier = request.app.state.verifier
+    principal = verifier.verify(credentials.credentials)
+    request.state.role = principal.role.value
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]

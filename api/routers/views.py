@@ -1,0 +1,259 @@
+"""The read side over HTTP: a case's coherence (now and as of a past instant), its audit trail,
+a professional's caseload, an institution's involvement and history.
+
+Every reading of a case's content is recorded (who, when, which view, declared purpose) before
+it is shown; supervisors see those readings in the case's audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from api.common import (
+    After,
+    ConnectionDep,
+    Cursor,
+    Limit,
+    MaillageDep,
+    Page,
+    PrincipalDep,
+    Purpose,
+    page,
+    read_case,
+    wait_for_read_side,
+)
+from domain.access import (
+    CaseUse,
+    Role,
+    check_caseload_reader,
+    check_own_institution,
+    check_role,
+)
+from domain.coherence import Coherence
+from domain.errors import InvalidValueError, NotFoundError
+from projections import queries
+from projections.coherence import AsOf, coherence, coherence_as_of
+
+router = APIRouter(tags=["views"])
+
+
+class AuditEntry(BaseModel):
+    position: int
+    aggregate_id: UUID
+    aggregate_version: int
+    event_type: str
+    case_id: UUID | None
+    professional_id: UUID | None
+    institution_id: UUID | None
+    counterpart_institution_id: UUID | None
+    basis_kind: str | None
+    basis_ref: UUID | None
+    occurred_at: datetime
+    recorded_at: datetime
+    summary: str
+
+
+class CaseActor(BaseModel):
+    case_id: UUID
+    professional_id: UUID
+    institution_id: UUID
+    role: str
+    basis_kind: str
+    basis_ref: UUID | None
+    joined_at: datetime
+    left_at: datetime | None
+    last_action_at: datetime | None
+    active: bool
+
+
+Since = Annotated[datetime | None, Query(description="Entries that occurred at or after.")]
+Until = Annotated[datetime | None, Query(description="Entries that occurred at or before.")]
+Kinds = Annotated[
+    list[str] | None,
+    Query(max_length=20, description="Event types, e.g. InterventionRecorded (repeatable)."),
+]
+
+
+def _idle_after(request: Request) -> timedelta:
+    return timedelta(days=request.app.state.settings.idle_after_days)
+
+
+def _cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.isdigit():
+        raise InvalidValueError("this cursor is not one this list returned", field="cursor")
+    return int(cursor)
+
+
+@router.get(
+    "/cases/{case_id}/coherence",
+    response_model=Coherence,
+    summary="Who intervenes, for which institution, on what basis — and the alerts",
+)
+def case_coherence(
+    case_id: UUID,
+    purpose: Purpose,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    conn: ConnectionDep,
+    request: Request,
+    after: After = None,
+) -> Coherence:
+    read_case(maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose)
+    wait_for_read_side(request, after)
+    view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(request))
+    if view is None:
+        raise NotFoundError("case", case_id, field="case_id")
+    return view
+
+
+@router.get(
+    "/cases/{case_id}/coherence/as-of",
+    response_model=Coherence,
+    summary="The coherence view as it stood at a past instant",
+    description=(
+        "`question=recorded`: only what had been recorded by `at`. `question=occurred`: what "
+        "had happened by `at`, as known now (late entries included)."
+    ),
+)
+def case_coherence_as_of(
+    case_id: UUID,
+    at: datetime,
+    purpose: Purpose,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    request: Request,
+    question: AsOf = AsOf.RECORDED,
+) -> Coherence:
+    if at.tzinfo is None:
+        raise InvalidValueError("`at` needs a time zone (e.g. 2026-11-20T12:00:00Z)", field="at")
+    read_case(
+        maillage, principal, case_id, use=CaseUse.READ, view="coherence_as_of", purpose=purpose
+    )
+    view = coherence_as_of(
+        maillage, case_id, at=at, question=question, idle_after=_idle_after(request)
+    )
+    if view is None:
+        raise NotFoundError("case at that instant", case_id, field="at")
+    return view
+
+
+@router.get(
+    "/cases/{case_id}/audit",
+    response_model=Page[AuditEntry],
+    summary="The case's full history, readings included (supervisors)",
+)
+def case_audit(
+    case_id: UUID,
+    purpose: Purpose,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    conn: ConnectionDep,
+    request: Request,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+    since: Since = None,
+    until: Until = None,
+    kinds: Kinds = None,
+    after: After = None,
+) -> Page[Any]:
+    read_case(maillage, principal, case_id, use=CaseUse.AUDIT, view="audit_trail", purpose=purpose)
+    wait_for_read_side(request, after)
+    found = queries.audit_trail(
+        conn,
+        case_id=case_id,
+        since=since,
+        until=until,
+        kinds=kinds or (),
+        after=_cursor(cursor),
+        limit=limit,
+    )
+    return _audit_page(found)
+
+
+@router.get(
+    "/institutions/{institution_id}/audit",
+    response_model=Page[AuditEntry],
+    summary="What an institution's professionals did, and what was addressed to it (its "
+    "supervisors)",
+)
+def institution_audit(
+    institution_id: UUID,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+    since: Since = None,
+    until: Until = None,
+    kinds: Kinds = None,
+) -> Page[Any]:
+    check_role(principal, Role.SUPERVISOR, doing="auditing an institution")
+    check_own_institution(principal, institution_id, doing="auditing an institution")
+    found = queries.audit_trail(
+        conn,
+        institution_id=institution_id,
+        since=since,
+        until=until,
+        kinds=kinds or (),
+        after=_cursor(cursor),
+        limit=limit,
+    )
+    return _audit_page(found)
+
+
+@router.get(
+    "/professionals/{professional_id}/caseload",
+    response_model=Page[CaseActor],
+    summary="The cases a professional takes part in (themselves, or their supervisor)",
+)
+def caseload(
+    professional_id: UUID,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+    include_past: bool = False,
+) -> Page[Any]:
+    check_caseload_reader(principal, professional_id)
+    rows = queries.caseload(conn, professional_id, include_past=include_past)
+    # Only the cases where they act for the reader's institution.
+    rows = [r for r in rows if r["institution_id"] == str(principal.institution_id)]
+    return _paged(rows, limit, cursor)
+
+
+@router.get(
+    "/institutions/{institution_id}/involvement",
+    response_model=Page[CaseActor],
+    summary="The institution's professionals on cases: roles and bases (its supervisors)",
+)
+def involvement(
+    institution_id: UUID,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+    include_past: bool = False,
+) -> Page[Any]:
+    check_role(principal, Role.SUPERVISOR, doing="reading an institution's involvement")
+    check_own_institution(principal, institution_id, doing="reading its involvement")
+    rows = queries.involvement(conn, institution_id, include_past=include_past)
+    return _paged(rows, limit, cursor)
+
+
+def _paged(rows: list[dict[str, Any]], limit: int, cursor: str | None) -> Page[Any]:
+    for row in rows:
+        row["key"] = f"{row['case_id']}/{row['professional_id']}/{row['institution_id']}"
+    if cursor is not None:
+        rows = [r for r in rows if r["key"] > cursor]
+    return page(rows[: limit + 1], limit, "key")
+
+
+def _audit_page(found: queries.Page) -> Page[Any]:
+    cursor = str(found.next_cursor) if found.next_cursor is not None else None
+    return Page[Any](items=found.entries, next_cursor=cursor)

@@ -1,0 +1,138 @@
+"""Need-to-know: who may read or act on what. Deny by default.
+
+The rules are the domain's; the caller (the API) gathers the facts — a reader's `CaseStanding`
+towards one case — from the log and asks. Every decision not explicitly granted below is a
+refusal (`AccessDeniedError`), so a new role or a new view starts closed.
+
+- A case worker reads and acts only on the cases they take part in, or hold a delegation in force
+  for; they may also join a case their institution is already on or was referred to, and answer a
+  referral made to their institution.
+- A supervisor audits (reads, never acts on) the cases their institution is or was involved in.
+- A funder reaches no case at all; an administrator keeps the registry and reads no case content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from domain.errors import AccessDeniedError
+from domain.values import Actor
+
+
+class Role(StrEnum):
+    CASE_WORKER = "case_worker"
+    SUPERVISOR = "supervisor"
+    FUNDER = "funder"
+    ADMIN = "admin"
+
+
+class CaseUse(StrEnum):
+    """What a principal wants to do with one case."""
+
+    READ = "read"  # the case's content: its file, coherence now and as of a past instant
+    AUDIT = "audit"  # its full history, reads included
+    ACT = "act"  # any recorded action by a participant
+    JOIN = "join"  # take part in it
+    ANSWER_REFERRAL = "answer_referral"
+
+
+class ReadPurpose(StrEnum):
+    """Why a case's content is read: declared with every read, and recorded with it."""
+
+    FOLLOW_UP = "follow_up"
+    COORDINATION = "coordination"
+    SUPERVISION = "supervision"
+    AUDIT = "audit"
+    LEGAL_REQUEST = "legal_request"
+    EMERGENCY = "emergency"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who calls: a person (`subject`, a professional id), in one role, for one institution.
+
+    Case workers and supervisors always act for an institution; funders and administrators may
+    not.
+    """
+
+    subject: UUID
+    role: Role
+    institution_id: UUID | None = None
+
+    @property
+    def actor(self) -> Actor:
+        if self.institution_id is None:
+            raise AccessDeniedError(
+                "this token names no institution to act for", field="institution_id"
+            )
+        return Actor(self.subject, self.institution_id)
+
+
+@dataclass(frozen=True)
+class CaseStanding:
+    """What the log says about one principal and one case, gathered by the caller."""
+
+    participant: bool = False  # takes part now, for the principal's institution
+    delegated: bool = False  # holds a delegation in force for this case, for that institution
+    institution_on_case: bool = False  # the institution holds it or has a participant now
+    institution_was_involved: bool = False  # …or had one, or a referral from or to it
+    referred: bool = False  # a referral to the principal's institution awaits an answer
+
+
+def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding) -> None:
+    """Refuse unless `principal` may `use` the case; the message says which rule refused."""
+    role = principal.role
+    if role is Role.CASE_WORKER:
+        if use is CaseUse.AUDIT:
+            _deny("auditing a case's history is for supervisors")
+        if standing.participant or standing.delegated:
+            return
+        if use is CaseUse.JOIN and (standing.institution_on_case or standing.referred):
+            return
+        if use is CaseUse.ANSWER_REFERRAL and standing.referred:
+            return
+        _deny("a case worker reaches only the cases they take part in or hold a delegation for")
+    if role is Role.SUPERVISOR:
+        if use not in (CaseUse.READ, CaseUse.AUDIT):
+            _deny("a supervisor audits cases; acting on them is for case workers")
+        if standing.institution_on_case or standing.institution_was_involved:
+            return
+        _deny("a supervisor audits only the cases their institution is or was involved in")
+    if role is Role.FUNDER:
+        _deny("a funder reads aggregate reports, never a case")
+    _deny("an administrator keeps the registry and reads no case content")
+
+
+def check_role(principal: Principal, *allowed: Role, doing: str) -> None:
+    """Refuse unless the principal holds one of the `allowed` roles for `doing`."""
+    if principal.role not in allowed:
+        names = " or ".join(r.value for r in allowed)
+        _deny(f"{doing} is for the role {names}, not {principal.role.value}")
+
+
+def check_self_or_role(principal: Principal, person_id: UUID, *allowed: Role, doing: str) -> None:
+    """A person may do it for themselves; otherwise only the `allowed` roles may."""
+    if principal.subject == person_id and principal.role is not Role.FUNDER:
+        return
+    check_role(principal, *allowed, doing=doing)
+
+
+def check_caseload_reader(principal: Principal, professional_id: UUID) -> None:
+    """A caseload is shown to the case worker themself and to supervisors (who see only the
+    cases where the professional acts for the supervisor's institution)."""
+    if principal.role is Role.SUPERVISOR:
+        return
+    if principal.role is Role.CASE_WORKER and principal.subject == professional_id:
+        return
+    _deny("a caseload is shown to the professional and to supervisors of their institution")
+
+
+def check_own_institution(principal: Principal, institution_id: UUID, *, doing: str) -> None:
+    if principal.institution_id != institution_id:
+        _deny(f"{doing} is reserved to the institution's own staff")
+
+
+def _deny(reason: str) -> None:
+    raise AccessDeniedError(reason)
