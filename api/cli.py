@@ -1,8 +1,7 @@
-"""The `maillage` command line: migrate, serve, load the demo."""
+"""The `maillage` command line: migrate, serve, load the demo, mint tokens, run projections."""
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +11,9 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from api.migrations import MigrationsBehindError, ensure_current, upgrade
+from api.observability import configure_logging
 from api.settings import Settings, get_settings
+from domain.access import Role
 
 cli = typer.Typer(
     help="Maillage: event-sourced case coordination. Configure with MAILLAGE_* variables.",
@@ -54,13 +55,22 @@ def serve(
     if workers > 1 and settings.is_sqlite:
         console.print("[yellow]SQLite serves one process: starting a single worker[/yellow]")
         workers = 1
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,  # keep our structured logging
+        access_log=False,  # one line per request comes from the app, without concrete paths
+    )
 
 
 @cli.command()
 def demo() -> None:
-    """Load a realistic scenario (institutions, partnerships, networks, two cases)."""
-    from api.demo import load_demo
+    """Load a realistic scenario (institutions, partnerships, networks, two cases) and print a
+    token for each role."""
+    from api.demo import demo_tokens, load_demo
     from api.store import build_application
 
     settings = _migrated_settings()
@@ -70,6 +80,63 @@ def demo() -> None:
     finally:
         app.close()
     console.print(f"[green]demo loaded[/green]: {story.summary()}")
+    if settings.signing_key() is None:
+        console.print("no signing key configured: ask your identity provider for tokens")
+        return
+    leo = story.cases["leo"]
+    console.print(f"\nLéo's case: {leo}\nInès's case: {story.cases['ines']}\n")
+    for line in demo_tokens(settings, story):
+        console.print(f"[bold]{line.label}[/bold] — {line.who}")
+        print(f"export {line.variable}={line.token}")
+    console.print(
+        "\nthen, with `maillage serve` running:\n"
+        '  curl -H "Authorization: Bearer $CASE_WORKER_TOKEN" '
+        f'"http://127.0.0.1:8000/cases/{leo}/coherence?purpose=follow_up"\n'
+        "or open http://127.0.0.1:8000/docs and paste a token under Authorize."
+    )
+
+
+@cli.command()
+def token(
+    professional: str = typer.Option(..., help="The professional's id (the token's subject)."),
+    role: Role = typer.Option(..., help="case_worker, supervisor, funder or admin."),
+    institution: str = typer.Option(
+        None, help="The institution acted for (required of case workers and supervisors)."
+    ),
+    ttl_minutes: int = typer.Option(None, help="Lifetime (default MAILLAGE_TOKEN_TTL_MINUTES)."),
+) -> None:
+    """Mint a bearer token signed with the service's key (the embedded mode, or a shared key)."""
+    from uuid import UUID
+
+    from api.auth import mint_token
+
+    settings = get_settings()
+    if settings.signing_key() is None:
+        console.print(
+            "[red]no signing key: set MAILLAGE_JWT_SECRET, or get tokens from your identity "
+            "provider[/red]"
+        )
+        raise typer.Exit(2)
+    try:
+        subject = UUID(professional)
+        institution_id = UUID(institution) if institution else None
+    except ValueError as error:
+        console.print("[red]--professional and --institution take ids (UUIDs)[/red]")
+        raise typer.Exit(2) from error
+    if role in (Role.CASE_WORKER, Role.SUPERVISOR) and institution_id is None:
+        console.print(f"[red]a {role.value} acts for an institution: pass --institution[/red]")
+        raise typer.Exit(2)
+    if settings.jwt_secret is None:
+        console.print("[yellow]signed with the embedded mode's public development key[/yellow]")
+    print(
+        mint_token(
+            settings,
+            subject=subject,
+            role=role,
+            institution_id=institution_id,
+            ttl_minutes=ttl_minutes,
+        )
+    )
 
 
 @cli.command()
@@ -143,7 +210,7 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(get_settings().log_format)
     try:
         cli()
     except MigrationsBehindError as error:

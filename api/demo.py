@@ -13,6 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
+from api.auth import mint_token
+from api.settings import Settings
+from domain.access import Role
 from domain.application import Maillage
 from domain.case import BeneficiaryIdentity
 from domain.grounds import GroundClaim
@@ -67,6 +70,75 @@ PROFESSIONALS = {
     "nadia": ("Nadia Haddad", "éducatrice", "ime"),
     "thomas": ("Thomas Fischer", "évaluateur", "crip"),
 }
+
+
+@dataclass(frozen=True)
+class DemoToken:
+    variable: str
+    label: str
+    who: str
+    token: str
+
+
+# Funders and administrators are people too, outside the demo's registry: fixed ids.
+DEMO_FUNDER = UUID("00000000-0000-4000-8000-00000000f0d1")
+DEMO_ADMIN = UUID("00000000-0000-4000-8000-0000000000ad")
+
+
+def demo_tokens(settings: Settings, story: DemoStory) -> list[DemoToken]:
+    """A token for each role, over the demo's people."""
+    i, p = story.institutions, story.professionals
+    grants = [
+        (
+            "CASE_WORKER_TOKEN",
+            "case worker",
+            "Jeanne Martin, AEMO (Léo's referent)",
+            p["jeanne"],
+            Role.CASE_WORKER,
+            i["aemo"],
+        ),
+        (
+            "CASE_WORKER_CMP_TOKEN",
+            "case worker",
+            "Dr Sophie Weber, CMP (delegation revoked)",
+            p["sophie"],
+            Role.CASE_WORKER,
+            i["cmp"],
+        ),
+        (
+            "SUPERVISOR_TOKEN",
+            "supervisor",
+            "Claire Roth, head of the AEMO service",
+            p["claire"],
+            Role.SUPERVISOR,
+            i["aemo"],
+        ),
+        (
+            "FUNDER_TOKEN",
+            "funder",
+            "the département's funding officer (reports only)",
+            DEMO_FUNDER,
+            Role.FUNDER,
+            i["ase"],
+        ),
+        (
+            "ADMIN_TOKEN",
+            "admin",
+            "the registry's administrator (no case content)",
+            DEMO_ADMIN,
+            Role.ADMIN,
+            None,
+        ),
+    ]
+    return [
+        DemoToken(
+            variable,
+            label,
+            who,
+            mint_token(settings, subject=subject, role=role, institution_id=institution),
+        )
+        for variable, label, who, subject, role, institution in grants
+    ]
 
 
 def load_demo(
@@ -265,6 +337,17 @@ def load_demo(
     app.join_case(
         case_id=leo, by=paul, role="enseignant", occurred_at=day(21)
     )  # network (informal)
+    # Luc has no convention nor network with anyone on the case: he comes in on a referral to
+    # the hospital (the API lets no one join on personal trust alone), and acts informally.
+    to_hospital = app.refer(
+        case_id=leo,
+        by=jeanne,
+        to_institution_id=i["hospital"],
+        reason="Suivi somatique après un passage aux urgences",
+        occurred_at=day(21, 16),
+    ).entity_id
+    assert to_hospital is not None
+    app.accept_referral(case_id=leo, referral_id=to_hospital, by=luc, occurred_at=day(20, 9))
     app.join_case(case_id=leo, by=luc, role="infirmier", occurred_at=day(20))  # informal
     plan = [
         (jeanne, "home_visit", 20),
@@ -359,8 +442,10 @@ def load_demo(
         occurred_at=day(15),
     ).id
     story.cases["ines"] = ines
-    app.join_case(case_id=ines, by=paul, role="professeur principal", occurred_at=day(14))
-    app.join_case(case_id=ines, by=jeanne, role="éducatrice", occurred_at=day(14))
+    app.join_case(case_id=ines, by=jeanne, role="éducatrice", occurred_at=day(14))  # protocol
+    app.join_case(
+        case_id=ines, by=paul, role="professeur principal", occurred_at=day(14, 11)
+    )  # network, with Jeanne
     for actor, kind, ago in [
         (karim, "assessment", 14),
         (karim, "home_visit", 12),

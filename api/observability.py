@@ -21,7 +21,6 @@ from fastapi import FastAPI, Request, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from starlette.routing import Match
 
 log = logging.getLogger("maillage.api")
 
@@ -81,12 +80,10 @@ class _ProjectionLag(Collector):
 
 
 def route_template(request: Request) -> str:
-    """The matched route's path template (`/cases/{case_id}`), never the concrete path."""
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
-    return "unmatched"
+    """The matched route's path template (`/cases/{case_id}`), never the concrete path (set by
+    the router in the scope once it has matched)."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", None) or "unmatched")
 
 
 def install(app: FastAPI, metrics: Metrics) -> None:
@@ -157,3 +154,4 @@ def configure_logging(fmt: str, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # /ready checks the revision often

@@ -5,8 +5,9 @@ towards one case — from the log and asks. Every decision not explicitly grante
 refusal (`AccessDeniedError`), so a new role or a new view starts closed.
 
 - A case worker reads and acts only on the cases they take part in, or hold a delegation in force
-  for; they may also join a case their institution is already on or was referred to, and answer a
-  referral made to their institution.
+  for. They may join a case their institution is already on or was referred to, or one whose
+  actors a convention or a network links them to; joining on personal trust alone (an informal
+  basis) goes through a referral to their institution. They answer referrals made to it.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
 """
@@ -78,7 +79,8 @@ class CaseStanding:
     delegated: bool = False  # holds a delegation in force for this case, for that institution
     institution_on_case: bool = False  # the institution holds it or has a participant now
     institution_was_involved: bool = False  # …or had one, or a referral from or to it
-    referred: bool = False  # a referral to the principal's institution awaits an answer
+    referred: bool = False  # a referral to the principal's institution is pending or accepted
+    formal_link: bool = False  # a convention or a network links them to the case's actors
 
 
 def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding) -> None:
@@ -89,7 +91,9 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
             _deny("auditing a case's history is for supervisors")
         if standing.participant or standing.delegated:
             return
-        if use is CaseUse.JOIN and (standing.institution_on_case or standing.referred):
+        if use is CaseUse.JOIN and (
+            standing.institution_on_case or standing.referred or standing.formal_link
+        ):
             return
         if use is CaseUse.ANSWER_REFERRAL and standing.referred:
             return

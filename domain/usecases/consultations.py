@@ -6,6 +6,7 @@ projection, so a professional who has just joined a case can read it at once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -13,9 +14,10 @@ from domain.access import CaseStanding, CaseUse, Principal, check_case_access
 from domain.case import Case
 from domain.consultation import Consultation
 from domain.delegation import Delegation, delegation_lapse
-from domain.errors import NotFoundError
+from domain.errors import MaillageError, NotFoundError
 from domain.professional import Professional
 from domain.usecases.base import Recorded, UseCaseBase
+from domain.values import ActionKind, BasisKind
 
 
 class ConsultationUseCases(UseCaseBase):
@@ -52,8 +54,19 @@ class ConsultationUseCases(UseCaseBase):
         """Load the case and refuse unless the principal may `use` it; unknown ids are 404s."""
         case = self.load(Case, case_id, field="case_id")
         at = self.time.now()
-        check_case_access(principal, use, self.case_standing(principal, case, at))
+        standing = self.case_standing(principal, case, at)
+        if use is CaseUse.JOIN and principal.institution_id is not None:
+            standing = replace(standing, formal_link=self._formally_linked(case, principal, at))
+        check_case_access(principal, use, standing)
         return case
+
+    def _formally_linked(self, case: Case, principal: Principal, at: datetime) -> bool:
+        """Would the domain find a formal basis (convention, network) for them to join?"""
+        try:
+            basis = self.decide_basis(case, principal.actor, ActionKind.CASE_PARTICIPATION, at)
+        except MaillageError:
+            return False
+        return basis.kind in (BasisKind.CONVENTION, BasisKind.NETWORK, BasisKind.DELEGATION)
 
     def record_consultation(
         self, *, case_id: UUID, principal: Principal, view: str, purpose: str

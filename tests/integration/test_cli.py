@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from uuid import uuid4
 
 import pytest
 from typer.testing import CliRunner
 
+from api.auth import TokenVerifier
 from api.cli import cli
 from api.settings import Settings, get_settings
 from api.store import build_application
 from domain.case import Case
+from domain.access import Role
 from domain.values import BasisKind
+from tests.conftest import TEST_SIGNING_KEY
 
 
 @pytest.fixture
 def cli_env(store_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     monkeypatch.setenv("MAILLAGE_DATABASE_URL", store_settings.database_url)
+    monkeypatch.setenv("MAILLAGE_JWT_SECRET", TEST_SIGNING_KEY)
     if store_settings.database_schema:
         monkeypatch.setenv("MAILLAGE_DATABASE_SCHEMA", store_settings.database_schema)
     get_settings.cache_clear()
@@ -32,6 +37,20 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
     assert loaded.exit_code == 0, loaded.output
     assert "demo loaded" in loaded.output
     assert "8 institutions" in loaded.output
+    exports = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in loaded.stdout.splitlines()
+        if line.startswith("export ")
+    )
+    verifier = TokenVerifier(get_settings())
+    roles = {name: verifier.verify(token).role for name, token in exports.items()}
+    assert roles == {
+        "CASE_WORKER_TOKEN": Role.CASE_WORKER,
+        "CASE_WORKER_CMP_TOKEN": Role.CASE_WORKER,
+        "SUPERVISOR_TOKEN": Role.SUPERVISOR,
+        "FUNDER_TOKEN": Role.FUNDER,
+        "ADMIN_TOKEN": Role.ADMIN,
+    }
 
     app = build_application(cli_env)
     try:
@@ -53,3 +72,55 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
         "enseignant": BasisKind.NETWORK,
         "infirmier": BasisKind.INFORMAL,
     }
+
+
+def test_token_mints_a_token_the_service_accepts(cli_env: Settings) -> None:
+    professional, institution = uuid4(), uuid4()
+    minted = CliRunner().invoke(
+        cli,
+        [
+            "token",
+            "--professional",
+            str(professional),
+            "--role",
+            "supervisor",
+            "--institution",
+            str(institution),
+        ],
+    )
+    assert minted.exit_code == 0, minted.output
+    principal = TokenVerifier(get_settings()).verify(minted.stdout.strip())
+    assert (principal.subject, principal.role, principal.institution_id) == (
+        professional,
+        Role.SUPERVISOR,
+        institution,
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        (["--role", "case_worker"], "pass --institution"),
+        (["--role", "admin", "--institution", "not-an-id"], "take ids"),
+    ],
+)
+def test_token_refuses_incomplete_requests(
+    cli_env: Settings, arguments: list[str], says: str
+) -> None:
+    refused = CliRunner().invoke(cli, ["token", "--professional", str(uuid4()), *arguments])
+    assert refused.exit_code == 2
+    assert says in refused.output
+
+
+def test_token_needs_a_key_outside_the_embedded_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAILLAGE_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    monkeypatch.delenv("MAILLAGE_JWT_SECRET", raising=False)
+    get_settings.cache_clear()
+    try:
+        refused = CliRunner().invoke(
+            cli, ["token", "--professional", str(uuid4()), "--role", "admin"]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert refused.exit_code == 2
+    assert "no signing key" in refused.output

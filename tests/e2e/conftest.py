@@ -1,0 +1,59 @@
+"""The API over a real store, through httpx.AsyncClient and the ASGI transport.
+
+`api` starts the app's lifespan (projections followed in process, clock fixed at NOW) and gives
+an `Api`: the client, the application behind it (to set up a registry quickly) and `headers()`
+minting a bearer token for any principal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from uuid import UUID, uuid4
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.auth import mint_token
+from api.settings import Settings
+from domain.access import Role
+from domain.application import Maillage
+from domain.timing import TimePolicy
+from tests.world import NOW
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    maillage: Maillage
+    settings: Settings
+
+    def token(
+        self, role: Role | str, subject: UUID | None = None, institution: UUID | None = None
+    ) -> str:
+        return mint_token(
+            self.settings,
+            subject=subject or uuid4(),
+            role=Role(role),
+            institution_id=institution,
+        )
+
+    def headers(
+        self, role: Role | str, subject: UUID | None = None, institution: UUID | None = None
+    ) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, subject, institution)}"}
+
+
+@pytest.fixture
+async def api(store_settings: Settings) -> AsyncIterator[Api]:
+    settings = store_settings.model_copy(
+        update={"embedded_projections": True, "projection_poll_seconds": 0.01}
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        maillage: Maillage = app.state.maillage
+        maillage.time = TimePolicy(clock=lambda: NOW)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
+            yield Api(client, maillage, settings)
