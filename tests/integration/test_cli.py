@@ -12,8 +12,8 @@ from api.auth import TokenVerifier
 from api.cli import cli
 from api.settings import Settings, get_settings
 from api.store import build_application
-from domain.case import Case
 from domain.access import Role
+from domain.case import Case
 from domain.values import BasisKind
 from tests.conftest import TEST_SIGNING_KEY
 
