@@ -443,9 +443,18 @@ def load_demo(
     ).id
     story.cases["ines"] = ines
     app.join_case(case_id=ines, by=jeanne, role="éducatrice", occurred_at=day(14))  # protocol
-    app.join_case(
-        case_id=ines, by=paul, role="professeur principal", occurred_at=day(14, 11)
-    )  # network, with Jeanne
+    # A network gives a basis only when shared with the case's coordinator, and Inès's case has
+    # none: Paul comes in on a referral to the school, and acts informally.
+    to_school = app.refer(
+        case_id=ines,
+        by=karim,
+        to_institution_id=i["school"],
+        reason="Suivi de la scolarité",
+        occurred_at=day(14, 10),
+    ).entity_id
+    assert to_school is not None
+    app.accept_referral(case_id=ines, referral_id=to_school, by=paul, occurred_at=day(14, 10))
+    app.join_case(case_id=ines, by=paul, role="professeur principal", occurred_at=day(14, 11))
     for actor, kind, ago in [
         (karim, "assessment", 14),
         (karim, "home_visit", 12),

@@ -6,7 +6,7 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
 
 - A case worker reads and acts only on the cases they take part in, or hold a delegation in force
   for. They may join a case their institution is already on or was referred to, or one whose
-  actors a convention or a network links them to; joining on personal trust alone (an informal
+  actors a convention (or a network shared with its coordinator) links them to; joining on personal trust alone (an informal
   basis) goes through a referral to their institution. They answer referrals made to it.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
@@ -97,6 +97,11 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
             return
         if use is CaseUse.ANSWER_REFERRAL and standing.referred:
             return
+        if use is CaseUse.JOIN:
+            _deny(
+                "to join a case, your institution must be on it or referred to it, a convention "
+                "or a network must link you to its actors, or you must hold a delegation for it"
+            )
         _deny("a case worker reaches only the cases they take part in or hold a delegation for")
     if role is Role.SUPERVISOR:
         if use not in (CaseUse.READ, CaseUse.AUDIT):
