@@ -4,10 +4,14 @@ The rules are the domain's; the caller (the API) gathers the facts — a reader'
 towards one case — from the log and asks. Every decision not explicitly granted below is a
 refusal (`AccessDeniedError`), so a new role or a new view starts closed.
 
+- Case workers and supervisors have a standing only while employed by the institution their
+  token names; a token is a claim, the registry decides.
 - A case worker reads and acts only on the cases they take part in, or hold a delegation in force
-  for. They may join a case their institution is already on or was referred to, or one whose
-  actors a convention (or a network shared with its coordinator) links them to; joining on personal trust alone (an informal
-  basis) goes through a referral to their institution. They answer referrals made to it.
+  for from an institution with a standing on the case. They may join a case their institution is
+  already on or was referred to, or one whose actors a convention (or a network shared with its
+  coordinator, informal networks included: membership there is reciprocal, by invitation and
+  acceptance) links them to; joining on personal trust alone (an informal basis) goes through a
+  referral to their institution. They answer referrals made to it.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
 """
@@ -75,8 +79,10 @@ class Principal:
 class CaseStanding:
     """What the log says about one principal and one case, gathered by the caller."""
 
+    employed: bool = False  # a registered professional, employed now by the institution
     participant: bool = False  # takes part now, for the principal's institution
-    delegated: bool = False  # holds a delegation in force for this case, for that institution
+    delegated: bool = False  # holds a delegation in force for this case, from an institution
+    # that has a standing on it (involved, or linked by a convention or a network)
     institution_on_case: bool = False  # the institution holds it or has a participant now
     institution_was_involved: bool = False  # …or had one, or a referral from or to it
     referred: bool = False  # a referral to the principal's institution is pending or accepted
@@ -86,6 +92,8 @@ class CaseStanding:
 def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding) -> None:
     """Refuse unless `principal` may `use` the case; the message says which rule refused."""
     role = principal.role
+    if role in (Role.CASE_WORKER, Role.SUPERVISOR) and not standing.employed:
+        _deny("the token's professional is not employed by the institution it names")
     if role is Role.CASE_WORKER:
         if use is CaseUse.AUDIT:
             _deny("auditing a case's history is for supervisors")

@@ -198,14 +198,13 @@ class Case(Aggregate):
         return seen
 
     def was_involved(self, institution_id: UUID) -> bool:
-        """The institution holds the case, takes or took part in it, or a referral names it."""
+        """The institution holds the case, takes or took part in it, referred it, or was referred
+        to it without declining."""
         return (
             institution_id in self.institutions
             or institution_id in self.past_institutions
-            or any(
-                institution_id in (r.from_institution_id, r.to_institution_id)
-                for r in self.referrals
-            )
+            or any(r.from_institution_id == institution_id for r in self.referrals)
+            or self.referred_to(institution_id)
         )
 
     def referred_to(self, institution_id: UUID) -> bool:

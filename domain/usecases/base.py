@@ -275,7 +275,9 @@ class UseCaseBase(Application[UUID]):
                 case_id=case.id,
             )
             return Basis(BasisKind.DELEGATION, delegation.id)
-        return BasisDecision(actor, action_kind, at).decide(case, _Sources(self, professional))
+        return BasisDecision(actor, action_kind, at).decide(
+            case, RegistrySources(self, professional)
+        )
 
     def acting_professional(self, actor: Actor, at: datetime) -> Professional:
         professional = self.load(Professional, actor.professional_id, field="professional_id")
@@ -283,7 +285,7 @@ class UseCaseBase(Application[UUID]):
         return professional
 
 
-class _Sources:
+class RegistrySources:
     """`BasisSources` over the application's repository."""
 
     def __init__(self, app: UseCaseBase, acting: Professional | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -25,7 +26,13 @@ class Setup:
         self.jeanne = api.headers(
             Role.CASE_WORKER, world.professionals["jeanne"], world.institutions["aemo"]
         )
-        self.supervisor = api.headers(Role.SUPERVISOR, uuid4(), world.institutions["aemo"])
+        claire = api.maillage.register_professional(name="Claire", profession="head").id
+        api.maillage.start_employment(
+            professional_id=claire,
+            institution_id=world.institutions["aemo"],
+            start=date(2019, 9, 1),
+        )
+        self.supervisor = api.headers(Role.SUPERVISOR, claire, world.institutions["aemo"])
 
     async def version(self) -> int:
         read = await self.api.client.get(
