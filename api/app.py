@@ -32,12 +32,14 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: _problem("The body could not be parsed (not UTF-8, not JSON…)."),
     401: _problem("No bearer token, or one whose signature, issuer, audience or expiry fails."),
     403: _problem("Need-to-know: your role or standing does not allow it (`access-denied`)."),
     404: _problem("No such record (`not-found`)."),
     409: _problem("The record's current state refuses it (closed case, already signed…)."),
     412: _problem("If-Match names a version that is no longer current (`stale-version`)."),
     422: _problem("Invalid input (`invalid-request`, with `errors`) or a broken rule."),
+    503: _problem("The read side has not reached the `after` position within 5 s: retry."),
 }
 
 TAGS = [

@@ -51,6 +51,8 @@ class TokenVerifier:
             raise AuthenticationError("the token has expired") from None
         except jwt.PyJWTError as error:
             raise AuthenticationError(f"the token is not valid: {error}") from None
+        except (TypeError, ValueError):  # e.g. a key of the wrong kind for the token's algorithm
+            raise AuthenticationError("the token is not valid for this service's keys") from None
         return principal_from(claims)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
@@ -23,6 +24,7 @@ from projections.runner import ProjectionRunner
 log = logging.getLogger("maillage.api")
 
 T = TypeVar("T")
+_VERSION = re.compile(r"^[0-9]{1,18}$")  # ASCII digits, within a 64-bit integer
 
 
 def get_maillage(request: Request) -> Maillage:
@@ -54,7 +56,7 @@ def _if_match(
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not _VERSION.match(value):
         raise PreconditionError(
             422, "invalid-if-match", 'If-Match takes an ETag such as "7"', "header.If-Match"
         )
@@ -156,6 +158,13 @@ def wait_for_read_side(request: Request, after: int | None) -> None:
     if after is None:
         return
     runner: ProjectionRunner = request.app.state.projections
+    if after > runner.head():
+        raise PreconditionError(
+            422,
+            "position-beyond-log",
+            f"position {after} is beyond the end of the log: pass a position a command returned",
+            "query.after",
+        )
     if not runner.wait_for(after, timeout=5.0):
         raise PreconditionError(
             503,

@@ -40,7 +40,12 @@ class TimePolicy:
                 "occurred_at must carry a time zone (e.g. 2026-03-01T10:00:00+01:00)",
                 field="occurred_at",
             )
-        occurred_at = occurred_at.astimezone(UTC)
+        try:
+            occurred_at = occurred_at.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00+01:00 has no UTC instant
+            raise OccurredTooLongAgoError(
+                "occurred_at is outside the calendar once converted to UTC", field="occurred_at"
+            ) from None
         if occurred_at > now + self.clock_skew:
             raise OccurredInFutureError(
                 f"occurred_at {occurred_at.isoformat()} is in the future",

@@ -7,6 +7,7 @@ it is shown; supervisors see those readings in the case's audit trail.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
@@ -40,6 +41,7 @@ from projections import queries
 from projections.coherence import AsOf, coherence, coherence_as_of
 
 router = APIRouter(tags=["views"])
+_POSITION = re.compile(r"^[0-9]{1,18}$")  # a position in the log, as the list returned it
 
 
 class AuditEntry(BaseModel):
@@ -86,7 +88,7 @@ def _idle_after(request: Request) -> timedelta:
 def _cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
-    if not cursor.isdigit():
+    if not _POSITION.match(cursor):
         raise InvalidValueError("this cursor is not one this list returned", field="cursor")
     return int(cursor)
 
