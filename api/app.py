@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
-from api import idempotency, observability, problems
+from api import idempotency, observability, problems, textguard
 from api.auth import TokenVerifier
 from api.idempotency import IdempotencyStore
 from api.migrations import current_revision, ensure_current, head_revision
@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     problems.install(app)
     idempotency.install(app)
+    textguard.install(app)  # before an idempotency key is claimed
     observability.install(app, metrics)  # outermost: replays and refusals are counted too
     for area in (cases, views, registry, partnerships, networks):
         app.include_router(area.router, responses=PROBLEMS)

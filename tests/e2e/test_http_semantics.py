@@ -237,6 +237,41 @@ async def test_errors_are_problems_naming_the_field_or_rule(setup: Setup) -> Non
     assert await setup.version() == 2  # only the closing was recorded
 
 
+async def test_text_no_store_can_keep_is_refused_naming_where_it_is(setup: Setup) -> None:
+    """A NUL or a lone surrogate, in a body (at any depth) or a query, is a 422 before any
+    record or idempotency claim; the same text without it goes through."""
+    client = setup.api.client
+    interventions = f"/cases/{setup.case_id}/interventions"
+    headers = {**setup.jeanne, "content-type": "application/json"}
+    refusals = {
+        b'{"kind": "home_visit", "summary": "visite\\u0000"}': "body.summary",
+        b'{"kind": "home_visit", "summary": "\\ud800"}': "body.summary",
+        b'{"kind": "home_visit", "with_professionals": ["\\u0000"]}': "body.with_professionals.0",
+        b'{"kind": "home_visit", "\\u0000": 1}': "body",
+    }
+    for raw, where in refusals.items():
+        refused = await client.post(
+            interventions, content=raw, headers={**headers, "Idempotency-Key": "nul-1"}
+        )
+        assert refused.status_code == 422, raw
+        assert refused.headers["content-type"] == PROBLEM
+        assert (refused.json()["rule"], refused.json()["field"]) == ("invalid-text", where)
+    admin = setup.api.headers(Role.ADMIN)
+    in_query = await client.get("/institutions", params={"name": "a\x00"}, headers=admin)
+    assert (in_query.status_code, in_query.json()["field"]) == (422, "query.name")
+    assert await setup.version() == 1  # nothing recorded
+
+    # The key was not claimed by the refusals: the first good request with it records.
+    accepted = await client.post(
+        interventions,
+        content=b'{"kind": "home_visit", "summary": "visite \\u00e0 domicile \\ud83d\\ude00"}',
+        headers={**headers, "Idempotency-Key": "nul-1"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert "Idempotent-Replayed" not in accepted.headers
+    assert await setup.version() == 2
+
+
 # --- readings of a case are recorded --------------------------------------------------------
 
 
