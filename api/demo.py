@@ -4,6 +4,9 @@ Everything goes through the use cases, so the demo obeys every rule and its base
 the domain. It holds deliberate incoherences for the read side to show: a delegation revoked while
 its holder is still on the case, an exchange between two institutions with no convention in force
 (theirs lacks one signature), a case with no coordinator.
+
+Two funders (a département, a regional health agency) fund the departmental protocol, the AEMO
+service and the formal network, so that a funder's token reaches reports.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class DemoStory:
     networks: dict[str, UUID] = field(default_factory=dict)
     delegations: dict[str, UUID] = field(default_factory=dict)
     cases: dict[str, UUID] = field(default_factory=dict)
+    funders: dict[str, UUID] = field(default_factory=dict)  # institutions too, apart
+    fundings: dict[str, UUID] = field(default_factory=dict)
     events: int = 0
 
     def actor(self, professional: str, institution: str) -> Actor:
@@ -42,9 +47,11 @@ class DemoStory:
 
     def summary(self) -> str:
         return (
-            f"{len(self.institutions)} institutions, {len(self.professionals)} professionals, "
+            f"{len(self.institutions)} institutions, {len(self.funders)} funders, "
+            f"{len(self.professionals)} professionals, "
             f"{len(self.partnerships)} partnerships, {len(self.networks)} networks, "
-            f"{len(self.delegations)} delegations, {len(self.cases)} cases, "
+            f"{len(self.delegations)} delegations, {len(self.fundings)} fundings, "
+            f"{len(self.cases)} cases, "
             f"log position {self.events}"
         )
 
@@ -58,6 +65,12 @@ INSTITUTIONS = {
     "hospital": ("Hôpital Pasteur — pédiatrie", "health", "hospital"),
     "ime": ("IME Les Tilleuls", "medico_social", "medico_social_establishment"),
     "court": ("Tribunal judiciaire de Colmar — juge des enfants", "justice", "court"),
+}
+
+# Funders: institutions of the registry too, whose staff read the reports of what they fund.
+FUNDERS = {
+    "departement": ("Conseil départemental du Haut-Rhin", "social", "other"),
+    "ars": ("Agence régionale de santé Grand Est", "health", "other"),
 }
 
 PROFESSIONALS = {
@@ -116,10 +129,11 @@ def demo_tokens(settings: Settings, story: DemoStory) -> list[DemoToken]:
         (
             "FUNDER_TOKEN",
             "funder",
-            "the département's funding officer (reports only)",
+            "the département's funding officer: reports of the departmental protocol "
+            f"(/reports/partnerships/{story.partnerships['protocol']}) and of the AEMO service",
             DEMO_FUNDER,
             Role.FUNDER,
-            i["ase"],
+            story.funders["departement"],
         ),
         (
             "ADMIN_TOKEN",
@@ -159,6 +173,10 @@ def load_demo(
     say("registry: institutions and professionals")
     for key, (name, sector, kind) in INSTITUTIONS.items():
         story.institutions[key] = app.register_institution(
+            name=name, sector=sector, kind=kind, department="68"
+        ).id
+    for key, (name, sector, kind) in FUNDERS.items():
+        story.funders[key] = app.register_institution(
             name=name, sector=sector, kind=kind, department="68"
         ).id
     for key, (name, profession, employer) in PROFESSIONALS.items():
@@ -272,6 +290,21 @@ def load_demo(
         occurred_at=day(27),
     ).id
     story.networks["formal"] = formal
+
+    say("fundings: the département funds the protocol and the AEMO, the ARS the formal network")
+    for funder, kind, target in (
+        ("departement", "partnership", protocol),
+        ("departement", "institution", i["aemo"]),
+        ("ars", "network", formal),
+    ):
+        story.fundings[f"{funder}_{kind}"] = app.grant_funding(
+            funder_id=story.funders[funder],
+            target_kind=kind,
+            target_id=target,
+            valid_from=year_start,
+            valid_until=date(now.year + 1, 12, 31),
+            reference=f"Convention de financement {now.year - 1}-{now.year + 1}",
+        ).id
     for who, inst in (("sophie", "cmp"), ("karim", "ase"), ("luc", "hospital")):
         delegation = app.grant_delegation(
             institution_id=i[inst],

@@ -14,11 +14,17 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   referral to their institution. They answer referrals made to it.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
+- Aggregate reports (small cells withheld, `domain.disclosure`): a funder reads those of what its
+  institution funds, over the funded period only; a supervisor those of their own institution
+  and of the partnerships and networks it is a member of. The network map (no person, small
+  counts withheld) is for supervisors — heads of service, network coordinators, inspectors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
@@ -149,6 +155,42 @@ def check_caseload_reader(principal: Principal, professional_id: UUID) -> None:
 def check_own_institution(principal: Principal, institution_id: UUID, *, doing: str) -> None:
     if principal.institution_id != institution_id:
         _deny(f"{doing} is reserved to the institution's own staff")
+
+
+def check_report_reader(
+    principal: Principal,
+    scope_institutions: Iterable[UUID],
+    funded: Iterable[tuple[date, date | None]],
+    first_day: date,
+    last_day: date,
+) -> None:
+    """A report of a scope over [first_day, last_day] (whole months): for a supervisor of one of
+    the scope's member institutions, or a funder whose institution funds the scope over every
+    month of it (`funded`: its fundings' first and last days, a month counts if funded on one of
+    its days)."""
+    if principal.role is Role.SUPERVISOR:
+        if principal.institution_id is not None and principal.institution_id in set(
+            scope_institutions
+        ):
+            return
+        _deny("a supervisor reads the reports of their institution and of what it is a member of")
+    if principal.role is Role.FUNDER:
+        if principal.institution_id is None:
+            _deny("a funder's token names the funding institution")
+        for start, end in funded:
+            if start <= _month_end(first_day) and (end is None or end >= last_day.replace(day=1)):
+                return
+        _deny("a funder reads the reports of what it funds, over the funded period")
+    _deny("reports are for funders and supervisors")
+
+
+def check_network_map_reader(principal: Principal) -> None:
+    check_role(principal, Role.SUPERVISOR, doing="reading the network map")
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
 
 
 def _deny(reason: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.usecases.base import Recorded
 from domain.usecases.cases import CaseUseCases
 from domain.usecases.consultations import ConsultationUseCases
+from domain.usecases.fundings import FundingUseCases
 from domain.usecases.networks import NetworkUseCases
 from domain.usecases.partnerships import PartnershipUseCases
 from domain.usecases.registry import RegistryUseCases
@@ -13,7 +14,12 @@ __all__ = ["Maillage", "Recorded"]
 
 
 class Maillage(
-    RegistryUseCases, PartnershipUseCases, NetworkUseCases, CaseUseCases, ConsultationUseCases
+    RegistryUseCases,
+    PartnershipUseCases,
+    NetworkUseCases,
+    CaseUseCases,
+    ConsultationUseCases,
+    FundingUseCases,
 ):
     """One application, so that the read side follows a single, totally ordered log."""
 

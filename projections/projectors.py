@@ -256,4 +256,7 @@ def _actor_row(case_id: UUID, actor: ActorFacts) -> dict[str, Any]:
     }
 
 
-PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseCoherence())
+# The report projection subclasses `Projector`: imported once it is defined.
+from projections.report_projector import Reports  # noqa: E402
+
+PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseCoherence(), Reports())

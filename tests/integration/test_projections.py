@@ -12,6 +12,7 @@ from api.demo import load_demo
 from api.settings import Settings
 from api.store import build_engine
 from domain.application import Maillage
+from projections.report_tables import REPORT_TABLES
 from projections.runner import ProjectionRunner, UnknownProjectionError
 from projections.tables import (
     audit_entry_view,
@@ -22,7 +23,7 @@ from projections.tables import (
 )
 from tests.world import NOW, World, ago
 
-TABLES = (institution_view, professional_view, case_actor_view, audit_entry_view)
+TABLES = (institution_view, professional_view, case_actor_view, audit_entry_view, *REPORT_TABLES)
 
 
 @pytest.fixture
@@ -64,6 +65,12 @@ def test_incremental_rebuilt_and_reapplied_views_are_identical(
     leo = str(story.cases["leo"])
     actors = [r for r in incremental["case_actor_view"] if r[0] == leo]
     assert len(actors) == 5
+    # The report projection: an act row per act on a case, the demo's three fundings.
+    assert len(incremental["funding_view"]) == 3
+    assert len(incremental["report_case_view"]) == 3  # Léo, Inès, the world's case
+    assert len(incremental["report_act_view"]) == sum(
+        1 for r in incremental["audit_entry_view"] if r[3].startswith("Case.")
+    )
 
 
 def test_caseload_rows_carry_role_basis_and_last_action(

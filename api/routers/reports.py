@@ -1,0 +1,401 @@
+"""Fundings, funder reports and the network map over HTTP.
+
+Administrators record fundings. A report (JSON, CSV, or a chart as SVG or PNG) is for a funder
+whose institution funds the scope over the whole period asked, or for a supervisor of one of the
+scope's member institutions (`domain.access.check_report_reader`); the network map for
+supervisors. Every figure that could single out a person is withheld (`domain.disclosure`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from api.common import CommandResult, ConnectionDep, IfMatch, MaillageDep, PrincipalDep, run_command
+from domain.access import Role, check_network_map_reader, check_report_reader, check_role
+from domain.errors import AccessDeniedError
+from domain.funding import FundedKind
+from domain.network_map import NetworkMap
+from domain.reports import Month, MonthRange, Report, csv_rows
+from projections import reports as queries
+from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart, report_chart
+
+router = APIRouter(tags=["reports"])
+ADMIN = "recording fundings"
+
+_MONTH = r"^[0-9]{4}-[0-9]{2}$"
+From = Annotated[
+    str | None,
+    Query(
+        alias="from",
+        pattern=_MONTH,
+        description="First month (YYYY-MM); default: eleven months before `to`.",
+        examples=["2026-01"],
+    ),
+]
+To = Annotated[
+    str | None, Query(pattern=_MONTH, description="Last month (YYYY-MM); default: this month.")
+]
+
+
+# --- fundings ---------------------------------------------------------------------------------
+
+
+class FundingCreate(BaseModel):
+    funder_id: UUID = Field(description="The funding institution (its staff's tokens name it).")
+    target_kind: FundedKind
+    target_id: UUID = Field(description="The partnership, network or institution funded.")
+    valid_from: date
+    valid_until: date | None = None
+    reference: str | None = Field(
+        default=None, max_length=300, examples=["Convention de financement CD68 2026-03"]
+    )
+
+
+class FundingEnding(BaseModel):
+    ended_on: date = Field(description="The last funded day.")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class FundingItem(BaseModel):
+    funding_id: UUID
+    funder_id: UUID
+    target_kind: str
+    target_id: UUID
+    valid_from: date
+    valid_until: date | None
+    ended_on: date | None
+    reference: str | None
+
+
+@router.post(
+    "/fundings",
+    status_code=201,
+    response_model=CommandResult,
+    summary="Record that an institution funds a partnership, a network or an institution (admin)",
+)
+def grant_funding(
+    body: FundingCreate,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    request: Request,
+    response: Response,
+) -> CommandResult:
+    check_role(principal, Role.ADMIN, doing=ADMIN)
+    return run_command(
+        request,
+        response,
+        "grant_funding",
+        lambda: maillage.grant_funding(
+            funder_id=body.funder_id,
+            target_kind=body.target_kind,
+            target_id=body.target_id,
+            valid_from=body.valid_from,
+            valid_until=body.valid_until,
+            reference=body.reference,
+        ),
+    )
+
+
+@router.post(
+    "/fundings/{funding_id}/ending",
+    response_model=CommandResult,
+    summary="End a funding early (admin)",
+)
+def end_funding(
+    funding_id: UUID,
+    body: FundingEnding,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    request: Request,
+    response: Response,
+    expected: IfMatch = None,
+) -> CommandResult:
+    check_role(principal, Role.ADMIN, doing=ADMIN)
+    return run_command(
+        request,
+        response,
+        "end_funding",
+        lambda: maillage.end_funding(
+            funding_id=funding_id, ended_on=body.ended_on, reason=body.reason
+        ),
+        target=funding_id,
+        expected_version=expected,
+    )
+
+
+@router.get(
+    "/fundings",
+    response_model=list[FundingItem],
+    summary="Fundings: all of them (admin), or those of the funder's institution (funder)",
+)
+def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str, Any]]:
+    check_role(principal, Role.ADMIN, Role.FUNDER, doing="reading fundings")
+    if principal.role is Role.ADMIN:
+        return queries.fundings(conn)
+    if principal.institution_id is None:
+        raise AccessDeniedError("a funder's token names the funding institution")
+    return queries.fundings(conn, funder_id=principal.institution_id)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def _period(request: Request, first: str | None, last: str | None) -> MonthRange:
+    today = request.app.state.maillage.time.now()  # the application's clock
+    end = Month.parse(last, field="query.to") if last else Month.of(today)
+    if first:
+        start = Month.parse(first, field="query.from")
+    else:
+        months = end.year * 12 + end.month - 1 - 11
+        start = Month(months // 12, months % 12 + 1)
+    return MonthRange(start, end)
+
+
+def _report(
+    request: Request,
+    principal: Any,
+    conn: Any,
+    kind: FundedKind,
+    scope_id: UUID,
+    first: str | None,
+    last: str | None,
+) -> Report:
+    period = _period(request, first, last)
+    scope = queries.scope(conn, kind, scope_id)
+    funded = (
+        queries.funded_periods(conn, principal.institution_id, kind, scope_id)
+        if principal.role is Role.FUNDER and principal.institution_id is not None
+        else []
+    )
+    check_report_reader(
+        principal, scope.institutions, funded, period.first.first_day, period.last.last_day
+    )
+    min_cell: int = request.app.state.settings.report_min_cell
+    return queries.report(conn, kind, scope_id, period, min_cell=min_cell)
+
+
+def _csv(report: Report) -> Response:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(csv_rows(report))
+    name = f"report-{report.scope_kind}-{report.first_month}-{report.last_month}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _image(content: bytes, fmt: ImageFormat) -> Response:
+    return Response(content, media_type=MEDIA_TYPES[fmt])
+
+
+ImageFormatQuery = Annotated[
+    Literal["svg", "png"], Query(alias="format", description="svg (default) or png.")
+]
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}
+}
+IMAGE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "image/svg+xml": {"schema": {"type": "string"}},
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+        },
+        "description": "The chart",
+    }
+}
+WHO = "funders of it over the period; supervisors of a member institution"
+
+
+def _routes(kind: FundedKind, path: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Route options of one kind of scope: JSON, CSV, chart."""
+    noun = kind.value
+    return (
+        {
+            "path": path,
+            "response_model": Report,
+            "summary": f"Report of a {noun}, figures that could single out a person withheld "
+            f"({WHO})",
+        },
+        {
+            "path": f"{path}/csv",
+            "response_class": Response,
+            "responses": CSV_RESPONSE,
+            "summary": f"The report of a {noun} as a CSV download ({WHO})",
+        },
+        {
+            "path": f"{path}/chart",
+            "response_class": Response,
+            "responses": IMAGE_RESPONSE,
+            "summary": f"The report of a {noun} as a chart, SVG or PNG ({WHO})",
+        },
+    )
+
+
+_I = _routes(FundedKind.INSTITUTION, "/reports/institutions/{institution_id}")
+_P = _routes(FundedKind.PARTNERSHIP, "/reports/partnerships/{partnership_id}")
+_N = _routes(FundedKind.NETWORK, "/reports/networks/{network_id}")
+
+
+@router.get(**_I[0])
+def institution_report(
+    institution_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+) -> Report:
+    return _report(request, principal, conn, FundedKind.INSTITUTION, institution_id, first, to)
+
+
+@router.get(**_I[1])
+def institution_report_csv(
+    institution_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+) -> Response:
+    return _csv(institution_report(institution_id, request, principal, conn, first, to))
+
+
+@router.get(**_I[2])
+def institution_report_chart(
+    institution_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+    fmt: ImageFormatQuery = "svg",
+) -> Response:
+    found = institution_report(institution_id, request, principal, conn, first, to)
+    return _image(report_chart(found, fmt), fmt)
+
+
+@router.get(**_P[0])
+def partnership_report(
+    partnership_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+) -> Report:
+    return _report(request, principal, conn, FundedKind.PARTNERSHIP, partnership_id, first, to)
+
+
+@router.get(**_P[1])
+def partnership_report_csv(
+    partnership_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+) -> Response:
+    return _csv(partnership_report(partnership_id, request, principal, conn, first, to))
+
+
+@router.get(**_P[2])
+def partnership_report_chart(
+    partnership_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+    fmt: ImageFormatQuery = "svg",
+) -> Response:
+    found = partnership_report(partnership_id, request, principal, conn, first, to)
+    return _image(report_chart(found, fmt), fmt)
+
+
+@router.get(**_N[0])
+def network_report(
+    network_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+) -> Report:
+    return _report(request, principal, conn, FundedKind.NETWORK, network_id, first, to)
+
+
+@router.get(**_N[1])
+def network_report_csv(
+    network_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+) -> Response:
+    return _csv(network_report(network_id, request, principal, conn, first, to))
+
+
+@router.get(**_N[2])
+def network_report_chart(
+    network_id: UUID,
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+    fmt: ImageFormatQuery = "svg",
+) -> Response:
+    found = network_report(network_id, request, principal, conn, first, to)
+    return _image(report_chart(found, fmt), fmt)
+
+
+# --- the network map --------------------------------------------------------------------------
+
+
+def _map(request: Request, principal: Any, conn: Any, first: str | None, to: str | None) -> Any:
+    check_network_map_reader(principal)
+    min_cell: int = request.app.state.settings.report_min_cell
+    return queries.the_network_map(conn, _period(request, first, to), min_cell=min_cell)
+
+
+@router.get(
+    "/network-map",
+    response_model=NetworkMap,
+    summary="Which institutions work together, on how many shared beneficiaries, under which "
+    "tie (supervisors)",
+)
+def network_map(
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+) -> NetworkMap:
+    found: NetworkMap = _map(request, principal, conn, first, to)
+    return found
+
+
+@router.get(
+    "/network-map/picture",
+    response_class=Response,
+    responses=IMAGE_RESPONSE,
+    summary="The network map as a picture, SVG or PNG (supervisors)",
+)
+def network_map_picture(
+    request: Request,
+    principal: PrincipalDep,
+    conn: ConnectionDep,
+    first: From = None,
+    to: To = None,
+    fmt: ImageFormatQuery = "svg",
+) -> Response:
+    return _image(network_map_chart(_map(request, principal, conn, first, to), fmt), fmt)

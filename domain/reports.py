@@ -1,0 +1,396 @@
+"""Funder reports: what a partnership, a network or an institution produced over months.
+
+Computed from facts the read side keeps (one per act on a case, one per case, one per referral),
+never from a person's file. A report covers a *scope* and a period of whole months:
+
+- the scope's *members* are institutions (an institution itself; a partnership's parties; a
+  formal network's institutions) or professionals (an informal network's members, who act on
+  personal engagement for whichever institution employs them);
+- a beneficiary is *followed* in the period when at least one member acted on their case in it
+  (for a partnership or a network: at least two members, the beneficiaries they follow
+  *together*); everything else in the report is about the followed beneficiaries and the acts
+  of the members on their cases in the period;
+- *newly opened*: their case was opened in the period; *institutions per beneficiary*: the
+  distinct institutions (members or not) that acted on their case in the period;
+- *interventions*: recorded interventions, by kind and by institution; *actions*: every act on a
+  case (joining, intervening, sharing, referring, meeting…), by the basis the domain decided;
+- *referrals* made by members in the period, by their outcome as known now;
+- the *median days from opening to the first coordination meeting*, over the followed
+  beneficiaries whose case had one by the end of the period.
+
+Every figure then goes through small-cell protection (`domain.disclosure`).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from domain.disclosure import Figure, Line, protect
+from domain.errors import InvalidValueError
+from domain.funding import FundedKind
+from domain.values import ActionKind, BasisKind
+
+MAX_MONTHS = 120
+INSTITUTION_BUCKETS = ("1", "2", "3", "4", "5 or more")
+
+
+# --- months -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str, *, field: str) -> Month:
+        parts = text.split("-") if isinstance(text, str) else []
+        ok = len(parts) == 2 and all(p.isascii() and p.isdigit() for p in parts)
+        if ok and len(parts[0]) == 4 and len(parts[1]) == 2 and 1 <= int(parts[1]) <= 12:
+            year = int(parts[0])
+            if 1900 <= year <= 9999:
+                return cls(year, int(parts[1]))
+        raise InvalidValueError(f"{text!r} is not a month (YYYY-MM)", field=field)
+
+    @classmethod
+    def of(cls, day: date | datetime) -> Month:
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        following = self.next()
+        return date.fromordinal(following.first_day.toordinal() - 1)
+
+    def next(self) -> Month:
+        return Month(self.year + (self.month == 12), self.month % 12 + 1)
+
+
+@dataclass(frozen=True)
+class MonthRange:
+    first: Month
+    last: Month
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise InvalidValueError("the period ends before it starts", field="to")
+        if len(self.months()) > MAX_MONTHS:
+            raise InvalidValueError(f"a period spans at most {MAX_MONTHS} months", field="to")
+
+    def months(self) -> list[str]:
+        found: list[str] = []
+        month = self.first
+        while month <= self.last and len(found) <= MAX_MONTHS:
+            found.append(str(month))
+            month = month.next()
+        return found
+
+    def contains(self, when: date | datetime) -> bool:
+        return self.first <= Month.of(when) <= self.last
+
+    def __str__(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first} – {self.last}"
+
+
+# --- facts (as the read side keeps them) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActFact:
+    """One act on a case: who, for which institution, on what basis, when."""
+
+    case_id: UUID
+    occurred_at: datetime
+    institution_id: UUID
+    professional_id: UUID
+    event: str  # the event's name, e.g. InterventionRecorded
+    basis_kind: str
+    intervention_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    case_id: UUID
+    opened_at: datetime
+    first_meeting_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ReferralFact:
+    referral_id: UUID
+    case_id: UUID
+    from_institution_id: UUID
+    made_by: UUID  # the professional who made it
+    made_at: datetime
+    status: str  # pending | accepted | declined
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: FundedKind
+    id: UUID
+    name: str
+    institutions: frozenset[UUID] = frozenset()
+    professionals: frozenset[UUID] = frozenset()
+
+    @property
+    def together(self) -> int:
+        """How many members must act on a case for its beneficiary to count as followed."""
+        return 1 if self.kind is FundedKind.INSTITUTION else 2
+
+    def member_of(self, act: ActFact) -> UUID | None:
+        if act.institution_id in self.institutions:
+            return act.institution_id
+        if act.professional_id in self.professionals:
+            return act.professional_id
+        return None
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedCell:
+    label: str
+    value: int | None  # None: withheld
+    suppressed: str | None = None  # small | complementary | total
+    share: float | None = None  # of the line's total, when both are published
+
+
+@dataclass(frozen=True)
+class PublishedLine:
+    name: str
+    title: str
+    unit: str
+    total: PublishedCell
+    cells: tuple[PublishedCell, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    scope_kind: str
+    scope_id: UUID
+    scope_name: str
+    period: str
+    first_month: str
+    last_month: str
+    min_cell: int
+    lines: tuple[PublishedLine, ...]
+    median_days_to_first_meeting: float | None
+    median_suppressed: bool
+
+    def line(self, name: str) -> PublishedLine:
+        return next(line for line in self.lines if line.name == name)
+
+
+TITLES = {
+    "beneficiaries": ("Beneficiaries followed", "beneficiaries"),
+    "institutions_per_beneficiary": ("Institutions per beneficiary", "beneficiaries"),
+    "interventions_by_kind": ("Interventions by kind", "interventions"),
+    "interventions_by_institution": ("Interventions by institution", "interventions"),
+    "actions_by_basis": ("Actions by basis", "actions"),
+    "referrals": ("Referrals made, by outcome", "referrals"),
+}
+
+
+def compute_report(
+    scope: Scope,
+    period: MonthRange,
+    acts: Iterable[ActFact],
+    cases: Iterable[CaseFact],
+    referrals: Iterable[ReferralFact],
+    *,
+    min_cell: int,
+    institution_names: dict[UUID, str] | None = None,
+) -> Report:
+    """The report of `scope` over `period`, protected. `acts` may hold acts of anyone on any
+    case (they are filtered here); `cases` and `referrals` those of the cases concerned."""
+    names = institution_names or {}
+    in_period = [a for a in acts if period.contains(a.occurred_at)]
+    members: dict[UUID, set[UUID]] = defaultdict(set)
+    for act in in_period:
+        member = scope.member_of(act)
+        if member is not None:
+            members[act.case_id].add(member)
+    followed = {case for case, who in members.items() if len(who) >= scope.together}
+    scoped = [a for a in in_period if a.case_id in followed and scope.member_of(a) is not None]
+    institutions_on: dict[UUID, set[UUID]] = defaultdict(set)
+    for act in in_period:
+        if act.case_id in followed:
+            institutions_on[act.case_id].add(act.institution_id)
+    case_facts = {c.case_id: c for c in cases if c.case_id in followed}
+
+    # beneficiaries: newly opened or already open
+    beneficiaries = Figure("followed", len(followed), frozenset(followed))
+    new = {c for c in followed if c in case_facts and period.contains(case_facts[c].opened_at)}
+    lines = [
+        Line(
+            "beneficiaries",
+            beneficiaries,
+            [
+                Figure("newly opened", len(new), frozenset(new)),
+                Figure("already open", len(followed - new), frozenset(followed - new)),
+            ],
+        )
+    ]
+    buckets: dict[str, set[UUID]] = {label: set() for label in INSTITUTION_BUCKETS}
+    for case in followed:
+        count = min(len(institutions_on[case]), len(INSTITUTION_BUCKETS))
+        buckets[INSTITUTION_BUCKETS[count - 1]].add(case)
+    lines.append(
+        Line(
+            "institutions_per_beneficiary",
+            beneficiaries,
+            [Figure(label, len(cs), frozenset(cs)) for label, cs in buckets.items()],
+        )
+    )
+
+    interventions = [a for a in scoped if a.event == "InterventionRecorded"]
+    total = _figure("interventions", interventions)
+    lines.append(
+        Line(
+            "interventions_by_kind",
+            total,
+            [
+                _figure(str(kind), [a for a in interventions if a.intervention_kind == kind])
+                for kind in ActionKind
+            ],
+        )
+    )
+    by_institution = sorted(
+        scope.institutions | {a.institution_id for a in interventions},
+        key=lambda i: (names.get(i, ""), str(i)),
+    )
+    lines.append(
+        Line(
+            "interventions_by_institution",
+            total,
+            [
+                _figure(
+                    names.get(inst, str(inst)),
+                    [a for a in interventions if a.institution_id == inst],
+                )
+                for inst in by_institution
+            ],
+        )
+    )
+    lines.append(
+        Line(
+            "actions_by_basis",
+            _figure("actions", scoped),
+            [_figure(str(kind), [a for a in scoped if a.basis_kind == kind]) for kind in BasisKind],
+        )
+    )
+    made = [
+        r
+        for r in referrals
+        if r.case_id in followed
+        and period.contains(r.made_at)
+        and (r.from_institution_id in scope.institutions or r.made_by in scope.professionals)
+    ]
+    lines.append(
+        Line(
+            "referrals",
+            _referral_figure("made", made),
+            [
+                _referral_figure(status, [r for r in made if r.status == status])
+                for status in ("accepted", "declined", "pending")
+            ],
+        )
+    )
+    for line in lines:
+        line.check()
+    protect(lines, min_cell)
+
+    end = period.last.last_day
+    delays = [
+        (f.first_meeting_at - f.opened_at).total_seconds() / 86400
+        for f in case_facts.values()
+        if f.first_meeting_at is not None and f.first_meeting_at.date() <= end
+    ]
+    median_hidden = min_cell > 1 and len(delays) < min_cell
+    median = round(statistics.median(delays), 1) if delays and not median_hidden else None
+    return Report(
+        scope_kind=str(scope.kind),
+        scope_id=scope.id,
+        scope_name=scope.name,
+        period=str(period),
+        first_month=str(period.first),
+        last_month=str(period.last),
+        min_cell=min_cell,
+        lines=tuple(_publish(line) for line in lines),
+        median_days_to_first_meeting=median,
+        median_suppressed=median_hidden and bool(delays),
+    )
+
+
+def _figure(label: str, acts: Sequence[ActFact]) -> Figure:
+    return Figure(label, len(acts), frozenset(a.case_id for a in acts))
+
+
+def _referral_figure(label: str, referrals: Sequence[ReferralFact]) -> Figure:
+    return Figure(label, len(referrals), frozenset(r.case_id for r in referrals))
+
+
+def _publish(line: Line) -> PublishedLine:
+    title, unit = TITLES[line.name]
+    total = line.total.published
+
+    def cell(f: Figure) -> PublishedCell:
+        value = f.published
+        share = (
+            round(value / total, 4) if value is not None and total is not None and total else None
+        )
+        return PublishedCell(f.label, value, f.suppressed, share)
+
+    return PublishedLine(
+        line.name,
+        title,
+        unit,
+        PublishedCell(line.total.label, total, line.total.suppressed),
+        tuple(cell(c) for c in line.cells),
+    )
+
+
+# --- what a report covers ---------------------------------------------------------------------
+
+ReportFormat = Literal["json", "csv", "svg", "png"]
+
+
+def csv_rows(report: Report) -> list[list[str]]:
+    """The report as rows for a CSV download: one per figure, withheld ones marked."""
+    rows = [["section", "figure", "value", "share", "withheld"]]
+    for line in report.lines:
+        for c in (line.total, *line.cells):
+            rows.append(
+                [
+                    line.title,
+                    "total" if c is line.total else c.label,
+                    "" if c.value is None else str(c.value),
+                    "" if c.share is None else f"{c.share:.4f}",
+                    c.suppressed or "",
+                ]
+            )
+    median = report.median_days_to_first_meeting
+    rows.append(
+        [
+            "Days from opening to first coordination meeting",
+            "median",
+            "" if median is None else f"{median:.1f}",
+            "",
+            "small" if report.median_suppressed else "",
+        ]
+    )
+    return rows

@@ -1,0 +1,234 @@
+"""Pictures of a report and of the network map, drawn with matplotlib (its object API, no
+pyplot: no display, no system dependency) as SVG — text kept as text, so that names can be
+searched and read — or PNG.
+
+A report's chart is what a funder puts on a slide: titled with the scope and the period, one
+panel per breakdown with labelled axes, withheld figures shown as such ("< k"), never as zero.
+The network map places the institutions on a circle grouped by sector (colour), the edges
+weighted by shared beneficiaries and styled by their strongest tie; an edge with shared
+beneficiaries and no tie at all is drawn in red.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from typing import Any, Literal
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from domain.network_map import NetworkMap
+from domain.reports import PublishedLine, Report
+
+ImageFormat = Literal["svg", "png"]
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+SECTOR_COLOURS = {
+    "social": "#1b9e77",
+    "medico_social": "#7570b3",
+    "health": "#d95f02",
+    "education": "#e6ab02",
+    "justice": "#66a61e",
+    "other": "#666666",
+}
+# strongest tie -> (colour, line style, label)
+TIE_STYLES: dict[str, tuple[str, Any, str]] = {
+    "convention": ("#08306b", "-", "convention"),
+    "charter": ("#4292c6", "-", "charter"),
+    "formal_network": ("#41ab5d", "--", "formal network"),
+    "informal_network": ("#9e9ac8", ":", "informal network only"),
+    "none": ("#d7191c", "-", "shared beneficiaries, no partnership"),
+}
+PANELS = (
+    "beneficiaries",
+    "institutions_per_beneficiary",
+    "interventions_by_kind",
+    "actions_by_basis",
+)
+
+# pyplot is not used (it keeps global figures); the lock keeps rcParams and the font cache
+# consistent when two requests draw at once.
+_LOCK = threading.Lock()
+_RC: Any = {"svg.fonttype": "none", "svg.hashsalt": "maillage", "font.size": 10}
+
+
+def _save(figure: Figure, fmt: ImageFormat) -> bytes:
+    out = io.BytesIO()
+    figure.savefig(
+        out,
+        format=fmt,
+        dpi=150 if fmt == "png" else 72,
+        metadata=_metadata(fmt),
+        bbox_inches="tight",
+    )
+    return out.getvalue()
+
+
+def _metadata(fmt: ImageFormat) -> dict[str, str | None]:
+    if fmt == "svg":
+        return {"Date": None, "Creator": "Maillage"}
+    return {"Software": "Maillage"}
+
+
+def _label(text: str) -> str:
+    return text.replace("_", " ")
+
+
+def _panel(ax: Axes, line: PublishedLine, min_cell: int) -> None:
+    labels = [_label(c.label) for c in line.cells]
+    values = [c.value or 0 for c in line.cells]
+    positions = list(range(len(labels)))
+    bars = ax.barh(positions, values, color="#3182bd")
+    top = max(values, default=0) or 1
+    for bar, cell in zip(bars, line.cells, strict=True):
+        if cell.value is None:
+            bar.set_hatch("//")
+            bar.set_edgecolor("#999999")
+            ax.text(
+                0,
+                bar.get_y() + bar.get_height() / 2,
+                f" < {min_cell} (withheld)",
+                va="center",
+                fontsize=8,
+                color="#666666",
+            )
+        else:
+            text = f" {cell.value}"
+            if cell.share is not None and line.name == "actions_by_basis":
+                text += f" ({cell.share:.0%})"
+            ax.text(cell.value, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=8)
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.3)
+    total = line.total.value
+    total_text = f"{total}" if total is not None else f"withheld (< {min_cell})"
+    ax.set_title(f"{line.title} — total: {total_text}", fontsize=10, loc="left")
+    ax.set_xlabel(f"number of {line.unit}")
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
+
+
+def report_chart(report: Report, fmt: ImageFormat = "svg") -> bytes:
+    with _LOCK, matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(11, 8), layout="constrained")
+        axes = figure.subplots(2, 2)
+        for ax, name in zip(axes.flat, PANELS, strict=True):
+            _panel(ax, report.line(name), report.min_cell)
+        median = report.median_days_to_first_meeting
+        if median is not None:
+            note = f"Median days from opening to first coordination meeting: {median:g}"
+        elif report.median_suppressed:
+            note = f"Median days to first coordination meeting: withheld (< {report.min_cell})"
+        else:
+            note = "No coordination meeting yet"
+        figure.suptitle(
+            f"{report.scope_name} ({report.scope_kind}) — {report.period}\n{note}",
+            fontsize=13,
+        )
+        return _save(figure, fmt)
+
+
+def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
+    n = len(found.nodes)
+    size = min(max(9.0, 4 + n * 0.09), 24.0)
+    with _LOCK, matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(size, size))
+        ax = figure.add_axes((0.2, 0.2, 0.6, 0.6))
+        ax.set_aspect("equal")
+        ax.axis("off")
+        where = {}
+        for index, node in enumerate(found.nodes):
+            angle = 2 * math.pi * index / max(n, 1)
+            where[node.institution_id] = (math.cos(angle), math.sin(angle), angle)
+        heaviest = max((e.weight or 0 for e in found.edges), default=1) or 1
+        for tie, (colour, style, _) in TIE_STYLES.items():
+            chosen = [
+                e for e in found.edges if e.tie == tie and e.source in where and e.target in where
+            ]
+            if not chosen:
+                continue
+            segments = [[where[e.source][:2], where[e.target][:2]] for e in chosen]
+            widths = [0.6 + 4.0 * (e.weight or 0) / heaviest if not e.few else 0.6 for e in chosen]
+            ax.add_collection(
+                LineCollection(
+                    segments,
+                    colors=colour,
+                    linewidths=widths,
+                    linestyles=style,
+                    alpha=0.9 if tie == "none" else 0.6,
+                    zorder=3 if tie == "none" else 1,
+                )
+            )
+        xs = [where[node.institution_id][0] for node in found.nodes]
+        ys = [where[node.institution_id][1] for node in found.nodes]
+        ax.scatter(
+            xs,
+            ys,
+            s=60 if n > 60 else 140,
+            c=[SECTOR_COLOURS.get(node.sector, "#666666") for node in found.nodes],
+            edgecolors="white",
+            zorder=4,
+        )
+        label_size = 10 if n <= 30 else (7 if n <= 100 else 5)
+        labels = []
+        for node in found.nodes:
+            x, y, angle = where[node.institution_id]
+            degrees = math.degrees(angle)
+            flip = 90 < degrees < 270
+            label = ax.text(
+                x * 1.06,
+                y * 1.06,
+                node.name,
+                rotation=degrees - 180 if flip else degrees,
+                rotation_mode="anchor",
+                ha="right" if flip else "left",
+                va="center",
+                fontsize=label_size,
+                zorder=5,
+            )
+            labels.append(label)
+        # Title and legend clear of the names, wherever the longest ones reach.
+        renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
+        to_figure = figure.transFigure.inverted()
+        extents = [label.get_window_extent(renderer) for label in labels]
+        top = max((to_figure.transform((0, e.y1))[1] for e in extents), default=0.9)
+        bottom = min((to_figure.transform((0, e.y0))[1] for e in extents), default=0.1)
+        ax.set_xlim(-1.15, 1.15)
+        ax.set_ylim(-1.15, 1.15)
+        sectors = sorted({node.sector for node in found.nodes})
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color=SECTOR_COLOURS.get(s, "#666666"),
+                label=_label(s),
+            )
+            for s in sectors
+        ] + [
+            Line2D([], [], color=colour, linestyle=style, linewidth=2, label=label)
+            for colour, style, label in TIE_STYLES.values()
+        ]
+        figure.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, min(bottom, 0.16) - 0.01),
+            fontsize=9,
+            frameon=False,
+            ncols=2,
+            title="Sector (node) · strongest tie (edge; width: shared beneficiaries)",
+        )
+        figure.suptitle(
+            f"Who works with whom — {found.period}\n{len(found.nodes)} institutions, "
+            f"{len(found.edges)} links; red: shared beneficiaries with no partnership",
+            fontsize=14,
+            y=max(top, 0.84) + 0.01,
+            va="bottom",
+        )
+        return _save(figure, fmt)

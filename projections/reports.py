@@ -1,0 +1,222 @@
+"""Reports and the network map, read from the report projection's facts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, and_, or_, select
+
+from domain.errors import NotFoundError
+from domain.funding import FundedKind
+from domain.network_map import NetworkMap, Tie, network_map
+from domain.reports import (
+    ActFact,
+    CaseFact,
+    MonthRange,
+    ReferralFact,
+    Report,
+    Scope,
+    compute_report,
+)
+from projections.report_tables import (
+    funding_view,
+    report_act_view,
+    report_case_view,
+    report_referral_view,
+    report_scope_member_view,
+    report_scope_view,
+)
+from projections.tables import as_utc
+
+
+def _bounds(period: MonthRange) -> tuple[datetime, datetime]:
+    start = datetime.combine(period.first.first_day, time.min, tzinfo=UTC)
+    after = datetime.combine(period.last.next().first_day, time.min, tzinfo=UTC)
+    return start, after
+
+
+def _acts(conn: Connection, period: MonthRange, *where: Any) -> list[ActFact]:
+    t = report_act_view
+    start, after = _bounds(period)
+    rows = conn.execute(
+        select(
+            t.c.case_id,
+            t.c.occurred_at,
+            t.c.institution_id,
+            t.c.professional_id,
+            t.c.event,
+            t.c.basis_kind,
+            t.c.intervention_kind,
+        ).where(t.c.occurred_at >= start, t.c.occurred_at < after, *where)
+    )
+    return [
+        ActFact(
+            case_id=UUID(r.case_id),
+            occurred_at=as_utc(r.occurred_at),
+            institution_id=UUID(r.institution_id),
+            professional_id=UUID(r.professional_id),
+            event=r.event,
+            basis_kind=r.basis_kind,
+            intervention_kind=r.intervention_kind,
+        )
+        for r in rows
+    ]
+
+
+def scope(conn: Connection, kind: FundedKind, scope_id: UUID) -> Scope:
+    s, m = report_scope_view, report_scope_member_view
+    row = conn.execute(
+        select(s).where(s.c.scope_kind == kind.value, s.c.scope_id == str(scope_id))
+    ).first()
+    if row is None:
+        raise NotFoundError(kind.value, scope_id, field=f"{kind.value}_id")
+    members = conn.execute(
+        select(m.c.member_id, m.c.member_kind).where(
+            m.c.scope_kind == kind.value, m.c.scope_id == str(scope_id)
+        )
+    ).all()
+    return Scope(
+        kind=kind,
+        id=scope_id,
+        name=row.name,
+        institutions=frozenset(
+            UUID(r.member_id) for r in members if r.member_kind == "institution"
+        ),
+        professionals=frozenset(
+            UUID(r.member_id) for r in members if r.member_kind == "professional"
+        ),
+    )
+
+
+def institution_names(conn: Connection) -> dict[UUID, tuple[str, str]]:
+    s = report_scope_view
+    rows = conn.execute(
+        select(s.c.scope_id, s.c.name, s.c.detail).where(s.c.scope_kind == "institution")
+    )
+    return {UUID(r.scope_id): (r.name, r.detail) for r in rows}
+
+
+def report(
+    conn: Connection, kind: FundedKind, scope_id: UUID, period: MonthRange, *, min_cell: int
+) -> Report:
+    found = scope(conn, kind, scope_id)
+    t = report_act_view
+    # The cases the scope's members acted on in the period, then every act on them in it.
+    members = conn.execute(
+        select(t.c.case_id)
+        .distinct()
+        .where(
+            t.c.occurred_at >= _bounds(period)[0],
+            t.c.occurred_at < _bounds(period)[1],
+            or_(
+                t.c.institution_id.in_([str(i) for i in found.institutions]),
+                t.c.professional_id.in_([str(p) for p in found.professionals]),
+            ),
+        )
+    )
+    case_ids = {row.case_id for row in members}
+    acts: list[ActFact] = []
+    ordered = sorted(case_ids)
+    for first in range(0, len(ordered), 500):
+        acts.extend(_acts(conn, period, t.c.case_id.in_(ordered[first : first + 500])))
+    c, r = report_case_view, report_referral_view
+    cases = [
+        CaseFact(
+            UUID(row.case_id),
+            as_utc(row.opened_at),
+            as_utc(row.first_meeting_at) if row.first_meeting_at is not None else None,
+        )
+        for row in _rows_for(conn, select(c), c.c.case_id, case_ids)
+    ]
+    start, after = _bounds(period)
+    referrals = [
+        ReferralFact(
+            UUID(row.referral_id),
+            UUID(row.case_id),
+            UUID(row.from_institution_id),
+            UUID(row.made_by),
+            as_utc(row.made_at),
+            row.status,
+        )
+        for row in conn.execute(select(r).where(r.c.made_at >= start, r.c.made_at < after))
+    ]
+    names = {i: name for i, (name, _) in institution_names(conn).items()}
+    return compute_report(
+        found, period, acts, cases, referrals, min_cell=min_cell, institution_names=names
+    )
+
+
+def _rows_for(conn: Connection, query: Any, column: Any, keys: set[str]) -> list[Any]:
+    rows: list[Any] = []
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 500):
+        rows.extend(conn.execute(query.where(column.in_(ordered[start : start + 500]))))
+    return rows
+
+
+def ties(conn: Connection) -> list[Tie]:
+    s, m = report_scope_view, report_scope_member_view
+    members: dict[tuple[str, str], list[Any]] = {}
+    for row in conn.execute(select(m).where(m.c.scope_kind.in_(("partnership", "network")))):
+        members.setdefault((row.scope_kind, row.scope_id), []).append(row)
+    found = []
+    for row in conn.execute(select(s).where(s.c.scope_kind.in_(("partnership", "network")))):
+        belong = members.get((row.scope_kind, row.scope_id), [])
+        ends = [d for d in (row.valid_until, row.ended_on) if d is not None]
+        kind = row.detail if row.scope_kind == "partnership" else f"{row.detail}_network"
+        found.append(
+            Tie(
+                kind=kind,
+                id=UUID(row.scope_id),
+                name=row.name,
+                institutions=frozenset(
+                    UUID(x.member_id) for x in belong if x.member_kind == "institution"
+                ),
+                professionals=frozenset(
+                    UUID(x.member_id) for x in belong if x.member_kind == "professional"
+                ),
+                valid_from=row.valid_from,
+                valid_until=min(ends) if ends else None,
+                complete=all(x.signed for x in belong),
+            )
+        )
+    return found
+
+
+def the_network_map(conn: Connection, period: MonthRange, *, min_cell: int) -> NetworkMap:
+    return network_map(
+        period, _acts(conn, period), institution_names(conn), ties(conn), min_cell=min_cell
+    )
+
+
+# --- fundings ---------------------------------------------------------------------------------
+
+
+def fundings(
+    conn: Connection,
+    *,
+    funder_id: UUID | None = None,
+    target: tuple[FundedKind, UUID] | None = None,
+) -> list[dict[str, Any]]:
+    f = funding_view
+    query = select(f).order_by(f.c.valid_from, f.c.funding_id)
+    if funder_id is not None:
+        query = query.where(f.c.funder_id == str(funder_id))
+    if target is not None:
+        query = query.where(
+            and_(f.c.target_kind == target[0].value, f.c.target_id == str(target[1]))
+        )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def funded_periods(
+    conn: Connection, funder_id: UUID, kind: FundedKind, target_id: UUID
+) -> list[tuple[date, date | None]]:
+    """The periods over which `funder_id` funds the target: (first day, last day or None)."""
+    periods = []
+    for row in fundings(conn, funder_id=funder_id, target=(kind, target_id)):
+        ends = [d for d in (row["valid_until"], row["ended_on"]) if d is not None]
+        periods.append((row["valid_from"], min(ends) if ends else None))
+    return periods
