@@ -16,10 +16,11 @@ from sqlalchemy import text
 from api import idempotency, observability, problems, textguard
 from api.auth import TokenVerifier
 from api.idempotency import IdempotencyStore
+from api.limits import BodyLimit
 from api.migrations import current_revision, ensure_current, head_revision
 from api.observability import Metrics
 from api.problems import PROBLEM_JSON, Problem
-from api.routers import cases, networks, partnerships, registry, views
+from api.routers import cases, chain, networks, partnerships, registry, reports, views
 from api.settings import Settings, get_settings
 from api.store import build_application, build_engine
 from projections.runner import ProjectionRunner
@@ -38,6 +39,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     404: _problem("No such record (`not-found`)."),
     409: _problem("The record's current state refuses it (closed case, already signed…)."),
     412: _problem("If-Match names a version that is no longer current (`stale-version`)."),
+    413: _problem("The body is larger than the service takes (`body-too-large`)."),
     422: _problem("Invalid input (`invalid-request`, with `errors`) or a broken rule."),
     503: _problem("The read side has not reached the `after` position within 5 s: retry."),
 }
@@ -52,6 +54,10 @@ TAGS = [
     {"name": "registry", "description": "Institutions, professionals, employments, delegations."},
     {"name": "partnerships", "description": "Charters and conventions between institutions."},
     {"name": "networks", "description": "Informal and formal networks of professionals."},
+    {
+        "name": "reports",
+        "description": "Fundings, funder reports (small cells withheld) and the network map.",
+    },
     {"name": "operations", "description": "Liveness, readiness, metrics."},
 ]
 
@@ -131,8 +137,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     idempotency.install(app)
     textguard.install(app)  # before an idempotency key is claimed
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # before anything reads it
     observability.install(app, metrics)  # outermost: replays and refusals are counted too
-    for area in (cases, views, registry, partnerships, networks):
+    for area in (cases, views, registry, partnerships, networks, reports, chain):
         app.include_router(area.router, responses=PROBLEMS)
 
     @app.get(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from uuid import UUID
 
 import typer
 from rich.console import Console
@@ -14,6 +15,8 @@ from api.migrations import MigrationsBehindError, ensure_current, upgrade
 from api.observability import configure_logging
 from api.settings import Settings, get_settings
 from domain.access import Role
+from domain.case import ErasureGround
+from domain.errors import MaillageError
 
 cli = typer.Typer(
     help="Maillage: event-sourced case coordination. Configure with MAILLAGE_* variables.",
@@ -193,6 +196,123 @@ def rebuild(
         app.close()
         engine.dispose()
     console.print("[green]rebuilt[/green]")
+
+
+@cli.command("erase-beneficiary")
+def erase_beneficiary(
+    case_id: str = typer.Argument(..., help="The case whose beneficiary is erased."),
+    ground: ErasureGround = typer.Option(
+        ErasureGround.ERASURE_REQUEST, help="Why: erasure_request, retention_expired, court_order."
+    ),
+    reference: str = typer.Option(None, help="The request's or order's reference."),
+    operator: str = typer.Option(..., help="Who carries it out (recorded with the erasure)."),
+) -> None:
+    """Erase a beneficiary's personal data: record why, then destroy their key.
+
+    The log is not rewritten: the personal fields stay sealed under a key that no longer
+    exists. Counts, acts and bases stay; every view shows the person as erased."""
+    from api.store import build_application
+
+    settings = _migrated_settings()
+    app = build_application(settings)
+    try:
+        recorded = app.erase_beneficiary(
+            case_id=_uuid(case_id), ground=ground, reference=reference, requested_by=operator
+        )
+    except MaillageError as error:
+        console.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from error
+    finally:
+        app.close()
+    console.print(f"[green]erased[/green]: case {recorded.id}, version {recorded.version}")
+
+
+@cli.command("apply-retention")
+def apply_retention(
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what is due, erase nothing."),
+) -> None:
+    """Erase the beneficiaries of cases closed longer ago than
+    MAILLAGE_RETENTION_YEARS_AFTER_CLOSING (run it from a scheduler; each erasure is recorded)."""
+    from api.retention import apply_retention as erase_due
+    from api.retention import cases_due
+    from api.store import build_application, build_engine
+
+    settings = _migrated_settings()
+    years = settings.retention_years_after_closing
+    if years is None:
+        console.print("MAILLAGE_RETENTION_YEARS_AFTER_CLOSING is unset: nothing is due")
+        return
+    app, engine = build_application(settings), build_engine(settings)
+    try:
+        if dry_run:
+            due = cases_due(app, engine, years)
+            console.print(f"{len(due)} case(s) closed over {years} years ago, not erased yet")
+            for case_id in due:
+                console.print(f"  due: {case_id}")
+            return
+        with Progress(console=console) as bar:
+            task = bar.add_task("erasing", total=None)
+            erased = erase_due(app, engine, years, progress=lambda _: bar.advance(task))
+        console.print(f"[green]erased[/green] {len(erased)} beneficiaries ({years} years)")
+    finally:
+        app.close()
+        engine.dispose()
+
+
+@cli.command()
+def verify(
+    expect: str = typer.Option(
+        None, help="A head noted earlier, POSITION:HASH: the chain must still pass through it."
+    ),
+) -> None:
+    """Walk the log and its hash chain; report the first broken position (exit status 1)."""
+    from api.integrity import Head
+    from api.integrity import verify as verify_chain
+    from api.store import build_application, build_engine
+
+    settings = _migrated_settings()
+    try:
+        noted = Head.parse(expect) if expect else None
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    app, engine = build_application(settings), build_engine(settings)
+    try:
+        last = app.recorder.max_notification_id() or 0
+        with Progress(console=console) as bar:
+            task = bar.add_task("verifying", total=last)
+            result = verify_chain(
+                app.recorder,
+                engine,
+                expect=noted,
+                progress=lambda position: bar.update(task, completed=position),
+            )
+    finally:
+        app.close()
+        engine.dispose()
+    if not result.intact:
+        console.print(
+            f"[red]BROKEN at position {result.broken_at}[/red]: {result.reason} "
+            f"({result.checked} events verified before it)"
+        )
+        raise typer.Exit(1)
+    console.print(f"[green]intact[/green]: {result.checked} events; head {result.head}")
+
+
+@cli.command("new-cipher-key")
+def new_cipher_key() -> None:
+    """Print a new key for MAILLAGE_CIPHER_KEY (whole-event encryption at rest)."""
+    from eventsourcing.cryptography import AESCipher
+
+    typer.echo(AESCipher.create_key(32))
+
+
+def _uuid(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError as error:
+        console.print(f"[red]not an id: {text!r}[/red]")
+        raise typer.Exit(2) from error
 
 
 @contextmanager

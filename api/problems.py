@@ -12,10 +12,12 @@ import logging
 import traceback
 from typing import Any
 
+from eventsourcing import persistence as es
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain import errors as e
@@ -34,6 +36,7 @@ _CONFLICTS: tuple[type[e.MaillageError], ...] = (
     e.AlreadySignedError,
     e.AlreadyAMemberError,
     e.CaseClosedError,
+    e.BeneficiaryErasedError,
     e.CaseNotClosedError,
     e.PartnershipEndedError,
     e.PartnershipStateError,
@@ -197,7 +200,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        rule = {404: "no-such-route", 405: "method-not-allowed"}.get(
+        rule = {400: "malformed-body", 404: "no-such-route", 405: "method-not-allowed"}.get(
             error.status_code, "http-error"
         )
         request.state.error_rule = rule
@@ -207,6 +210,24 @@ def install(app: FastAPI) -> None:
             str(error.detail),
             request=request,
             headers=dict(error.headers) if error.headers else None,
+        )
+
+    @app.exception_handler(es.OperationalError)
+    @app.exception_handler(es.InterfaceError)
+    @app.exception_handler(sa_exc.OperationalError)
+    @app.exception_handler(sa_exc.InterfaceError)
+    async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
+        """The store cannot be reached (down, restarting, no free connection). Whether a write
+        was recorded when the connection broke cannot always be known: retrying with the same
+        Idempotency-Key never records it twice."""
+        request.state.error_rule = "store-unavailable"
+        log.warning("store unavailable: %s", type(error).__name__)
+        return problem_response(
+            503,
+            "store-unavailable",
+            "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
+            request=request,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
         ge=1,
         description="The coherence view flags an actor who has not acted on a case for longer.",
     )
+    report_min_cell: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description=(
+            "Reports and the network map withhold any figure behind 1 to this many minus one "
+            "beneficiaries (and what would let it be recovered); 1 withholds nothing."
+        ),
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         description=(
@@ -96,6 +105,29 @@ class Settings(BaseSettings):
     )
     log_format: Literal["json", "text"] = Field(
         default="json", description="Structured JSON log lines, or plain text for a terminal."
+    )
+    cipher_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Encrypt every stored event and snapshot at rest (AES-GCM, the eventsourcing "
+            "library's cipher): a base64 key of 16, 24 or 32 bytes "
+            "(`maillage new-cipher-key`). Keep it apart from the database; once events are "
+            "written with it, it is needed to read them."
+        ),
+    )
+    retention_years_after_closing: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description=(
+            "Erase a beneficiary's personal data this many years after their case was closed "
+            "(`maillage apply-retention`, from a scheduler). Unset: nothing is erased by time."
+        ),
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body accepted; a larger one is refused with 413.",
     )
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_max_overflow: int = Field(default=10, ge=0)

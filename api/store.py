@@ -18,6 +18,8 @@ from uuid import UUID
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
+from api.integrity import RECORDER_TOPICS
+from api.keyring import SqlKeyring
 from api.settings import Settings
 from domain.application import Maillage
 from domain.timing import TimePolicy
@@ -64,6 +66,10 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     }
     if settings.aggregate_cache_size == 0:
         env.pop("AGGREGATE_CACHE_MAXSIZE")
+    if settings.cipher_key is not None:
+        env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+        env["CIPHER_KEY"] = settings.cipher_key.get_secret_value()
+    env["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPICS[url.get_backend_name()]
     if url.get_backend_name() == "sqlite":
         env.update(
             {
@@ -84,7 +90,8 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
                 "POSTGRES_SCHEMA": schema_of(settings),
                 "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
                 "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
-                "POSTGRES_CONNECT_TIMEOUT": "5",
+                # Also how long a command waits for a pooled connection under load.
+                "POSTGRES_CONNECT_TIMEOUT": "15",
                 "POSTGRES_LOCK_TIMEOUT": "10",
                 "POSTGRES_PRE_PING": "y",
             }
@@ -164,17 +171,19 @@ def build_locks(settings: Settings) -> AggregateLocks:
     return PostgresAdvisoryLocks(build_engine(settings, pool_size=2))
 
 
-def build_application(settings: Settings) -> Maillage:
-    """The write side. Call `migrations.ensure_current` first: tables must exist."""
+def build_application(settings: Settings, **env: str) -> Maillage:
+    """The write side. Call `migrations.ensure_current` first: tables must exist. `env`
+    overrides the library's settings (e.g. `AGGREGATE_CACHE_MAXSIZE=""` for no cache)."""
     policy = TimePolicy(
         backdating_window=timedelta(days=settings.backdating_window_days),
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
     )
     return Maillage(
-        env=eventsourcing_env(settings),
+        env={**eventsourcing_env(settings), **env},
         time_policy=policy,
         max_attempts=settings.save_attempts,
         locks=build_locks(settings),
+        keyring=SqlKeyring(build_engine(settings, pool_size=2)),
     )
 
 

@@ -22,8 +22,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from api.settings import Settings
-from api.store import build_application, eventsourcing_env
+from api.store import build_application
 from bench.common import Figure, postgres_reachable, store, timed
+from bench.privacy import bench_privacy
 from bench.read_side import bench_read_side
 from domain.application import Maillage
 from tests.world import World
@@ -43,7 +44,7 @@ class Tally(Aggregate):
 
 
 def fresh(settings: Settings, **env: str) -> Maillage:
-    return Maillage(env={**eventsourcing_env(settings), "AGGREGATE_CACHE_MAXSIZE": "", **env})
+    return build_application(settings, AGGREGATE_CACHE_MAXSIZE="", **env)
 
 
 def bench_store(kind: str, big: int, writes: int, progress: Progress) -> list[Figure]:
@@ -142,6 +143,7 @@ def main() -> None:
                 console.print("[yellow]PostgreSQL unreachable: skipped[/yellow]")
                 continue
             figures += bench_store(kind, big, writes, progress)
+            figures += bench_privacy(kind, writes, progress)
             with store(kind) as settings:
                 figures += bench_read_side(kind, settings, cases, progress)
     table = Table(title="Maillage — benchmarks")

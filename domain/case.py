@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import (
     AlreadyParticipatingError,
+    BeneficiaryErasedError,
     CaseClosedError,
     CaseNotClosedError,
     ConsentAlreadyWithdrawnError,
@@ -30,6 +32,7 @@ from domain.errors import (
     WrongInstitutionError,
 )
 from domain.grounds import GroundClaim
+from domain.privacy import ERASED_TEXT, Erased
 from domain.values import (
     ACKNOWLEDGEABLE_ALERTS,
     ActionKind,
@@ -117,10 +120,22 @@ class SharingAuthorisation:
     ground_reference: str | None = None
 
 
+class ErasureGround(StrEnum):
+    """Why a beneficiary's personal data is erased."""
+
+    ERASURE_REQUEST = "erasure_request"  # the person's request (RGPD art. 17)
+    RETENTION_EXPIRED = "retention_expired"  # the retention period after closing has run out
+    COURT_ORDER = "court_order"
+
+
+ERASED_IDENTITY = BeneficiaryIdentity(ERASED_TEXT, ERASED_TEXT, None)
+
+
 class Case(Aggregate):
     # Institutions a participant of which left the case (state derived on replay, not stored in
     # an event). The class default keeps snapshots taken before it existed loadable.
     past_institutions: tuple[UUID, ...] = ()
+    erased: bool = False
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -163,7 +178,8 @@ class Case(Aggregate):
         basis: Basis,
         occurred_at: datetime,
     ) -> None:
-        self.beneficiary = beneficiary
+        # ERASED: read back once the beneficiary's key is destroyed (domain.privacy).
+        self.beneficiary = ERASED_IDENTITY if isinstance(beneficiary, Erased) else beneficiary
         self.legal_framework = legal_framework
         self.holder_institution_id = by.institution_id
         self.participants: list[Participant] = [
@@ -308,7 +324,7 @@ class Case(Aggregate):
             Consent(
                 consent_id,
                 giver,
-                representative_name,
+                None if isinstance(representative_name, Erased) else representative_name,
                 tuple(recipients),
                 tuple(categories),
                 occurred_at,
@@ -708,6 +724,7 @@ class Case(Aggregate):
         `versions` of this case), saying what was done about it; the alert is then cleared for
         those events. Alerts about the present are cleared only by fixing their cause. A closed
         case may still be acknowledged: a revocation entered late can concern it."""
+        self.check_not_erased()
         self.check_participant(by)
         if by.institution_id != self.holder_institution_id:
             raise WrongInstitutionError(
@@ -762,6 +779,7 @@ class Case(Aggregate):
         self.closed = True
 
     def reopen(self, *, by: Actor, basis: Basis, reason: str, occurred_at: datetime) -> None:
+        self.check_not_erased()
         if not self.closed:
             raise CaseNotClosedError(f"case {self.id} is open", field="case_id")
         self.check_participant(by)
@@ -772,6 +790,37 @@ class Case(Aggregate):
     @event("CaseReopened")
     def _reopened(self, by: Actor, basis: Basis, reason: str, occurred_at: datetime) -> None:
         self.closed = False
+
+    # --- erasure ----------------------------------------------------------------------------
+
+    def check_not_erased(self) -> None:
+        if self.erased:
+            raise BeneficiaryErasedError(
+                f"the beneficiary of case {self.id} was erased", field="case_id"
+            )
+
+    def erase_beneficiary(
+        self, *, ground: str, reference: str | None, requested_by: str, occurred_at: datetime
+    ) -> None:
+        """Record the erasure of the beneficiary's personal data (their key is then destroyed).
+
+        The case is closed for good: its acts, bases and institutions stay, countable."""
+        self.check_not_erased()
+        self._beneficiary_erased(
+            ground=parse_enum(ErasureGround, ground, field="ground"),
+            reference=_optional_text(reference, field="reference", max_length=200),
+            requested_by=require_text(requested_by, field="requested_by", max_length=100),
+            occurred_at=occurred_at,
+        )
+
+    @event("BeneficiaryErased")
+    def _beneficiary_erased(
+        self, ground: str, reference: str | None, requested_by: str, occurred_at: datetime
+    ) -> None:
+        self.erased = True
+        self.closed = True
+        self.beneficiary = ERASED_IDENTITY
+        self.consents = [replace(c, representative_name=None) for c in self.consents]
 
 
 def _optional_text(value: str | None, *, field: str, max_length: int = 10000) -> str | None:

@@ -266,6 +266,7 @@ class CaseFacts:
     opened: EventRef
     version: int = 0
     closed_at: datetime | None = None
+    erased_at: datetime | None = None  # the beneficiary's personal data was erased
     actors: list[ActorFacts] = field(default_factory=list)
     coordinator: Actor | None = None
     coordinator_since: EventRef | None = None
@@ -436,6 +437,10 @@ class CaseFacts:
 
     def _on_CaseReopened(self, e: Any, ref: EventRef) -> None:  # noqa: N802
         self.closed_at = None
+
+    def _on_BeneficiaryErased(self, e: Any, ref: EventRef) -> None:  # noqa: N802
+        self.erased_at = e.occurred_at
+        self.closed_at = self.closed_at or e.occurred_at  # erasure closes the case for good
 
 
 # --- reading the facts at an instant --------------------------------------------------------

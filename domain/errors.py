@@ -172,6 +172,12 @@ class CaseClosedError(MaillageError):
     rule = "case-closed"
 
 
+class BeneficiaryErasedError(MaillageError):
+    """The beneficiary's personal data was erased: nothing personal is recorded for them again."""
+
+    rule = "beneficiary-erased"
+
+
 class CaseNotClosedError(MaillageError):
     rule = "case-not-closed"
 

@@ -19,7 +19,7 @@ period counts for the whole period.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -89,48 +89,61 @@ def network_map(
     *,
     min_cell: int,
 ) -> NetworkMap:
-    """`institutions`: id -> (name, sector); `acts` may reach beyond the period."""
-    on_case: dict[UUID, set[UUID]] = defaultdict(set)
-    acted_for: dict[UUID, set[UUID]] = defaultdict(set)  # professional -> institutions
+    """`institutions`: id -> (name, sector); `acts` may reach beyond the period.
+
+    Institutions are numbered as met, so that the per-case pairs are tuples of small ints (it
+    is the hot loop: a few hundred thousand pairs for a département)."""
+    order: dict[UUID, int] = {}
+
+    def code(institution: UUID) -> int:
+        found = order.get(institution)
+        if found is None:
+            found = order[institution] = len(order)
+        return found
+
+    on_case: dict[UUID, set[int]] = defaultdict(set)
+    acted_for: dict[UUID, set[int]] = defaultdict(set)  # professional -> institutions
     for act in acts:
         if period.contains(act.occurred_at):
-            on_case[act.case_id].add(act.institution_id)
-            acted_for[act.professional_id].add(act.institution_id)
-    shared: dict[tuple[UUID, UUID], set[UUID]] = defaultdict(set)
-    present: set[UUID] = set()
-    for case_id, insts in on_case.items():
+            institution = code(act.institution_id)
+            on_case[act.case_id].add(institution)
+            acted_for[act.professional_id].add(institution)
+    shared: Counter[tuple[int, int]] = Counter()
+    present: set[int] = set()
+    for insts in on_case.values():
         present |= insts
-        for a, b in combinations(sorted(insts, key=str), 2):
-            shared[(a, b)].add(case_id)
+        shared.update(combinations(sorted(insts), 2))
 
-    bound: dict[tuple[UUID, UUID], list[tuple[int, str]]] = defaultdict(list)
+    bound: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
     for tie in ties:
         if not tie.in_force_during(period):
             continue
-        members = set(tie.institutions)
+        members = {code(i) for i in tie.institutions}
         for professional in tie.professionals:
             members |= acted_for.get(professional, set())
         if tie.kind != "informal_network":
-            present |= tie.institutions
-        for a, b in combinations(sorted(members, key=str), 2):
-            bound[(a, b)].append((TIE_STRENGTH.index(tie.kind), tie.name))
+            present |= {code(i) for i in tie.institutions}
+        for pair in combinations(sorted(members), 2):
+            bound[pair].append((TIE_STRENGTH.index(tie.kind), tie.name))
 
-    present &= set(institutions)
+    ids = list(order)
+    known = {i for i in present if ids[i] in institutions}
     nodes = tuple(
-        Node(i, *institutions[i])
-        for i in sorted(present, key=lambda i: (institutions[i][1], institutions[i][0], str(i)))
+        Node(ids[i], *institutions[ids[i]])
+        for i in sorted(known, key=lambda i: (*institutions[ids[i]][::-1], str(ids[i])))
     )
     edges = []
-    for pair in sorted(set(shared) | set(bound), key=lambda p: (str(p[0]), str(p[1]))):
-        if pair[0] not in present or pair[1] not in present:
+    for a, b in set(shared) | set(bound):
+        if a not in known or b not in known:
             continue
-        count = len(shared.get(pair, ()))
-        found = sorted(bound.get(pair, []))
+        count = shared.get((a, b), 0)
+        found = sorted(bound.get((a, b), []))
         few = 0 < count < min_cell
+        source, target = sorted((ids[a], ids[b]), key=str)
         edges.append(
             Edge(
-                source=pair[0],
-                target=pair[1],
+                source=source,
+                target=target,
                 weight=None if few else count,
                 few=few,
                 tie=TIE_STRENGTH[found[0][0]] if found else "none",
@@ -138,6 +151,7 @@ def network_map(
                 unbound=count > 0 and not found,
             )
         )
+    edges.sort(key=lambda e: (str(e.source), str(e.target)))
     return NetworkMap(
         period=str(period),
         first_month=str(period.first),

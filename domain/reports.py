@@ -98,7 +98,8 @@ class MonthRange:
         return found
 
     def contains(self, when: date | datetime) -> bool:
-        return self.first <= Month.of(when) <= self.last
+        first, last = self.first, self.last
+        return (first.year, first.month) <= (when.year, when.month) <= (last.year, last.month)
 
     def __str__(self) -> str:
         return str(self.first) if self.first == self.last else f"{self.first} – {self.last}"

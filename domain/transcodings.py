@@ -19,6 +19,7 @@ from domain.case import BeneficiaryIdentity, Consent, Participant, Referral
 from domain.grounds import GroundClaim
 from domain.network import Invitation, Member
 from domain.partnership import PartyScope, Signature, Suspension
+from domain.privacy import Sealed
 from domain.professional import DelegationRef, Employment
 from domain.values import Actor, Basis
 
@@ -73,6 +74,7 @@ VALUE_TYPES: dict[str, type[Any]] = {
     "suspension": Suspension,
     "employment": Employment,
     "delegation_ref": DelegationRef,
+    "sealed": Sealed,
 }
 
 

@@ -18,10 +18,10 @@ from typing import Any, Literal
 
 import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
 from domain.network_map import NetworkMap
 from domain.reports import PublishedLine, Report
@@ -58,14 +58,14 @@ _LOCK = threading.Lock()
 _RC: Any = {"svg.fonttype": "none", "svg.hashsalt": "maillage", "font.size": 10}
 
 
-def _save(figure: Figure, fmt: ImageFormat) -> bytes:
+def _save(figure: Figure, fmt: ImageFormat, *, tight: bool = True) -> bytes:
     out = io.BytesIO()
     figure.savefig(
         out,
         format=fmt,
         dpi=150 if fmt == "png" else 72,
         metadata=_metadata(fmt),
-        bbox_inches="tight",
+        bbox_inches="tight" if tight else None,
     )
     return out.getvalue()
 
@@ -133,12 +133,27 @@ def report_chart(report: Report, fmt: ImageFormat = "svg") -> bytes:
         return _save(figure, fmt)
 
 
+WIDTH_CLASSES = (0.6, 1.6, 3.0, 4.5)  # line widths: fewer than k, then by thirds of the heaviest
+
+
 def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
+    """Laid out by hand rather than by a tight bounding box (which draws everything twice):
+    the circle, a margin as wide as the longest name, the title above and the legend below.
+    Edges of one tie and one width class are one path: a few elements, however many edges."""
     n = len(found.nodes)
-    size = min(max(9.0, 4 + n * 0.09), 24.0)
+    font = 10 if n <= 30 else (7 if n <= 100 else 5)
+    diameter = 7.0 if n <= 30 else (10.0 if n <= 100 else 13.0)  # inches
+    longest = max((len(node.name) for node in found.nodes), default=10)  # names in full
+    margin = 0.3 + longest * font * 0.55 / 72
+    title, legend = 1.0, 1.6
+    width, height = diameter + 2 * margin, diameter + 2 * margin + title + legend
     with _LOCK, matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(size, size))
-        ax = figure.add_axes((0.2, 0.2, 0.6, 0.6))
+        figure = Figure(figsize=(width, height))
+        ax = figure.add_axes(
+            (margin / width, (legend + margin) / height, diameter / width, diameter / height)
+        )
+        ax.set_xlim(-1.02, 1.02)
+        ax.set_ylim(-1.02, 1.02)
         ax.set_aspect("equal")
         ax.axis("off")
         where = {}
@@ -146,60 +161,52 @@ def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
             angle = 2 * math.pi * index / max(n, 1)
             where[node.institution_id] = (math.cos(angle), math.sin(angle), angle)
         heaviest = max((e.weight or 0 for e in found.edges), default=1) or 1
-        for tie, (colour, style, _) in TIE_STYLES.items():
-            chosen = [
-                e for e in found.edges if e.tie == tie and e.source in where and e.target in where
-            ]
-            if not chosen:
+        groups: dict[tuple[str, int], list[tuple[float, float, float, float]]] = {}
+        for e in found.edges:
+            if e.source not in where or e.target not in where:
                 continue
-            segments = [[where[e.source][:2], where[e.target][:2]] for e in chosen]
-            widths = [0.6 + 4.0 * (e.weight or 0) / heaviest if not e.few else 0.6 for e in chosen]
-            ax.add_collection(
-                LineCollection(
-                    segments,
-                    colors=colour,
-                    linewidths=widths,
-                    linestyles=style,
+            weight = e.weight or 0
+            size = 0 if e.few or not weight else min(1 + 3 * (weight - 1) // heaviest, 3)
+            (x0, y0, _), (x1, y1, _) = where[e.source], where[e.target]
+            groups.setdefault((e.tie, size), []).append((x0, y0, x1, y1))
+        for (tie, size), segments in sorted(groups.items()):
+            colour, style, _ = TIE_STYLES[tie]
+            vertices = [point for x0, y0, x1, y1 in segments for point in ((x0, y0), (x1, y1))]
+            codes = [code for _ in segments for code in (Path.MOVETO, Path.LINETO)]
+            ax.add_artist(  # not add_patch: the limits are set, no need to walk the path
+                PathPatch(
+                    Path(vertices, codes),
+                    fill=False,
+                    edgecolor=colour,
+                    linewidth=WIDTH_CLASSES[size],
+                    linestyle=style,
                     alpha=0.9 if tie == "none" else 0.6,
-                    zorder=3 if tie == "none" else 1,
+                    zorder=3 if tie == "none" else 1 + size / 10,
                 )
             )
-        xs = [where[node.institution_id][0] for node in found.nodes]
-        ys = [where[node.institution_id][1] for node in found.nodes]
         ax.scatter(
-            xs,
-            ys,
+            [where[node.institution_id][0] for node in found.nodes],
+            [where[node.institution_id][1] for node in found.nodes],
             s=60 if n > 60 else 140,
             c=[SECTOR_COLOURS.get(node.sector, "#666666") for node in found.nodes],
             edgecolors="white",
             zorder=4,
         )
-        label_size = 10 if n <= 30 else (7 if n <= 100 else 5)
-        labels = []
         for node in found.nodes:
             x, y, angle = where[node.institution_id]
             degrees = math.degrees(angle)
             flip = 90 < degrees < 270
-            label = ax.text(
-                x * 1.06,
-                y * 1.06,
+            ax.text(
+                x * 1.04,
+                y * 1.04,
                 node.name,
                 rotation=degrees - 180 if flip else degrees,
                 rotation_mode="anchor",
                 ha="right" if flip else "left",
                 va="center",
-                fontsize=label_size,
+                fontsize=font,
                 zorder=5,
             )
-            labels.append(label)
-        # Title and legend clear of the names, wherever the longest ones reach.
-        renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
-        to_figure = figure.transFigure.inverted()
-        extents = [label.get_window_extent(renderer) for label in labels]
-        top = max((to_figure.transform((0, e.y1))[1] for e in extents), default=0.9)
-        bottom = min((to_figure.transform((0, e.y0))[1] for e in extents), default=0.1)
-        ax.set_xlim(-1.15, 1.15)
-        ax.set_ylim(-1.15, 1.15)
         sectors = sorted({node.sector for node in found.nodes})
         handles = [
             Line2D(
@@ -217,18 +224,19 @@ def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
         ]
         figure.legend(
             handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, min(bottom, 0.16) - 0.01),
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.1 / height),
             fontsize=9,
             frameon=False,
             ncols=2,
-            title="Sector (node) · strongest tie (edge; width: shared beneficiaries)",
+            title=f"Sector (node) · strongest tie (edge; the wider, the more shared "
+            f"beneficiaries; thinnest: fewer than {found.min_cell})",
         )
         figure.suptitle(
             f"Who works with whom — {found.period}\n{len(found.nodes)} institutions, "
             f"{len(found.edges)} links; red: shared beneficiaries with no partnership",
             fontsize=14,
-            y=max(top, 0.84) + 0.01,
-            va="bottom",
+            y=1 - 0.15 / height,
+            va="top",
         )
-        return _save(figure, fmt)
+        return _save(figure, fmt, tight=False)

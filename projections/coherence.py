@@ -29,6 +29,7 @@ from domain.coherence import (
     event_type,
 )
 from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
+from projections.runner import read_mapper
 from projections.tables import (
     case_coherence_view,
     delegation_terms_view,
@@ -140,7 +141,7 @@ def coherence_as_of(
 
 
 def _events(app: Application, aggregate_id: UUID) -> Iterable[Any]:  # type: ignore[type-arg]
-    to_event = app.mapper.to_domain_event
+    to_event = read_mapper(app).to_domain_event
     return (to_event(s) for s in app.recorder.select_events(aggregate_id))
 
 

@@ -10,9 +10,15 @@ from uuid import UUID
 
 from sqlalchemy import Connection, or_, select
 
-from projections.tables import as_utc, audit_entry_view, case_actor_view
+from projections.documents import CASE_FACTS
+from projections.tables import as_utc, audit_entry_view, case_actor_view, case_coherence_view
 
 MAX_PAGE = 500
+
+
+def like_literal(text: str) -> str:
+    """`text` matched as it is by LIKE (with `escape="\\"`): its wildcards escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _row(mapping: Any) -> dict[str, Any]:
@@ -96,7 +102,7 @@ def audit_trail(
         names = [k if "." in k else None for k in kinds]
         bare = [k for k in kinds if "." not in k]
         conditions = [t.c.event_type == n for n in names if n is not None]
-        conditions += [t.c.event_type.like(f"%.{k}") for k in bare]
+        conditions += [t.c.event_type.like(f"%.{like_literal(k)}", escape="\\") for k in bare]
         query = query.where(or_(*conditions))
     if after is not None:
         query = query.where(t.c.position > after)
@@ -105,3 +111,24 @@ def audit_trail(
     entries = [_row(r) for r in rows[:size]]
     next_cursor = entries[-1]["position"] if len(rows) > size else None
     return Page(entries, next_cursor)
+
+
+def cases_closed_before(conn: Connection, cutoff: datetime, page: int = 2000) -> list[UUID]:
+    """Cases closed before `cutoff` whose beneficiary is not erased yet (retention)."""
+    due: list[UUID] = []
+    after = ""
+    while True:
+        rows = conn.execute(
+            select(case_coherence_view.c.case_id, case_coherence_view.c.facts)
+            .where(case_coherence_view.c.case_id > after)
+            .order_by(case_coherence_view.c.case_id)
+            .limit(page)
+        ).all()
+        if not rows:
+            return due
+        for row in rows:
+            facts = CASE_FACTS.load(row.facts)
+            closed = facts.closed_at
+            if facts.erased_at is None and closed is not None and as_utc(closed) < cutoff:
+                due.append(UUID(row.case_id))
+        after = rows[-1].case_id

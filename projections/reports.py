@@ -51,12 +51,20 @@ def _acts(conn: Connection, period: MonthRange, *where: Any) -> list[ActFact]:
             t.c.intervention_kind,
         ).where(t.c.occurred_at >= start, t.c.occurred_at < after, *where)
     )
+    ids: dict[str, UUID] = {}  # ids repeat across rows: parse each once
+
+    def uuid(text: str) -> UUID:
+        found = ids.get(text)
+        if found is None:
+            found = ids[text] = UUID(text)
+        return found
+
     return [
         ActFact(
-            case_id=UUID(r.case_id),
+            case_id=uuid(r.case_id),
             occurred_at=as_utc(r.occurred_at),
-            institution_id=UUID(r.institution_id),
-            professional_id=UUID(r.professional_id),
+            institution_id=uuid(r.institution_id),
+            professional_id=uuid(r.professional_id),
             event=r.event,
             basis_kind=r.basis_kind,
             intervention_kind=r.intervention_kind,

@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from threading import Event
+from typing import Any
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper
 from sqlalchemy import Connection, Engine, delete, select, update
 
 from projections.batch import Batch, insert_new
@@ -26,6 +28,13 @@ from projections.tables import projection_tracking
 log = logging.getLogger("maillage.projections")
 
 Progress = Callable[[str, int, int], None]  # (projector name, position reached, head)
+
+
+def read_mapper(app: Application) -> Mapper[Any]:  # type: ignore[type-arg]
+    """The application's decoder for readers: one that leaves personal fields sealed, if it has
+    one (`domain.privacy`), so the read side never asks for a beneficiary's key."""
+    mapper: Mapper[Any] = getattr(app, "read_mapper", app.mapper)
+    return mapper
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,7 @@ class ProjectionRunner:
         )
         if not notifications:
             return start
-        to_event = self.app.mapper.to_domain_event
+        to_event = read_mapper(self.app).to_domain_event
         events = [(n.id, to_event(n)) for n in notifications]
         reached = notifications[-1].id
         for projector in projectors:

@@ -69,6 +69,7 @@ SUMMARIES: dict[str, Any] = {
     ),
     "Case.CaseClosed": lambda e: "Case closed",
     "Case.CaseReopened": lambda e: "Case reopened",
+    "Case.BeneficiaryErased": lambda e: f"Personal data erased ({_kind(e.ground)})",
     "Consultation.CaseContentRead": lambda e: (
         f"Read the {_kind(e.view)} view as {_kind(e.role)} (purpose: {_kind(e.purpose)})"
     ),

@@ -116,10 +116,11 @@ class World:
 
 
 def events_since(app: Maillage, position: int | None) -> list[DomainEventProtocol[UUID]]:
-    """The domain events recorded after `position` in the application log (the 'then')."""
+    """The domain events recorded after `position` in the application log (the 'then'), their
+    personal fields opened (they are sealed in the store: domain.privacy)."""
     start = (position or 0) + 1
     return [
-        app.mapper.to_domain_event(n)
+        app.read_mapper.opened(app.read_mapper.to_domain_event(n))
         for n in app.recorder.select_notifications(start=start, limit=10_000)
     ]
 

@@ -27,7 +27,7 @@ from api.common import (
 )
 from domain.access import CaseUse, Principal, Role, check_role
 from domain.application import Maillage, Recorded
-from domain.case import BeneficiaryIdentity, Consent, Participant, Referral
+from domain.case import BeneficiaryIdentity, Consent, ErasureGround, Participant, Referral
 from domain.grounds import GroundClaim
 from domain.values import (
     ActionKind,
@@ -156,6 +156,9 @@ class CaseRead(BaseModel):
     consents: list[Consent]
     referrals: list[Referral]
     closed: bool
+    erased: bool = Field(
+        description="The beneficiary's personal data was erased: the identity reads `[erased]`."
+    )
 
 
 def _act(
@@ -238,6 +241,7 @@ def read_case_file(
         consents=list(case.consents),
         referrals=list(case.referrals),
         closed=case.closed,
+        erased=case.erased,
     )
 
 
@@ -712,5 +716,48 @@ def acknowledge_alert(
             versions=body.versions,
             note=body.note,
             occurred_at=body.occurred_at,
+        ),
+    )
+
+
+class ErasureCreate(BaseModel):
+    ground: ErasureGround = Field(
+        description="Why: the person's request (RGPD art. 17), an expired retention period, or "
+        "a court order."
+    )
+    reference: str | None = Field(
+        default=None, max_length=200, examples=["DPO-2026-114"], description="Its reference."
+    )
+
+
+@router.post(
+    "/cases/{case_id}/erasure",
+    response_model=CommandResult,
+    summary="Erase the beneficiary's personal data (administrators; recorded, irreversible)",
+    description=(
+        "Records the erasure with its ground, closes the case for good, then destroys the "
+        "beneficiary's key: every personal field of the case's events (identity, names, free "
+        "texts) becomes unreadable, without rewriting the log. Acts, bases, institutions and "
+        "counts stay. Asking again finishes an interrupted erasure, else answers 409."
+    ),
+)
+def erase_beneficiary(
+    case_id: UUID,
+    body: ErasureCreate,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    request: Request,
+    response: Response,
+) -> CommandResult:
+    check_role(principal, Role.ADMIN, doing="erasing a beneficiary's personal data")
+    return run_command(
+        request,
+        response,
+        "erase_beneficiary",
+        lambda: maillage.erase_beneficiary(
+            case_id=case_id,
+            ground=body.ground,
+            reference=body.reference,
+            requested_by=f"admin {principal.subject}",
         ),
     )

@@ -35,6 +35,7 @@ from domain.institution import Institution
 from domain.professional import Employment, Professional
 from domain.values import ActionKind, InstitutionKind, Sector
 from projections.documents import DELEGATION_TERMS
+from projections.queries import like_literal
 from projections.tables import delegation_terms_view, institution_view, professional_view
 
 router = APIRouter(tags=["registry"])
@@ -117,7 +118,7 @@ def list_institutions(
     if kind is not None:
         query = query.where(t.c.kind == kind.value)
     if name:
-        query = query.where(t.c.name.ilike(f"%{name}%"))
+        query = query.where(t.c.name.ilike(f"%{like_literal(name)}%", escape="\\"))
     rows = [dict(r) for r in conn.execute(query).mappings()]
     return page(rows, limit, "institution_id")
 
@@ -219,7 +220,7 @@ def list_professionals(
     if cursor is not None:
         query = query.where(t.c.professional_id > cursor)
     if name:
-        query = query.where(t.c.name.ilike(f"%{name}%"))
+        query = query.where(t.c.name.ilike(f"%{like_literal(name)}%", escape="\\"))
     if profession:
         query = query.where(t.c.profession == profession)
     rows = [dict(r) for r in conn.execute(query).mappings()]

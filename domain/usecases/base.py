@@ -28,7 +28,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
 
 from domain.basis import BasisDecision
 from domain.case import Case
@@ -37,6 +37,7 @@ from domain.errors import ConcurrentUpdateError, NotFoundError, StaleVersionErro
 from domain.institution import Institution
 from domain.network import Network
 from domain.partnership import Partnership
+from domain.privacy import STATE_FIELDS, InMemoryKeyring, Keyring, SealingMapper
 from domain.professional import Professional
 from domain.timing import TimePolicy
 from domain.transcodings import MaillageTranscoder, register_domain_transcodings
@@ -124,8 +125,13 @@ class UseCaseBase(Application[UUID]):
         time_policy: TimePolicy | None = None,
         max_attempts: int = 20,
         locks: AggregateLocks | None = None,
+        keyring: Keyring | None = None,
     ) -> None:
+        # Before the library builds the mapper, which seals personal data with these keys.
+        self.keyring: Keyring = keyring or InMemoryKeyring()
         super().__init__(env)
+        # The read side's decoder: personal fields stay sealed, no key is ever asked for.
+        self.read_mapper = self._sealing_mapper(opens={})
         self.time = time_policy or TimePolicy()
         self.max_attempts = max_attempts
         self.locks: AggregateLocks = locks or LocalLocks()
@@ -134,6 +140,18 @@ class UseCaseBase(Application[UUID]):
         transcoder = MaillageTranscoder()
         self.register_transcodings(transcoder)
         return transcoder
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self._sealing_mapper(opens=STATE_FIELDS)
+
+    def _sealing_mapper(self, *, opens: dict[str, tuple[str, ...]]) -> SealingMapper:
+        return SealingMapper(
+            self.construct_transcoder(),
+            keyring=self.keyring,
+            opens=opens,
+            cipher=self.factory.cipher(),
+            compressor=self.factory.compressor(),
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

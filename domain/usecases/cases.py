@@ -450,3 +450,36 @@ class CaseUseCases(UseCaseBase):
                 occurred_at=at,
             ),
         )
+
+    # --- erasure ----------------------------------------------------------------------------
+
+    def erase_beneficiary(
+        self,
+        *,
+        case_id: UUID,
+        ground: str,
+        requested_by: str,
+        reference: str | None = None,
+    ) -> Recorded:
+        """Record the erasure, then destroy the beneficiary's key (`domain.privacy`).
+
+        In that order, so the log says why before anything is lost; an erasure interrupted
+        between the two is finished by asking again."""
+        case = self.load(Case, case_id, field="case_id")
+        if case.erased:
+            if self.keyring.is_destroyed(case_id):
+                case.check_not_erased()  # refuses: erased already
+            self.keyring.destroy(case_id)
+            return Recorded(case.id, case.version, None)
+        at = self.time.now()
+
+        def decide() -> list[Case]:
+            case = self.load(Case, case_id, field="case_id")
+            case.erase_beneficiary(
+                ground=ground, reference=reference, requested_by=requested_by, occurred_at=at
+            )
+            return [case]
+
+        recorded = self.execute(decide, lock=case_id)
+        self.keyring.destroy(case_id)
+        return recorded

@@ -58,7 +58,7 @@ PRINCIPALS: dict[str, tuple[Role, str | None, str | None]] = {
     SUPERVISOR: (Role.SUPERVISOR, "sup_aemo", "aemo"),
     SUPERVISOR_REFERRED: (Role.SUPERVISOR, "sup_ase", "ase"),
     SUPERVISOR_ELSEWHERE: (Role.SUPERVISOR, "sup_school", "school"),
-    FUNDER: (Role.FUNDER, None, None),
+    FUNDER: (Role.FUNDER, None, "funder_body"),
     ADMIN: (Role.ADMIN, None, None),
 }
 
@@ -154,6 +154,23 @@ def build_scene(api: Api) -> Scene:
         network_id=ids["formal_network"],
     ).id
 
+    # A funder (an institution of the registry) funding the AEMO, the unsigned convention and
+    # the informal network: it may read their reports, and nothing else.
+    ids["funder_body"] = app.register_institution(
+        name="Conseil départemental", sector="social", kind="other"
+    ).id
+    for target_kind, target in (
+        ("institution", "aemo"),
+        ("partnership", "partnership"),
+        ("network", "informal_network"),
+    ):
+        ids[f"funding_{target_kind}"] = app.grant_funding(
+            funder_id=ids["funder_body"],
+            target_kind=target_kind,
+            target_id=ids[target],
+            valid_from=date(2020, 1, 1),
+        ).id
+
     headers: dict[str, dict[str, str]] = {ANONYMOUS: {}}
     subjects: dict[str, UUID] = {}
     for name, (role, person, institution) in PRINCIPALS.items():
@@ -184,6 +201,7 @@ DEFAULT_PARAMS = {
     "partnership_id": "partnership",
     "network_id": "informal_network",
     "invitee_id": "paul",
+    "funding_id": "funding_institution",
 }
 READ = {"purpose": "follow_up"}
 
@@ -229,6 +247,13 @@ MATRIX: list[Line] = [
     _l("GET", "/cases/{case_id}", CASE_READERS, query=READ, reads_case=True),
     _l("POST", "/cases/{case_id}/closure", CASE_ACTORS, body=lambda s: {"reason": "Mesure levée"}),
     _l("POST", "/cases/{case_id}/reopening", CASE_ACTORS, body=lambda s: {"reason": "Faits"}),
+    _l(
+        "POST",
+        "/cases/{case_id}/erasure",
+        ADMINS,
+        body=lambda s: {"ground": "erasure_request", "reference": "DPO-1"},
+    ),
+    _l("GET", "/log/head", SUPERVISORS | ADMINS),
     _l(
         "POST",
         "/cases/{case_id}/consents",
@@ -510,6 +535,38 @@ MATRIX: list[Line] = [
         body=lambda s: {"reason": "Projet achevé"},
         params={"network_id": "formal_network"},
     ),
+]
+
+# --- reports: funders of the scope, supervisors of a member institution; the map: supervisors
+REPORT_PERIOD = {"from": "2026-01", "to": "2026-11"}
+for _scope, _readers in (
+    ("institutions/{institution_id}", {SUPERVISOR, FUNDER}),  # the AEMO
+    ("partnerships/{partnership_id}", {SUPERVISOR_ELSEWHERE, FUNDER}),  # school and hospital
+    ("networks/{network_id}", {FUNDER}),  # informal: its members are people, not institutions
+):
+    for _format in ("", "/csv", "/chart"):
+        MATRIX.append(_l("GET", f"/reports/{_scope}{_format}", _readers, query=REPORT_PERIOD))
+MATRIX += [
+    _l(
+        "POST",
+        "/fundings",
+        ADMINS,
+        body=lambda s: {
+            "funder_id": s.id("funder_body"),
+            "target_kind": "institution",
+            "target_id": s.id("cmp"),
+            "valid_from": "2026-01-01",
+        },
+    ),
+    _l(
+        "POST",
+        "/fundings/{funding_id}/ending",
+        ADMINS,
+        body=lambda s: {"ended_on": "2026-12-31", "reason": "Fin du programme"},
+    ),
+    _l("GET", "/fundings", {ADMIN, FUNDER}),
+    _l("GET", "/network-map", SUPERVISORS, query=REPORT_PERIOD),
+    _l("GET", "/network-map/picture", SUPERVISORS, query=REPORT_PERIOD),
 ]
 
 # Served to anyone, token or not.

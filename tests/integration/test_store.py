@@ -22,12 +22,7 @@ def _state(aggregate: Any) -> dict[str, Any]:
 
 
 def _reopen(settings: Settings, **env: str) -> Maillage:
-    app = build_application(settings)
-    if env:
-        app.close()
-        from api.store import eventsourcing_env
-
-        app = Maillage(env={**eventsourcing_env(settings), **env})
+    app = build_application(settings, **env)
     app.time = TimePolicy(clock=lambda: NOW)
     return app
 

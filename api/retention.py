@@ -1,0 +1,47 @@
+"""The retention policy: a closed case's beneficiary is erased N years after the closing.
+
+Run from a scheduler (`maillage apply-retention`); each erasure is an event of the case with the
+ground `retention_expired`, so what was erased, when and why stays in the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from sqlalchemy import Engine
+
+from domain.application import Maillage
+from domain.case import ErasureGround
+from domain.privacy import retention_cutoff
+from projections.queries import cases_closed_before
+from projections.runner import ProjectionRunner
+
+
+def cases_due(app: Maillage, engine: Engine, years: int) -> list[UUID]:
+    """Cases closed more than `years` ago whose beneficiary is not erased yet (the read side
+    caught up first, so a case closed a moment ago is not missed)."""
+    ProjectionRunner(app, engine).catch_up()
+    cutoff = retention_cutoff(app.time.now(), years)
+    with engine.connect() as conn:
+        return cases_closed_before(conn, cutoff)
+
+
+def apply_retention(
+    app: Maillage,
+    engine: Engine,
+    years: int,
+    *,
+    progress: Callable[[UUID], None] | None = None,
+) -> list[UUID]:
+    """Erase every case due; returns them."""
+    due = cases_due(app, engine, years)
+    for case_id in due:
+        app.erase_beneficiary(
+            case_id=case_id,
+            ground=ErasureGround.RETENTION_EXPIRED,
+            reference=f"retention of {years} years after closing",
+            requested_by="retention policy",
+        )
+        if progress is not None:
+            progress(case_id)
+    return due

@@ -1,0 +1,316 @@
+"""A beneficiary's personal data, sealed in the log with a key of their own, erasable by
+destroying that key — without rewriting a single stored event.
+
+What is personal is declared here, per event type (`PERSONAL_FIELDS`): the beneficiary's
+identity, a legal representative's name, and every free text a professional writes about the
+person (summaries, reasons, decisions, notes, the statements behind a legal ground). Ids, kinds,
+bases, dates and institutions are not: they stay in clear, so that counts, coherence and reports
+keep working after an erasure.
+
+`SealingMapper` does the work where events become stored bytes: each personal field of a case's
+event (and of a case's snapshot) is encrypted with AES-GCM under the case's key, the field's
+place (case, event type, field) bound as associated data so a sealed value cannot be moved to
+another record. Decoding gives back, for the fields an aggregate keeps in its state (the
+identity, a representative's name), the plain value — or `ERASED` once the key is destroyed —
+and, for every other personal field, the `Sealed` value itself: the read side never needs them,
+so it never asks for a key, and a reader that must show one (`reveal`) asks on purpose.
+
+Keys live apart from the log (`Keyring`; a table of their own in the store). A destroyed key
+leaves a tombstone, so nothing can be sealed again for an erased beneficiary.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+
+from domain.errors import BeneficiaryErasedError
+
+# Event type (aggregate class and event class names) -> the fields that are personal data.
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "Case.CaseOpened": ("beneficiary",),
+    "Case.ConsentGiven": ("representative_name",),
+    "Case.InterventionRecorded": ("summary",),
+    "Case.InformationShared": ("summary", "legal_ground"),  # the statute reference is not
+    "Case.ConcerningInformationTransmitted": ("summary",),
+    "Case.ReferralMade": ("reason",),
+    "Case.ReferralAccepted": ("reason",),
+    "Case.ReferralDeclined": ("reason",),
+    "Case.CoordinationMeetingHeld": ("decisions",),
+    "Case.AlertAcknowledged": ("note",),
+    "Case.CaseClosed": ("reason",),
+    "Case.CaseReopened": ("reason",),
+}
+# Of those, the fields the Case aggregate keeps in its state: opened when a case is loaded.
+STATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "Case.CaseOpened": ("beneficiary",),
+    "Case.ConsentGiven": ("representative_name",),
+}
+CASE_TOPIC = "domain.case:Case"
+ERASED_TEXT = "[erased]"
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A personal value encrypted under the key of a case's beneficiary."""
+
+    key_id: UUID
+    blob: str  # base64 of nonce + ciphertext (with its tag)
+
+
+class Erased:
+    """What a personal value reads as once its key is destroyed."""
+
+    _instance: Erased | None = None
+
+    def __new__(cls) -> Erased:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "ERASED"
+
+
+ERASED = Erased()
+
+
+class Keyring(Protocol):
+    """Where the beneficiaries' keys are kept, apart from the log."""
+
+    def key(self, key_id: UUID) -> bytes | None:
+        """The key, or None if it never existed or was destroyed."""
+
+    def key_for_sealing(self, key_id: UUID) -> bytes:
+        """The key, created if new; `BeneficiaryErasedError` if it was destroyed."""
+
+    def destroy(self, key_id: UUID) -> bool:
+        """Destroy the key, leaving a tombstone; False if there was no live key."""
+
+    def is_destroyed(self, key_id: UUID) -> bool: ...
+
+
+def retention_cutoff(now: datetime, years: int) -> datetime:
+    """Cases closed before this instant are due for erasure after `years` of retention."""
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February, and the year back is not a leap year
+        return now.replace(year=now.year - years, day=28)
+
+
+def new_key() -> bytes:
+    return AESGCM.generate_key(bit_length=256)
+
+
+class InMemoryKeyring:
+    """Keys in a dict: for the in-memory store of unit tests."""
+
+    def __init__(self) -> None:
+        self._keys: dict[UUID, bytes | None] = {}
+        self._lock = threading.Lock()
+
+    def key(self, key_id: UUID) -> bytes | None:
+        return self._keys.get(key_id)
+
+    def key_for_sealing(self, key_id: UUID) -> bytes:
+        with self._lock:
+            if key_id not in self._keys:
+                self._keys[key_id] = new_key()
+            key = self._keys[key_id]
+        if key is None:
+            raise BeneficiaryErasedError(
+                f"the beneficiary of case {key_id} was erased", field="case_id"
+            )
+        return key
+
+    def destroy(self, key_id: UUID) -> bool:
+        with self._lock:
+            live = self._keys.get(key_id) is not None
+            self._keys[key_id] = None
+        return live
+
+    def is_destroyed(self, key_id: UUID) -> bool:
+        return key_id in self._keys and self._keys[key_id] is None
+
+
+def _aad(key_id: UUID, place: str) -> bytes:
+    return key_id.bytes + place.encode()
+
+
+def seal(key: bytes, key_id: UUID, place: str, plaintext: bytes) -> Sealed:
+    nonce = os.urandom(12)
+    ciphertext = AESGCM(key).encrypt(nonce, plaintext, _aad(key_id, place))
+    return Sealed(key_id, base64.b64encode(nonce + ciphertext).decode())
+
+
+def unseal(key: bytes, sealed: Sealed, place: str) -> bytes:
+    raw = base64.b64decode(sealed.blob)
+    try:
+        return AESGCM(key).decrypt(raw[:12], raw[12:], _aad(sealed.key_id, place))
+    except InvalidTag:
+        raise ValueError(f"sealed value at {place} fails its authentication") from None
+
+
+def _event_type(topic: str) -> str:
+    return topic.split(":")[-1]
+
+
+class SealingMapper(Mapper[UUID]):
+    """The library's mapper, sealing personal fields on the way in (see the module docstring).
+
+    `opens`: the personal fields opened on the way out (`STATE_FIELDS` for the write side,
+    nothing for the read side). The library's whole-event cipher, if set, applies on top.
+    """
+
+    def __init__(
+        self,
+        transcoder: Transcoder,
+        *,
+        keyring: Keyring,
+        opens: dict[str, tuple[str, ...]],
+        cipher: Any = None,
+        compressor: Any = None,
+    ) -> None:
+        super().__init__(transcoder, compressor=compressor, cipher=cipher)
+        self.keyring = keyring
+        self.opens = opens
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        if isinstance(domain_event, Snapshot):
+            if domain_event.topic == CASE_TOPIC:
+                domain_event = self._sealed_snapshot(domain_event)
+            return super().to_stored_event(domain_event)
+        kind = _event_type(type(domain_event).__qualname__)
+        fields = PERSONAL_FIELDS.get(kind)
+        if not fields:
+            return super().to_stored_event(domain_event)
+        case_id: UUID = domain_event.originator_id
+        sealed = dict(vars(domain_event))
+        key: bytes | None = None
+        for name in fields:
+            value = sealed.get(name)
+            if value is None or isinstance(value, Sealed | Erased):
+                continue
+            key = key or self.keyring.key_for_sealing(case_id)
+            place = f"{kind}.{name}"
+            if isinstance(value, list):  # each item apart: how many stays countable
+                sealed[name] = [self._seal(key, case_id, place, item) for item in value]
+            else:
+                sealed[name] = self._seal(key, case_id, place, value)
+        copy = object.__new__(type(domain_event))
+        object.__setattr__(copy, "__dict__", sealed)
+        return super().to_stored_event(copy)
+
+    def _seal(self, key: bytes, case_id: UUID, place: str, value: Any) -> Sealed:
+        return seal(key, case_id, place, self.transcoder.encode({"v": value}))
+
+    def _sealed_snapshot(self, snapshot: Snapshot) -> Snapshot:
+        case_id = snapshot.originator_id
+        state = dict(snapshot.state)
+        key = self.keyring.key_for_sealing(case_id) if not self._erased(state) else None
+        if key is not None:
+            identity = state.get("beneficiary")
+            if identity is not None and not isinstance(identity, Sealed | Erased):
+                state["beneficiary"] = self._seal(key, case_id, "Case.state.beneficiary", identity)
+            state["consents"] = [
+                replace(
+                    c,
+                    representative_name=self._seal(
+                        key, case_id, "Case.state.representative_name", c.representative_name
+                    ),
+                )
+                if isinstance(c.representative_name, str)
+                else c
+                for c in state.get("consents", [])
+            ]
+        return Snapshot(
+            originator_id=snapshot.originator_id,
+            originator_version=snapshot.originator_version,
+            timestamp=snapshot.timestamp,
+            topic=snapshot.topic,
+            state=state,
+        )
+
+    @staticmethod
+    def _erased(state: dict[str, Any]) -> bool:
+        return bool(state.get("erased"))
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        if isinstance(event, Snapshot):
+            if event.topic == CASE_TOPIC and self.opens:
+                self._open_snapshot(event)
+            return event
+        kind = _event_type(stored_event.topic)
+        fields = self.opens.get(kind)
+        if fields:
+            state = vars(event)
+            for name in fields:
+                value = state.get(name)
+                if isinstance(value, Sealed):
+                    state[name] = self.open(value, f"{kind}.{name}")
+        return event
+
+    def _open_snapshot(self, snapshot: Snapshot) -> None:
+        state = snapshot.state
+        state["beneficiary"] = self.open(state.get("beneficiary"), "Case.state.beneficiary")
+        state["consents"] = [
+            replace(
+                c,
+                representative_name=self.open(
+                    c.representative_name, "Case.state.representative_name"
+                ),
+            )
+            for c in state.get("consents", [])
+        ]
+
+    def open(self, value: Any, place: str) -> Any:
+        """The plain value of a sealed one (`ERASED` if its key is destroyed), others as is."""
+        if isinstance(value, list):
+            return [self.open(item, place) for item in value]
+        if not isinstance(value, Sealed):
+            return value
+        key = self.keyring.key(value.key_id)
+        if key is None:
+            return ERASED
+        return self.transcoder.decode(unseal(key, value, place))["v"]
+
+    def opened(self, event: Any) -> Any:
+        """A copy of a decoded event with every personal field opened (or `ERASED`): for a
+        reader who must show them, having been allowed to."""
+        kind = _event_type(type(event).__qualname__)
+        fields = PERSONAL_FIELDS.get(kind, ())
+        state = dict(vars(event))
+        for name in fields:
+            state[name] = self.open(state.get(name), f"{kind}.{name}")
+        copy = object.__new__(type(event))
+        object.__setattr__(copy, "__dict__", state)
+        return copy
+
+
+__all__ = [
+    "ERASED",
+    "ERASED_TEXT",
+    "PERSONAL_FIELDS",
+    "STATE_FIELDS",
+    "BeneficiaryErasedError",
+    "Erased",
+    "InMemoryKeyring",
+    "Keyring",
+    "Sealed",
+    "SealingMapper",
+]
