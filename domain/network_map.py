@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
+from typing import Protocol
 from uuid import UUID
 
-from domain.reports import ActFact, MonthRange
+from domain.reports import MonthRange
 
 TIE_STRENGTH = ("convention", "charter", "formal_network", "informal_network", "none")
 
@@ -81,15 +82,27 @@ class NetworkMap:
     edges: tuple[Edge, ...]
 
 
+class Presence(Protocol):
+    """Someone acted on a case for an institution (an `ActFact` is one)."""
+
+    @property
+    def case_id(self) -> UUID: ...
+    @property
+    def institution_id(self) -> UUID: ...
+    @property
+    def professional_id(self) -> UUID: ...
+
+
 def network_map(
     period: MonthRange,
-    acts: Iterable[ActFact],
+    acts: Iterable[Presence],
     institutions: dict[UUID, tuple[str, str]],
     ties: Iterable[Tie],
     *,
     min_cell: int,
 ) -> NetworkMap:
-    """`institutions`: id -> (name, sector); `acts` may reach beyond the period.
+    """`institutions`: id -> (name, sector); `acts`: those of the period (the caller selects
+    them), each institution's presence on a case at least once.
 
     Institutions are numbered as met, so that the per-case pairs are tuples of small ints (it
     is the hot loop: a few hundred thousand pairs for a département)."""
@@ -104,10 +117,9 @@ def network_map(
     on_case: dict[UUID, set[int]] = defaultdict(set)
     acted_for: dict[UUID, set[int]] = defaultdict(set)  # professional -> institutions
     for act in acts:
-        if period.contains(act.occurred_at):
-            institution = code(act.institution_id)
-            on_case[act.case_id].add(institution)
-            acted_for[act.professional_id].add(institution)
+        institution = code(act.institution_id)
+        on_case[act.case_id].add(institution)
+        acted_for[act.professional_id].add(institution)
     shared: Counter[tuple[int, int]] = Counter()
     present: set[int] = set()
     for insts in on_case.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
@@ -193,9 +194,36 @@ def ties(conn: Connection) -> list[Tie]:
     return found
 
 
+@dataclass(frozen=True)
+class _Presence:
+    case_id: UUID
+    institution_id: UUID
+    professional_id: UUID
+
+
+def _presences(conn: Connection, period: MonthRange) -> list[_Presence]:
+    """Who acted on which case for which institution in the period, once each."""
+    t = report_act_view
+    start, after = _bounds(period)
+    rows = conn.execute(
+        select(t.c.case_id, t.c.institution_id, t.c.professional_id)
+        .distinct()
+        .where(t.c.occurred_at >= start, t.c.occurred_at < after)
+    )
+    ids: dict[str, UUID] = {}
+
+    def uuid(text: str) -> UUID:
+        found = ids.get(text)
+        if found is None:
+            found = ids[text] = UUID(text)
+        return found
+
+    return [_Presence(uuid(c), uuid(i), uuid(p)) for c, i, p in rows]
+
+
 def the_network_map(conn: Connection, period: MonthRange, *, min_cell: int) -> NetworkMap:
     return network_map(
-        period, _acts(conn, period), institution_names(conn), ties(conn), min_cell=min_cell
+        period, _presences(conn, period), institution_names(conn), ties(conn), min_cell=min_cell
     )
 
 
