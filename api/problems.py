@@ -44,6 +44,7 @@ _CONFLICTS: tuple[type[e.MaillageError], ...] = (
     e.ReferralNotPendingError,
     e.ConsentAlreadyWithdrawnError,
     e.EmploymentOverlapError,
+    e.FundingEndedError,
 )
 _NOT_FOUND: tuple[type[e.MaillageError], ...] = (
     e.NotFoundError,

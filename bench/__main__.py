@@ -1,7 +1,8 @@
 """`python -m bench [--quick] [--store sqlite|postgresql|all]`
 
 Prints one table and writes the same figures to bench/results.json. Read side figures: see
-`bench/read_side.py`. Write side figures, each measured in this run:
+`bench/read_side.py`; the network map of 200 institutions: `bench/network_map.py`. Write side
+figures, each measured in this run:
 - write: recorded interventions per second on one case (load + decide + save, cache on), one writer;
 - load: time to load a case of 50 events vs one of 5,000 (fresh process view: no cache,
   snapshots on), and the same 5,000-event case fully replayed without snapshots, for contrast.
@@ -24,6 +25,7 @@ from rich.table import Table
 from api.settings import Settings
 from api.store import build_application
 from bench.common import Figure, postgres_reachable, store, timed
+from bench.network_map import bench_network_map
 from bench.privacy import bench_privacy
 from bench.read_side import bench_read_side
 from domain.application import Maillage
@@ -146,6 +148,8 @@ def main() -> None:
             figures += bench_privacy(kind, writes, progress)
             with store(kind) as settings:
                 figures += bench_read_side(kind, settings, cases, progress)
+            with store(kind) as settings:
+                figures += bench_network_map(kind, settings, min(cases, 5_000), progress)
     table = Table(title="Maillage — benchmarks")
     for column in ("store", "figure", "value", "unit", "ratio", "target"):
         table.add_column(column)

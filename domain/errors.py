@@ -240,6 +240,15 @@ class WrongInstitutionError(MaillageError):
     rule = "wrong-institution"
 
 
+# --- fundings -------------------------------------------------------------------------------
+
+
+class FundingEndedError(MaillageError):
+    """An ended funding takes no further change."""
+
+    rule = "funding-ended"
+
+
 # --- access ---------------------------------------------------------------------------------
 
 

@@ -14,15 +14,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import InvalidValueError, MaillageError
+from domain.errors import FundingEndedError, InvalidValueError
 from domain.values import Period, parse_enum, require_text
-
-
-class FundingEndedError(MaillageError):
-    """An ended funding takes no further change (here rather than in `domain.errors`, which
-    another change is reshaping; it is a `MaillageError` all the same)."""
-
-    rule = "funding-ended"
 
 
 class FundedKind(StrEnum):

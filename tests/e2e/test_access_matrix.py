@@ -2,7 +2,8 @@
 
 The matrix names, for every (method, path) of the app, the principals allowed to call it in one
 fixed scene: a case opened by Jeanne (AEMO) and referred to ASE, a delegation for it held by
-Marie (AEMO), and around it colleagues, outsiders, supervisors, a funder and an administrator.
+Marie (AEMO), and around it colleagues, outsiders, supervisors, a funder (an institution of the
+registry funding the AEMO, a convention and an informal network) and an administrator.
 Every principal calls every route with a valid request:
 
 - without a token, or with a forged one: 401 `unauthenticated`;

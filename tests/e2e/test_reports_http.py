@@ -143,6 +143,13 @@ async def test_fundings_are_recorded_by_admins_and_listed_to_their_funder(api: A
         headers={**api.headers(Role.ADMIN), "If-Match": '"1"'},
     )
     assert ended.status_code == 200, ended.text
+    again = await api.client.post(
+        f"/fundings/{created.json()['id']}/ending",
+        json={"ended_on": "2026-05-31", "reason": "Encore"},
+        headers=api.headers(Role.ADMIN),
+    )
+    assert again.status_code == 409
+    assert again.json()["rule"] == "funding-ended"
     runner = api.client._transport.app.state.projections  # type: ignore[attr-defined]
     assert runner.wait_for(position(api.maillage), timeout=10)
 

@@ -14,8 +14,8 @@ from domain.access import (
     check_report_reader,
 )
 from domain.application import Maillage
-from domain.errors import AccessDeniedError, InvalidValueError, NotFoundError
-from domain.funding import FundedKind, Funding, FundingEndedError
+from domain.errors import AccessDeniedError, FundingEndedError, InvalidValueError, NotFoundError
+from domain.funding import FundedKind, Funding
 from domain.network_map import Tie, network_map
 from domain.reports import ActFact, CaseFact, Month, MonthRange, ReferralFact, Scope, compute_report
 from tests.world import World, events_since, names, position
