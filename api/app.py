@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     idempotency.install(app)
     textguard.install(app)  # before an idempotency key is claimed
+    problems.install_store_guard(app)  # the middlewares above reach the store too
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # before anything reads it
     observability.install(app, metrics)  # outermost: replays and refusals are counted too
     for area in (cases, views, registry, partnerships, networks, reports, chain):

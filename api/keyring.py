@@ -46,6 +46,9 @@ class SqlKeyring:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    def close(self) -> None:
+        self.engine.dispose()
+
     def _row(self, key_id: UUID) -> tuple[bytes | None, bool] | None:
         with self.engine.connect() as conn:
             row = conn.execute(

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from eventsourcing import persistence as es
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -143,6 +144,43 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any] | None:
     return {k: _plain(v) for k, v in details.items()} or None
 
 
+# The store cannot be reached: down, restarting, or no free connection in the pool.
+STORE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    es.OperationalError,
+    es.InterfaceError,
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+)
+
+
+async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """A 503 with Retry-After. Whether a write was recorded when the connection broke cannot
+    always be known: retrying with the same Idempotency-Key never records it twice."""
+    request.state.error_rule = "store-unavailable"
+    log.warning("store unavailable: %s", type(error).__name__)
+    return problem_response(
+        503,
+        "store-unavailable",
+        "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
+        request=request,
+        headers={"Retry-After": "1"},
+    )
+
+
+def install_store_guard(app: FastAPI) -> None:
+    """Middlewares reach the store too (idempotency records): their failures to reach it are
+    503s as well, not 500s. Install it around them."""
+
+    @app.middleware("http")
+    async def store_guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        try:
+            return await call_next(request)
+        except STORE_UNAVAILABLE as error:
+            return await store_unavailable(request, error)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem."""
 
@@ -213,26 +251,13 @@ def install(app: FastAPI) -> None:
             headers=dict(error.headers) if error.headers else None,
         )
 
-    @app.exception_handler(es.OperationalError)
-    @app.exception_handler(es.InterfaceError)
-    @app.exception_handler(sa_exc.OperationalError)
-    @app.exception_handler(sa_exc.InterfaceError)
-    async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
-        """The store cannot be reached (down, restarting, no free connection). Whether a write
-        was recorded when the connection broke cannot always be known: retrying with the same
-        Idempotency-Key never records it twice."""
-        request.state.error_rule = "store-unavailable"
-        log.warning("store unavailable: %s", type(error).__name__)
-        return problem_response(
-            503,
-            "store-unavailable",
-            "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
-            request=request,
-            headers={"Retry-After": "1"},
-        )
+    for unavailable in STORE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, store_unavailable)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, STORE_UNAVAILABLE):  # raised where no other handler sees it
+            return await store_unavailable(request, error)
         request.state.error_rule = "internal-error"
         # The type and where it was raised, never the message: it may quote personal data.
         frames = traceback.extract_tb(error.__traceback__)

@@ -109,6 +109,9 @@ class PostgresAdvisoryLocks:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    def close(self) -> None:
+        self.engine.dispose()
+
     @contextmanager
     def hold(self, aggregate_id: UUID) -> Iterator[None]:
         key = int.from_bytes(aggregate_id.bytes[:8], "big", signed=True)

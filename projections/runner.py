@@ -90,13 +90,13 @@ class ProjectionRunner:
 
     def lag(self) -> list[Lag]:
         head = self.head()
-        return [Lag(name, self.position(name), head) for name in self.projectors]
+        return [Lag(name, at, head) for name, at in self.positions(self.projectors).items()]
 
     def wait_for(self, position: int, *, timeout: float = 2.0, interval: float = 0.005) -> bool:
         """Read-your-writes: wait until every projector has reached `position` (bounded)."""
         deadline = time.monotonic() + timeout
         while True:
-            if all(self.position(name) >= position for name in self.projectors):
+            if all(at >= position for at in self.positions(self.projectors).values()):
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -120,21 +120,30 @@ class ProjectionRunner:
             found = conn.execute(query).scalar()
         return int(found or 0)
 
+    def _page(self, after: int) -> list[tuple[int, Any]]:
+        """The next page of the log after `after`, decoded (personal fields left sealed)."""
+        notifications = self.app.recorder.select_notifications(
+            start=after + 1, limit=self.batch_size
+        )
+        to_event = read_mapper(self.app).to_domain_event
+        return [(n.id, to_event(n)) for n in notifications]
+
     def _advance(
-        self, conn: Connection, projectors: Sequence[Projector], positions: dict[str, int]
+        self,
+        conn: Connection,
+        projectors: Sequence[Projector],
+        positions: dict[str, int],
+        page: list[tuple[int, Any]] | None = None,
     ) -> int:
         """Apply the next page of the log to every projector behind it, in the transaction of
         `conn`: each projector's rows and new position together. The page is read and decoded
-        once for all of them. Returns the position reached (the lowest one if nothing new)."""
+        once for all of them — before the transaction, by `_step`, or here. Returns the position
+        reached (the lowest one if nothing new)."""
         start = min(positions.values())
-        notifications = self.app.recorder.select_notifications(
-            start=start + 1, limit=self.batch_size
-        )
-        if not notifications:
+        events = self._page(start) if page is None else page
+        if not events:
             return start
-        to_event = read_mapper(self.app).to_domain_event
-        events = [(n.id, to_event(n)) for n in notifications]
-        reached = notifications[-1].id
+        reached = events[-1][0]
         for projector in projectors:
             after = positions[projector.name]
             if after >= reached:
@@ -167,13 +176,42 @@ class ProjectionRunner:
         # Always in the same order, so that two workers never wait on each other crosswise.
         return {p.name: self._locked_position(conn, p.name) for p in projectors}
 
+    def positions(self, names: Iterable[str]) -> dict[str, int]:
+        wanted = list(names)
+        with self.engine.connect() as conn:
+            found = dict(
+                conn.execute(
+                    select(projection_tracking.c.name, projection_tracking.c.position).where(
+                        projection_tracking.c.name.in_(wanted)
+                    )
+                ).all()
+            )
+        return {name: int(found.get(name) or 0) for name in wanted}
+
+    def _step(self, projectors: Sequence[Projector]) -> tuple[dict[str, int], dict[str, int]]:
+        """One page for the projectors behind, in one transaction: their positions before and
+        after it (the same when there was nothing new).
+
+        The page is read before the transaction takes its locks: on SQLite that lock is the
+        database's one write lock, and waiting for a connection of the event store's pool
+        while holding it deadlocks against writers holding those connections and waiting for
+        it. Positions only grow, so the page read after the positions seen then still holds
+        everything after the positions locked now (whatever another follower applied meanwhile
+        is skipped, event by event)."""
+        seen = self.positions(p.name for p in projectors)
+        page = self._page(min(seen.values()))
+        if not page:
+            return seen, seen
+        with self.engine.begin() as conn:
+            positions = self._lock_all(conn, projectors)
+            if min(positions.values()) >= min(seen.values()):
+                self._advance(conn, projectors, positions, page)
+        return seen, positions
+
     def run_batch(self, projector: Projector) -> int:
         """One page for one projector, in one transaction; returns the events applied."""
-        with self.engine.begin() as conn:
-            positions = self._lock_all(conn, [projector])
-            before = positions[projector.name]
-            after = self._advance(conn, [projector], positions)
-        return after - before if after > before else 0
+        seen, positions = self._step([projector])
+        return max(positions[projector.name] - seen[projector.name], 0)
 
     def catch_up(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Apply everything recorded since each projector's position, one page per transaction;
@@ -182,14 +220,10 @@ class ProjectionRunner:
         head = self.head()
         applied = 0
         while True:
-            with self.engine.begin() as conn:
-                positions = self._lock_all(conn, projectors)
-                before = dict(positions)
-                self._advance(conn, projectors, positions)
-            advanced = sum(positions[n] - before[n] for n in positions)
-            if advanced == 0:
+            seen, positions = self._step(projectors)
+            if positions == seen:
                 return applied
-            applied += advanced
+            applied += sum(positions[n] - seen[n] for n in positions)
             if progress is not None:
                 for name, position in positions.items():
                     progress(name, position, max(head, position))

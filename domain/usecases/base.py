@@ -141,6 +141,14 @@ class UseCaseBase(Application[UUID]):
         self.register_transcodings(transcoder)
         return transcoder
 
+    def close(self) -> None:
+        """Close the store, and whatever the keyring and the locks hold open (connections)."""
+        super().close()
+        for part in (self.keyring, self.locks):
+            closing = getattr(part, "close", None)
+            if closing is not None:
+                closing()
+
     def construct_mapper(self) -> Mapper[UUID]:
         return self._sealing_mapper(opens=STATE_FIELDS)
 

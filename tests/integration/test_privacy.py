@@ -168,13 +168,15 @@ def test_erasure_destroys_the_key_and_keeps_the_acts(
     runner.catch_up()
 
     # The writer's cached case is scrubbed by the erasure event; another process reads it so.
-    for app in (store_app, fresh_app(store_settings)):
+    reader = fresh_app(store_settings)
+    for app in (store_app, reader):
         case = app.repository.get(case_id)
         assert isinstance(case, Case)
         assert case.erased
         assert case.closed
         assert case.beneficiary == BeneficiaryIdentity(ERASED_TEXT, ERASED_TEXT, None)
         assert case.consents[0].representative_name is None
+    reader.close()
     erased_events = events_since(store_app, 0)
     notes = [e for e in erased_events if type(e).__name__ == "InterventionRecorded"]
     assert len(notes) == INTERVENTIONS

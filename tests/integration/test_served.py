@@ -6,11 +6,6 @@ is recorded twice, and a reader who passes `after` sees every write."""
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from uuid import UUID, uuid4
 
@@ -21,73 +16,16 @@ from api.auth import mint_token
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage
-from tests.conftest import ON_POSTGRES
+from tests.served import serving
 from tests.world import World
 
-CLI = [sys.executable, "-c", "from api.cli import main; main()"]
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def service_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    env["MAILLAGE_DATABASE_URL"] = settings.database_url
-    if settings.database_schema:
-        env["MAILLAGE_DATABASE_SCHEMA"] = settings.database_schema
-    assert settings.jwt_secret is not None
-    env["MAILLAGE_JWT_SECRET"] = settings.jwt_secret.get_secret_value()
-    env["MAILLAGE_LOG_FORMAT"] = "text"
-    return env
 
 
 @pytest.fixture
 def service(store_settings: Settings) -> Iterator[str]:
-    port = free_port()
-    env = service_env(store_settings)
-    workers = "2" if ON_POSTGRES else "1"
-    processes = [
-        subprocess.Popen(
-            [*CLI, "serve", "--port", str(port), "--workers", workers],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    ]
-    if ON_POSTGRES:  # projections run in their own worker there
-        processes.append(
-            subprocess.Popen(
-                [*CLI, "project", "--follow", "--interval", "0.02"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the service did not become ready"
-            assert processes[0].poll() is None, "the service exited"
-            time.sleep(0.2)
+    with serving(store_settings) as base:
         yield base
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 async def test_concurrent_writers_over_http_lose_nothing_and_record_nothing_twice(

@@ -1,0 +1,88 @@
+"""A TCP relay between the service and PostgreSQL that can play a restart of the database.
+
+`cut()` drops every open connection and refuses new ones (accepted, then closed at once, as a
+server going down does) until `resume()`. Everything stays on the loopback interface.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+
+class Relay:
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.down = threading.Event()
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        threading.Thread(target=self._accept, name="relay-accept", daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closed.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.down.is_set():
+                client.close()
+                continue
+            try:
+                server = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._open.update((client, server))
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, target):
+                self._drop(s)
+
+    def _drop(self, s: socket.socket) -> None:
+        with self._lock:
+            self._open.discard(s)
+        with suppress(OSError):
+            s.shutdown(socket.SHUT_RDWR)
+        s.close()
+
+    def cut(self) -> None:
+        self.down.set()
+        with self._lock:
+            sockets = list(self._open)
+        for s in sockets:
+            self._drop(s)
+
+    def resume(self) -> None:
+        self.down.clear()
+
+    def close(self) -> None:
+        self._closed.set()
+        self.cut()
+        self.listener.close()
+
+
+@contextmanager
+def relay_to(host: str, port: int) -> Iterator[Relay]:
+    relay = Relay((host, port))
+    try:
+        yield relay
+    finally:
+        relay.close()

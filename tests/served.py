@@ -1,0 +1,74 @@
+"""The real service as deployed, for tests that need real HTTP: `maillage serve` in its own
+processes (two workers on PostgreSQL, with a separate `maillage project --follow`; one process
+on SQLite, following the log itself)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+from api.settings import Settings
+from tests.conftest import ON_POSTGRES
+
+# Where the service's own log lines go (MAILLAGE_TEST_SERVICE_LOG=FILE to read them).
+LOG = open(os.environ.get("MAILLAGE_TEST_SERVICE_LOG", os.devnull), "ab")  # noqa: SIM115
+CLI = [sys.executable, "-c", "from api.cli import main; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def service_env(settings: Settings, database_url: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["MAILLAGE_DATABASE_URL"] = database_url or settings.database_url
+    if settings.database_schema:
+        env["MAILLAGE_DATABASE_SCHEMA"] = settings.database_schema
+    assert settings.jwt_secret is not None
+    env["MAILLAGE_JWT_SECRET"] = settings.jwt_secret.get_secret_value()
+    env["MAILLAGE_LOG_FORMAT"] = "text"
+    return env
+
+
+@contextmanager
+def serving(settings: Settings, *, database_url: str | None = None) -> Iterator[str]:
+    """Start the service (and on PostgreSQL its projection worker); yield its base URL."""
+    port = free_port()
+    env = service_env(settings, database_url)
+    workers = "2" if ON_POSTGRES else "1"
+    commands = [["serve", "--port", str(port), "--workers", workers]]
+    if ON_POSTGRES:  # projections run in their own worker there
+        commands.append(["project", "--follow", "--interval", "0.02"])
+    processes = [
+        subprocess.Popen([*CLI, *command], env=env, stdout=LOG, stderr=LOG) for command in commands
+    ]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the service did not become ready"
+            assert processes[0].poll() is None, "the service exited"
+            time.sleep(0.2)
+        yield base
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
