@@ -16,9 +16,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection
 
 from api.common import CommandResult, ConnectionDep, IfMatch, MaillageDep, PrincipalDep, run_command
-from domain.access import Role, check_network_map_reader, check_report_reader, check_role
+from domain.access import (
+    Principal,
+    Role,
+    check_network_map_reader,
+    check_report_reader,
+    check_role,
+)
 from domain.errors import AccessDeniedError
 from domain.funding import FundedKind
 from domain.network_map import NetworkMap
@@ -160,13 +167,14 @@ def _period(request: Request, first: str | None, last: str | None) -> MonthRange
 
 def _report(
     request: Request,
-    principal: Any,
-    conn: Any,
+    principal: Principal,
+    conn: Connection,
     kind: FundedKind,
     scope_id: UUID,
     first: str | None,
     last: str | None,
 ) -> Report:
+    check_role(principal, Role.FUNDER, Role.SUPERVISOR, doing="reading reports")
     period = _period(request, first, last)
     scope = queries.scope(conn, kind, scope_id)
     funded = (
@@ -361,7 +369,9 @@ def network_report_chart(
 # --- the network map --------------------------------------------------------------------------
 
 
-def _map(request: Request, principal: Any, conn: Any, first: str | None, to: str | None) -> Any:
+def _map(
+    request: Request, principal: Principal, conn: Connection, first: str | None, to: str | None
+) -> NetworkMap:
     check_network_map_reader(principal)
     min_cell: int = request.app.state.settings.report_min_cell
     return queries.the_network_map(conn, _period(request, first, to), min_cell=min_cell)
