@@ -19,6 +19,12 @@ class BodyTooLargeError(Exception):
     pass
 
 
+def _is_too_large(error: BaseException) -> bool:
+    if isinstance(error, BaseExceptionGroup):
+        return error.subgroup(BodyTooLargeError) is not None
+    return isinstance(error, BodyTooLargeError)
+
+
 def _problem(limit: int) -> bytes:
     return json.dumps(
         {
@@ -66,8 +72,10 @@ class BodyLimit:
 
         try:
             await self.app(scope, counting_receive, watching_send)
-        except BodyTooLargeError:
-            if answered:
+        except Exception as error:
+            # Raised while a middleware read the body, it may come wrapped in a task group's
+            # ExceptionGroup.
+            if answered or not _is_too_large(error):
                 raise
             await self._refuse(send)
 

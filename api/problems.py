@@ -179,6 +179,11 @@ def install_store_guard(app: FastAPI) -> None:
             return await call_next(request)
         except STORE_UNAVAILABLE as error:
             return await store_unavailable(request, error)
+        except BaseExceptionGroup as group:  # from a task group of the middlewares inside
+            unavailable = group.subgroup(STORE_UNAVAILABLE)
+            if unavailable is None:
+                raise
+            return await store_unavailable(request, unavailable.exceptions[0])
 
 
 def install(app: FastAPI) -> None:

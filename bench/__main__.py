@@ -25,6 +25,7 @@ from rich.table import Table
 from api.settings import Settings
 from api.store import build_application
 from bench.common import Figure, postgres_reachable, store, timed
+from bench.http import bench_http
 from bench.network_map import bench_network_map
 from bench.privacy import bench_privacy
 from bench.read_side import bench_read_side
@@ -135,6 +136,7 @@ def main() -> None:
     parser.add_argument("--store", choices=["sqlite", "postgresql", "all"], default="all")
     args = parser.parse_args()
     big, writes = (2_000, 200) if args.quick else (5_000, 1_000)
+    http_seconds = 5.0 if args.quick else 20.0
     cases = 5_000 if args.quick else 100_000
     stores = ["sqlite", "postgresql"] if args.store == "all" else [args.store]
     console = Console()
@@ -146,6 +148,8 @@ def main() -> None:
                 continue
             figures += bench_store(kind, big, writes, progress)
             figures += bench_privacy(kind, writes, progress)
+            with store(kind) as settings:
+                figures += bench_http(kind, settings, http_seconds, progress)
             with store(kind) as settings:
                 figures += bench_read_side(kind, settings, cases, progress)
             with store(kind) as settings:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from api.migrations import upgrade
-from api.settings import Settings
+from api.settings import Settings, get_settings
 from api.store import build_application
 from domain.application import Maillage
 from domain.timing import TimePolicy
@@ -77,3 +77,15 @@ def store_app(store_settings: Settings) -> Iterator[Maillage]:
 @pytest.fixture
 def store_world(store_app: Maillage) -> World:
     return World.build(store_app)
+
+
+@pytest.fixture
+def cli_env(store_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The `maillage` command line pointed at the store under test (MAILLAGE_* variables)."""
+    monkeypatch.setenv("MAILLAGE_DATABASE_URL", store_settings.database_url)
+    monkeypatch.setenv("MAILLAGE_JWT_SECRET", TEST_SIGNING_KEY)
+    if store_settings.database_schema:
+        monkeypatch.setenv("MAILLAGE_DATABASE_SCHEMA", store_settings.database_schema)
+    get_settings.cache_clear()
+    yield store_settings
+    get_settings.cache_clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
@@ -15,18 +14,6 @@ from api.store import build_application
 from domain.access import Role
 from domain.case import Case
 from domain.values import BasisKind
-from tests.conftest import TEST_SIGNING_KEY
-
-
-@pytest.fixture
-def cli_env(store_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    monkeypatch.setenv("MAILLAGE_DATABASE_URL", store_settings.database_url)
-    monkeypatch.setenv("MAILLAGE_JWT_SECRET", TEST_SIGNING_KEY)
-    if store_settings.database_schema:
-        monkeypatch.setenv("MAILLAGE_DATABASE_SCHEMA", store_settings.database_schema)
-    get_settings.cache_clear()
-    yield store_settings
-    get_settings.cache_clear()
 
 
 def test_migrate_then_demo(cli_env: Settings) -> None:

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from api.cli import cli
 from api.integrity import Head, Verification, head, verify
-from api.settings import Settings, get_settings
+from api.settings import Settings
 from api.store import build_engine
 from domain.application import Maillage
-from tests.conftest import ON_POSTGRES, TEST_SIGNING_KEY
+from tests.conftest import ON_POSTGRES
 from tests.world import World, ago
 
 EVENTS = "maillage_events" if ON_POSTGRES else "stored_events"
@@ -152,17 +152,6 @@ def test_concurrent_writers_extend_one_valid_chain(
     with engine.connect() as conn:
         links = conn.execute(text("SELECT COUNT(*) FROM event_chain")).scalar_one()
     assert links == result.checked
-
-
-@pytest.fixture
-def cli_env(store_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    monkeypatch.setenv("MAILLAGE_DATABASE_URL", store_settings.database_url)
-    monkeypatch.setenv("MAILLAGE_JWT_SECRET", TEST_SIGNING_KEY)
-    if store_settings.database_schema:
-        monkeypatch.setenv("MAILLAGE_DATABASE_SCHEMA", store_settings.database_schema)
-    get_settings.cache_clear()
-    yield store_settings
-    get_settings.cache_clear()
 
 
 def test_maillage_verify_exits_1_at_the_first_broken_position(

@@ -1,0 +1,211 @@
+"""The HTTP write and read paths, each beside its ceiling in the same run (issue 7).
+
+The service runs as deployed (`maillage serve`: one process on SQLite, two workers and a
+separate projection worker on PostgreSQL); the ceiling is a bare FastAPI app (`bench/bare.py`)
+served by uvicorn with the same number of workers; both are loaded by the same client: one
+asyncio process keeping N requests in flight for a fixed time.
+- write: POST an intervention (authenticated, validated, decided, appended, then followed by
+  the coherence projection) on cases of their own, 64 clients;
+- read: GET a case's coherence view (authenticated, authorised, the reading recorded — every
+  reading of a case's content is an event — then the view) on 32 clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from uuid import UUID
+
+import httpx
+from pydantic import SecretStr
+from rich.progress import Progress
+
+from api.auth import mint_token
+from api.settings import Settings
+from api.store import build_application
+from bench.common import Figure, ms
+from domain.access import Role
+from tests.world import World
+
+SECRET = "bench-only-signing-key-0123456789abcdef"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url}: not ready in 60 s")
+
+
+@contextmanager
+def _serving(commands: list[list[str]], env: dict[str, str], probe: str) -> Iterator[None]:
+    processes = [
+        subprocess.Popen(c, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for c in commands
+    ]
+    try:
+        _wait_ready(probe, processes[0])
+        yield
+    finally:
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+async def _load(
+    base: str,
+    clients: int,
+    seconds: float,
+    request: Callable[[httpx.AsyncClient, int], object],
+) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    failures = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        until = time.monotonic() + seconds
+
+        async def one(i: int) -> None:
+            nonlocal failures
+            n = 0
+            while time.monotonic() < until:
+                start = time.perf_counter()
+                response = await request(client, i * 1_000_000 + n)  # type: ignore[misc]
+                latencies.append(time.perf_counter() - start)
+                if response.status_code >= 300:
+                    failures += 1
+                n += 1
+
+        start = time.monotonic()
+        await asyncio.gather(*(one(i) for i in range(clients)))
+        elapsed = time.monotonic() - start
+    return len(latencies) / elapsed, latencies, failures
+
+
+def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress) -> list[Figure]:
+    settings = settings.model_copy(update={"jwt_secret": SecretStr(SECRET)})
+    app = build_application(settings)
+    world = World.build(app)
+    cases: list[UUID] = [world.open_case(occurred_at=None) for _ in range(64)]
+    token = mint_token(
+        settings, subject=world.p("jeanne"), role=Role.CASE_WORKER, institution_id=world.i("aemo")
+    )
+    app.close()
+    headers = {"Authorization": f"Bearer {token}"}
+    workers = "1" if kind == "sqlite" else "2"
+    env = dict(os.environ)
+    env.update(
+        {
+            "MAILLAGE_DATABASE_URL": settings.database_url,
+            "MAILLAGE_JWT_SECRET": SECRET,
+            "MAILLAGE_LOG_FORMAT": "json",
+        }
+    )
+    if settings.database_schema:
+        env["MAILLAGE_DATABASE_SCHEMA"] = settings.database_schema
+    cli = [sys.executable, "-c", "from api.cli import main; main()"]
+    service_port, bare_port = _free_port(), _free_port()
+    service_cmds = [[*cli, "serve", "--port", str(service_port), "--workers", workers]]
+    if kind != "sqlite":
+        service_cmds.append([*cli, "project", "--follow", "--interval", "0.02"])
+    bare_cmds = [
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.bare:app",
+            "--port",
+            str(bare_port),
+            "--workers",
+            workers,
+            "--log-level",
+            "warning",
+        ]
+    ]
+    body = {"kind": "home_visit", "summary": "visite à domicile"}
+    rng = random.Random(7)
+
+    def write(client: httpx.AsyncClient, n: int) -> object:
+        return client.post(
+            f"/cases/{cases[n // 1_000_000 % 64]}/interventions", json=body, headers=headers
+        )
+
+    def read(client: httpx.AsyncClient, n: int) -> object:
+        return client.get(
+            f"/cases/{rng.choice(cases)}/coherence",
+            params={"purpose": "follow_up"},
+            headers=headers,
+        )
+
+    results: dict[str, tuple[float, list[float], int]] = {}
+    plans = [
+        ("bare", bare_cmds, bare_port),
+        ("service", service_cmds, service_port),
+    ]
+    for name, commands, port in plans:
+        base = f"http://127.0.0.1:{port}"
+        probe = f"{base}/health" if name == "service" else f"{base}/docs"
+        with _serving(commands, env, probe):
+            progress.add_task(f"{kind}: {name} write path, 64 clients, {seconds:.0f} s", total=None)
+            results[f"{name} write"] = asyncio.run(_load(base, 64, seconds, write))
+            progress.add_task(f"{kind}: {name} read path, 32 clients, {seconds:.0f} s", total=None)
+            results[f"{name} read"] = asyncio.run(_load(base, 32, seconds, read))
+
+    figures = []
+    for path, clients, target_ratio in (
+        ("write", 64, 0.6 if kind == "sqlite" else 0.4),
+        ("read", 32, 0.8),
+    ):
+        bare_rate, _, _ = results[f"bare {path}"]
+        rate, latencies, failures = results[f"service {path}"]
+        p50, p99 = ms(latencies)
+        figures += [
+            Figure(
+                f"HTTP {path}: bare FastAPI endpoint, {clients} clients",
+                bare_rate,
+                "requests/s",
+                kind,
+            ),
+            Figure(
+                f"HTTP {path}: Maillage, {clients} clients",
+                rate,
+                "requests/s",
+                kind,
+                ceiling=bare_rate,
+                ratio=rate / bare_rate,
+                target=f"ratio ≥ {target_ratio}",
+            ),
+            Figure(f"HTTP {path}: Maillage p50, {clients} clients", p50, "ms", kind),
+            Figure(
+                f"HTTP {path}: Maillage p99, {clients} clients",
+                p99,
+                "ms",
+                kind,
+                target="< 25 ms" if path == "write" else "< 10 ms",
+            ),
+            Figure(f"HTTP {path}: answers not 2xx", failures, "requests", kind, target="0"),
+        ]
+    return figures
