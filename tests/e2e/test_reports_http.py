@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.demo import DemoStory, load_demo
+from api.demo import DemoStory, demo_tokens, load_demo
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage
@@ -95,6 +95,12 @@ async def test_a_funder_reads_the_report_of_what_it_funds_in_every_format(api: A
 
     aemo = f"/reports/institutions/{story.institutions['aemo']}"
     assert (await api.client.get(aemo, params=PERIOD, headers=headers)).status_code == 200
+
+    # The token `maillage demo` prints for the funder is this one: it reaches the report too.
+    printed = {t.variable: t for t in demo_tokens(api.settings, story)}["FUNDER_TOKEN"]
+    assert protocol in printed.who
+    as_printed = {"Authorization": f"Bearer {printed.token}"}
+    assert (await api.client.get(protocol, params=PERIOD, headers=as_printed)).status_code == 200
 
 
 async def test_a_funder_reaches_nothing_it_does_not_fund_nor_beyond_its_period(api: Api) -> None:
