@@ -76,15 +76,27 @@ class Reports(Projector):
         super().apply(batch, event, position)
 
     def prepare(self, batch: Batch, events: Sequence[Any]) -> None:
-        cases, referrals = [], []
+        """Load in a few queries the rows the batch's events will read."""
+        cases, referrals, scopes, members, fundings = [], [], [], [], []
         for e in events:
             kind = event_type(e)
-            if kind == "Case.CoordinationMeetingHeld":
+            if kind in ("Case.CaseOpened", "Case.CoordinationMeetingHeld"):
                 cases.append((str(e.originator_id),))
             elif kind in ("Case.ReferralAccepted", "Case.ReferralDeclined"):
                 referrals.append((str(e.referral_id),))
+            elif kind == "Partnership.PartnershipProposed":
+                members += [(PARTNERSHIP, str(e.originator_id), str(p)) for p in e.parties]
+            elif kind in ("Partnership.PartnershipAmended", "Partnership.PartnershipTerminated"):
+                scopes.append((PARTNERSHIP, str(e.originator_id)))
+            elif kind == "Network.NetworkDissolved":
+                scopes.append((NETWORK, str(e.originator_id)))
+            elif kind == "Funding.FundingEnded":
+                fundings.append((str(e.originator_id),))
         batch.load_many(report_case_view, cases)
         batch.load_many(report_referral_view, referrals)
+        batch.load_many(report_scope_view, scopes)
+        batch.load_many(report_scope_member_view, members)
+        batch.load_many(funding_view, fundings)
 
     # --- cases ----------------------------------------------------------------------------
 
