@@ -187,7 +187,7 @@ def _feasible_values(total: Figure, cells: list[Figure], index: int) -> set[int]
     return _feasible(total.published, [[c.published for c in cells]], (0, index))
 
 
-def _report_feasible_values(report: Report, line_name: str, label: str) -> set[int]:
+def feasible_values_in_report(report: Report, line_name: str, label: str) -> set[int]:
     """Feasible values of one withheld cell over the whole report: the lines sharing its total
     are solved together (the total, when withheld, is one more unknown they share)."""
     group = next(g for g in _shared_totals(report) if any(x.name == line_name for x in g))
@@ -227,7 +227,7 @@ def test_a_cell_of_three_beneficiaries_cannot_be_recovered_from_the_published_fi
                     f"{line_name}: a total minus the published cells leaves one cell alone"
                 )
         # (2) every assignment consistent with all published figures: more than one value.
-        feasible = _report_feasible_values(report, line_name, label)
+        feasible = feasible_values_in_report(report, line_name, label)
         assert 3 in feasible, (line_name, feasible)
         assert len(feasible) > 1, f"{line_name}/{label} recovered: {feasible}"
     # What is published stays useful: the followed beneficiaries and the interventions.
@@ -251,7 +251,7 @@ def test_no_withheld_cell_of_any_line_is_ever_pinned_down(min_cell: int) -> None
                 withheld += 1
                 if line.name == "interventions_by_institution":
                     continue  # one cell, equal to its total: withheld only with it
-                assert len(_report_feasible_values(report, line.name, cell.label)) > 1, (
+                assert len(feasible_values_in_report(report, line.name, cell.label)) > 1, (
                     line.name,
                     cell.label,
                 )
