@@ -10,13 +10,14 @@ What is protected, exactly:
   contributor (0) is published: it singles out nobody.
 - **A suppressed total suppresses its whole breakdown** (zeros aside), in every line that
   shares it (the beneficiaries followed are the total of two lines, the interventions of two).
-- **Complementary suppression**: in a line whose total is published, the suppressed cells are
-  never fewer than two, and their sum is always greater than their number. Since published
-  zeros tell a reader that every suppressed cell holds at least 1, these two conditions are what
-  keeps each suppressed cell from being pinned down: the total minus the published cells gives
-  only the sum of the suppressed ones, and that sum can be split among them in more than one way
-  (each of them can take at least two values). Cells are added smallest first; when no cell is
-  left to add, the total is suppressed too (and with it the breakdown, as above).
+- **Complementary suppression**: in a line whose total is published, more cells are withheld,
+  smallest first, until no small cell can be narrowed down to a single value — even by a reader
+  who knows which withheld cells are the small ones (the report does not say), hence their bounds:
+  at least 1 (published zeros tell that), at most `k − 1` beneficiaries for a small cell, at
+  least `k` for a cell withheld to protect another (`_pinned`). The total minus the published
+  cells gives only the sum of the withheld ones, which then splits among them in more than one
+  way. When no cell is left to add, the total is withheld too (and with it the breakdown).
+- Only *that* a figure is withheld is published, never why (small, or protecting another).
 - Shares (percentages) and the median are published only with the figures they derive from
   (the median only when at least `k` beneficiaries are behind it).
 
@@ -84,23 +85,44 @@ def protect(lines: Sequence[Line], min_cell: int) -> None:
                         cell.suppressed = "total"
                         changed = True
                 continue
-            if not _complete(line):
+            if not _complete(line, min_cell):
                 line.total.suppressed = "total"
                 changed = True
 
 
-def _complete(line: Line) -> bool:
+def _complete(line: Line, min_cell: int) -> bool:
     """Add complementary suppressions to a line with a published total; False if that cannot
     protect its cells (the total must go too)."""
-    while True:
-        hidden = [c for c in line.cells if c.suppressed]
-        if not hidden or (len(hidden) >= 2 and sum(c.value for c in hidden) > len(hidden)):
-            return True
+    while any(_pinned(line, primary, min_cell) for primary in line.cells):
         candidates = [c for c in line.cells if not c.suppressed and c.value > 0]
         if not candidates:
             return False
         smallest = min(candidates, key=lambda c: c.value)
         smallest.suppressed = "complementary"
+    return True
+
+
+def _pinned(line: Line, cell: Figure, k: int) -> bool:
+    """Whether a reader who knows the published figures, the rule, *and which withheld cells
+    are below the threshold* can narrow `cell` (one of those) down to a single value.
+
+    Such a reader knows of every withheld cell a lower bound — 1 (zeros are published), or `k`
+    for a cell withheld only to protect another (it has at least `k` beneficiaries behind it,
+    each counted at least once) — and, in a line counting beneficiaries, an upper bound `k − 1`
+    for a small one. The line's total minus its published cells gives the sum of the withheld
+    ones; the cell ranges between that sum minus the others' upper bounds and that sum minus
+    their lower bounds, capped by its own bounds."""
+    if cell.suppressed != "small":
+        return False
+    people = all(f.value == len(f.contributors) for f in (line.total, *line.cells))
+    hidden = [c for c in line.cells if c.suppressed and c is not cell]
+    rest = cell.value + sum(c.value for c in hidden)
+    small = [c.suppressed == "small" for c in hidden]
+    low = rest - sum(k - 1 if s and people else rest for s in small)
+    high = rest - sum(1 if s else k for s in small)
+    if people:
+        high = min(high, k - 1)
+    return high <= max(low, 1)
 
 
 def published(figures: Iterable[Figure]) -> list[int | None]:

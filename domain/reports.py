@@ -166,7 +166,7 @@ class Scope:
 class PublishedCell:
     label: str
     value: int | None  # None: withheld
-    suppressed: str | None = None  # small | complementary | total
+    withheld: bool = False  # that it is, never why (small, or protecting another)
     share: float | None = None  # of the line's total, when both are published
 
 
@@ -354,13 +354,13 @@ def _publish(line: Line) -> PublishedLine:
         share = (
             round(value / total, 4) if value is not None and total is not None and total else None
         )
-        return PublishedCell(f.label, value, f.suppressed, share)
+        return PublishedCell(f.label, value, f.suppressed is not None, share)
 
     return PublishedLine(
         line.name,
         title,
         unit,
-        PublishedCell(line.total.label, total, line.total.suppressed),
+        PublishedCell(line.total.label, total, line.total.suppressed is not None),
         tuple(cell(c) for c in line.cells),
     )
 
@@ -381,7 +381,7 @@ def csv_rows(report: Report) -> list[list[str]]:
                     "total" if c is line.total else c.label,
                     "" if c.value is None else str(c.value),
                     "" if c.share is None else f"{c.share:.4f}",
-                    c.suppressed or "",
+                    "withheld" if c.withheld else "",
                 ]
             )
     median = report.median_days_to_first_meeting
@@ -391,7 +391,7 @@ def csv_rows(report: Report) -> list[list[str]]:
             "median",
             "" if median is None else f"{median:.1f}",
             "",
-            "small" if report.median_suppressed else "",
+            "withheld" if report.median_suppressed else "",
         ]
     )
     return rows

@@ -3,7 +3,7 @@ pyplot: no display, no system dependency) as SVG — text kept as text, so that 
 searched and read — or PNG.
 
 A report's chart is what a funder puts on a slide: titled with the scope and the period, one
-panel per breakdown with labelled axes, withheld figures shown as such ("< k"), never as zero.
+panel per breakdown with labelled axes, withheld figures shown as such, never as zero.
 The network map places the institutions on a circle grouped by sector (colour), the edges
 weighted by shared beneficiaries and styled by their strongest tie; an edge with shared
 beneficiaries and no tie at all is drawn in red.
@@ -93,7 +93,7 @@ def _panel(ax: Axes, line: PublishedLine, min_cell: int) -> None:
             ax.text(
                 0,
                 bar.get_y() + bar.get_height() / 2,
-                f" < {min_cell} (withheld)",
+                " withheld",
                 va="center",
                 fontsize=8,
                 color="#666666",
@@ -107,7 +107,7 @@ def _panel(ax: Axes, line: PublishedLine, min_cell: int) -> None:
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.3)
     total = line.total.value
-    total_text = f"{total}" if total is not None else f"withheld (< {min_cell})"
+    total_text = f"{total}" if total is not None else "withheld"
     ax.set_title(f"{line.title} — total: {total_text}", fontsize=10, loc="left")
     ax.set_xlabel(f"number of {line.unit}")
     ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
@@ -123,9 +123,18 @@ def report_chart(report: Report, fmt: ImageFormat = "svg") -> bytes:
         if median is not None:
             note = f"Median days from opening to first coordination meeting: {median:g}"
         elif report.median_suppressed:
-            note = f"Median days to first coordination meeting: withheld (< {report.min_cell})"
+            note = "Median days to first coordination meeting: withheld"
         else:
             note = "No coordination meeting yet"
+        figure.text(
+            0.0,
+            -0.01,
+            f"Withheld: a figure with 1 to {report.min_cell - 1} beneficiaries behind it, or one "
+            "that would let such a figure be recovered. Zeros are shown: they single out nobody.",
+            fontsize=8,
+            color="#555555",
+            va="top",
+        )
         figure.suptitle(
             f"{report.scope_name} ({report.scope_kind}) — {report.period}\n{note}",
             fontsize=13,

@@ -63,5 +63,8 @@ def test_a_report_chart_is_titled_labelled_and_shows_withheld_figures() -> None:
     assert any("Service AEMO (institution) — 2026-04" in t for t in shown)
     for axis in ("number of beneficiaries", "number of interventions", "number of actions"):
         assert axis in shown
-    assert " < 5 (withheld)" in shown  # care: one beneficiary, and its complement
+    # care (one beneficiary) and the home visits protecting it; the same for the informal act
+    # among the actions by basis
+    assert shown.count(" withheld") == 4
+    assert any(t.startswith("Withheld: a figure with 1 to 4 beneficiaries") for t in shown)
     assert "Interventions by kind — total: 8" in shown

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.disclosure import Figure, Line, protect
 from domain.funding import FundedKind
@@ -215,7 +217,7 @@ def test_a_cell_of_three_beneficiaries_cannot_be_recovered_from_the_published_fi
     for line_name, label in targets:
         cell = next(c for c in report.line(line_name).cells if c.label == label)
         assert cell.value is None, (line_name, label)
-        assert cell.suppressed == "small", (line_name, label)
+        assert cell.withheld, (line_name, label)
         raw_value = next(c for c in raw.line(line_name).cells if c.label == label).value
         assert raw_value == 3
 
@@ -256,3 +258,55 @@ def test_no_withheld_cell_of_any_line_is_ever_pinned_down(min_cell: int) -> None
                     cell.label,
                 )
     assert withheld > 0
+
+
+# --- every line, against a reader who knows which withheld cells are the small ones ------------
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> tuple[Line, int, bool]:
+    """A line of 2 to 4 cells, counting beneficiaries (value = people) or acts (value ≥ people,
+    each with at least one act); people are distinct across cells."""
+    k = draw(st.integers(3, 5))
+    people = draw(st.booleans())
+    cells, next_id = [], 0
+    for n in range(draw(st.integers(2, 4))):
+        count = draw(st.integers(0, 8))
+        value = count if people or count == 0 else count + draw(st.integers(0, 4))
+        cells.append(Figure(f"c{n}", value, frozenset(range(next_id, next_id + count))))
+        next_id += count
+    total = Figure(
+        "total", sum(c.value for c in cells), frozenset().union(*(c.contributors for c in cells))
+    )
+    return Line("x", total, cells), k, people
+
+
+@given(lines())
+@settings(max_examples=300, deadline=None)
+def test_no_small_cell_is_ever_pinned_down_by_any_assignment(drawn: tuple[Line, int, bool]) -> None:
+    """Brute force: every assignment of the withheld cells within what such a reader knows of
+    them (≥ 1; a small one ≤ k − 1 people; one protecting another ≥ k) that adds up."""
+    line, k, people = drawn
+    protect([line], k)
+    if line.total.suppressed:
+        assert all(c.suppressed or c.value == 0 for c in line.cells)
+        return
+    hidden = [c for c in line.cells if c.suppressed]
+    rest = line.total.value - sum(c.value for c in line.cells if not c.suppressed)
+    assert rest == sum(c.value for c in hidden)
+
+    def bounds(c: Figure) -> range:
+        if c.suppressed == "small":
+            return range(1, (k - 1 if people else rest) + 1)
+        return range(k, rest + 1)
+
+    for index, cell in enumerate(hidden):
+        if cell.suppressed != "small":
+            continue
+        values = {
+            combo[index]
+            for combo in itertools.product(*(bounds(c) for c in hidden))
+            if sum(combo) == rest
+        }
+        assert cell.value in values
+        assert len(values) > 1, (line, values)
