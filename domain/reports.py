@@ -28,7 +28,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 from uuid import UUID
 
 from domain.disclosure import Figure, Line, protect
@@ -365,9 +364,7 @@ def _publish(line: Line) -> PublishedLine:
     )
 
 
-# --- what a report covers ---------------------------------------------------------------------
-
-ReportFormat = Literal["json", "csv", "svg", "png"]
+# --- as a download --------------------------------------------------------------------------
 
 
 def csv_rows(report: Report) -> list[list[str]]:
