@@ -147,6 +147,10 @@ def install(app: FastAPI) -> None:
             await to_thread.run_sync(store.release, scope, key)
             raise
         if response.status_code >= 500:
+            if getattr(request.state, "error_rule", None) == "store-unavailable":
+                # The store broke off mid-command: it may have recorded it. The key stays
+                # claimed, so a retry with it is refused (409) and never records it twice.
+                return response
             await to_thread.run_sync(store.release, scope, key)
             return response
         chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]

@@ -95,6 +95,17 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder, extending the chain while it holds the table lock."""
 
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """Once, without the library's retries. An insert whose connection broke after its
+        commit would, tried again, fail on its own version: a command reads that as a
+        conflict, decides again, and records the same act twice (found by the outage test).
+        A broken connection is reported instead (503: outcome unknown)."""
+        once = PostgresApplicationRecorder.insert_events.__wrapped__
+        ids: Sequence[int] | None = once(self, stored_events, **kwargs)
+        return ids
+
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:

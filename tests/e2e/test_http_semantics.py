@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import OperationalError
 
 from domain.access import Role
 from tests.e2e.conftest import Api
@@ -270,6 +271,30 @@ async def test_text_no_store_can_keep_is_refused_naming_where_it_is(setup: Setup
     assert accepted.status_code == 200, accepted.text
     assert "Idempotent-Replayed" not in accepted.headers
     assert await setup.version() == 2
+
+
+async def test_a_write_cut_off_at_commit_is_a_503_and_its_key_never_records_twice(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store broke off after committing (the answer was lost): 503 with Retry-After, and a
+    retry with the same key is refused instead of recording the act a second time."""
+    maillage = setup.api.maillage
+    record = maillage.record_intervention
+
+    def committed_then_cut_off(**kwargs: Any) -> Any:
+        record(**kwargs)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(maillage, "record_intervention", committed_then_cut_off)
+    path = f"/cases/{setup.case_id}/interventions"
+    headers = {**setup.jeanne, "Idempotency-Key": "cut-off-1"}
+    cut = await setup.api.client.post(path, json=visit(), headers=headers)
+    assert (cut.status_code, cut.json()["rule"]) == (503, "store-unavailable")
+    assert cut.headers["Retry-After"] == "1"
+    monkeypatch.setattr(maillage, "record_intervention", record)
+    retried = await setup.api.client.post(path, json=visit(), headers=headers)
+    assert (retried.status_code, retried.json()["rule"]) == (409, "idempotency-key-in-progress")
+    assert await setup.version() == 2  # recorded once, by the request that was cut off
 
 
 # --- readings of a case are recorded --------------------------------------------------------
