@@ -3,7 +3,7 @@
 The service runs as deployed (`maillage serve`: one process on SQLite, two workers and a
 separate projection worker on PostgreSQL); the ceiling is a bare FastAPI app (`bench/bare.py`)
 served by uvicorn with the same number of workers; both are loaded by the same client: one
-asyncio process keeping N requests in flight for a fixed time.
+asyncio process keeping N requests in flight for a fixed time (`bench/loadclient.py`).
 - write: POST an intervention (authenticated, validated, decided, appended, then followed by
   the coherence projection) on cases of their own, 64 clients;
 - read: GET a case's coherence view (authenticated, authorised, the reading recorded — every
@@ -18,7 +18,7 @@ import random
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from uuid import UUID
 
@@ -30,6 +30,7 @@ from api.auth import mint_token
 from api.settings import Settings
 from api.store import build_application
 from bench.common import Figure, ms
+from bench.loadclient import Call, Outcome, load
 from domain.access import Role
 from tests.world import World
 
@@ -76,35 +77,6 @@ def _serving(commands: list[list[str]], env: dict[str, str], probe: str) -> Iter
                 p.kill()
 
 
-async def _load(
-    base: str,
-    clients: int,
-    seconds: float,
-    request: Callable[[httpx.AsyncClient, int], object],
-) -> tuple[float, list[float], int]:
-    latencies: list[float] = []
-    failures = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-        until = time.monotonic() + seconds
-
-        async def one(i: int) -> None:
-            nonlocal failures
-            n = 0
-            while time.monotonic() < until:
-                start = time.perf_counter()
-                response = await request(client, i * 1_000_000 + n)  # type: ignore[misc]
-                latencies.append(time.perf_counter() - start)
-                if response.status_code >= 300:
-                    failures += 1
-                n += 1
-
-        start = time.monotonic()
-        await asyncio.gather(*(one(i) for i in range(clients)))
-        elapsed = time.monotonic() - start
-    return len(latencies) / elapsed, latencies, failures
-
-
 def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress) -> list[Figure]:
     settings = settings.model_copy(update={"jwt_secret": SecretStr(SECRET)})
     app = build_application(settings)
@@ -148,19 +120,15 @@ def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress
     body = {"kind": "home_visit", "summary": "visite à domicile"}
     rng = random.Random(7)
 
-    def write(client: httpx.AsyncClient, n: int) -> object:
-        return client.post(
-            f"/cases/{cases[n // 1_000_000 % 64]}/interventions", json=body, headers=headers
+    def write(client: int, n: int) -> Call:
+        return Call("POST", f"/cases/{cases[client % 64]}/interventions", headers, body=body)
+
+    def read(client: int, n: int) -> Call:
+        return Call(
+            "GET", f"/cases/{rng.choice(cases)}/coherence", headers, {"purpose": "follow_up"}
         )
 
-    def read(client: httpx.AsyncClient, n: int) -> object:
-        return client.get(
-            f"/cases/{rng.choice(cases)}/coherence",
-            params={"purpose": "follow_up"},
-            headers=headers,
-        )
-
-    results: dict[str, tuple[float, list[float], int]] = {}
+    results: dict[str, Outcome] = {}
     plans = [
         ("bare", bare_cmds, bare_port),
         ("service", service_cmds, service_port),
@@ -170,18 +138,19 @@ def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress
         probe = f"{base}/health" if name == "service" else f"{base}/docs"
         with _serving(commands, env, probe):
             progress.add_task(f"{kind}: {name} write path, 64 clients, {seconds:.0f} s", total=None)
-            results[f"{name} write"] = asyncio.run(_load(base, 64, seconds, write))
+            results[f"{name} write"] = asyncio.run(load("127.0.0.1", port, 64, seconds, write))
             progress.add_task(f"{kind}: {name} read path, 32 clients, {seconds:.0f} s", total=None)
-            results[f"{name} read"] = asyncio.run(_load(base, 32, seconds, read))
+            results[f"{name} read"] = asyncio.run(load("127.0.0.1", port, 32, seconds, read))
 
     figures = []
     for path, clients, target_ratio in (
         ("write", 64, 0.6 if kind == "sqlite" else 0.4),
         ("read", 32, 0.8),
     ):
-        bare_rate, _, _ = results[f"bare {path}"]
-        rate, latencies, failures = results[f"service {path}"]
-        p50, p99 = ms(latencies)
+        bare_rate = results[f"bare {path}"].rate
+        served = results[f"service {path}"]
+        rate, failures = served.rate, served.not_2xx
+        p50, p99 = ms(served.latencies)
         figures += [
             Figure(
                 f"HTTP {path}: bare FastAPI endpoint, {clients} clients",
