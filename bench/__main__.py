@@ -6,6 +6,9 @@ figures, each measured in this run:
 - write: recorded interventions per second on one case (load + decide + save, cache on), one writer;
 - load: time to load a case of 50 events vs one of 5,000 (fresh process view: no cache,
   snapshots on), and the same 5,000-event case fully replayed without snapshots, for contrast.
+Then, per store: the cost of privacy and integrity (`bench/privacy.py`), the HTTP write and read
+paths against a bare endpoint (`bench/http.py`), and latency against the store's size
+(`bench/scale.py`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from bench.http import bench_http
 from bench.network_map import bench_network_map
 from bench.privacy import bench_privacy
 from bench.read_side import bench_read_side
+from bench.scale import bench_scale
 from domain.application import Maillage
 from tests.world import World
 
@@ -137,6 +141,7 @@ def main() -> None:
     args = parser.parse_args()
     big, writes = (2_000, 200) if args.quick else (5_000, 1_000)
     http_seconds = 5.0 if args.quick else 20.0
+    scale_cases = 25_000 if args.quick else 400_000  # about 300,000 / 5,000,000 events
     cases = 5_000 if args.quick else 100_000
     stores = ["sqlite", "postgresql"] if args.store == "all" else [args.store]
     console = Console()
@@ -150,6 +155,7 @@ def main() -> None:
             figures += bench_privacy(kind, writes, progress)
             with store(kind) as settings:
                 figures += bench_http(kind, settings, http_seconds, progress)
+            figures += bench_scale(kind, 300, scale_cases, progress)
             with store(kind) as settings:
                 figures += bench_read_side(kind, settings, cases, progress)
             with store(kind) as settings:

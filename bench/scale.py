@@ -1,0 +1,81 @@
+"""Does the cost of a write or a read grow with the store? (issue 7)
+
+Two stores of the same département (same registry), one small and one large; in each, the p50
+of recording an intervention (load, decide, save: in process, cache on) and of reading a case's
+coherence view (in process, projections caught up). The large store's p50 over the small one's
+is the figure; the target is a ratio under 1.2. Full run: about 10,000 events against
+5,000,000; `--quick`: against about 300,000.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+from rich.progress import Progress
+
+from api.store import build_application, build_engine
+from bench.common import Figure, ms, store, timed
+from bench.generate import generate
+from projections.coherence import coherence
+from projections.runner import ProjectionRunner
+from tests.world import World
+
+
+def _measure(kind: str, cases: int, progress: Progress) -> tuple[int, float, float]:
+    """(events in the store, write p50 ms, read p50 ms)."""
+    with store(kind) as settings:
+        app = build_application(settings)
+        engine = build_engine(settings)
+        try:
+            task = progress.add_task(f"{kind}: generating {cases:,} cases", total=cases)
+            dept = generate(app, cases=cases, progress=lambda n: progress.advance(task, n))
+            world = World.build(app)
+            own = [world.open_case(occurred_at=None) for _ in range(20)]
+            jeanne = world.actor("jeanne")
+            rng = random.Random(5)
+            writes = timed(
+                lambda: app.record_intervention(
+                    case_id=rng.choice(own), by=jeanne, kind="home_visit"
+                ),
+                500,
+            )
+            progress.add_task(f"{kind}: catching up the read side", total=None)
+            ProjectionRunner(app, engine, batch_size=settings.projection_batch_size).catch_up()
+            now = datetime.now(tz=UTC)
+            sample = rng.sample(dept.cases, min(1000, len(dept.cases)))
+            with engine.connect() as conn:
+                reads = timed(lambda: coherence(conn, rng.choice(sample), at=now), 1000)
+            events = app.recorder.max_notification_id() or 0
+        finally:
+            app.close()
+            engine.dispose()
+    return events, ms(writes)[0], ms(reads)[0]
+
+
+def bench_scale(kind: str, small: int, large: int, progress: Progress) -> list[Figure]:
+    small_events, small_write, small_read = _measure(kind, small, progress)
+    large_events, large_write, large_read = _measure(kind, large, progress)
+    target = "ratio < 1.2"
+    return [
+        Figure(f"scale: write p50, {small_events:,} events", small_write, "ms", kind),
+        Figure(
+            f"scale: write p50, {large_events:,} events",
+            large_write,
+            "ms",
+            kind,
+            ceiling=small_write,
+            ratio=large_write / small_write,
+            target=target,
+        ),
+        Figure(f"scale: coherence read p50, {small_events:,} events", small_read, "ms", kind),
+        Figure(
+            f"scale: coherence read p50, {large_events:,} events",
+            large_read,
+            "ms",
+            kind,
+            ceiling=small_read,
+            ratio=large_read / small_read,
+            target=target,
+        ),
+    ]
