@@ -170,13 +170,13 @@ class Verification:
         return self.broken_at is None
 
 
-def _chain_rows(engine: Engine, page: int) -> Iterator[tuple[int, bytes]]:
+def _chain_rows(engine: Engine, page: int, until: int) -> Iterator[tuple[int, bytes]]:
     after = 0
     while True:
         with engine.connect() as conn:
             rows = conn.execute(
                 select(event_chain.c.position, event_chain.c.chain_hash)
-                .where(event_chain.c.position > after)
+                .where(event_chain.c.position > after, event_chain.c.position <= until)
                 .order_by(event_chain.c.position)
                 .limit(page)
             ).all()
@@ -187,10 +187,10 @@ def _chain_rows(engine: Engine, page: int) -> Iterator[tuple[int, bytes]]:
         after = rows[-1].position
 
 
-def _stored(recorder: Any, page: int) -> Iterator[Any]:
+def _stored(recorder: Any, page: int, until: int) -> Iterator[Any]:
     start = 1
-    while True:
-        notifications = recorder.select_notifications(start=start, limit=page)
+    while start <= until:
+        notifications = recorder.select_notifications(start=start, limit=page, stop=until)
         if not notifications:
             return
         yield from notifications
@@ -205,13 +205,17 @@ def verify(
     page: int = 2000,
     progress: Any = None,
 ) -> Verification:
-    """Walk the log and the chain side by side; the first disagreement is reported."""
+    """Walk the log and the chain side by side; the first disagreement is reported.
+
+    Both only up to the end of the log and of the chain as they stand when it starts: writers
+    may go on meanwhile (events and their links are committed together, in order)."""
     previous = GENESIS
     checked = 0
     last = Head(0, GENESIS.hex())
     seen_expected = expect is None or expect.position == 0
-    links = _chain_rows(engine, page)
-    for n in _stored(recorder, page):
+    until = max(head(engine).position, recorder.max_notification_id() or 0)
+    links = _chain_rows(engine, page, until)
+    for n in _stored(recorder, page, until):
         chained = next(links, None)
         if chained is None:
             return Verification(checked, last, n.id, "an event has no link in the chain")

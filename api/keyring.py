@@ -12,6 +12,7 @@ so no dead row version keeps it. Copies outside the database — PostgreSQL's WA
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -23,14 +24,17 @@ from sqlalchemy import (
     MetaData,
     Table,
     Uuid,
+    event,
     select,
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from domain.errors import BeneficiaryErasedError
 from domain.privacy import new_key
+
+log = logging.getLogger("maillage.keyring")
 
 beneficiary_key = Table(
     "beneficiary_key",
@@ -39,12 +43,18 @@ beneficiary_key = Table(
     Column("key", LargeBinary, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("destroyed_at", DateTime(timezone=True), nullable=True),
+    Column("wiped_at", DateTime(timezone=True), nullable=True),
 )
 
 
 class SqlKeyring:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        if engine.dialect.name == "sqlite":
+
+            @event.listens_for(engine, "connect")
+            def _secure_delete(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+                dbapi_connection.execute("PRAGMA secure_delete = ON")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -88,29 +98,71 @@ class SqlKeyring:
         return found[0]
 
     def destroy(self, key_id: UUID) -> bool:
-        sqlite = self.engine.dialect.name == "sqlite"
-        with self.engine.begin() as conn:
-            if sqlite:
-                conn.execute(text("PRAGMA secure_delete = ON"))
-            done = conn.execute(
-                update(beneficiary_key)
-                .where(beneficiary_key.c.case_id == key_id, beneficiary_key.c.key.is_not(None))
-                .values(key=None, destroyed_at=datetime.now(UTC))
-            ).rowcount
-            if not done and self._row(key_id) is None:
-                # Never sealed anything: leave a tombstone all the same.
-                conn.execute(
-                    beneficiary_key.insert().values(
-                        case_id=key_id,
-                        key=None,
-                        created_at=datetime.now(UTC),
-                        destroyed_at=datetime.now(UTC),
+        """Destroy the key (a tombstone stays), then wipe what the store keeps of it."""
+        now = datetime.now(UTC)
+        try:
+            with self.engine.begin() as conn:
+                done = conn.execute(
+                    update(beneficiary_key)
+                    .where(beneficiary_key.c.case_id == key_id, beneficiary_key.c.key.is_not(None))
+                    .values(key=None, destroyed_at=now)
+                ).rowcount
+                if not done and self._row(key_id) is None:
+                    # Never sealed anything: leave a tombstone all the same.
+                    conn.execute(
+                        beneficiary_key.insert().values(
+                            case_id=key_id, key=None, created_at=now, destroyed_at=now
+                        )
                     )
-                )
-        with self.engine.connect() as conn:
-            if sqlite:
-                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-            else:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                conn.execute(text("VACUUM FULL beneficiary_key"))
+        except IntegrityError:  # a key created meanwhile: destroy that one
+            return self.destroy(key_id)
+        self.wipe()
         return bool(done)
+
+    def wipe_pending(self, key_id: UUID) -> bool:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(beneficiary_key.c.destroyed_at, beneficiary_key.c.wiped_at).where(
+                    beneficiary_key.c.case_id == key_id
+                )
+            ).first()
+        return row is not None and row.destroyed_at is not None and row.wiped_at is None
+
+    def wipe(self) -> bool:
+        """Overwrite what the store still keeps of destroyed keys; False if it could not now
+        (a reader in the way): the keys stay marked as pending, and asking to erase again, or
+        `maillage apply-retention`, tries again."""
+        started = datetime.now(UTC)
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name == "sqlite":
+                # Freed bytes are zeroed (secure_delete, on every connection of this engine);
+                # the old pages left in the WAL go once it is checkpointed and truncated.
+                conn.execute(text("PRAGMA busy_timeout = 2000"))  # readers: wait, bounded
+                busy, _, _ = conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+                conn.execute(text("PRAGMA busy_timeout = 30000"))
+                wiped = busy == 0
+            else:
+                # A rewrite of the table leaves no dead row version with a key in it. It waits
+                # for readers of the table, and key reads queue behind it: bounded.
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.execute(text("SET lock_timeout = '2s'"))
+                try:
+                    conn.execute(text("VACUUM FULL beneficiary_key"))
+                    wiped = True
+                except OperationalError:
+                    wiped = False
+                conn.execute(text("RESET lock_timeout"))
+        if not wiped:
+            log.warning("destroyed keys not yet wiped from the store: a reader was in the way")
+            return False
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(beneficiary_key)
+                .where(
+                    beneficiary_key.c.key.is_(None),
+                    beneficiary_key.c.wiped_at.is_(None),
+                    beneficiary_key.c.destroyed_at <= started,
+                )
+                .values(wiped_at=datetime.now(UTC))
+            )
+        return True

@@ -38,6 +38,7 @@ _CONFLICTS: tuple[type[e.MaillageError], ...] = (
     e.AlreadyAMemberError,
     e.CaseClosedError,
     e.BeneficiaryErasedError,
+    e.RetentionNotDueError,
     e.CaseNotClosedError,
     e.PartnershipEndedError,
     e.PartnershipStateError,
@@ -150,6 +151,7 @@ STORE_UNAVAILABLE: tuple[type[Exception], ...] = (
     es.InterfaceError,
     sa_exc.OperationalError,
     sa_exc.InterfaceError,
+    sa_exc.TimeoutError,  # no free connection in a pool
 )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from domain.application import Maillage
 from domain.case import ErasureGround
+from domain.errors import BeneficiaryErasedError, RetentionNotDueError
 from domain.privacy import retention_cutoff
 from projections.queries import cases_closed_before
 from projections.runner import ProjectionRunner
@@ -33,15 +34,22 @@ def apply_retention(
     *,
     progress: Callable[[UUID], None] | None = None,
 ) -> list[UUID]:
-    """Erase every case due; returns them."""
-    due = cases_due(app, engine, years)
-    for case_id in due:
-        app.erase_beneficiary(
-            case_id=case_id,
-            ground=ErasureGround.RETENTION_EXPIRED,
-            reference=f"retention of {years} years after closing",
-            requested_by="retention policy",
-        )
+    """Erase every case due; returns those erased."""
+    app.keyring.wipe()  # what earlier erasures could not wipe yet
+    cutoff = retention_cutoff(app.time.now(), years)
+    erased = []
+    for case_id in cases_due(app, engine, years):
+        try:  # decided again on the case itself: it may have been reopened or erased since
+            app.erase_beneficiary(
+                case_id=case_id,
+                ground=ErasureGround.RETENTION_EXPIRED,
+                reference=f"retention of {years} years after closing",
+                requested_by="retention policy",
+                closed_before=cutoff,
+            )
+        except (RetentionNotDueError, BeneficiaryErasedError):
+            continue
+        erased.append(case_id)
         if progress is not None:
             progress(case_id)
-    return due
+    return erased

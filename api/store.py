@@ -57,7 +57,8 @@ def schema_of(settings: Settings) -> str:
 
 
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
-    """The environment the `eventsourcing` library reads, built from our settings only."""
+    """The environment the `eventsourcing` library reads, built from our settings (it falls
+    back on os.environ for what is not set here: what matters is set here)."""
     url = parse_database_url(settings)
     env = {
         "CREATE_TABLE": "n",
@@ -94,6 +95,8 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
                 "POSTGRES_CONNECT_TIMEOUT": "15",
                 "POSTGRES_LOCK_TIMEOUT": "10",
                 "POSTGRES_PRE_PING": "y",
+                # The library reads os.environ too: its insert function would bypass the chain.
+                "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
             }
         )
     return env

@@ -28,6 +28,7 @@ from domain.errors import (
     NotACaseParticipantError,
     ReferralNotFoundError,
     ReferralNotPendingError,
+    RetentionNotDueError,
     SameInstitutionError,
     WrongInstitutionError,
 )
@@ -136,6 +137,7 @@ class Case(Aggregate):
     # an event). The class default keeps snapshots taken before it existed loadable.
     past_institutions: tuple[UUID, ...] = ()
     erased: bool = False
+    closed_at: datetime | None = None  # when it was closed (None: open); snapshots before it
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -777,6 +779,7 @@ class Case(Aggregate):
     @event("CaseClosed")
     def _closed(self, by: Actor, basis: Basis, reason: str, occurred_at: datetime) -> None:
         self.closed = True
+        self.closed_at = occurred_at
 
     def reopen(self, *, by: Actor, basis: Basis, reason: str, occurred_at: datetime) -> None:
         self.check_not_erased()
@@ -790,6 +793,7 @@ class Case(Aggregate):
     @event("CaseReopened")
     def _reopened(self, by: Actor, basis: Basis, reason: str, occurred_at: datetime) -> None:
         self.closed = False
+        self.closed_at = None
 
     # --- erasure ----------------------------------------------------------------------------
 
@@ -800,12 +804,26 @@ class Case(Aggregate):
             )
 
     def erase_beneficiary(
-        self, *, ground: str, reference: str | None, requested_by: str, occurred_at: datetime
+        self,
+        *,
+        ground: str,
+        reference: str | None,
+        requested_by: str,
+        occurred_at: datetime,
+        closed_before: datetime | None = None,
     ) -> None:
         """Record the erasure of the beneficiary's personal data (their key is then destroyed).
 
-        The case is closed for good: its acts, bases and institutions stay, countable."""
+        The case is closed for good: its acts, bases and institutions stay, countable. With
+        `closed_before` (retention), only a case still closed since before that instant."""
         self.check_not_erased()
+        if closed_before is not None and (
+            not self.closed or self.closed_at is None or self.closed_at >= closed_before
+        ):
+            raise RetentionNotDueError(
+                f"case {self.id} is not closed since before {closed_before.date()}",
+                field="case_id",
+            )
         self._beneficiary_erased(
             ground=parse_enum(ErasureGround, ground, field="ground"),
             reference=_optional_text(reference, field="reference", max_length=200),
@@ -819,6 +837,7 @@ class Case(Aggregate):
     ) -> None:
         self.erased = True
         self.closed = True
+        self.closed_at = self.closed_at or occurred_at
         self.beneficiary = ERASED_IDENTITY
         self.consents = [replace(c, representative_name=None) for c in self.consents]
 

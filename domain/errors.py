@@ -178,6 +178,12 @@ class BeneficiaryErasedError(MaillageError):
     rule = "beneficiary-erased"
 
 
+class RetentionNotDueError(MaillageError):
+    """A case erased for its retention period must still be closed since before the cutoff."""
+
+    rule = "retention-not-due"
+
+
 class CaseNotClosedError(MaillageError):
     rule = "case-not-closed"
 

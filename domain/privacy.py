@@ -95,9 +95,16 @@ class Keyring(Protocol):
         """The key, created if new; `BeneficiaryErasedError` if it was destroyed."""
 
     def destroy(self, key_id: UUID) -> bool:
-        """Destroy the key, leaving a tombstone; False if there was no live key."""
+        """Destroy the key, leaving a tombstone, and wipe the store's leftovers of it; False if
+        there was no live key."""
 
     def is_destroyed(self, key_id: UUID) -> bool: ...
+
+    def wipe_pending(self, key_id: UUID) -> bool:
+        """The key is destroyed but the store may still keep a copy (a wipe to finish)."""
+
+    def wipe(self) -> bool:
+        """Overwrite the store's leftovers of destroyed keys; False if it could not yet."""
 
 
 def retention_cutoff(now: datetime, years: int) -> datetime:
@@ -141,6 +148,12 @@ class InMemoryKeyring:
 
     def is_destroyed(self, key_id: UUID) -> bool:
         return key_id in self._keys and self._keys[key_id] is None
+
+    def wipe_pending(self, key_id: UUID) -> bool:
+        return False  # a dict keeps no leftovers
+
+    def wipe(self) -> bool:
+        return True
 
 
 def _aad(key_id: UUID, place: str) -> bytes:
@@ -262,28 +275,35 @@ class SealingMapper(Mapper[UUID]):
             for name in fields:
                 value = state.get(name)
                 if isinstance(value, Sealed):
-                    state[name] = self.open(value, f"{kind}.{name}")
+                    state[name] = self.open(value, f"{kind}.{name}", event.originator_id)
         return event
 
     def _open_snapshot(self, snapshot: Snapshot) -> None:
-        state = snapshot.state
-        state["beneficiary"] = self.open(state.get("beneficiary"), "Case.state.beneficiary")
+        state, case_id = snapshot.state, snapshot.originator_id
+        state["beneficiary"] = self.open(
+            state.get("beneficiary"), "Case.state.beneficiary", case_id
+        )
         state["consents"] = [
             replace(
                 c,
                 representative_name=self.open(
-                    c.representative_name, "Case.state.representative_name"
+                    c.representative_name, "Case.state.representative_name", case_id
                 ),
             )
             for c in state.get("consents", [])
         ]
 
-    def open(self, value: Any, place: str) -> Any:
-        """The plain value of a sealed one (`ERASED` if its key is destroyed), others as is."""
+    def open(self, value: Any, place: str, case_id: UUID) -> Any:
+        """The plain value of a sealed one (`ERASED` if its key is destroyed), others as is.
+
+        Only under the key of the case it is read in: a value sealed for another case and
+        moved here (in a snapshot, which the hash chain does not cover) is refused."""
         if isinstance(value, list):
-            return [self.open(item, place) for item in value]
+            return [self.open(item, place, case_id) for item in value]
         if not isinstance(value, Sealed):
             return value
+        if value.key_id != case_id:
+            raise ValueError(f"a value sealed for another case was found at {place}")
         key = self.keyring.key(value.key_id)
         if key is None:
             return ERASED
@@ -296,7 +316,7 @@ class SealingMapper(Mapper[UUID]):
         fields = PERSONAL_FIELDS.get(kind, ())
         state = dict(vars(event))
         for name in fields:
-            state[name] = self.open(state.get(name), f"{kind}.{name}")
+            state[name] = self.open(state.get(name), f"{kind}.{name}", event.originator_id)
         copy = object.__new__(type(event))
         object.__setattr__(copy, "__dict__", state)
         return copy

@@ -1,8 +1,9 @@
 """Create `beneficiary_key` (one key per case's beneficiary, apart from the log) and
 `event_chain` (a hash chained over every stored event, in notification order).
 
-`beneficiary_key.key` is NULL once destroyed: the row stays as a tombstone (when, why), so nothing
-personal is ever sealed again for an erased beneficiary. `event_chain` holds, for each position
+`beneficiary_key.key` is NULL once destroyed: the row stays as a tombstone, so nothing personal is
+ever sealed again for an erased beneficiary; `wiped_at` says when the store's leftovers of it
+(WAL pages, dead row versions) were overwritten. `event_chain` holds, for each position
 of the log, SHA-256(previous hash, position, originator, version, topic, stored state), written
 in the transaction that stores the event (see `api/integrity.py`).
 
@@ -29,6 +30,7 @@ def upgrade() -> None:
         sa.Column("key", sa.LargeBinary, nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("destroyed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("wiped_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_table(
         "event_chain",

@@ -26,7 +26,7 @@ from api.settings import Settings
 from api.store import build_application, build_engine, parse_database_url, sqlite_path
 from domain.application import Maillage
 from domain.case import BeneficiaryIdentity, Case
-from domain.errors import BeneficiaryErasedError, CaseClosedError
+from domain.errors import BeneficiaryErasedError, CaseClosedError, RetentionNotDueError
 from domain.privacy import ERASED, ERASED_TEXT
 from domain.timing import TimePolicy
 from projections.coherence import coherence
@@ -253,18 +253,31 @@ def test_retention_erases_cases_closed_long_enough_ago(
     store_app.close_case(case_id=closed_long_ago, by=jeanne, reason="mesure levée")
     still_open = store_world.open_case()
 
+    reopened = store_world.open_case()
+    store_app.close_case(case_id=reopened, by=jeanne, reason="mesure levée")
+    store_app.reopen_case(case_id=reopened, by=jeanne, reason="nouveaux faits")
+
     soon = fresh_app(store_settings, days_later=365)
     later = fresh_app(store_settings, days_later=5 * 366)
     try:
         assert apply_retention(soon, engine, years=5) == []
         assert apply_retention(later, engine, years=5) == [closed_long_ago]
         assert apply_retention(later, engine, years=5) == []  # done once
+        # Decided on the case itself, not on the list: reopened since, it is not due.
+        with pytest.raises(RetentionNotDueError):
+            later.erase_beneficiary(
+                case_id=reopened,
+                ground="retention_expired",
+                requested_by="retention policy",
+                closed_before=later.time.now() - timedelta(days=1),
+            )
     finally:
         soon.close()
         later.close()
     keys = SqlKeyring(engine)
     assert keys.is_destroyed(closed_long_ago)
     assert not keys.is_destroyed(still_open)
+    assert not keys.is_destroyed(reopened)
     erasure = [e for e in events_since(store_app, 0) if type(e).__name__ == "BeneficiaryErased"]
     assert [(e.originator_id, e.ground) for e in erasure] == [  # type: ignore[attr-defined]
         (closed_long_ago, "retention_expired")
@@ -302,3 +315,37 @@ def test_whole_event_encryption_at_rest(store_settings: Settings, engine: Engine
             keyless.repository.get(case_id)
     finally:
         keyless.close()
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the SQLite file's bytes: SQLite only")
+def test_a_wipe_a_reader_holds_up_is_finished_by_asking_again(
+    store_settings: Settings, store_app: Maillage, store_world: World, engine: Engine
+) -> None:
+    """A reader in the way of the WAL checkpoint: the key is destroyed at once (nothing opens
+    any more) but its old page stays in the WAL; the wipe is marked pending, and erasing again
+    finishes it once the reader has gone."""
+    import sqlite3
+
+    case_id = store_world.open_case()
+    keys = SqlKeyring(engine)
+    key = keys.key(case_id)
+    assert key is not None
+    path = str(sqlite_path(parse_database_url(store_settings)))
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM stored_events").fetchone()  # holds a read snapshot
+    try:
+        store_app.erase_beneficiary(case_id=case_id, ground="erasure_request", requested_by="dpo")
+        assert keys.key(case_id) is None
+        assert keys.wipe_pending(case_id)
+    finally:
+        reader.rollback()
+        reader.close()
+    again = store_app.erase_beneficiary(
+        case_id=case_id, ground="erasure_request", requested_by="dpo"
+    )
+    assert again.position is None  # nothing new recorded: the wipe was finished
+    assert not keys.wipe_pending(case_id)
+    assert key not in every_stored_byte(engine, store_settings)
+    with pytest.raises(BeneficiaryErasedError):
+        store_app.erase_beneficiary(case_id=case_id, ground="erasure_request", requested_by="dpo")

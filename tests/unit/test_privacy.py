@@ -84,3 +84,12 @@ def test_every_domain_error_names_its_own_rule() -> None:
         assert "rule" in vars(cls), f"{cls.__name__} has no rule of its own"
         assert cls.rule not in rules, f"{cls.__name__} and {rules[cls.rule]} share a rule"
         rules[cls.rule] = cls.__name__
+
+
+def test_a_value_sealed_for_one_case_does_not_open_in_another(app: Maillage, world: World) -> None:
+    first, second = world.open_case(), world.open_case()
+    stored = next(n for n in app.recorder.select_notifications(1, 100) if n.originator_id == first)
+    sealed = app.read_mapper.to_domain_event(stored).beneficiary  # type: ignore[attr-defined]
+    assert app.mapper.open(sealed, "Case.CaseOpened.beneficiary", first).last_name == "Schmitt"
+    with pytest.raises(ValueError, match="another case"):
+        app.mapper.open(sealed, "Case.CaseOpened.beneficiary", second)
