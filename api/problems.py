@@ -224,7 +224,12 @@ def install(app: FastAPI) -> None:
     async def precondition(request: Request, error: PreconditionError) -> JSONResponse:
         request.state.error_rule = error.rule
         return problem_response(
-            error.status, error.rule, error.detail, request=request, field=error.field
+            error.status,
+            error.rule,
+            error.detail,
+            request=request,
+            field=error.field,
+            headers={"Retry-After": "1"} if error.status == 503 else None,
         )
 
     @app.exception_handler(RequestValidationError)

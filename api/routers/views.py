@@ -111,6 +111,12 @@ def case_coherence(
     wait_for_read_side(request, after)
     view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(request))
     if view is None:
+        # The case is in the log (it was just authorised), not yet in the read side: wait for
+        # it (bounded: 503 with Retry-After past 5 s), then read again on a fresh snapshot.
+        conn.rollback()
+        wait_for_read_side(request, request.app.state.projections.head())
+        view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(request))
+    if view is None:
         raise NotFoundError("case", case_id, field="case_id")
     return view
 

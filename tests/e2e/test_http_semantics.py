@@ -9,10 +9,15 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
+import httpx
 import pytest
 from eventsourcing.persistence import OperationalError
 
+from api.app import create_app
+from api.auth import mint_token
+from api.settings import Settings
 from domain.access import Role
+from domain.application import Maillage
 from tests.e2e.conftest import Api
 from tests.world import World
 
@@ -371,3 +376,36 @@ async def test_logs_carry_request_ids_and_no_personal_data(
         str(setup.world.professionals["jeanne"]),
     ):
         assert personal not in everything
+
+
+async def test_a_case_not_yet_projected_is_waited_for_never_a_404(
+    store_settings: Settings,
+) -> None:
+    """A case the log holds but the read side has not reached is waited for (bounded), then
+    answered 503 with Retry-After — never 404 as if it did not exist."""
+    settings = store_settings.model_copy(update={"embedded_projections": False})
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        maillage: Maillage = app.state.maillage
+        world = World.build(maillage)
+        case_id = world.open_case()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
+            headers = {
+                "Authorization": "Bearer "
+                + mint_token(
+                    settings,
+                    subject=world.p("jeanne"),
+                    role=Role.CASE_WORKER,
+                    institution_id=world.i("aemo"),
+                )
+            }
+            path, query = f"/cases/{case_id}/coherence", {"purpose": "follow_up"}
+            behind = await client.get(path, params=query, headers=headers)
+            assert (behind.status_code, behind.json()["rule"]) == (503, "read-side-behind")
+            assert behind.headers["content-type"] == PROBLEM
+            assert behind.headers["Retry-After"] == "1"
+            app.state.projections.catch_up()  # what a projection worker does
+            caught_up = await client.get(path, params=query, headers=headers)
+            assert caught_up.status_code == 200, caught_up.text
+            assert caught_up.json()["case_id"] == str(case_id)
