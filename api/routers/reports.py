@@ -14,7 +14,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
@@ -31,7 +31,8 @@ from domain.funding import FundedKind
 from domain.network_map import NetworkMap
 from domain.reports import Month, MonthRange, Report, csv_rows
 from projections import reports as queries
-from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart, report_chart
+from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
+from projections.charts import report_chart as chart_of
 
 router = APIRouter(tags=["reports"])
 ADMIN = "recording fundings"
@@ -222,148 +223,78 @@ IMAGE_RESPONSE: dict[int | str, dict[str, Any]] = {
 WHO = "funders of it over the period; supervisors of a member institution"
 
 
-def _routes(kind: FundedKind, path: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Route options of one kind of scope: JSON, CSV, chart."""
+def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
+    """The JSON, CSV and chart routes of one kind of scope (the same handlers for each kind;
+    the path parameter keeps the kind's own name: `institution_id`, `partnership_id`…)."""
     noun = kind.value
-    return (
-        {
-            "path": path,
-            "response_model": Report,
-            "summary": f"Report of a {noun}, figures that could single out a person withheld "
-            f"({WHO})",
-        },
-        {
-            "path": f"{path}/csv",
-            "response_class": Response,
-            "responses": CSV_RESPONSE,
-            "summary": f"The report of a {noun} as a CSV download ({WHO})",
-        },
-        {
-            "path": f"{path}/chart",
-            "response_class": Response,
-            "responses": IMAGE_RESPONSE,
-            "summary": f"The report of a {noun} as a chart, SVG or PNG ({WHO})",
-        },
+    path = f"/reports/{collection}/{{{id_name}}}"
+    # A default, not an Annotated alias: this module's annotations are strings, resolved in
+    # its globals, where a local alias would not be found.
+    scope = Path(alias=id_name, description=f"The {noun}.")
+
+    def report(
+        request: Request,
+        principal: PrincipalDep,
+        conn: ConnectionDep,
+        scope_id: UUID = scope,
+        first: From = None,
+        to: To = None,
+    ) -> Report:
+        return _report(request, principal, conn, kind, scope_id, first, to)
+
+    def report_csv(
+        request: Request,
+        principal: PrincipalDep,
+        conn: ConnectionDep,
+        scope_id: UUID = scope,
+        first: From = None,
+        to: To = None,
+    ) -> Response:
+        return _csv(report(request, principal, conn, scope_id, first, to))
+
+    def report_chart(
+        request: Request,
+        principal: PrincipalDep,
+        conn: ConnectionDep,
+        scope_id: UUID = scope,
+        first: From = None,
+        to: To = None,
+        fmt: ImageFormatQuery = "svg",
+    ) -> Response:
+        found = report(request, principal, conn, scope_id, first, to)
+        return _image(chart_of(found, fmt), fmt)
+
+    router.add_api_route(
+        path,
+        report,
+        methods=["GET"],
+        response_model=Report,
+        name=f"{noun}_report",
+        summary=f"Report of a {noun}, figures that could single out a person withheld ({WHO})",
+    )
+    router.add_api_route(
+        f"{path}/csv",
+        report_csv,
+        methods=["GET"],
+        response_class=Response,
+        responses=CSV_RESPONSE,
+        name=f"{noun}_report_csv",
+        summary=f"The report of a {noun} as a CSV download ({WHO})",
+    )
+    router.add_api_route(
+        f"{path}/chart",
+        report_chart,
+        methods=["GET"],
+        response_class=Response,
+        responses=IMAGE_RESPONSE,
+        name=f"{noun}_report_chart",
+        summary=f"The report of a {noun} as a chart, SVG or PNG ({WHO})",
     )
 
 
-_I = _routes(FundedKind.INSTITUTION, "/reports/institutions/{institution_id}")
-_P = _routes(FundedKind.PARTNERSHIP, "/reports/partnerships/{partnership_id}")
-_N = _routes(FundedKind.NETWORK, "/reports/networks/{network_id}")
-
-
-@router.get(**_I[0])
-def institution_report(
-    institution_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-) -> Report:
-    return _report(request, principal, conn, FundedKind.INSTITUTION, institution_id, first, to)
-
-
-@router.get(**_I[1])
-def institution_report_csv(
-    institution_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-) -> Response:
-    return _csv(institution_report(institution_id, request, principal, conn, first, to))
-
-
-@router.get(**_I[2])
-def institution_report_chart(
-    institution_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-    fmt: ImageFormatQuery = "svg",
-) -> Response:
-    found = institution_report(institution_id, request, principal, conn, first, to)
-    return _image(report_chart(found, fmt), fmt)
-
-
-@router.get(**_P[0])
-def partnership_report(
-    partnership_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-) -> Report:
-    return _report(request, principal, conn, FundedKind.PARTNERSHIP, partnership_id, first, to)
-
-
-@router.get(**_P[1])
-def partnership_report_csv(
-    partnership_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-) -> Response:
-    return _csv(partnership_report(partnership_id, request, principal, conn, first, to))
-
-
-@router.get(**_P[2])
-def partnership_report_chart(
-    partnership_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-    fmt: ImageFormatQuery = "svg",
-) -> Response:
-    found = partnership_report(partnership_id, request, principal, conn, first, to)
-    return _image(report_chart(found, fmt), fmt)
-
-
-@router.get(**_N[0])
-def network_report(
-    network_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-) -> Report:
-    return _report(request, principal, conn, FundedKind.NETWORK, network_id, first, to)
-
-
-@router.get(**_N[1])
-def network_report_csv(
-    network_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-) -> Response:
-    return _csv(network_report(network_id, request, principal, conn, first, to))
-
-
-@router.get(**_N[2])
-def network_report_chart(
-    network_id: UUID,
-    request: Request,
-    principal: PrincipalDep,
-    conn: ConnectionDep,
-    first: From = None,
-    to: To = None,
-    fmt: ImageFormatQuery = "svg",
-) -> Response:
-    found = network_report(network_id, request, principal, conn, first, to)
-    return _image(report_chart(found, fmt), fmt)
+_add_report_routes(FundedKind.INSTITUTION, "institutions", "institution_id")
+_add_report_routes(FundedKind.PARTNERSHIP, "partnerships", "partnership_id")
+_add_report_routes(FundedKind.NETWORK, "networks", "network_id")
 
 
 # --- the network map --------------------------------------------------------------------------
