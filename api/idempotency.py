@@ -17,7 +17,6 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +24,10 @@ from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from starlette.datastructures import Headers
+from starlette.types import Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware, read_body, state_of
 from api.auth import TokenVerifier
 from api.problems import AuthenticationError, problem_response
 from projections.tables import as_utc, idempotency_record
@@ -114,54 +116,68 @@ def _scope(request: Request, verifier: TokenVerifier) -> str | None:
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
-def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def idempotent(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+class Idempotency(HttpMiddleware):
+    """Replays a POST's first answer to a retry with the same `Idempotency-Key`."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
         key = request.headers.get(HEADER)
-        if request.method != "POST" or key is None:
-            return await call_next(request)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
         if not _VALID_KEY.match(key):
-            return problem_response(
+            refusal = problem_response(
                 422,
                 "invalid-idempotency-key",
                 "an Idempotency-Key is 1 to 200 visible ASCII characters (a UUID is a good one)",
                 request=request,
                 field="header.Idempotency-Key",
             )
-        scope = _scope(request, request.app.state.verifier)
-        if scope is None:  # not authenticated: the route answers 401 and records nothing
-            return await call_next(request)
+            await refusal(scope, receive, send)
+            return
+        caller = _scope(request, request.app.state.verifier)
+        if caller is None:  # not authenticated: the route answers 401 and records nothing
+            await self.app(scope, receive, send)
+            return
         store: IdempotencyStore = request.app.state.idempotency
-        body = await request.body()
+        body, receive = await read_body(scope, receive)
         digest = hashlib.sha256(
-            b"\n".join([request.method.encode(), request.url.path.encode(), body])
+            b"\n".join([scope["method"].encode(), scope["path"].encode(), body])
         ).hexdigest()
-        stored = await to_thread.run_sync(store.claim, scope, key, digest)
+        stored = await to_thread.run_sync(store.claim, caller, key, digest)
         if stored is not None:
-            return _answer_from(stored, digest, request)
+            await _answer_from(stored, digest, request)(scope, receive, send)
+            return
+        answer: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            answer.append(message)
+
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, keep)
         except BaseException:
-            await to_thread.run_sync(store.release, scope, key)
+            await to_thread.run_sync(store.release, caller, key)
             raise
-        if response.status_code >= 500:
-            if getattr(request.state, "error_rule", None) == "store-unavailable":
-                # The store broke off mid-command: it may have recorded it. The key stays
-                # claimed, so a retry with it is refused (409) and never records it twice.
-                return response
-            await to_thread.run_sync(store.release, scope, key)
-            return response
-        chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
-        content = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
-        kept = {h: v for h, v in response.headers.items() if h in _REPLAYED_HEADERS}
-        await to_thread.run_sync(store.complete, scope, key, response.status_code, kept, content)
-        return Response(
-            content=content,
-            status_code=response.status_code,
-            headers=dict(response.headers),
-        )
+        status: int = answer[0]["status"]
+        if status >= 500:
+            if state_of(scope).get("error_rule") != "store-unavailable":
+                await to_thread.run_sync(store.release, caller, key)
+            # else: the store broke off mid-command and may have recorded it. The key stays
+            # claimed, so a retry with it is refused (409) and never records it twice.
+        else:
+            headers = Headers(raw=answer[0]["headers"])
+            kept = {h: v for h, v in headers.items() if h in _REPLAYED_HEADERS}
+            content = b"".join(m.get("body", b"") for m in answer[1:])
+            await to_thread.run_sync(store.complete, caller, key, status, kept, content)
+        for message in answer:
+            await send(message)
+
+
+def install(app: FastAPI) -> None:
+    app.add_middleware(Idempotency)
 
 
 def _answer_from(stored: Stored, digest: str, request: Request) -> Response:

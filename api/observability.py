@@ -13,14 +13,18 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.asgi import HttpMiddleware, state_of
 
 log = logging.getLogger("maillage.api")
 
@@ -79,47 +83,68 @@ class _ProjectionLag(Collector):
         return iter(())
 
 
-def route_template(request: Request) -> str:
+def route_template(scope: Scope) -> str:
     """The matched route's path template (`/cases/{case_id}`), never the concrete path (set by
     the router in the scope once it has matched)."""
-    route = request.scope.get("route")
+    route = scope.get("route")
     return str(getattr(route, "path", None) or "unmatched")
 
 
-def install(app: FastAPI, metrics: Metrics) -> None:
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        given = request.headers.get("x-request-id", "")
+class Observe(HttpMiddleware):
+    """Outermost middleware: a request id on the answer and in every log line, the request's
+    metrics, and one log line per request (route template, status, duration, role, rule)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        super().__init__(app)
+        self.metrics = metrics
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        given = Headers(scope=scope).get("x-request-id", "")
         request_id = given if _VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
-        request.state.request_id = request_id
+        state = state_of(scope)
+        state["request_id"] = request_id
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
+        status = 500  # unless an answer starts: an exception escaped, the server answers 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, send_with_id)
         finally:
             REQUEST_ID.reset(token)
-        elapsed = time.perf_counter() - started
-        route = route_template(request)
-        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, route).observe(elapsed)
-        response.headers["X-Request-ID"] = request_id
+            self._record(scope, state, request_id, status, time.perf_counter() - started)
+
+    def _record(
+        self, scope: Scope, state: dict[str, Any], request_id: str, status: int, elapsed: float
+    ) -> None:
+        method = scope["method"]
+        route = route_template(scope)
+        self.metrics.requests.labels(method, route, str(status)).inc()
+        self.metrics.latency.labels(method, route).observe(elapsed)
         log.info(
             "%s %s %d",
-            request.method,
+            method,
             route,
-            response.status_code,
+            status,
             extra={
                 "request_id": request_id,
                 "route": route,
-                "status": response.status_code,
+                "status": status,
                 "duration_ms": round(elapsed * 1000, 2),
-                "role": getattr(request.state, "role", None),
-                "rule": getattr(request.state, "error_rule", None),
+                "role": state.get("role"),
+                "rule": state.get("error_rule"),
             },
         )
-        return response
+
+
+def install(app: FastAPI, metrics: Metrics) -> None:
+    app.add_middleware(Observe, metrics=metrics)
 
 
 _FIELDS = ("request_id", "route", "status", "duration_ms", "role", "rule", "command", "outcome")

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from eventsourcing import persistence as es
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from domain import errors as e
 
 log = logging.getLogger("maillage.api")
@@ -169,23 +170,41 @@ async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def install_store_guard(app: FastAPI) -> None:
+class StoreGuard(HttpMiddleware):
     """Middlewares reach the store too (idempotency records): their failures to reach it are
-    503s as well, not 500s. Install it around them."""
+    503s as well, not 500s. Installed around them."""
 
-    @app.middleware("http")
-    async def store_guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answered = False
+
+        async def watching(message: Message) -> None:
+            nonlocal answered
+            answered = answered or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            return await call_next(request)
-        except STORE_UNAVAILABLE as error:
-            return await store_unavailable(request, error)
-        except BaseExceptionGroup as group:  # from a task group of the middlewares inside
-            unavailable = group.subgroup(STORE_UNAVAILABLE)
-            if unavailable is None:
+            await self.app(scope, receive, watching)
+        except Exception as error:
+            unavailable = _unavailable_in(error)
+            if answered or unavailable is None:
                 raise
-            return await store_unavailable(request, unavailable.exceptions[0])
+            response = await store_unavailable(Request(scope), unavailable)
+            await response(scope, receive, send)
+
+
+def _unavailable_in(error: BaseException) -> Exception | None:
+    """The store failure `error` is or carries (a task group wraps what it raises)."""
+    if isinstance(error, STORE_UNAVAILABLE):
+        return error
+    if isinstance(error, BaseExceptionGroup):
+        unavailable = error.subgroup(STORE_UNAVAILABLE)
+        if unavailable is not None:
+            return _unavailable_in(unavailable.exceptions[0])
+    return None
+
+
+def install_store_guard(app: FastAPI) -> None:
+    app.add_middleware(StoreGuard)
 
 
 def install(app: FastAPI) -> None:

@@ -74,7 +74,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     if url.get_backend_name() == "sqlite":
         env.update(
             {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "PERSISTENCE_MODULE": "api.sqlite_store:MaillageSQLiteFactory",
                 "SQLITE_DBNAME": str(sqlite_path(url)),
                 "SQLITE_LOCK_TIMEOUT": "30",
             }

@@ -10,12 +10,15 @@ refused at the door, once for every route, with a 422 problem naming where the v
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
 
+from api.asgi import HttpMiddleware, read_body, state_of
 from api.problems import problem_response
 
 RULE = "invalid-text"
@@ -47,10 +50,11 @@ def _unstorable(value: Any, where: str) -> Iterator[str]:
                 yield from _unstorable(item, f"{where}.{key}")
 
 
-def _first_unstorable(request: Request, body: bytes) -> str | None:
-    if not is_storable(request.url.path):
+def _first_unstorable(scope: Scope, body: bytes) -> str | None:
+    if not is_storable(scope["path"]):
         return "path"
-    for name, value in parse_qsl(request.url.query, keep_blank_values=True):
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
         if not is_storable(name) or not is_storable(value):
             return f"query.{name}" if is_storable(name) else "query"
     if b"\\u" in body:  # JSON spells both only as escapes
@@ -62,20 +66,25 @@ def _first_unstorable(request: Request, body: bytes) -> str | None:
     return None
 
 
-def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def storable_text(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        body = await request.body() if request.method in ("POST", "PUT", "PATCH") else b""
-        where = _first_unstorable(request, body)
+class TextGuard(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = b""
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            body, receive = await read_body(scope, receive)
+        where = _first_unstorable(scope, body)
         if where is None:
-            return await call_next(request)
-        request.state.error_rule = RULE
-        return problem_response(
+            await self.app(scope, receive, send)
+            return
+        state_of(scope)["error_rule"] = RULE
+        response = problem_response(
             422,
             RULE,
             "text may not contain a NUL character or an unpaired surrogate",
-            request=request,
+            request=Request(scope),
             field=where,
         )
+        await response(scope, receive, send)
+
+
+def install(app: FastAPI) -> None:
+    app.add_middleware(TextGuard)

@@ -26,7 +26,7 @@ from threading import Lock
 from typing import ClassVar, Protocol, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
 
@@ -41,6 +41,7 @@ from domain.privacy import STATE_FIELDS, InMemoryKeyring, Keyring, SealingMapper
 from domain.professional import Professional
 from domain.timing import TimePolicy
 from domain.transcodings import MaillageTranscoder, register_domain_transcodings
+from domain.usecases.repository import ConcurrentRepository
 from domain.values import Actor, Basis, BasisKind
 
 log = logging.getLogger("maillage.domain")
@@ -140,6 +141,19 @@ class UseCaseBase(Application[UUID]):
         transcoder = MaillageTranscoder()
         self.register_transcodings(transcoder)
         return transcoder
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, configured from its settings, made `ConcurrentRepository`."""
+        library = super().construct_repository()
+        repository = ConcurrentRepository(
+            event_store=library.event_store,
+            snapshot_store=library.snapshot_store,
+            fastforward=library.fastforward,
+            fastforward_skipping=library.fastforward_skipping,
+            deepcopy_from_cache=library.deepcopy_from_cache,
+        )
+        repository.cache = library.cache
+        return repository
 
     def close(self) -> None:
         """Close the store, and whatever the keyring and the locks hold open (connections)."""

@@ -1,0 +1,56 @@
+"""What the pure ASGI middlewares share.
+
+The middlewares around every request (request id and metrics, store guard, text guard,
+idempotency) are plain ASGI callables rather than `@app.middleware("http")` functions: each of
+those runs the rest of the app in a task of its own, with memory streams between them, and four
+of them cost more CPU per request than a bare FastAPI endpoint does in all (measured under load:
+see the README's benchmarks). Plain ASGI costs a function call.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the already-read body once, then what the client sends next
+    (its disconnection)."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+async def read_body(scope: Scope, receive: Receive) -> tuple[bytes, Receive]:
+    """The whole request body, and a `receive` for the app inside that gives it again."""
+    body = await Request(scope, receive).body()
+    return body, replaying(body, receive)
+
+
+def state_of(scope: Scope) -> dict[str, object]:
+    """The request's `request.state`, as middlewares outside the app see it."""
+    state: dict[str, object] = scope.setdefault("state", {})
+    return state
+
+
+class HttpMiddleware:
+    """A plain ASGI middleware for HTTP requests; anything else (lifespan) passes through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
