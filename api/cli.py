@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from uuid import UUID
 
 import typer
@@ -196,6 +197,59 @@ def rebuild(
         app.close()
         engine.dispose()
     console.print("[green]rebuilt[/green]")
+
+
+@cli.command("import")
+def import_history(
+    file: Path = typer.Argument(..., help="JSON Lines, one command per line (see README)."),
+    source: str = typer.Option(..., help="The source system's name: case ids derive from it."),
+    batch: int = typer.Option(2000, min=1, help="Events saved per transaction."),
+    from_line: int = typer.Option(1, min=1, help="Resume an interrupted import at this line."),
+    refused: Path = typer.Option(None, help="Write the refused lines' reasons here (JSONL)."),
+) -> None:
+    """Record another system's history through the same rules (an institution migrating).
+
+    Exits 1 if a line was refused: each refusal names its line, rule and field; nothing of a
+    refused line is recorded, every other line is."""
+    import time
+
+    from api.importing import Importer
+    from api.store import build_application
+
+    settings = _migrated_settings()
+    total = sum(1 for _ in file.open(encoding="utf-8"))
+    app = build_application(settings)
+    started = time.perf_counter()
+    try:
+        importer = Importer(app, source=source, batch=batch)
+        with Progress(console=console) as bar, file.open(encoding="utf-8") as lines:
+            task = bar.add_task(f"importing {file.name}", total=total, completed=from_line - 1)
+            report = importer.run(
+                lines, from_line=from_line, progress=lambda n: bar.update(task, completed=n)
+            )
+            bar.update(task, completed=total)
+    finally:
+        app.close()
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"{report.read:,} lines read: {report.recorded:,} recorded ({report.events:,} events, "
+        f"{report.events / elapsed:,.0f} events/s), {len(report.refused):,} refused"
+        + (
+            f"; {report.replayed_units} batch(es) redone line by line"
+            if report.replayed_units
+            else ""
+        )
+    )
+    if report.refused:
+        if refused is not None:
+            refused.write_text("".join(r.as_json() + "\n" for r in report.refused), "utf-8")
+            console.print(f"refusals written to {refused}")
+        else:
+            for r in report.refused[:20]:
+                console.print(f"  line {r.line}: {r.rule} ({r.field or '-'}): {r.detail}")
+            if len(report.refused) > 20:
+                console.print(f"  … and {len(report.refused) - 20} more (--refused FILE)")
+        raise typer.Exit(1)
 
 
 @cli.command("erase-beneficiary")

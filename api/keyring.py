@@ -13,6 +13,8 @@ so no dead row version keeps it. Copies outside the database — PostgreSQL's WA
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from contextlib import suppress
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -96,6 +98,41 @@ class SqlKeyring:
                 f"the beneficiary of case {key_id} was erased", field="case_id"
             )
         return found[0]
+
+    def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:
+        wanted = set(key_ids)
+        if not wanted:
+            return {}
+        found = self._rows(wanted)
+        missing = wanted - found.keys()
+        if missing:
+            try:
+                self._create(missing)
+            except IntegrityError:  # some created meanwhile by another writer: keep theirs
+                for key_id in missing:
+                    with suppress(IntegrityError):
+                        self._create({key_id})
+            found = self._rows(wanted)
+        return {k: key for k, key in found.items() if key is not None}
+
+    def _create(self, key_ids: set[UUID]) -> None:
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            conn.execute(
+                beneficiary_key.insert(),
+                [{"case_id": k, "key": new_key(), "created_at": now} for k in key_ids],
+            )
+
+    def _rows(self, key_ids: set[UUID]) -> dict[UUID, bytes | None]:
+        t = beneficiary_key
+        rows: dict[UUID, bytes | None] = {}
+        ordered = sorted(key_ids)
+        with self.engine.connect() as conn:
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start : start + 500]
+                for row in conn.execute(select(t.c.case_id, t.c.key).where(t.c.case_id.in_(chunk))):
+                    rows[row.case_id] = bytes(row.key) if row.key is not None else None
+        return rows
 
     def destroy(self, key_id: UUID) -> bool:
         """Destroy the key (a tombstone stays), then wipe what the store keeps of it."""

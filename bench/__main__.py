@@ -29,6 +29,7 @@ from api.settings import Settings
 from api.store import build_application
 from bench.common import Figure, postgres_reachable, store, timed
 from bench.http import bench_http
+from bench.importing import bench_import
 from bench.network_map import bench_network_map
 from bench.privacy import bench_privacy
 from bench.read_side import bench_read_side
@@ -143,6 +144,7 @@ def main() -> None:
     http_seconds = 5.0 if args.quick else 20.0
     scale_cases = 25_000 if args.quick else 400_000  # about 300,000 / 5,000,000 events
     cases = 5_000 if args.quick else 100_000
+    import_cases = 2_000 if args.quick else 20_000  # 10 events each
     stores = ["sqlite", "postgresql"] if args.store == "all" else [args.store]
     console = Console()
     figures: list[Figure] = []
@@ -153,6 +155,8 @@ def main() -> None:
                 continue
             figures += bench_store(kind, big, writes, progress)
             figures += bench_privacy(kind, writes, progress)
+            with store(kind) as settings:
+                figures += bench_import(kind, settings, import_cases, progress)
             with store(kind) as settings:
                 figures += bench_http(kind, settings, http_seconds, progress)
             figures += bench_scale(kind, 300, scale_cases, progress)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -150,7 +151,10 @@ class Case(Aggregate):
         opened_by: Actor,
         role: str,
         occurred_at: datetime,
+        case_id: UUID | None = None,
     ) -> Case:
+        """A new case; `case_id` names it in advance (an import derives it from the source's
+        reference, so that importing the same case twice is refused, not duplicated)."""
         identity = BeneficiaryIdentity(
             first_name=require_text(beneficiary.first_name, field="beneficiary.first_name"),
             last_name=require_text(beneficiary.last_name, field="beneficiary.last_name"),
@@ -161,14 +165,18 @@ class Case(Aggregate):
                 "the beneficiary's birth date is after the case opening",
                 field="beneficiary.birth_date",
             )
-        return cls(
-            beneficiary=identity,
-            legal_framework=parse_enum(LegalFramework, legal_framework, field="legal_framework"),
-            by=opened_by,
-            role=require_text(role, field="role", max_length=100),
-            basis=Basis(BasisKind.CASE_HOLDER, opened_by.institution_id),
-            occurred_at=occurred_at,
-        )
+        fields: dict[str, Any] = {
+            "beneficiary": identity,
+            "legal_framework": parse_enum(LegalFramework, legal_framework, field="legal_framework"),
+            "by": opened_by,
+            "role": require_text(role, field="role", max_length=100),
+            "basis": Basis(BasisKind.CASE_HOLDER, opened_by.institution_id),
+            "occurred_at": occurred_at,
+        }
+        if case_id is None:
+            return cls(**fields)
+        opened = getattr(cls, "CaseOpened")  # noqa: B009 - made by @event, unknown to mypy
+        return cls._create(event_class=opened, id=case_id, **fields)
 
     @event("CaseOpened")
     def __init__(

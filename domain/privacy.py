@@ -24,6 +24,9 @@ from __future__ import annotations
 import base64
 import os
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -106,6 +109,31 @@ class Keyring(Protocol):
     def wipe(self) -> bool:
         """Overwrite the store's leftovers of destroyed keys; False if it could not yet."""
 
+    def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:
+        """`key_for_sealing` for many at once (those created in one go); erased ones left out."""
+
+
+# Keys fetched for a batch of events about to be sealed (`keys_at_hand`): one query for the
+# batch instead of one per event, and one transaction for all the new cases' keys.
+_AT_HAND: ContextVar[dict[UUID, bytes] | None] = ContextVar("maillage_keys_at_hand", default=None)
+
+
+@contextmanager
+def keys_at_hand(keyring: Keyring, key_ids: Iterable[UUID]) -> Iterator[None]:
+    """While the block runs, sealing for these cases uses keys fetched (or created) at once."""
+    token = _AT_HAND.set(keyring.keys_for_sealing(key_ids))
+    try:
+        yield
+    finally:
+        _AT_HAND.reset(token)
+
+
+def _sealing_key(keyring: Keyring, case_id: UUID) -> bytes:
+    at_hand = _AT_HAND.get()
+    if at_hand is not None and case_id in at_hand:
+        return at_hand[case_id]
+    return keyring.key_for_sealing(case_id)
+
 
 def retention_cutoff(now: datetime, years: int) -> datetime:
     """Cases closed before this instant are due for erasure after `years` of retention."""
@@ -139,6 +167,13 @@ class InMemoryKeyring:
                 f"the beneficiary of case {key_id} was erased", field="case_id"
             )
         return key
+
+    def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:
+        wanted = set(key_ids)
+        with self._lock:
+            for key_id in wanted:
+                self._keys.setdefault(key_id, new_key())
+            return {k: v for k in wanted if (v := self._keys[k]) is not None}
 
     def destroy(self, key_id: UUID) -> bool:
         with self._lock:
@@ -216,7 +251,7 @@ class SealingMapper(Mapper[UUID]):
             value = sealed.get(name)
             if value is None or isinstance(value, Sealed | Erased):
                 continue
-            key = key or self.keyring.key_for_sealing(case_id)
+            key = key or _sealing_key(self.keyring, case_id)
             place = f"{kind}.{name}"
             if isinstance(value, list):  # each item apart: how many stays countable
                 sealed[name] = [self._seal(key, case_id, place, item) for item in value]
@@ -232,7 +267,7 @@ class SealingMapper(Mapper[UUID]):
     def _sealed_snapshot(self, snapshot: Snapshot) -> Snapshot:
         case_id = snapshot.originator_id
         state = dict(snapshot.state)
-        key = self.keyring.key_for_sealing(case_id) if not self._erased(state) else None
+        key = _sealing_key(self.keyring, case_id) if not self._erased(state) else None
         if key is not None:
             identity = state.get("beneficiary")
             if identity is not None and not isinstance(identity, Sealed | Erased):

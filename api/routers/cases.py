@@ -60,6 +60,18 @@ class CaseCreate(Occurred):
     legal_framework: LegalFramework
     role: str = Field(default="referent", min_length=1, max_length=100)
 
+    def record(self, maillage: Maillage, by: Actor, case_id: UUID | None = None) -> Recorded:
+        return maillage.open_case(
+            beneficiary=BeneficiaryIdentity(
+                self.beneficiary.first_name, self.beneficiary.last_name, self.beneficiary.birth_date
+            ),
+            legal_framework=self.legal_framework,
+            by=by,
+            role=self.role,
+            occurred_at=self.occurred_at,
+            case_id=case_id,
+        )
+
 
 class Reason(Occurred):
     reason: str = Field(min_length=1, max_length=2000)
@@ -79,6 +91,15 @@ class Join(Occurred):
         default=None, description="The delegation you join under, if you hold one."
     )
 
+    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
+        return maillage.join_case(
+            case_id=case_id,
+            by=by,
+            role=self.role,
+            delegation_id=self.delegation_id,
+            occurred_at=self.occurred_at,
+        )
+
 
 class ActorRef(BaseModel):
     professional_id: UUID
@@ -96,6 +117,16 @@ class InterventionCreate(Occurred):
     kind: ActionKind
     summary: str | None = Field(default=None, max_length=10000)
     delegation_id: UUID | None = None
+
+    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
+        return maillage.record_intervention(
+            case_id=case_id,
+            by=by,
+            kind=self.kind,
+            summary=self.summary,
+            delegation_id=self.delegation_id,
+            occurred_at=self.occurred_at,
+        )
 
 
 class LegalGround(BaseModel):
@@ -117,6 +148,19 @@ class ShareCreate(Occurred):
     summary: str | None = Field(default=None, max_length=10000)
     delegation_id: UUID | None = None
 
+    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
+        return maillage.share_information(
+            case_id=case_id,
+            by=by,
+            recipient_institution_id=self.recipient_institution_id,
+            categories=[c.value for c in self.categories],
+            recipient_professional_id=self.recipient_professional_id,
+            legal_ground=self.legal_ground.domain() if self.legal_ground else None,
+            summary=self.summary,
+            delegation_id=self.delegation_id,
+            occurred_at=self.occurred_at,
+        )
+
 
 class ConcerningInformation(Occurred):
     crip_institution_id: UUID
@@ -131,6 +175,15 @@ class ReferralCreate(Occurred):
 class CoordinationMeeting(Occurred):
     attendees: list[ActorRef] = Field(min_length=1, max_length=200)
     decisions: list[str] = Field(default_factory=list, max_length=100)
+
+    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
+        return maillage.hold_coordination_meeting(
+            case_id=case_id,
+            by=by,
+            attendees=[a.domain() for a in self.attendees],
+            decisions=self.decisions,
+            occurred_at=self.occurred_at,
+        )
 
 
 class Acknowledgement(Occurred):
@@ -199,15 +252,7 @@ def open_case(
         request,
         response,
         "open_case",
-        lambda: maillage.open_case(
-            beneficiary=BeneficiaryIdentity(
-                body.beneficiary.first_name, body.beneficiary.last_name, body.beneficiary.birth_date
-            ),
-            legal_framework=body.legal_framework,
-            by=actor,
-            role=body.role,
-            occurred_at=body.occurred_at,
-        ),
+        lambda: body.record(maillage, actor),
     )
     response.headers["Location"] = f"/cases/{result.id}"
     return result
@@ -387,13 +432,7 @@ def join_case(
         request,
         response,
         if_match,
-        lambda by: maillage.join_case(
-            case_id=case_id,
-            by=by,
-            role=body.role,
-            delegation_id=body.delegation_id,
-            occurred_at=body.occurred_at,
-        ),
+        lambda by: body.record(maillage, case_id, by),
     )
 
 
@@ -475,14 +514,7 @@ def record_intervention(
         request,
         response,
         if_match,
-        lambda by: maillage.record_intervention(
-            case_id=case_id,
-            by=by,
-            kind=body.kind,
-            summary=body.summary,
-            delegation_id=body.delegation_id,
-            occurred_at=body.occurred_at,
-        ),
+        lambda by: body.record(maillage, case_id, by),
     )
 
 
@@ -509,17 +541,7 @@ def share_information(
         request,
         response,
         if_match,
-        lambda by: maillage.share_information(
-            case_id=case_id,
-            by=by,
-            recipient_institution_id=body.recipient_institution_id,
-            categories=[c.value for c in body.categories],
-            recipient_professional_id=body.recipient_professional_id,
-            legal_ground=body.legal_ground.domain() if body.legal_ground else None,
-            summary=body.summary,
-            delegation_id=body.delegation_id,
-            occurred_at=body.occurred_at,
-        ),
+        lambda by: body.record(maillage, case_id, by),
     )
 
 
@@ -676,13 +698,7 @@ def hold_coordination_meeting(
         request,
         response,
         if_match,
-        lambda by: maillage.hold_coordination_meeting(
-            case_id=case_id,
-            by=by,
-            attendees=[a.domain() for a in body.attendees],
-            decisions=body.decisions,
-            occurred_at=body.occurred_at,
-        ),
+        lambda by: body.record(maillage, case_id, by),
     )
 
 

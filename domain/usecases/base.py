@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
@@ -37,7 +38,7 @@ from domain.errors import ConcurrentUpdateError, NotFoundError, StaleVersionErro
 from domain.institution import Institution
 from domain.network import Network
 from domain.partnership import Partnership
-from domain.privacy import STATE_FIELDS, InMemoryKeyring, Keyring, SealingMapper
+from domain.privacy import STATE_FIELDS, InMemoryKeyring, Keyring, SealingMapper, keys_at_hand
 from domain.professional import Professional
 from domain.timing import TimePolicy
 from domain.transcodings import MaillageTranscoder, register_domain_transcodings
@@ -101,6 +102,58 @@ class LocalLocks:
                 else:
                     self._locks[aggregate_id] = (lock, users - 1)
 
+
+class UnitOfWork:
+    """Commands decided one after the other and saved together (`UseCaseBase.unit_of_work`).
+
+    Every aggregate a command loads comes from here once loaded (an identity map: the batch
+    decides on one state of the registry); a command works on a copy, kept only if it succeeds,
+    so a refused command leaves nothing behind. Only aggregates of the kinds the unit `changes`
+    are copied (and may be saved); the others are shared by its commands, read-only (copying
+    the acting professional for every line was half an import's time). `changed` is what a save
+    must record."""
+
+    def __init__(self, changes: tuple[type[Aggregate], ...]) -> None:
+        self.changes = changes
+        self.loaded: dict[UUID, Aggregate] = {}
+        self.changed: dict[UUID, Aggregate] = {}
+        self.pending_events = 0
+
+    def keep(self, aggregates: Sequence[Aggregate]) -> None:
+        for aggregate in aggregates:
+            if not isinstance(aggregate, self.changes):
+                raise TypeError(f"this unit of work changes no {type(aggregate).__name__}")
+            before = self.changed.get(aggregate.id)
+            self.pending_events += len(aggregate.pending_events) - (
+                len(before.pending_events) if before is not None else 0
+            )
+            self.loaded[aggregate.id] = aggregate
+            self.changed[aggregate.id] = aggregate
+
+    def clear(self) -> None:
+        self.loaded.clear()
+        self.changed.clear()
+        self.pending_events = 0
+
+
+def _working_copy(aggregate: A) -> A:
+    """A copy to decide on; its pending events (immutable) are shared, not copied: copying them
+    each time made a unit's cost grow with the square of a case's events in it."""
+    state = aggregate.__dict__
+    pending = state.pop("_pending_events", None)
+    try:
+        copy = deepcopy(aggregate)
+    finally:
+        if pending is not None:
+            state["_pending_events"] = pending
+    if pending is not None:
+        copy.__dict__["_pending_events"] = list(pending)
+    return copy
+
+
+# The unit of work in progress, and the application it belongs to (another application in the
+# same thread — another store — saves as usual).
+_UNIT: ContextVar[tuple[object, UnitOfWork] | None] = ContextVar("maillage_unit", default=None)
 
 # The version a caller saw of the aggregate it changes (HTTP `If-Match`), for the commands run
 # inside `UseCaseBase.precondition`. A context variable, so concurrent requests never mix.
@@ -184,12 +237,19 @@ class UseCaseBase(Application[UUID]):
     def load(self, cls: type[A], aggregate_id: UUID, *, field: str | None = None) -> A:
         """Load an aggregate of the given class, or refuse with `NotFoundError`."""
         kind = KIND_NAMES.get(cls, cls.__name__.lower())
-        try:
-            aggregate: object = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFoundError(kind, aggregate_id, field=field) from None
+        unit = self._unit()
+        aggregate: object = unit.loaded.get(aggregate_id) if unit is not None else None
+        if aggregate is None:
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                raise NotFoundError(kind, aggregate_id, field=field) from None
+            if unit is not None:
+                unit.loaded[aggregate_id] = aggregate
         if not isinstance(aggregate, cls):
             raise NotFoundError(kind, aggregate_id, field=field)
+        if unit is not None and isinstance(aggregate, unit.changes):
+            return _working_copy(aggregate)
         return aggregate
 
     def check_exists(self, cls: type[Aggregate], ids: Iterable[UUID], *, field: str) -> None:
@@ -210,6 +270,17 @@ class UseCaseBase(Application[UUID]):
         The first aggregate returned is the one the command is about. With `lock`, every attempt
         holds that aggregate's lock; without, only the retries do.
         """
+        unit = self._unit()
+        if unit is not None:  # decided now, saved with the rest of the unit
+            aggregates = decide()
+            self._check_precondition(aggregates)
+            unit.keep(aggregates)
+            return Recorded(
+                id=aggregates[0].id,
+                version=aggregates[0].version,
+                position=None,
+                entity_id=entity_id,
+            )
         if lock is not None:
             with self.locks.hold(lock):
                 return self._attempts(decide, entity_id, first=1)
@@ -234,6 +305,33 @@ class UseCaseBase(Application[UUID]):
             f"gave up after {self.max_attempts} attempts: others kept changing the same record",
             attempts=self.max_attempts,
         )
+
+    @contextmanager
+    def unit_of_work(self, changes: tuple[type[Aggregate], ...] = (Case,)) -> Iterator[UnitOfWork]:
+        """Within the block, commands are decided but not saved: `save_unit` saves them all in
+        one transaction (an import's batch). Loads see what earlier commands of the unit did."""
+        unit = UnitOfWork(changes)
+        token = _UNIT.set((self, unit))
+        try:
+            yield unit
+        finally:
+            _UNIT.reset(token)
+
+    def _unit(self) -> UnitOfWork | None:
+        current = _UNIT.get()
+        return current[1] if current is not None and current[0] is self else None
+
+    def save_unit(self, unit: UnitOfWork) -> int | None:
+        """Record every event of the unit in one transaction, the cases' keys fetched (and the
+        new ones created) at once. `IntegrityError` if another writer changed one of its
+        aggregates meanwhile: nothing of the unit is then recorded. The log's new end."""
+        changed = list(unit.changed.values())
+        cases = [a.id for a in changed if isinstance(a, Case)]
+        with keys_at_hand(self.keyring, cases):
+            recordings = self.save(*changed)
+        unit.clear()
+        positions = [r.notification.id for r in recordings]
+        return max(positions) if positions else None
 
     @contextmanager
     def precondition(self, aggregate_id: UUID, version: int | None) -> Iterator[None]:

@@ -58,6 +58,7 @@ class CaseUseCases(UseCaseBase):
         by: Actor,
         role: str = "referent",
         occurred_at: datetime | None = None,
+        case_id: UUID | None = None,
     ) -> Recorded:
         at = self.occurred(occurred_at)
         self.load(Institution, by.institution_id, field="institution_id")
@@ -70,6 +71,7 @@ class CaseUseCases(UseCaseBase):
                     opened_by=by,
                     role=role,
                     occurred_at=at,
+                    case_id=case_id,
                 )
             ]
         )
