@@ -23,6 +23,7 @@ from domain.case import BeneficiaryIdentity, Case, SharingAuthorisation
 from domain.delegation import Delegation
 from domain.institution import Institution
 from domain.partnership import Partnership, PartyScope
+from domain.privacy import keys_at_hand
 from domain.professional import DelegationRef, Professional
 from domain.values import ActionKind, Actor, Basis, BasisKind, InformationCategory
 
@@ -82,7 +83,9 @@ class Generator:
 
     def flush(self) -> None:
         if self.pending:
-            self.app.save(*self.pending)
+            cases = [a.id for a in self.pending if isinstance(a, Case)]
+            with keys_at_hand(self.app.keyring, cases):  # new cases' keys: one transaction
+                self.app.save(*self.pending)
             self.dept.events += self.pending_events
         self.pending, self.pending_events = [], 0
 
