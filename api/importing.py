@@ -138,8 +138,11 @@ class ImportReport:
     recorded: int = 0  # lines
     events: int = 0
     refused: list[Refusal] = field(default_factory=list)
-    last_position: int | None = None
     replayed_units: int = 0  # units run again line by line after a concurrent change
+
+    def saved(self, lines: int, events: int) -> None:
+        self.recorded += lines
+        self.events += events
 
 
 def parse(lines: Iterable[str], *, from_line: int = 1) -> Iterator[tuple[int, Command | Refusal]]:
@@ -162,12 +165,7 @@ class Importer:
         self.maillage = maillage
         self.source = source
         self.batch = batch
-        # History is dated as it happened: every rule holds but the backdating window.
-        maillage.time = TimePolicy(
-            backdating_window=HISTORY,
-            clock_skew=maillage.time.clock_skew,
-            clock=maillage.time.clock,
-        )
+        self.skipped: set[UUID] = set()  # cases the file opens that were imported before
 
     def run(
         self,
@@ -177,7 +175,25 @@ class Importer:
         progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
         report = ImportReport()
-        self.skipped: set[UUID] = set()  # cases this file opens that were imported before
+        self.skipped.clear()
+        live = self.maillage.time
+        # History is dated as it happened: every rule holds but the backdating window.
+        self.maillage.time = TimePolicy(
+            backdating_window=HISTORY, clock_skew=live.clock_skew, clock=live.clock
+        )
+        try:
+            self._run(lines, from_line, progress, report)
+        finally:
+            self.maillage.time = live
+        return report
+
+    def _run(
+        self,
+        lines: Iterable[str],
+        from_line: int,
+        progress: Callable[[int], None] | None,
+        report: ImportReport,
+    ) -> None:
         pending: list[tuple[int, Command]] = []
         with self.maillage.unit_of_work() as unit:
             for number, parsed in parse(lines, from_line=from_line):
@@ -193,7 +209,6 @@ class Importer:
                     if progress is not None:
                         progress(number)
             self._save(unit, pending, report)
-        return report
 
     def _decide(self, number: int, command: Command, report: ImportReport) -> bool:
         """Decide the line within the current unit of work; False (and why) if refused."""
@@ -226,7 +241,7 @@ class Importer:
             return
         events = unit.pending_events
         try:
-            position = self.maillage.save_unit(unit)
+            self.maillage.save_unit(unit)
         except IntegrityError:
             # Another writer changed one of these cases (or opened one of them) meanwhile:
             # nothing of the unit was recorded. Its lines run again one by one, as the API would.
@@ -235,9 +250,7 @@ class Importer:
             for number, command in lines:
                 self._one(number, command, report)
             return
-        report.recorded += len(lines)
-        report.events += events
-        report.last_position = position or report.last_position
+        report.saved(len(lines), events)
 
     def _one(self, number: int, command: Command, report: ImportReport) -> None:
         with self.maillage.unit_of_work() as single:
@@ -245,7 +258,7 @@ class Importer:
                 return
             events = single.pending_events
             try:
-                position = self.maillage.save_unit(single)
+                self.maillage.save_unit(single)
             except IntegrityError:
                 report.refused.append(
                     Refusal(
@@ -256,6 +269,4 @@ class Importer:
                     )
                 )
                 return
-        report.recorded += 1
-        report.events += events
-        report.last_position = position or report.last_position
+        report.saved(1, events)

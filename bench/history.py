@@ -15,6 +15,11 @@ from uuid import UUID
 START = datetime(2021, 1, 4, 9, 0, tzinfo=UTC)
 
 
+def _line(command: str, ref: str, by: dict[str, str], at: datetime, **body: object) -> str:
+    head = {"command": command, "case": ref, "by": by, "occurred_at": at.isoformat()}
+    return json.dumps({**head, **body}, ensure_ascii=False)
+
+
 def history_lines(
     professional: UUID, institution: UUID, *, cases: int, events_each: int, seed: int = 7
 ) -> Iterator[str]:
@@ -24,27 +29,32 @@ def history_lines(
     for n in range(cases):
         ref = f"AEMO-{n:06d}"
         at = START + timedelta(days=rng.randrange(0, 900), hours=rng.randrange(0, 8))
-
-        def line(command: str, **body: object) -> str:
-            stamp = at.isoformat()  # noqa: B023 - used at once, in this iteration
-            shown = {"command": command, "case": ref, "by": by, "occurred_at": stamp}  # noqa: B023
-            return json.dumps({**shown, **body}, ensure_ascii=False)
-
-        yield line(
+        yield _line(
             "open_case",
+            ref,
+            by,
+            at,
             beneficiary={"first_name": "Enfant", "last_name": f"N{n}", "birth_date": "2012-05-14"},
             legal_framework=rng.choice(["judicial", "administrative"]),
         )
         for _ in range(max(events_each - 3, 0)):
             at += timedelta(days=rng.randrange(1, 20))
-            yield line(
+            yield _line(
                 "record_intervention",
+                ref,
+                by,
+                at,
                 kind=rng.choice(["home_visit", "assessment", "educational_support"]),
                 summary="visite au domicile, échange avec la mère",
             )
         at += timedelta(days=3)
-        yield line(
-            "hold_coordination_meeting", attendees=[by], decisions=["poursuivre l'accompagnement"]
+        yield _line(
+            "hold_coordination_meeting",
+            ref,
+            by,
+            at,
+            attendees=[by],
+            decisions=["poursuivre l'accompagnement"],
         )
         at += timedelta(days=30)
-        yield line("close_case", reason="fin de la mesure")
+        yield _line("close_case", ref, by, at, reason="fin de la mesure")

@@ -271,7 +271,8 @@ class UseCaseBase(Application[UUID]):
         holds that aggregate's lock; without, only the retries do.
         """
         unit = self._unit()
-        if unit is not None:  # decided now, saved with the rest of the unit
+        if unit is not None:  # decided now, saved with the rest of the unit (no lock, no
+            # retry: the unit's save checks every version at once, and is redone if refused)
             aggregates = decide()
             self._check_precondition(aggregates)
             unit.keep(aggregates)
@@ -321,17 +322,15 @@ class UseCaseBase(Application[UUID]):
         current = _UNIT.get()
         return current[1] if current is not None and current[0] is self else None
 
-    def save_unit(self, unit: UnitOfWork) -> int | None:
+    def save_unit(self, unit: UnitOfWork) -> None:
         """Record every event of the unit in one transaction, the cases' keys fetched (and the
         new ones created) at once. `IntegrityError` if another writer changed one of its
-        aggregates meanwhile: nothing of the unit is then recorded. The log's new end."""
+        aggregates meanwhile: nothing of the unit is then recorded."""
         changed = list(unit.changed.values())
         cases = [a.id for a in changed if isinstance(a, Case)]
         with keys_at_hand(self.keyring, cases):
-            recordings = self.save(*changed)
+            self.save(*changed)
         unit.clear()
-        positions = [r.notification.id for r in recordings]
-        return max(positions) if positions else None
 
     @contextmanager
     def precondition(self, aggregate_id: UUID, version: int | None) -> Iterator[None]:
