@@ -110,8 +110,6 @@ def token(
     ttl_minutes: int = typer.Option(None, help="Lifetime (default MAILLAGE_TOKEN_TTL_MINUTES)."),
 ) -> None:
     """Mint a bearer token signed with the service's key (the embedded mode, or a shared key)."""
-    from uuid import UUID
-
     from api.auth import mint_token
 
     settings = get_settings()

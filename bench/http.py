@@ -13,7 +13,6 @@ asyncio process keeping N requests in flight for a fixed time (`bench/loadclient
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import subprocess
 import sys
@@ -32,17 +31,10 @@ from api.store import build_application
 from bench.common import Figure, ms
 from bench.loadclient import Call, Outcome, load
 from domain.access import Role
+from tests.served import CLI, free_port, service_env, stop
 from tests.world import World
 
 SECRET = "bench-only-signing-key-0123456789abcdef"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -68,13 +60,7 @@ def _serving(commands: list[list[str]], env: dict[str, str], probe: str) -> Iter
         _wait_ready(probe, processes[0])
         yield
     finally:
-        for p in processes:
-            p.terminate()
-        for p in processes:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(processes)
 
 
 def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress) -> list[Figure]:
@@ -88,21 +74,11 @@ def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress
     app.close()
     headers = {"Authorization": f"Bearer {token}"}
     workers = "1" if kind == "sqlite" else "2"
-    env = dict(os.environ)
-    env.update(
-        {
-            "MAILLAGE_DATABASE_URL": settings.database_url,
-            "MAILLAGE_JWT_SECRET": SECRET,
-            "MAILLAGE_LOG_FORMAT": "json",
-        }
-    )
-    if settings.database_schema:
-        env["MAILLAGE_DATABASE_SCHEMA"] = settings.database_schema
-    cli = [sys.executable, "-c", "from api.cli import main; main()"]
-    service_port, bare_port = _free_port(), _free_port()
-    service_cmds = [[*cli, "serve", "--port", str(service_port), "--workers", workers]]
+    env = service_env(settings)
+    service_port, bare_port = free_port(), free_port()
+    service_cmds = [[*CLI, "serve", "--port", str(service_port), "--workers", workers]]
     if kind != "sqlite":
-        service_cmds.append([*cli, "project", "--follow", "--interval", "0.02"])
+        service_cmds.append([*CLI, "project", "--follow", "--interval", "0.02"])
     bare_cmds = [
         [
             sys.executable,

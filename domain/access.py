@@ -26,9 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NoReturn
 from uuid import UUID
 
 from domain.errors import AccessDeniedError
+from domain.reports import Month
 from domain.values import Actor
 
 
@@ -178,20 +180,28 @@ def check_report_reader(
         if principal.institution_id is None:
             _deny("a funder's token names the funding institution")
         for start, end in funded:
-            if start <= _month_end(first_day) and (end is None or end >= last_day.replace(day=1)):
+            if start <= Month.of(first_day).last_day and (
+                end is None or end >= last_day.replace(day=1)
+            ):
                 return
         _deny("a funder reads the reports of what it funds, over the funded period")
     _deny("reports are for funders and supervisors")
+
+
+def fundings_of(principal: Principal) -> UUID | None:
+    """Whose fundings a principal reads: every funder's (None) for an administrator, its own
+    institution's for a funder; nobody else reads them."""
+    check_role(principal, Role.ADMIN, Role.FUNDER, doing="reading fundings")
+    if principal.role is Role.ADMIN:
+        return None
+    if principal.institution_id is None:
+        _deny("a funder's token names the funding institution")
+    return principal.institution_id
 
 
 def check_network_map_reader(principal: Principal) -> None:
     check_role(principal, Role.SUPERVISOR, doing="reading the network map")
 
 
-def _month_end(day: date) -> date:
-    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
-
-
-def _deny(reason: str) -> None:
+def _deny(reason: str) -> NoReturn:
     raise AccessDeniedError(reason)

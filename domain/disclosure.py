@@ -29,7 +29,7 @@ remove.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -123,7 +123,3 @@ def _pinned(line: Line, cell: Figure, k: int) -> bool:
     if people:
         high = min(high, k - 1)
     return high <= max(low, 1)
-
-
-def published(figures: Iterable[Figure]) -> list[int | None]:
-    return [f.published for f in figures]

@@ -18,6 +18,13 @@ from domain.errors import FundingEndedError, InvalidValueError
 from domain.values import Period, parse_enum, require_text
 
 
+def last_day(valid_until: date | None, ended_on: date | None) -> date | None:
+    """The last day of something valid until one day and perhaps ended earlier: the earlier of
+    the two, or None while neither is set."""
+    ends = [d for d in (valid_until, ended_on) if d is not None]
+    return min(ends) if ends else None
+
+
 class FundedKind(StrEnum):
     """What a funding pays for (and what a report is about)."""
 
@@ -74,8 +81,7 @@ class Funding(Aggregate):
     @property
     def last_day(self) -> date | None:
         """The last funded day: the end of its period, or the day it was ended on."""
-        ends = [d for d in (self.valid_until, self.ended_on) if d is not None]
-        return min(ends) if ends else None
+        return last_day(self.valid_until, self.ended_on)
 
     def end(self, *, ended_on: date, reason: str) -> None:
         if self.ended_on is not None:

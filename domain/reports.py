@@ -76,11 +76,20 @@ class Month:
     def next(self) -> Month:
         return Month(self.year + (self.month == 12), self.month % 12 + 1)
 
+    def back(self, months: int) -> Month:
+        index = self.year * 12 + self.month - 1 - months
+        return Month(index // 12, index % 12 + 1)
+
 
 @dataclass(frozen=True)
 class MonthRange:
     first: Month
     last: Month
+
+    @classmethod
+    def year_to(cls, last: Month) -> MonthRange:
+        """The twelve months ending with `last`: a report's period unless one is asked for."""
+        return cls(last.back(11), last)
 
     def __post_init__(self) -> None:
         if self.last < self.first:

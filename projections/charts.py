@@ -80,7 +80,7 @@ def _label(text: str) -> str:
     return text.replace("_", " ")
 
 
-def _panel(ax: Axes, line: PublishedLine, min_cell: int) -> None:
+def _panel(ax: Axes, line: PublishedLine) -> None:
     labels = [_label(c.label) for c in line.cells]
     values = [c.value or 0 for c in line.cells]
     positions = list(range(len(labels)))
@@ -118,7 +118,7 @@ def report_chart(report: Report, fmt: ImageFormat = "svg") -> bytes:
         figure = Figure(figsize=(11, 8), layout="constrained")
         axes = figure.subplots(2, 2)
         for ax, name in zip(axes.flat, PANELS, strict=True):
-            _panel(ax, report.line(name), report.min_cell)
+            _panel(ax, report.line(name))
         median = report.median_days_to_first_meeting
         if median is not None:
             note = f"Median days from opening to first coordination meeting: {median:g}"

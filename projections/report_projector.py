@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.coherence import event_type
+from domain.funding import FundedKind
 from projections.batch import Batch
 from projections.projectors import Projector
 from projections.report_tables import (
@@ -29,7 +30,11 @@ from projections.report_tables import (
 )
 from projections.tables import as_utc
 
-INSTITUTION, PARTNERSHIP, NETWORK = "institution", "partnership", "network"
+INSTITUTION, PARTNERSHIP, NETWORK = (
+    FundedKind.INSTITUTION,
+    FundedKind.PARTNERSHIP,
+    FundedKind.NETWORK,
+)
 
 
 class Reports(Projector):

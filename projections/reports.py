@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -10,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import Connection, and_, or_, select
 
 from domain.errors import NotFoundError
-from domain.funding import FundedKind
+from domain.funding import FundedKind, last_day
 from domain.network_map import NetworkMap, Tie, network_map
 from domain.reports import (
     ActFact,
@@ -30,6 +31,8 @@ from projections.report_tables import (
     report_scope_view,
 )
 from projections.tables import as_utc
+
+TIES = (FundedKind.PARTNERSHIP, FundedKind.NETWORK)  # the scopes that tie institutions
 
 
 def _bounds(period: MonthRange) -> tuple[datetime, datetime]:
@@ -102,23 +105,22 @@ def scope(conn: Connection, kind: FundedKind, scope_id: UUID) -> Scope:
 def institution_names(conn: Connection) -> dict[UUID, tuple[str, str]]:
     s = report_scope_view
     rows = conn.execute(
-        select(s.c.scope_id, s.c.name, s.c.detail).where(s.c.scope_kind == "institution")
+        select(s.c.scope_id, s.c.name, s.c.detail).where(s.c.scope_kind == FundedKind.INSTITUTION)
     )
     return {UUID(r.scope_id): (r.name, r.detail) for r in rows}
 
 
-def report(
-    conn: Connection, kind: FundedKind, scope_id: UUID, period: MonthRange, *, min_cell: int
-) -> Report:
-    found = scope(conn, kind, scope_id)
-    t = report_act_view
+def report(conn: Connection, found: Scope, period: MonthRange, *, min_cell: int) -> Report:
+    """The report of a scope (`scope()`) over `period`, from the read side's facts."""
+    t, c, r = report_act_view, report_case_view, report_referral_view
+    start, after = _bounds(period)
     # The cases the scope's members acted on in the period, then every act on them in it.
     members = conn.execute(
         select(t.c.case_id)
         .distinct()
         .where(
-            t.c.occurred_at >= _bounds(period)[0],
-            t.c.occurred_at < _bounds(period)[1],
+            t.c.occurred_at >= start,
+            t.c.occurred_at < after,
             or_(
                 t.c.institution_id.in_([str(i) for i in found.institutions]),
                 t.c.professional_id.in_([str(p) for p in found.professionals]),
@@ -126,11 +128,9 @@ def report(
         )
     )
     case_ids = {row.case_id for row in members}
-    acts: list[ActFact] = []
-    ordered = sorted(case_ids)
-    for first in range(0, len(ordered), 500):
-        acts.extend(_acts(conn, period, t.c.case_id.in_(ordered[first : first + 500])))
-    c, r = report_case_view, report_referral_view
+    acts = [
+        act for chunk in _chunks(case_ids) for act in _acts(conn, period, t.c.case_id.in_(chunk))
+    ]
     cases = [
         CaseFact(
             UUID(row.case_id),
@@ -139,7 +139,7 @@ def report(
         )
         for row in _rows_for(conn, select(c), c.c.case_id, case_ids)
     ]
-    start, after = _bounds(period)
+    in_period = select(r).where(r.c.made_at >= start, r.c.made_at < after)
     referrals = [
         ReferralFact(
             UUID(row.referral_id),
@@ -149,7 +149,7 @@ def report(
             as_utc(row.made_at),
             row.status,
         )
-        for row in conn.execute(select(r).where(r.c.made_at >= start, r.c.made_at < after))
+        for row in _rows_for(conn, in_period, r.c.case_id, case_ids)
     ]
     names = {i: name for i, (name, _) in institution_names(conn).items()}
     return compute_report(
@@ -157,24 +157,26 @@ def report(
     )
 
 
-def _rows_for(conn: Connection, query: Any, column: Any, keys: set[str]) -> list[Any]:
-    rows: list[Any] = []
+def _chunks(keys: set[str], size: int = 500) -> Iterator[list[str]]:
+    """Keys in sorted chunks small enough for an IN list on every store."""
     ordered = sorted(keys)
-    for start in range(0, len(ordered), 500):
-        rows.extend(conn.execute(query.where(column.in_(ordered[start : start + 500]))))
-    return rows
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def _rows_for(conn: Connection, query: Any, column: Any, keys: set[str]) -> list[Any]:
+    return [row for chunk in _chunks(keys) for row in conn.execute(query.where(column.in_(chunk)))]
 
 
 def ties(conn: Connection) -> list[Tie]:
     s, m = report_scope_view, report_scope_member_view
     members: dict[tuple[str, str], list[Any]] = {}
-    for row in conn.execute(select(m).where(m.c.scope_kind.in_(("partnership", "network")))):
+    for row in conn.execute(select(m).where(m.c.scope_kind.in_(TIES))):
         members.setdefault((row.scope_kind, row.scope_id), []).append(row)
     found = []
-    for row in conn.execute(select(s).where(s.c.scope_kind.in_(("partnership", "network")))):
+    for row in conn.execute(select(s).where(s.c.scope_kind.in_(TIES))):
         belong = members.get((row.scope_kind, row.scope_id), [])
-        ends = [d for d in (row.valid_until, row.ended_on) if d is not None]
-        kind = row.detail if row.scope_kind == "partnership" else f"{row.detail}_network"
+        kind = row.detail if row.scope_kind == FundedKind.PARTNERSHIP else f"{row.detail}_network"
         found.append(
             Tie(
                 kind=kind,
@@ -187,7 +189,7 @@ def ties(conn: Connection) -> list[Tie]:
                     UUID(x.member_id) for x in belong if x.member_kind == "professional"
                 ),
                 valid_from=row.valid_from,
-                valid_until=min(ends) if ends else None,
+                valid_until=last_day(row.valid_until, row.ended_on),
                 complete=all(x.signed for x in belong),
             )
         )
@@ -253,6 +255,5 @@ def funded_periods(
     """The periods over which `funder_id` funds the target: (first day, last day or None)."""
     periods = []
     for row in fundings(conn, funder_id=funder_id, target=(kind, target_id)):
-        ends = [d for d in (row["valid_until"], row["ended_on"]) if d is not None]
-        periods.append((row["valid_from"], min(ends) if ends else None))
+        periods.append((row["valid_from"], last_day(row["valid_until"], row["ended_on"])))
     return periods

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from api.migrations import upgrade
 from api.settings import Settings, get_settings
-from api.store import build_application
+from api.store import build_application, build_engine
 from domain.application import Maillage
 from domain.timing import TimePolicy
 from tests.world import NOW, World
@@ -64,6 +64,14 @@ def store_settings(tmp_path: Path) -> Iterator[Settings]:
         )
         upgrade(settings)
         yield settings
+
+
+@pytest.fixture
+def engine(store_settings: Settings) -> Iterator[Engine]:
+    """A SQLAlchemy engine on the store under test (read models, keys, the chain)."""
+    engine = build_engine(store_settings)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

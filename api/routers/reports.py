@@ -25,8 +25,8 @@ from domain.access import (
     check_network_map_reader,
     check_report_reader,
     check_role,
+    fundings_of,
 )
-from domain.errors import AccessDeniedError
 from domain.funding import FundedKind
 from domain.network_map import NetworkMap
 from domain.reports import Month, MonthRange, Report, csv_rows
@@ -144,12 +144,7 @@ def end_funding(
     summary="Fundings: all of them (admin), or those of the funder's institution (funder)",
 )
 def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str, Any]]:
-    check_role(principal, Role.ADMIN, Role.FUNDER, doing="reading fundings")
-    if principal.role is Role.ADMIN:
-        return queries.fundings(conn)
-    if principal.institution_id is None:
-        raise AccessDeniedError("a funder's token names the funding institution")
-    return queries.fundings(conn, funder_id=principal.institution_id)
+    return queries.fundings(conn, funder_id=fundings_of(principal))
 
 
 # --- reports ----------------------------------------------------------------------------------
@@ -158,12 +153,9 @@ def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str
 def _period(request: Request, first: str | None, last: str | None) -> MonthRange:
     today = request.app.state.maillage.time.now()  # the application's clock
     end = Month.parse(last, field="query.to") if last else Month.of(today)
-    if first:
-        start = Month.parse(first, field="query.from")
-    else:
-        months = end.year * 12 + end.month - 1 - 11
-        start = Month(months // 12, months % 12 + 1)
-    return MonthRange(start, end)
+    if not first:
+        return MonthRange.year_to(end)
+    return MonthRange(Month.parse(first, field="query.from"), end)
 
 
 def _report(
@@ -187,7 +179,7 @@ def _report(
         principal, scope.institutions, funded, period.first.first_day, period.last.last_day
     )
     min_cell: int = request.app.state.settings.report_min_cell
-    return queries.report(conn, kind, scope_id, period, min_cell=min_cell)
+    return queries.report(conn, scope, period, min_cell=min_cell)
 
 
 def _csv(report: Report) -> Response:
@@ -321,8 +313,7 @@ def network_map(
     first: From = None,
     to: To = None,
 ) -> NetworkMap:
-    found: NetworkMap = _map(request, principal, conn, first, to)
-    return found
+    return _map(request, principal, conn, first, to)
 
 
 @router.get(

@@ -419,10 +419,13 @@ async def test_text_with_nul_does_not_stall_the_read_side(api: Api) -> None:
         "legal_framework": "judicial",
         "role": "referent\x00",
     }
-    opened = await api.client.post("/cases", json=body, headers=jeanne)
-    schema["/cases"]["POST"].Case(body=body).validate_response(opened, checks=CHECKS)
-    if opened.status_code != 201:
-        return  # refused: nothing stored, nothing to project
+    refused = await api.client.post("/cases", json=body, headers=jeanne)
+    schema["/cases"]["POST"].Case(body=body).validate_response(refused, checks=CHECKS)
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "invalid-text"
+    # Nothing was stored: the next write is projected and read as usual.
+    opened = await api.client.post("/cases", json={**body, "role": "referent"}, headers=jeanne)
+    assert opened.status_code == 201
     query = {"purpose": "follow_up", "after": opened.json()["position"]}
     case_id = opened.json()["id"]
     read = await api.client.get(f"/cases/{case_id}/coherence", params=query, headers=jeanne)

@@ -7,29 +7,18 @@ commands, "as it happened at" instants are relative to NOW.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-import pytest
 from sqlalchemy import Engine
 
 from api.demo import load_demo
-from api.settings import Settings
-from api.store import build_engine
 from domain.application import Maillage
 from domain.coherence import Coherence
 from domain.values import AlertKind
 from projections.coherence import AsOf, coherence, coherence_as_of
 from projections.runner import ProjectionRunner
 from tests.world import NOW, World, ago
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 def current(engine: Engine, case_id: UUID, at: datetime) -> Coherence:

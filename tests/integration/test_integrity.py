@@ -4,30 +4,20 @@ transaction, and `verify` finds each kind of tampering done directly on the stor
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from uuid import UUID
 
-import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from api.cli import cli
 from api.integrity import Head, Verification, head, verify
 from api.settings import Settings
-from api.store import build_engine
 from domain.application import Maillage
 from tests.conftest import ON_POSTGRES
 from tests.world import World, ago
 
 EVENTS = "maillage_events" if ON_POSTGRES else "stored_events"
 POSITION = "notification_id" if ON_POSTGRES else "rowid"
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 def a_few_acts(app: Maillage, world: World, count: int = 6) -> UUID:

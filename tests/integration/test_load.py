@@ -18,7 +18,6 @@ import asyncio
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
@@ -30,7 +29,6 @@ from sqlalchemy.engine import make_url
 
 from api.auth import mint_token
 from api.settings import Settings
-from api.store import build_engine
 from domain.access import Role
 from domain.application import Maillage
 from projections.runner import ProjectionRunner
@@ -51,13 +49,6 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     unavailable: list[httpx.Response] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 def bearer(settings: Settings, world: World, who: str, institution: str) -> dict[str, str]:

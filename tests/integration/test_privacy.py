@@ -9,7 +9,6 @@ then erase, and check what stays: acts, bases, counts, rebuilds.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from sqlalchemy import Engine, MetaData, select, text
 from api.keyring import SqlKeyring
 from api.retention import apply_retention
 from api.settings import Settings
-from api.store import build_application, build_engine, parse_database_url, sqlite_path
+from api.store import build_application, parse_database_url, sqlite_path
 from domain.application import Maillage
 from domain.case import BeneficiaryIdentity, Case
 from domain.errors import BeneficiaryErasedError, CaseClosedError, RetentionNotDueError
@@ -40,13 +39,6 @@ NOTE = "enuresie nocturne signalee par l'ecole"
 DECISION = "orientation vers le CMP Bartholdi"
 SECRETS = (FIRST, LAST, REPRESENTATIVE, NOTE, DECISION)
 INTERVENTIONS = 105  # past the case's snapshot interval (100): a snapshot is stored too
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 def fresh_app(settings: Settings, *, days_later: int = 0) -> Maillage:

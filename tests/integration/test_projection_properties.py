@@ -10,18 +10,14 @@ whole run: each example adds its cases to the log, then compares.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from api.settings import Settings
-from api.store import build_engine
 from domain.application import Maillage
 from domain.errors import MaillageError
 from domain.values import ACKNOWLEDGEABLE_ALERTS
@@ -208,13 +204,6 @@ def tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             for p in PROJECTORS
             for t in p.tables
         }
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 @settings(

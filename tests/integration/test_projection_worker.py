@@ -10,27 +10,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, select
 
 from api.settings import Settings
-from api.store import build_engine
 from bench.generate import generate
 from domain.application import Maillage
 from projections.projectors import PROJECTORS
 from projections.runner import ProjectionRunner
 
 WORKER = [sys.executable, "-c", "from api.cli import main; main()"]
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 def tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, update
 
 from api.demo import load_demo
-from api.settings import Settings
-from api.store import build_engine
 from domain.application import Maillage
 from projections.report_tables import REPORT_TABLES
 from projections.runner import ProjectionRunner, UnknownProjectionError
@@ -24,13 +21,6 @@ from projections.tables import (
 from tests.world import NOW, World, ago
 
 TABLES = (institution_view, professional_view, case_actor_view, audit_entry_view, *REPORT_TABLES)
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine
 
-from api.settings import Settings
-from api.store import build_engine
 from domain.application import Maillage
 from projections.queries import audit_trail, caseload, involvement
 from projections.runner import ProjectionRunner
 from tests.world import World, ago
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 def test_caseload_involvement_and_audit_trail(store_app: Maillage, engine: Engine) -> None:

@@ -4,13 +4,8 @@ published figures (the attacker of `tests/unit/test_disclosure.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import Engine
 
-from api.settings import Settings
-from api.store import build_engine
 from domain.application import Maillage
 from domain.funding import FundedKind
 from domain.reports import Month, MonthRange
@@ -20,13 +15,6 @@ from tests.unit.test_disclosure import feasible_values_in_report
 from tests.world import World, ago
 
 NOVEMBER = MonthRange(Month(2026, 11), Month(2026, 11))
-
-
-@pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
 
 
 def test_three_beneficiaries_with_the_school_too_cannot_be_singled_out(
@@ -59,10 +47,9 @@ def test_three_beneficiaries_with_the_school_too_cannot_be_singled_out(
             )
     ProjectionRunner(store_app, engine).catch_up()
     with engine.connect() as conn:
-        raw = reports.report(conn, FundedKind.INSTITUTION, world.i("aemo"), NOVEMBER, min_cell=1)
-        published = reports.report(
-            conn, FundedKind.INSTITUTION, world.i("aemo"), NOVEMBER, min_cell=5
-        )
+        aemo = reports.scope(conn, FundedKind.INSTITUTION, world.i("aemo"))
+        raw = reports.report(conn, aemo, NOVEMBER, min_cell=1)
+        published = reports.report(conn, aemo, NOVEMBER, min_cell=5)
 
     targets = [
         ("institutions_per_beneficiary", "2"),

@@ -3,15 +3,12 @@ by hand from the demo's script (`api.demo.load_demo`), on SQLite and on PostgreS
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import UUID
 
 import pytest
 from sqlalchemy import Engine
 
 from api.demo import DemoStory, load_demo
-from api.settings import Settings
-from api.store import build_engine
 from domain.application import Maillage
 from domain.funding import FundedKind
 from domain.reports import Month, MonthRange, Report
@@ -24,13 +21,6 @@ PERIOD = MonthRange(Month(2026, 10), Month(2026, 11))
 
 
 @pytest.fixture
-def engine(store_settings: Settings) -> Iterator[Engine]:
-    engine = build_engine(store_settings)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def demo(store_app: Maillage, engine: Engine) -> DemoStory:
     story = load_demo(store_app, now=NOW)
     ProjectionRunner(store_app, engine, batch_size=50).catch_up()
@@ -39,7 +29,7 @@ def demo(store_app: Maillage, engine: Engine) -> DemoStory:
 
 def _report(engine: Engine, kind: FundedKind, target: UUID, min_cell: int) -> Report:
     with engine.connect() as conn:
-        return reports.report(conn, kind, target, PERIOD, min_cell=min_cell)
+        return reports.report(conn, reports.scope(conn, kind, target), PERIOD, min_cell=min_cell)
 
 
 def _cells(report: Report, line: str) -> dict[str, int | None]:
