@@ -94,9 +94,7 @@ class SqlKeyring:
                 pass  # created meanwhile by another writer: use theirs
             found = self._row(key_id)
         if found is None or found[0] is None:
-            raise BeneficiaryErasedError(
-                f"the beneficiary of case {key_id} was erased", field="case_id"
-            )
+            raise BeneficiaryErasedError.of_case(key_id)
         return found[0]
 
     def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:

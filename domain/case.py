@@ -807,9 +807,7 @@ class Case(Aggregate):
 
     def check_not_erased(self) -> None:
         if self.erased:
-            raise BeneficiaryErasedError(
-                f"the beneficiary of case {self.id} was erased", field="case_id"
-            )
+            raise BeneficiaryErasedError.of_case(self.id)
 
     def erase_beneficiary(
         self,

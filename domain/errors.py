@@ -177,6 +177,10 @@ class BeneficiaryErasedError(MaillageError):
 
     rule = "beneficiary-erased"
 
+    @classmethod
+    def of_case(cls, case_id: UUID) -> BeneficiaryErasedError:
+        return cls(f"the beneficiary of case {case_id} was erased", field="case_id")
+
 
 class RetentionNotDueError(MaillageError):
     """A case erased for its retention period must still be closed since before the cutoff."""

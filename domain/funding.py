@@ -2,7 +2,7 @@
 
 The funder is an institution of the registry (a département, a regional health agency, a
 foundation…), the one its staff's tokens name. A funding is what lets a funder read the aggregate
-reports of what it funds, and only over the funded period (`domain.reports.check_report_reader`).
+reports of what it funds, and only over the funded period (`domain.access.check_report_reader`).
 It is granted for a period of whole days and may be ended early; nothing else changes it.
 """
 

@@ -163,9 +163,7 @@ class InMemoryKeyring:
                 self._keys[key_id] = new_key()
             key = self._keys[key_id]
         if key is None:
-            raise BeneficiaryErasedError(
-                f"the beneficiary of case {key_id} was erased", field="case_id"
-            )
+            raise BeneficiaryErasedError.of_case(key_id)
         return key
 
     def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:
@@ -213,6 +211,13 @@ def _event_type(topic: str) -> str:
     return topic.split(":")[-1]
 
 
+def _with_state(event: Any, state: dict[str, Any]) -> Any:
+    """A copy of a (frozen) event with other field values."""
+    copy = object.__new__(type(event))
+    object.__setattr__(copy, "__dict__", state)
+    return copy
+
+
 class SealingMapper(Mapper[UUID]):
     """The library's mapper, sealing personal fields on the way in (see the module docstring).
 
@@ -257,9 +262,7 @@ class SealingMapper(Mapper[UUID]):
                 sealed[name] = [self._seal(key, case_id, place, item) for item in value]
             else:
                 sealed[name] = self._seal(key, case_id, place, value)
-        copy = object.__new__(type(domain_event))
-        object.__setattr__(copy, "__dict__", sealed)
-        return super().to_stored_event(copy)
+        return super().to_stored_event(_with_state(domain_event, sealed))
 
     def _seal(self, key: bytes, case_id: UUID, place: str, value: Any) -> Sealed:
         return seal(key, case_id, place, self.transcoder.encode({"v": value}))
@@ -352,9 +355,7 @@ class SealingMapper(Mapper[UUID]):
         state = dict(vars(event))
         for name in fields:
             state[name] = self.open(state.get(name), f"{kind}.{name}", event.originator_id)
-        copy = object.__new__(type(event))
-        object.__setattr__(copy, "__dict__", state)
-        return copy
+        return _with_state(event, state)
 
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -41,6 +41,23 @@ def _bounds(period: MonthRange) -> tuple[datetime, datetime]:
     return start, after
 
 
+def _uuid_parser() -> Callable[[str], UUID]:
+    """UUID(text), each text parsed once (ids repeat across a query's rows)."""
+    ids: dict[str, UUID] = {}
+
+    def uuid(text: str) -> UUID:
+        found = ids.get(text)
+        if found is None:
+            found = ids[text] = UUID(text)
+        return found
+
+    return uuid
+
+
+def _members(rows: Iterable[Any], kind: str) -> frozenset[UUID]:
+    return frozenset(UUID(r.member_id) for r in rows if r.member_kind == kind)
+
+
 def _acts(conn: Connection, period: MonthRange, *where: Any) -> list[ActFact]:
     t = report_act_view
     start, after = _bounds(period)
@@ -55,13 +72,7 @@ def _acts(conn: Connection, period: MonthRange, *where: Any) -> list[ActFact]:
             t.c.intervention_kind,
         ).where(t.c.occurred_at >= start, t.c.occurred_at < after, *where)
     )
-    ids: dict[str, UUID] = {}  # ids repeat across rows: parse each once
-
-    def uuid(text: str) -> UUID:
-        found = ids.get(text)
-        if found is None:
-            found = ids[text] = UUID(text)
-        return found
+    uuid = _uuid_parser()  # ids repeat across rows: parse each once
 
     return [
         ActFact(
@@ -93,12 +104,8 @@ def scope(conn: Connection, kind: FundedKind, scope_id: UUID) -> Scope:
         kind=kind,
         id=scope_id,
         name=row.name,
-        institutions=frozenset(
-            UUID(r.member_id) for r in members if r.member_kind == "institution"
-        ),
-        professionals=frozenset(
-            UUID(r.member_id) for r in members if r.member_kind == "professional"
-        ),
+        institutions=_members(members, "institution"),
+        professionals=_members(members, "professional"),
     )
 
 
@@ -182,12 +189,8 @@ def ties(conn: Connection) -> list[Tie]:
                 kind=kind,
                 id=UUID(row.scope_id),
                 name=row.name,
-                institutions=frozenset(
-                    UUID(x.member_id) for x in belong if x.member_kind == "institution"
-                ),
-                professionals=frozenset(
-                    UUID(x.member_id) for x in belong if x.member_kind == "professional"
-                ),
+                institutions=_members(belong, "institution"),
+                professionals=_members(belong, "professional"),
                 valid_from=row.valid_from,
                 valid_until=last_day(row.valid_until, row.ended_on),
                 complete=all(x.signed for x in belong),
@@ -212,13 +215,7 @@ def _presences(conn: Connection, period: MonthRange) -> list[_Presence]:
         .distinct()
         .where(t.c.occurred_at >= start, t.c.occurred_at < after)
     )
-    ids: dict[str, UUID] = {}
-
-    def uuid(text: str) -> UUID:
-        found = ids.get(text)
-        if found is None:
-            found = ids[text] = UUID(text)
-        return found
+    uuid = _uuid_parser()
 
     return [_Presence(uuid(c), uuid(i), uuid(p)) for c, i, p in rows]
 
