@@ -63,6 +63,39 @@ def _serving(commands: list[list[str]], env: dict[str, str], probe: str) -> Iter
         stop(processes)
 
 
+def _service_commands(kind: str, port: int) -> list[list[str]]:
+    """`maillage serve` as deployed: one process on SQLite; two workers and a projection worker
+    on PostgreSQL."""
+    workers = "1" if kind == "sqlite" else "2"
+    commands = [[*CLI, "serve", "--port", str(port), "--workers", workers]]
+    if kind != "sqlite":
+        commands.append([*CLI, "project", "--follow", "--interval", "0.02"])
+    return commands
+
+
+def served_reads(
+    kind: str, settings: Settings, world: World, cases: list[UUID], seconds: float
+) -> Outcome:
+    """32 clients reading the coherence views of `cases` (Jeanne's) from the service as
+    deployed on the store `settings` names, for `seconds`."""
+    settings = settings.model_copy(update={"jwt_secret": SecretStr(SECRET)})
+    token = mint_token(
+        settings, subject=world.p("jeanne"), role=Role.CASE_WORKER, institution_id=world.i("aemo")
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(11)
+    port = free_port()
+
+    def read(client: int, n: int) -> Call:
+        return Call(
+            "GET", f"/cases/{rng.choice(cases)}/coherence", headers, {"purpose": "follow_up"}
+        )
+
+    probe = f"http://127.0.0.1:{port}/health"
+    with _serving(_service_commands(kind, port), service_env(settings), probe):
+        return asyncio.run(load("127.0.0.1", port, 32, seconds, read))
+
+
 def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress) -> list[Figure]:
     settings = settings.model_copy(update={"jwt_secret": SecretStr(SECRET)})
     app = build_application(settings)
@@ -76,9 +109,7 @@ def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress
     workers = "1" if kind == "sqlite" else "2"
     env = service_env(settings)
     service_port, bare_port = free_port(), free_port()
-    service_cmds = [[*CLI, "serve", "--port", str(service_port), "--workers", workers]]
-    if kind != "sqlite":
-        service_cmds.append([*CLI, "project", "--follow", "--interval", "0.02"])
+    service_cmds = _service_commands(kind, service_port)
     bare_cmds = [
         [
             sys.executable,

@@ -17,13 +17,17 @@ from rich.progress import Progress
 from api.store import build_application, build_engine
 from bench.common import Figure, ms, store, timed
 from bench.generate import generate
+from bench.http import served_reads
+from bench.loadclient import Outcome
 from projections.coherence import coherence
 from projections.runner import ProjectionRunner
 from tests.world import World
 
 
-def _measure(kind: str, cases: int, progress: Progress) -> tuple[int, float, float]:
-    """(events in the store, write p50 ms, read p50 ms)."""
+def _measure(
+    kind: str, cases: int, progress: Progress, http_seconds: float
+) -> tuple[int, float, float, Outcome]:
+    """(events in the store, write p50 ms, read p50 ms, coherence reads over HTTP)."""
     with store(kind) as settings:
         app = build_application(settings)
         engine = build_engine(settings)
@@ -50,14 +54,25 @@ def _measure(kind: str, cases: int, progress: Progress) -> tuple[int, float, flo
         finally:
             app.close()
             engine.dispose()
-    return events, ms(writes)[0], ms(reads)[0]
+        progress.add_task(f"{kind}: HTTP reads, 32 clients, {http_seconds:.0f} s", total=None)
+        served = served_reads(kind, settings, world, own, http_seconds)
+    return events, ms(writes)[0], ms(reads)[0], served
 
 
-def bench_scale(kind: str, small: int, large: int, progress: Progress) -> list[Figure]:
-    small_events, small_write, small_read = _measure(kind, small, progress)
-    large_events, large_write, large_read = _measure(kind, large, progress)
+def bench_scale(
+    kind: str, small: int, large: int, progress: Progress, http_seconds: float = 10.0
+) -> list[Figure]:
+    small_events, small_write, small_read, small_http = _measure(
+        kind, small, progress, http_seconds
+    )
+    large_events, large_write, large_read, large_http = _measure(
+        kind, large, progress, http_seconds
+    )
     target = "ratio < 1.2"
+    http = _http_figures(kind, small_events, small_http)
+    http += _http_figures(kind, large_events, large_http)
     return [
+        *http,
         Figure(f"scale: write p50, {small_events:,} events", small_write, "ms", kind),
         Figure(
             f"scale: write p50, {large_events:,} events",
@@ -77,5 +92,18 @@ def bench_scale(kind: str, small: int, large: int, progress: Progress) -> list[F
             ceiling=small_read,
             ratio=large_read / small_read,
             target=target,
+        ),
+    ]
+
+
+def _http_figures(kind: str, events: int, served: Outcome) -> list[Figure]:
+    p50, p99 = ms(served.latencies)
+    where = f"32 clients, {events:,} events"
+    return [
+        Figure(f"HTTP coherence reads, {where}", served.rate, "requests/s", kind),
+        Figure(f"HTTP coherence read p50, {where}", p50, "ms", kind),
+        Figure(f"HTTP coherence read p99, {where}", p99, "ms", kind, target="< 10 ms"),
+        Figure(
+            f"HTTP coherence reads not 2xx, {where}", served.not_2xx, "requests", kind, target="0"
         ),
     ]
