@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, text
 
 from api.settings import get_settings
-from api.store import build_engine, schema_of
+from api.store.factory import build_engine, schema_of
 
 
 def run_on(connection: Connection, schema: str | None) -> None:

@@ -26,7 +26,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from api.settings import Settings
-from api.store import build_application
+from api.store.factory import build_application
 from bench.common import Figure, postgres_reachable, store, timed
 from bench.http import bench_http
 from bench.importing import bench_import

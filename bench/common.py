@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from api.migrations import upgrade
 from api.settings import Settings
+from api.store.migrations import upgrade
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -25,9 +25,9 @@ import httpx
 from pydantic import SecretStr
 from rich.progress import Progress
 
-from api.auth import mint_token
+from api.http.auth import mint_token
 from api.settings import Settings
-from api.store import build_application
+from api.store.factory import build_application
 from bench.common import Figure, ms
 from bench.loadclient import Call, Outcome, load
 from domain.access import Role

@@ -6,9 +6,9 @@ import time
 
 from rich.progress import Progress
 
-from api.importing import Importer
+from api.cli.importing import Importer
 from api.settings import Settings
-from api.store import build_application
+from api.store.factory import build_application
 from bench.common import Figure
 from bench.history import history_lines
 from tests.world import World

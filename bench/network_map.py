@@ -24,7 +24,7 @@ from rich.progress import Progress
 from sqlalchemy import func, select
 
 from api.settings import Settings
-from api.store import build_application, build_engine
+from api.store.factory import build_application, build_engine
 from bench.common import Figure, percentile, postgres_reachable, store
 from bench.generate import generate
 from domain.reports import Month, MonthRange

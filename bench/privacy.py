@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from rich.progress import Progress
 
 from api.settings import Settings
-from api.store import build_application
+from api.store.factory import build_application
 from bench.common import Figure, store
 from tests.world import World
 

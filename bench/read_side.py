@@ -26,7 +26,7 @@ from rich.progress import Progress
 from sqlalchemy import Engine
 
 from api.settings import Settings
-from api.store import build_application, build_engine
+from api.store.factory import build_application, build_engine
 from bench.common import Figure, ms, timed
 from bench.generate import generate
 from domain.application import Maillage
@@ -34,7 +34,7 @@ from projections.coherence import AsOf, case_facts, coherence, coherence_as_of
 from projections.runner import ProjectionRunner
 from tests.world import World
 
-WORKER = [sys.executable, "-c", "from api.cli import main; main()"]
+WORKER = [sys.executable, "-c", "from api.cli.main import main; main()"]
 
 
 def _rebuild_in_child(settings: Settings, result: multiprocessing.Queue) -> None:  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from rich.progress import Progress
 
-from api.store import build_application, build_engine
+from api.store.factory import build_application, build_engine
 from bench.common import Figure, ms, store, timed
 from bench.generate import generate
 from bench.http import served_reads

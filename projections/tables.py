@@ -134,7 +134,7 @@ def as_utc(value: datetime) -> datetime:
 
 
 # Not a projection: the API's record of answers to POSTs that carried an Idempotency-Key
-# (`api.idempotency`). It lives beside the read models, in the same store.
+# (`api.http.idempotency`). It lives beside the read models, in the same store.
 idempotency_record = Table(
     "idempotency_record",
     metadata,

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from api.migrations import upgrade
 from api.settings import Settings, get_settings
-from api.store import build_application, build_engine
+from api.store.factory import build_application, build_engine
+from api.store.migrations import upgrade
 from domain.application import Maillage
 from domain.timing import TimePolicy
 from tests.world import NOW, World

@@ -19,7 +19,7 @@ from tests.conftest import ON_POSTGRES
 
 # Where the service's own log lines go (MAILLAGE_TEST_SERVICE_LOG=FILE to read them).
 LOG = open(os.environ.get("MAILLAGE_TEST_SERVICE_LOG", os.devnull), "ab")  # noqa: SIM115
-CLI = [sys.executable, "-c", "from api.cli import main; main()"]
+CLI = [sys.executable, "-c", "from api.cli.main import main; main()"]
 
 
 def free_port() -> int:

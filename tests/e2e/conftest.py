@@ -14,8 +14,8 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
-from api.app import create_app
-from api.auth import mint_token
+from api.http.app import create_app
+from api.http.auth import mint_token
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage

@@ -27,7 +27,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from api.auth import mint_token
+from api.http.auth import mint_token
 from domain.access import Role
 from domain.application import Maillage
 from tests.e2e.conftest import Api

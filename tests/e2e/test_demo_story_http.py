@@ -1,4 +1,4 @@
-"""The demo's story (`api.demo.load_demo`) played through HTTP, then read back through HTTP.
+"""The demo's story (`api.cli.demo.load_demo`) played through HTTP, then read back through HTTP.
 
 Administrators record the registry, case workers act with their own tokens (the domain decides
 each basis), and the read side must show what the in-process demo shows: the same deliberate
@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from api.demo import INSTITUTIONS, PROFESSIONALS
+from api.cli.demo import INSTITUTIONS, PROFESSIONALS
 from tests.e2e.conftest import Api
 from tests.world import NOW
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from api.integrity import verify
-from api.store import build_engine
+from api.store.factory import build_engine
+from api.store.integrity import verify
 from domain.access import Role
 from tests.e2e.conftest import Api
 from tests.world import World

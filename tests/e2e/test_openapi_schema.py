@@ -51,11 +51,11 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import create_engine, text
 
-from api.app import create_app
-from api.auth import mint_token
-from api.migrations import upgrade
+from api.http.app import create_app
+from api.http.auth import mint_token
 from api.settings import Settings
-from api.store import build_application
+from api.store.factory import build_application
+from api.store.migrations import upgrade
 from domain.access import Role
 from domain.application import Maillage
 from domain.timing import TimePolicy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from api.app import create_app
+from api.http.app import create_app
 from api.settings import Settings
 from domain.application import Maillage
 from tests.world import World

@@ -13,8 +13,8 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from api.app import create_app
-from api.demo import DemoStory, demo_tokens, load_demo
+from api.cli.demo import DemoStory, demo_tokens, load_demo
+from api.http.app import create_app
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage

@@ -33,7 +33,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from api.app import create_app
+from api.http.app import create_app
 from api.settings import EMBEDDED_SIGNING_KEY, InsecureSettingsError, Settings
 from domain.access import Role
 from tests.conftest import TEST_SIGNING_KEY

@@ -7,10 +7,10 @@ from uuid import uuid4
 import pytest
 from typer.testing import CliRunner
 
-from api.auth import TokenVerifier
-from api.cli import cli
+from api.cli.main import cli
+from api.http.auth import TokenVerifier
 from api.settings import Settings, get_settings
-from api.store import build_application
+from api.store.factory import build_application
 from domain.access import Role
 from domain.case import Case
 from domain.values import BasisKind

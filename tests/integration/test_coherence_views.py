@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy import Engine
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from domain.application import Maillage
 from domain.coherence import Coherence
 from domain.values import AlertKind

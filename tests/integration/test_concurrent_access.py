@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from api.app import create_app
+from api.http.app import create_app
 from api.settings import Settings
-from api.sqlite_store import WritersApartPool
-from api.store import build_application
+from api.store.factory import build_application
+from api.store.sqlite_pool import WritersApartPool
 from domain.application import Maillage
 from domain.case import Case
 from domain.professional import Professional

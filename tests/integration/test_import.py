@@ -8,10 +8,10 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from api.cli import cli
-from api.importing import Importer, imported_case_id
+from api.cli.importing import Importer, imported_case_id
+from api.cli.main import cli
 from api.settings import Settings
-from api.store import build_application
+from api.store.factory import build_application
 from bench.history import history_lines
 from domain.application import Maillage
 from domain.case import Case

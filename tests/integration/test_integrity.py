@@ -9,9 +9,9 @@ from uuid import UUID
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
-from api.cli import cli
-from api.integrity import Head, Verification, head, verify
+from api.cli.main import cli
 from api.settings import Settings
+from api.store.integrity import Head, Verification, head, verify
 from domain.application import Maillage
 from tests.conftest import ON_POSTGRES
 from tests.world import World, ago

@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from api.auth import mint_token
+from api.http.auth import mint_token
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage

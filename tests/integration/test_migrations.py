@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from api.migrations import MigrationsBehindError, current_revision, ensure_current, head_revision
 from api.settings import Settings
-from api.store import build_engine
+from api.store.factory import build_engine
+from api.store.migrations import (
+    MigrationsBehindError,
+    current_revision,
+    ensure_current,
+    head_revision,
+)
 
 TEST_URL = os.environ.get("MAILLAGE_DATABASE_URL", "")
 

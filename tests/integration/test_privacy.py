@@ -19,10 +19,10 @@ from eventsourcing.persistence import MapperDeserialisationError
 from pydantic import SecretStr
 from sqlalchemy import Engine, MetaData, select, text
 
-from api.keyring import SqlKeyring
-from api.retention import apply_retention
+from api.cli.retention import apply_retention
 from api.settings import Settings
-from api.store import build_application, parse_database_url, sqlite_path
+from api.store.factory import build_application, parse_database_url, sqlite_path
+from api.store.keyring import SqlKeyring
 from domain.application import Maillage
 from domain.case import BeneficiaryIdentity, Case
 from domain.errors import BeneficiaryErasedError, CaseClosedError, RetentionNotDueError

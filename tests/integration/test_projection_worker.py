@@ -20,7 +20,7 @@ from domain.application import Maillage
 from projections.projectors import PROJECTORS
 from projections.runner import ProjectionRunner
 
-WORKER = [sys.executable, "-c", "from api.cli import main; main()"]
+WORKER = [sys.executable, "-c", "from api.cli.main import main; main()"]
 
 
 def tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

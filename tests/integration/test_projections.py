@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select, update
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from domain.application import Maillage
 from projections.report_tables import REPORT_TABLES
 from projections.runner import ProjectionRunner, UnknownProjectionError

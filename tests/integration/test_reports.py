@@ -1,5 +1,5 @@
 """The demo's reports and network map, read from the report projection, equal figures counted
-by hand from the demo's script (`api.demo.load_demo`), on SQLite and on PostgreSQL."""
+by hand from the demo's script (`api.cli.demo.load_demo`), on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import Engine
 
-from api.demo import DemoStory, load_demo
+from api.cli.demo import DemoStory, load_demo
 from domain.application import Maillage
 from domain.funding import FundedKind
 from domain.reports import Month, MonthRange, Report

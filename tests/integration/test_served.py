@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
-from api.auth import mint_token
+from api.http.auth import mint_token
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage

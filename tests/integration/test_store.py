@@ -6,9 +6,9 @@ import threading
 from typing import Any
 from uuid import UUID
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from api.settings import Settings
-from api.store import build_application
+from api.store.factory import build_application
 from domain.application import Maillage
 from domain.case import Case
 from domain.timing import TimePolicy

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api.common import (
+from api.http.deps import (
     CommandResult,
     ConnectionDep,
     Cursor,

@@ -27,9 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope, Send
 
-from api.asgi import HttpMiddleware, read_body, state_of
-from api.auth import TokenVerifier
-from api.problems import AuthenticationError, problem_response
+from api.http.asgi import HttpMiddleware, read_body, state_of
+from api.http.auth import TokenVerifier
+from api.http.problems import AuthenticationError, problem_response
 from projections.tables import as_utc, idempotency_record
 
 HEADER = "idempotency-key"

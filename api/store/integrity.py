@@ -124,8 +124,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
 
 
 RECORDER_TOPICS = {
-    "sqlite": "api.integrity:ChainedSQLiteRecorder",
-    "postgresql": "api.integrity:ChainedPostgresRecorder",
+    "sqlite": "api.store.integrity:ChainedSQLiteRecorder",
+    "postgresql": "api.store.integrity:ChainedPostgresRecorder",
 }
 
 

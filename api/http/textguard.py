@@ -18,8 +18,8 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from api.asgi import HttpMiddleware, read_body, state_of
-from api.problems import problem_response
+from api.http.asgi import HttpMiddleware, read_body, state_of
+from api.http.problems import problem_response
 
 RULE = "invalid-text"
 

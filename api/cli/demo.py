@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
-from api.auth import mint_token
+from api.http.auth import mint_token
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from api.common import CommandResult, IfMatch, MaillageDep, PrincipalDep, etag, run_command
+from api.http.deps import CommandResult, IfMatch, MaillageDep, PrincipalDep, etag, run_command
 from domain.access import Principal, Role, check_role, check_self_or_role
 from domain.network import Invitation, Member, Network
 

@@ -24,7 +24,7 @@ from prometheus_client.registry import Collector
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.asgi import HttpMiddleware, state_of
+from api.http.asgi import HttpMiddleware, state_of
 
 log = logging.getLogger("maillage.api")
 

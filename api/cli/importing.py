@@ -38,7 +38,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from api.routers.cases import (
+from api.http.routers.cases import (
     ActorRef,
     CaseCreate,
     CoordinationMeeting,

@@ -12,9 +12,9 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
-from api.migrations import MigrationsBehindError, ensure_current, upgrade
-from api.observability import configure_logging
+from api.http.observability import configure_logging
 from api.settings import Settings, get_settings
+from api.store.migrations import MigrationsBehindError, ensure_current, upgrade
 from domain.access import Role
 from domain.case import ErasureGround
 from domain.errors import MaillageError
@@ -60,7 +60,7 @@ def serve(
         console.print("[yellow]SQLite serves one process: starting a single worker[/yellow]")
         workers = 1
     uvicorn.run(
-        "api.app:create_app",
+        "api.http.app:create_app",
         factory=True,
         host=host,
         port=port,
@@ -74,8 +74,8 @@ def serve(
 def demo() -> None:
     """Load a realistic scenario (institutions, partnerships, networks, two cases) and print a
     token for each role."""
-    from api.demo import demo_tokens, load_demo
-    from api.store import build_application
+    from api.cli.demo import demo_tokens, load_demo
+    from api.store.factory import build_application
 
     settings = _migrated_settings()
     app = build_application(settings)
@@ -110,7 +110,7 @@ def token(
     ttl_minutes: int = typer.Option(None, help="Lifetime (default MAILLAGE_TOKEN_TTL_MINUTES)."),
 ) -> None:
     """Mint a bearer token signed with the service's key (the embedded mode, or a shared key)."""
-    from api.auth import mint_token
+    from api.http.auth import mint_token
 
     settings = get_settings()
     if settings.signing_key() is None:
@@ -150,7 +150,7 @@ def project(
     import signal
     import threading
 
-    from api.store import build_application, build_engine
+    from api.store.factory import build_application, build_engine
     from projections.runner import ProjectionRunner
 
     settings = _migrated_settings()
@@ -179,7 +179,7 @@ def rebuild(
     """Drop and replay projections; readers keep the previous rows until the new ones commit.
 
     On SQLite this holds the single write lock until it ends: stop the service first."""
-    from api.store import build_application, build_engine
+    from api.store.factory import build_application, build_engine
     from projections.runner import ProjectionRunner, UnknownProjectionError
 
     settings = _migrated_settings()
@@ -211,8 +211,8 @@ def import_history(
     refused line is recorded, every other line is."""
     import time
 
-    from api.importing import Importer
-    from api.store import build_application
+    from api.cli.importing import Importer
+    from api.store.factory import build_application
 
     settings = _migrated_settings()
     total = sum(1 for _ in file.open(encoding="utf-8"))
@@ -263,7 +263,7 @@ def erase_beneficiary(
 
     The log is not rewritten: the personal fields stay sealed under a key that no longer
     exists. Counts, acts and bases stay; every view shows the person as erased."""
-    from api.store import build_application
+    from api.store.factory import build_application
 
     settings = _migrated_settings()
     app = build_application(settings)
@@ -285,9 +285,9 @@ def apply_retention(
 ) -> None:
     """Erase the beneficiaries of cases closed longer ago than
     MAILLAGE_RETENTION_YEARS_AFTER_CLOSING (run it from a scheduler; each erasure is recorded)."""
-    from api.retention import apply_retention as erase_due
-    from api.retention import cases_due
-    from api.store import build_application, build_engine
+    from api.cli.retention import apply_retention as erase_due
+    from api.cli.retention import cases_due
+    from api.store.factory import build_application, build_engine
 
     settings = _migrated_settings()
     years = settings.retention_years_after_closing
@@ -318,9 +318,9 @@ def verify(
     ),
 ) -> None:
     """Walk the log and its hash chain; report the first broken position (exit status 1)."""
-    from api.integrity import Head
-    from api.integrity import verify as verify_chain
-    from api.store import build_application, build_engine
+    from api.store.factory import build_application, build_engine
+    from api.store.integrity import Head
+    from api.store.integrity import verify as verify_chain
 
     settings = _migrated_settings()
     try:

@@ -15,7 +15,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from api.common import (
+from api.http.deps import (
     After,
     ConnectionDep,
     Cursor,

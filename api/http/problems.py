@@ -21,7 +21,7 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Message, Receive, Scope, Send
 
-from api.asgi import HttpMiddleware
+from api.http.asgi import HttpMiddleware
 from domain import errors as e
 
 log = logging.getLogger("maillage.api")

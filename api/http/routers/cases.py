@@ -15,7 +15,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from api.common import (
+from api.http.deps import (
     CommandResult,
     IfMatch,
     MaillageDep,

@@ -18,7 +18,14 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
-from api.common import CommandResult, ConnectionDep, IfMatch, MaillageDep, PrincipalDep, run_command
+from api.http.deps import (
+    CommandResult,
+    ConnectionDep,
+    IfMatch,
+    MaillageDep,
+    PrincipalDep,
+    run_command,
+)
 from domain.access import (
     Principal,
     Role,

@@ -12,11 +12,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
 from api.settings import Settings
-from api.store import build_engine, schema_of
+from api.store.factory import build_engine, schema_of
 
 log = logging.getLogger("maillage.migrations")
 
-SCRIPT_LOCATION = Path(__file__).resolve().parent.parent / "alembic"
+SCRIPT_LOCATION = Path(__file__).resolve().parents[2] / "alembic"
 
 
 class MigrationsBehindError(RuntimeError):

@@ -13,16 +13,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
-from api import idempotency, observability, problems, textguard
-from api.auth import TokenVerifier
-from api.idempotency import IdempotencyStore
-from api.limits import BodyLimit
-from api.migrations import current_revision, ensure_current, head_revision
-from api.observability import Metrics
-from api.problems import PROBLEM_JSON, Problem
-from api.routers import cases, chain, networks, partnerships, registry, reports, views
+from api.http import idempotency, observability, problems, textguard
+from api.http.auth import TokenVerifier
+from api.http.idempotency import IdempotencyStore
+from api.http.limits import BodyLimit
+from api.http.observability import Metrics
+from api.http.problems import PROBLEM_JSON, Problem
+from api.http.routers import cases, chain, networks, partnerships, registry, reports, views
 from api.settings import Settings, get_settings
-from api.store import build_application, build_engine
+from api.store.factory import build_application, build_engine
+from api.store.migrations import current_revision, ensure_current, head_revision
 from projections.runner import ProjectionRunner
 
 log = logging.getLogger("maillage.api")

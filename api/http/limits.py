@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from api.problems import PROBLEM_JSON, TYPE_PREFIX
+from api.http.problems import PROBLEM_JSON, TYPE_PREFIX
 
 RULE = "body-too-large"
 

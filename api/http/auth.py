@@ -16,7 +16,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.problems import AuthenticationError
+from api.http.problems import AuthenticationError
 from api.settings import Settings
 from domain.access import Principal, Role
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from api.common import PrincipalDep
-from api.integrity import head
+from api.http.deps import PrincipalDep
+from api.store.integrity import head
 from domain.access import Role, check_role
 
 router = APIRouter(tags=["operations"])

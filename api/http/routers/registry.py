@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api.common import (
+from api.http.deps import (
     CommandResult,
     ConnectionDep,
     Cursor,

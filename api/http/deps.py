@@ -12,9 +12,9 @@ from fastapi import Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
-from api.auth import PrincipalDep
-from api.observability import Metrics
-from api.problems import PreconditionError
+from api.http.auth import PrincipalDep
+from api.http.observability import Metrics
+from api.http.problems import PreconditionError
 from domain.access import CaseUse, Principal, ReadPurpose
 from domain.application import Maillage, Recorded
 from domain.case import Case

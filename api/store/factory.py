@@ -18,9 +18,9 @@ from uuid import UUID
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
-from api.integrity import RECORDER_TOPICS
-from api.keyring import SqlKeyring
 from api.settings import Settings
+from api.store.integrity import RECORDER_TOPICS
+from api.store.keyring import SqlKeyring
 from domain.application import Maillage
 from domain.timing import TimePolicy
 from domain.usecases.base import AggregateLocks, LocalLocks
@@ -74,7 +74,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     if url.get_backend_name() == "sqlite":
         env.update(
             {
-                "PERSISTENCE_MODULE": "api.sqlite_store:MaillageSQLiteFactory",
+                "PERSISTENCE_MODULE": "api.store.sqlite_pool:MaillageSQLiteFactory",
                 "SQLITE_DBNAME": str(sqlite_path(url)),
                 "SQLITE_LOCK_TIMEOUT": "30",
             }

@@ -1,0 +1,1 @@
+"""The command line room: the `maillage` CLI, the demo, import and retention."""

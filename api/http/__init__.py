@@ -1,0 +1,1 @@
+"""The HTTP room: the FastAPI app, its ASGI layer, routers, schemas, problems and auth."""
