@@ -6,24 +6,21 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
+from api.composition import build_services
 from api.http import idempotency, observability, problems, textguard
 from api.http.auth import TokenVerifier
-from api.http.idempotency import IdempotencyStore
 from api.http.limits import BodyLimit
 from api.http.observability import Metrics
 from api.http.problems import PROBLEM_JSON, Problem
 from api.http.routers import cases, chain, networks, partnerships, registry, reports, views
 from api.settings import Settings, get_settings
-from api.store.factory import build_application, build_engine
 from api.store.migrations import current_revision, ensure_current, head_revision
-from projections.runner import ProjectionRunner
 
 log = logging.getLogger("maillage.api")
 
@@ -89,15 +86,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ensure_current(settings)
+        services = build_services(settings)
+        app.state.services = services
         app.state.settings = settings
-        app.state.maillage = build_application(settings)
-        app.state.engine = build_engine(settings)
-        app.state.projections = ProjectionRunner(
-            app.state.maillage, app.state.engine, batch_size=settings.projection_batch_size
-        )
-        app.state.idempotency = IdempotencyStore(
-            app.state.engine, timedelta(hours=settings.idempotency_ttl_hours)
-        )
+        app.state.maillage = services.maillage
+        app.state.engine = services.engine
+        app.state.projections = services.projections
+        app.state.idempotency = services.idempotency
         metrics.watch_projections(app.state.projections.lag)
         stop = threading.Event()
         follower: threading.Thread | None = None
@@ -121,8 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stop.set()
             if follower is not None:
                 follower.join(timeout=10)
-            app.state.maillage.close()
-            app.state.engine.dispose()
+            services.close()
 
     app = FastAPI(
         title="Maillage",

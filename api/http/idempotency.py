@@ -14,93 +14,21 @@ retries are refused until it expires: recording twice would be worse. The 409 sa
 from __future__ import annotations
 
 import hashlib
-import json
-import random
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from anyio import to_thread
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import Engine, and_, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope, Send
 
 from api.http.asgi import HttpMiddleware, read_body, state_of
 from api.http.auth import TokenVerifier
 from api.http.problems import AuthenticationError, problem_response
-from projections.tables import as_utc, idempotency_record
+from api.store.idempotency import IdempotencyStore, Stored
 
 HEADER = "idempotency-key"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 _REPLAYED_HEADERS = ("content-type", "location", "etag", "x-maillage-position")
-
-
-@dataclass(frozen=True)
-class Stored:
-    request_hash: str
-    status_code: int | None  # None: the first request has not finished
-    headers: dict[str, str]
-    body: bytes
-    created_at: datetime
-
-
-class IdempotencyStore:
-    def __init__(self, engine: Engine, ttl: timedelta) -> None:
-        self.engine = engine
-        self.ttl = ttl
-
-    def claim(self, scope: str, key: str, request_hash: str) -> Stored | None:
-        """Claim the key (None), or return what is already stored under it."""
-        t = idempotency_record
-        now = datetime.now(UTC)
-        where = and_(t.c.scope == scope, t.c.key == key)
-        with self.engine.begin() as conn:
-            conn.execute(delete(t).where(where, t.c.created_at < now - self.ttl))
-            if random.random() < 0.01:  # noqa: S311 - housekeeping now and then, not security
-                conn.execute(delete(t).where(t.c.created_at < now - self.ttl))
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(t).values(
-                        scope=scope, key=key, request_hash=request_hash, created_at=now
-                    )
-                )
-            return None
-        except IntegrityError:
-            pass
-        with self.engine.connect() as conn:
-            row = conn.execute(select(t).where(where)).mappings().first()
-        if row is None:  # expired and removed meanwhile: try once more
-            return self.claim(scope, key, request_hash)
-        return Stored(
-            request_hash=row["request_hash"],
-            status_code=row["status_code"],
-            headers=json.loads(row["response_headers"] or "{}"),
-            body=row["response_body"] or b"",
-            created_at=as_utc(row["created_at"]),
-        )
-
-    def complete(
-        self, scope: str, key: str, status_code: int, headers: dict[str, str], body: bytes
-    ) -> None:
-        t = idempotency_record
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(t)
-                .where(t.c.scope == scope, t.c.key == key)
-                .values(
-                    status_code=status_code,
-                    response_headers=json.dumps(headers),
-                    response_body=body,
-                )
-            )
-
-    def release(self, scope: str, key: str) -> None:
-        t = idempotency_record
-        with self.engine.begin() as conn:
-            conn.execute(delete(t).where(t.c.scope == scope, t.c.key == key))
 
 
 def _scope(request: Request, verifier: TokenVerifier) -> str | None:

@@ -177,19 +177,26 @@ def build_locks(settings: Settings) -> AggregateLocks:
     return PostgresAdvisoryLocks(build_engine(settings, pool_size=2))
 
 
-def build_application(settings: Settings, **env: str) -> Maillage:
-    """The write side. Call `migrations.ensure_current` first: tables must exist. `env`
-    overrides the library's settings (e.g. `AGGREGATE_CACHE_MAXSIZE=""` for no cache)."""
-    policy = TimePolicy(
+def time_policy(settings: Settings) -> TimePolicy:
+    """The one clock and the backdating rules, from the settings."""
+    return TimePolicy(
         backdating_window=timedelta(days=settings.backdating_window_days),
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
     )
+
+
+def build_application(
+    settings: Settings, *, time: TimePolicy | None = None, **env: str
+) -> Maillage:
+    """The write side. Call `migrations.ensure_current` first: tables must exist. `env`
+    overrides the library's settings (e.g. `AGGREGATE_CACHE_MAXSIZE=""` for no cache)."""
+    policy = time or time_policy(settings)
     return Maillage(
         env={**eventsourcing_env(settings), **env},
         time_policy=policy,
         max_attempts=settings.save_attempts,
         locks=build_locks(settings),
-        keyring=SqlKeyring(build_engine(settings, pool_size=2)),
+        keyring=SqlKeyring(build_engine(settings, pool_size=2), clock=policy.now),
     )
 
 

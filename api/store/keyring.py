@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from contextlib import suppress
-from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import (
@@ -35,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from domain.errors import BeneficiaryErasedError
 from domain.privacy import new_key
+from domain.timing import Clock, utc_now
 
 log = logging.getLogger("maillage.keyring")
 
@@ -50,8 +50,9 @@ beneficiary_key = Table(
 
 
 class SqlKeyring:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
         self.engine = engine
+        self.clock = clock
         if engine.dialect.name == "sqlite":
 
             @event.listens_for(engine, "connect")
@@ -87,7 +88,7 @@ class SqlKeyring:
                 with self.engine.begin() as conn:
                     conn.execute(
                         beneficiary_key.insert().values(
-                            case_id=key_id, key=new_key(), created_at=datetime.now(UTC)
+                            case_id=key_id, key=new_key(), created_at=self.clock()
                         )
                     )
             except IntegrityError:
@@ -114,7 +115,7 @@ class SqlKeyring:
         return {k: key for k, key in found.items() if key is not None}
 
     def _create(self, key_ids: set[UUID]) -> None:
-        now = datetime.now(UTC)
+        now = self.clock()
         with self.engine.begin() as conn:
             conn.execute(
                 beneficiary_key.insert(),
@@ -134,7 +135,7 @@ class SqlKeyring:
 
     def destroy(self, key_id: UUID) -> bool:
         """Destroy the key (a tombstone stays), then wipe what the store keeps of it."""
-        now = datetime.now(UTC)
+        now = self.clock()
         try:
             with self.engine.begin() as conn:
                 done = conn.execute(
@@ -167,7 +168,7 @@ class SqlKeyring:
         """Overwrite what the store still keeps of destroyed keys; False if it could not now
         (a reader in the way): the keys stay marked as pending, and asking to erase again, or
         `maillage apply-retention`, tries again."""
-        started = datetime.now(UTC)
+        started = self.clock()
         with self.engine.connect() as conn:
             if self.engine.dialect.name == "sqlite":
                 # Freed bytes are zeroed (secure_delete, on every connection of this engine);
@@ -198,6 +199,6 @@ class SqlKeyring:
                     beneficiary_key.c.wiped_at.is_(None),
                     beneficiary_key.c.destroyed_at <= started,
                 )
-                .values(wiped_at=datetime.now(UTC))
+                .values(wiped_at=self.clock())
             )
         return True
