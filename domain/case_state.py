@@ -1,0 +1,185 @@
+"""What a case knows of itself, and the guards its commands begin with.
+
+The queries (who takes part, which consents cover a share, was an institution involved) and
+the checks refusing a command on the case's state (closed, not a participant, erased…) are
+plain methods of the case, gathered in `CaseState` so that `domain.case` keeps to its commands
+and the events they record. `Case` inherits them; this class holds no state of its own and
+records nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from domain import case_rules
+from domain.case_values import BeneficiaryIdentity, Consent, Participant, Referral
+from domain.errors import (
+    BeneficiaryErasedError,
+    CaseClosedError,
+    NotACaseParticipantError,
+    ReferralNotFoundError,
+    ReferralNotPendingError,
+    RetentionNotDueError,
+    WrongInstitutionError,
+)
+from domain.values import Actor
+
+
+class CaseState:
+    """Queries and guards over the state `domain.case.Case` builds from its events."""
+
+    if TYPE_CHECKING:  # given by the aggregate (`eventsourcing.domain.Aggregate`)
+
+        @property
+        def id(self) -> UUID: ...
+
+        @property
+        def version(self) -> int: ...
+
+    beneficiary: BeneficiaryIdentity
+    holder_institution_id: UUID
+    participants: list[Participant]
+    past_institutions: tuple[UUID, ...]
+    coordinator: Actor | None
+    consents: list[Consent]
+    referrals: list[Referral]
+    closed: bool
+    closed_at: datetime | None
+    erased: bool
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def participant(self, actor: Actor) -> Participant | None:
+        for p in self.participants:
+            if (
+                p.professional_id == actor.professional_id
+                and p.institution_id == actor.institution_id
+            ):
+                return p
+        return None
+
+    def is_participant(self, actor: Actor) -> bool:
+        return self.participant(actor) is not None
+
+    @property
+    def institutions(self) -> list[UUID]:
+        """Institutions on the case now: the holder and those of current participants."""
+        seen = [self.holder_institution_id]
+        for p in self.participants:
+            if p.institution_id not in seen:
+                seen.append(p.institution_id)
+        return seen
+
+    def was_involved(self, institution_id: UUID) -> bool:
+        """The institution holds the case, takes or took part in it, referred it, or was referred
+        to it without declining."""
+        return (
+            institution_id in self.institutions
+            or institution_id in self.past_institutions
+            or any(r.from_institution_id == institution_id for r in self.referrals)
+            or self.referred_to(institution_id)
+        )
+
+    def referred_to(self, institution_id: UUID) -> bool:
+        """A referral to the institution is pending or was accepted."""
+        return any(
+            r.to_institution_id == institution_id and r.status != "declined" for r in self.referrals
+        )
+
+    def beneficiary_is_minor_on(self, day: date) -> bool:
+        return self.beneficiary.is_minor_on(day)
+
+    def consent(self, consent_id: UUID) -> Consent | None:
+        for c in self.consents:
+            if c.consent_id == consent_id:
+                return c
+        return None
+
+    def referral(self, referral_id: UUID) -> Referral | None:
+        for r in self.referrals:
+            if r.referral_id == referral_id:
+                return r
+        return None
+
+    def consents_covering(
+        self, recipient_id: UUID, categories: Sequence[str], at: datetime
+    ) -> tuple[UUID, ...] | None:
+        """The consents that together cover every category for this recipient, or None."""
+        used: list[UUID] = []
+        for category in categories:
+            match = next((c for c in self.consents if c.covers(recipient_id, category, at)), None)
+            if match is None:
+                return None
+            if match.consent_id not in used:
+                used.append(match.consent_id)
+        return tuple(used)
+
+    def sharing_categories(self, categories: Iterable[str]) -> list[str]:
+        return case_rules.sharing_categories(categories)
+
+    def check_cross_institution(self, by: Actor, recipient_institution_id: UUID) -> None:
+        case_rules.check_cross_institution(by, recipient_institution_id)
+
+    # --- guards -----------------------------------------------------------------------------
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise CaseClosedError(f"case {self.id} is closed", field="case_id")
+
+    def check_participant(self, actor: Actor, *, field: str = "professional_id") -> None:
+        if not self.is_participant(actor):
+            raise NotACaseParticipantError(
+                f"professional {actor.professional_id} does not take part in case {self.id} "
+                f"for institution {actor.institution_id}",
+                field=field,
+            )
+
+    def check_can_act(self, actor: Actor) -> None:
+        self.check_open()
+        self.check_participant(actor)
+
+    def check_not_erased(self) -> None:
+        if self.erased:
+            raise BeneficiaryErasedError.of_case(self.id)
+
+    def check_holder(self, actor: Actor) -> None:
+        """Only the institution holding the case acknowledges its alerts."""
+        if actor.institution_id != self.holder_institution_id:
+            raise WrongInstitutionError(
+                f"only the institution holding case {self.id} "
+                f"({self.holder_institution_id}) acknowledges its alerts",
+                field="institution_id",
+            )
+
+    def pending_referral_for(self, referral_id: UUID, by: Actor) -> Referral:
+        """The referral `by` answers: pending, and addressed to their institution."""
+        self.check_open()
+        referral = self.referral(referral_id)
+        if referral is None:
+            raise ReferralNotFoundError(
+                f"case {self.id} has no referral {referral_id}", field="referral_id"
+            )
+        if referral.status != "pending":
+            raise ReferralNotPendingError(
+                f"referral {referral_id} is already {referral.status}", field="referral_id"
+            )
+        if by.institution_id != referral.to_institution_id:
+            raise WrongInstitutionError(
+                f"only institution {referral.to_institution_id} answers this referral",
+                field="institution_id",
+            )
+        return referral
+
+    def check_retention_due(self, closed_before: datetime | None) -> None:
+        """With `closed_before` (retention), only a case still closed since before that instant
+        is erased."""
+        if closed_before is not None and (
+            not self.closed or self.closed_at is None or self.closed_at >= closed_before
+        ):
+            raise RetentionNotDueError(
+                f"case {self.id} is not closed since before {closed_before.date()}",
+                field="case_id",
+            )

@@ -1,0 +1,99 @@
+"""The values a case is made of: the beneficiary's identity, participants, consents, referrals.
+
+Immutable, and stored inside the case's events and snapshots by the names given to them in
+`domain.transcodings` (never by module): they can live here, apart from the aggregate, and the
+aggregate re-exports them where callers have always found them (`domain.case`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from domain.grounds import GroundClaim
+from domain.privacy import ERASED_TEXT
+from domain.values import Actor, Basis
+
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class BeneficiaryIdentity:
+    """Personal data of the beneficiary (to be encrypted per beneficiary, see DOMAIN.md)."""
+
+    first_name: str
+    last_name: str
+    birth_date: date | None = None
+
+    def is_minor_on(self, day: date) -> bool:
+        if self.birth_date is None:
+            return False
+        b = self.birth_date
+        age = day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return age < ADULT_AGE
+
+
+ERASED_IDENTITY = BeneficiaryIdentity(ERASED_TEXT, ERASED_TEXT, None)
+
+
+@dataclass(frozen=True)
+class Participant:
+    professional_id: UUID
+    institution_id: UUID
+    role: str
+    basis: Basis
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.professional_id, self.institution_id)
+
+
+@dataclass(frozen=True)
+class Consent:
+    consent_id: UUID
+    giver: str
+    representative_name: str | None
+    recipients: tuple[UUID, ...]
+    categories: tuple[str, ...]
+    given_at: datetime
+    valid_until: date | None = None
+    withdrawn_at: datetime | None = None
+
+    def in_force_at(self, at: datetime) -> bool:
+        if at < self.given_at:
+            return False
+        if self.withdrawn_at is not None and at >= self.withdrawn_at:
+            return False
+        return self.valid_until is None or at.date() <= self.valid_until
+
+    def covers(self, recipient_id: UUID, category: str, at: datetime) -> bool:
+        return (
+            self.in_force_at(at) and recipient_id in self.recipients and category in self.categories
+        )
+
+
+@dataclass(frozen=True)
+class Referral:
+    referral_id: UUID
+    from_institution_id: UUID
+    to_institution_id: UUID
+    status: str = "pending"  # pending | accepted | declined
+
+
+@dataclass(frozen=True)
+class SharingAuthorisation:
+    """Why a share is lawful: the consents covering it, or a legal ground that is met."""
+
+    consent_ids: tuple[UUID, ...] = ()
+    ground: GroundClaim | None = None
+    ground_reference: str | None = None
+
+
+class ErasureGround(StrEnum):
+    """Why a beneficiary's personal data is erased."""
+
+    ERASURE_REQUEST = "erasure_request"  # the person's request (RGPD art. 17)
+    RETENTION_EXPIRED = "retention_expired"  # the retention period after closing has run out
+    COURT_ORDER = "court_order"
