@@ -10,6 +10,10 @@ on a lock keyed by the case (`AggregateLocks`: across processes on PostgreSQL an
 file); other commands are optimistic first and take the lock of the contended aggregate only to
 retry. The lock is about fairness and wasted work, never what keeps the log correct: the version
 check in the store does that, and a writer that bypassed the lock could only cause a retry.
+
+The parts live apart: the locks (`domain.usecases.locks`), the unit of work saving a batch in one
+transaction (`domain.usecases.unit_of_work`), the If-Match version check
+(`domain.usecases.preconditions`), the repository (`domain.usecases.repository`).
 """
 
 from __future__ import annotations
@@ -17,14 +21,11 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from contextvars import ContextVar
-from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
-from threading import Lock
-from typing import ClassVar, Protocol, TypeVar
+from typing import ClassVar, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
@@ -34,7 +35,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Tr
 from domain.basis import BasisDecision
 from domain.case import Case
 from domain.delegation import Delegation
-from domain.errors import ConcurrentUpdateError, NotFoundError, StaleVersionError
+from domain.errors import ConcurrentUpdateError, NotFoundError
 from domain.institution import Institution
 from domain.network import Network
 from domain.partnership import Partnership
@@ -42,8 +43,21 @@ from domain.privacy import STATE_FIELDS, InMemoryKeyring, Keyring, SealingMapper
 from domain.professional import Professional
 from domain.timing import TimePolicy
 from domain.transcodings import MaillageTranscoder, register_domain_transcodings
+from domain.usecases.locks import AggregateLocks, LocalLocks
+from domain.usecases.preconditions import check_precondition, expecting
 from domain.usecases.repository import ConcurrentRepository
+from domain.usecases.unit_of_work import UnitOfWork, current_unit, unit_in_progress, working_copy
 from domain.values import Actor, Basis, BasisKind
+
+__all__ = [
+    "AggregateLocks",
+    "LocalLocks",
+    "Recorded",
+    "RegistrySources",
+    "UnitOfWork",
+    "UseCaseBase",
+    "new_id",
+]
 
 log = logging.getLogger("maillage.domain")
 
@@ -70,94 +84,6 @@ class Recorded:
     version: int
     position: int | None
     entity_id: UUID | None = None
-
-
-class AggregateLocks(Protocol):
-    """Mutual exclusion of writers on one aggregate while they retry after a conflict."""
-
-    def hold(self, aggregate_id: UUID) -> AbstractContextManager[None]: ...
-
-
-class LocalLocks:
-    """In-process locks by key: enough for one process (in-memory tests); also the thread-level
-    half of the store-specific locks."""
-
-    def __init__(self) -> None:
-        self._guard = Lock()
-        self._locks: dict[Hashable, tuple[Lock, int]] = {}
-
-    @contextmanager
-    def hold(self, aggregate_id: Hashable) -> Iterator[None]:
-        with self._guard:
-            lock, users = self._locks.get(aggregate_id, (Lock(), 0))
-            self._locks[aggregate_id] = (lock, users + 1)
-        try:
-            with lock:
-                yield
-        finally:
-            with self._guard:
-                lock, users = self._locks[aggregate_id]
-                if users == 1:
-                    del self._locks[aggregate_id]
-                else:
-                    self._locks[aggregate_id] = (lock, users - 1)
-
-
-class UnitOfWork:
-    """Commands decided one after the other and saved together (`UseCaseBase.unit_of_work`).
-
-    Every aggregate a command loads comes from here once loaded (an identity map: the batch
-    decides on one state of the registry); a command works on a copy, kept only if it succeeds,
-    so a refused command leaves nothing behind. Only aggregates of the kinds the unit `changes`
-    are copied (and may be saved); the others are shared by its commands, read-only (copying
-    the acting professional for every line was half an import's time). `changed` is what a save
-    must record."""
-
-    def __init__(self, changes: tuple[type[Aggregate], ...]) -> None:
-        self.changes = changes
-        self.loaded: dict[UUID, Aggregate] = {}
-        self.changed: dict[UUID, Aggregate] = {}
-        self.pending_events = 0
-
-    def keep(self, aggregates: Sequence[Aggregate]) -> None:
-        for aggregate in aggregates:
-            if not isinstance(aggregate, self.changes):
-                raise TypeError(f"this unit of work changes no {type(aggregate).__name__}")
-            before = self.changed.get(aggregate.id)
-            self.pending_events += len(aggregate.pending_events) - (
-                len(before.pending_events) if before is not None else 0
-            )
-            self.loaded[aggregate.id] = aggregate
-            self.changed[aggregate.id] = aggregate
-
-    def clear(self) -> None:
-        self.loaded.clear()
-        self.changed.clear()
-        self.pending_events = 0
-
-
-def _working_copy(aggregate: A) -> A:
-    """A copy to decide on; its pending events (immutable) are shared, not copied: copying them
-    each time made a unit's cost grow with the square of a case's events in it."""
-    state = aggregate.__dict__
-    pending = state.pop("_pending_events", None)
-    try:
-        copy = deepcopy(aggregate)
-    finally:
-        if pending is not None:
-            state["_pending_events"] = pending
-    if pending is not None:
-        copy.__dict__["_pending_events"] = list(pending)
-    return copy
-
-
-# The unit of work in progress, and the application it belongs to (another application in the
-# same thread — another store — saves as usual).
-_UNIT: ContextVar[tuple[object, UnitOfWork] | None] = ContextVar("maillage_unit", default=None)
-
-# The version a caller saw of the aggregate it changes (HTTP `If-Match`), for the commands run
-# inside `UseCaseBase.precondition`. A context variable, so concurrent requests never mix.
-_EXPECTED: ContextVar[tuple[UUID, int] | None] = ContextVar("maillage_expected", default=None)
 
 
 class UseCaseBase(Application[UUID]):
@@ -249,7 +175,7 @@ class UseCaseBase(Application[UUID]):
         if not isinstance(aggregate, cls):
             raise NotFoundError(kind, aggregate_id, field=field)
         if unit is not None and isinstance(aggregate, unit.changes):
-            return _working_copy(aggregate)
+            return working_copy(aggregate)
         return aggregate
 
     def check_exists(self, cls: type[Aggregate], ids: Iterable[UUID], *, field: str) -> None:
@@ -274,7 +200,7 @@ class UseCaseBase(Application[UUID]):
         if unit is not None:  # decided now, saved with the rest of the unit (no lock, no
             # retry: the unit's save checks every version at once, and is redone if refused)
             aggregates = decide()
-            self._check_precondition(aggregates)
+            check_precondition(aggregates)
             unit.keep(aggregates)
             return Recorded(
                 id=aggregates[0].id,
@@ -311,16 +237,11 @@ class UseCaseBase(Application[UUID]):
     def unit_of_work(self, changes: tuple[type[Aggregate], ...] = (Case,)) -> Iterator[UnitOfWork]:
         """Within the block, commands are decided but not saved: `save_unit` saves them all in
         one transaction (an import's batch). Loads see what earlier commands of the unit did."""
-        unit = UnitOfWork(changes)
-        token = _UNIT.set((self, unit))
-        try:
+        with unit_in_progress(self, UnitOfWork(changes)) as unit:
             yield unit
-        finally:
-            _UNIT.reset(token)
 
     def _unit(self) -> UnitOfWork | None:
-        current = _UNIT.get()
-        return current[1] if current is not None and current[0] is self else None
+        return current_unit(self)
 
     def save_unit(self, unit: UnitOfWork) -> None:
         """Record every event of the unit in one transaction, the cases' keys fetched (and the
@@ -332,39 +253,17 @@ class UseCaseBase(Application[UUID]):
             self.save(*changed)
         unit.clear()
 
-    @contextmanager
-    def precondition(self, aggregate_id: UUID, version: int | None) -> Iterator[None]:
+    def precondition(self, aggregate_id: UUID, version: int | None) -> AbstractContextManager[None]:
         """Run commands only if `aggregate_id` is still at `version` (None: no condition).
 
         Checked on every attempt against the state the command decides on, so a write that
         slips in between the caller's read and its change is refused (`StaleVersionError`),
-        never silently overwritten by a retry.
+        never silently overwritten by a retry (`domain.usecases.preconditions`).
         """
-        token = _EXPECTED.set((aggregate_id, version) if version is not None else None)
-        try:
-            yield
-        finally:
-            _EXPECTED.reset(token)
-
-    @staticmethod
-    def _check_precondition(aggregates: Sequence[Aggregate]) -> None:
-        expected = _EXPECTED.get()
-        if expected is None:
-            return
-        aggregate_id, version = expected
-        for aggregate in aggregates:
-            if aggregate.id == aggregate_id:
-                before = aggregate.version - len(aggregate.pending_events)
-                if before != version:
-                    raise StaleVersionError(
-                        f"expected version {version}, the record is at {before}",
-                        field="If-Match",
-                        current_version=before,
-                    )
-                return
+        return expecting(aggregate_id, version)
 
     def _try_save(self, aggregates: Sequence[Aggregate], entity_id: UUID | None) -> Recorded | None:
-        self._check_precondition(aggregates)
+        check_precondition(aggregates)
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
@@ -377,15 +276,6 @@ class UseCaseBase(Application[UUID]):
             position=max(positions) if positions else None,
             entity_id=entity_id,
         )
-
-    @staticmethod
-    def check_version(aggregate: Aggregate, expected_version: int | None) -> None:
-        if expected_version is not None and aggregate.version != expected_version:
-            raise StaleVersionError(
-                f"expected version {expected_version}, the record is at {aggregate.version}",
-                field="expected_version",
-                current_version=aggregate.version,
-            )
 
     # --- time and basis ---------------------------------------------------------------------
 

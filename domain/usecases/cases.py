@@ -34,13 +34,11 @@ class CaseUseCases(UseCaseBase):
         *,
         delegation_id: UUID | None = None,
         entity_id: UUID | None = None,
-        expected_version: int | None = None,
     ) -> Recorded:
         at = self.occurred(occurred_at)
 
         def decide() -> list[Case]:
             case = self.load(Case, case_id, field="case_id")
-            self.check_version(case, expected_version)
             professional = self.acting_professional(by, at)
             basis = self.decide_basis(case, by, action_kind, at, delegation_id, professional)
             step(case, basis, at)
@@ -209,7 +207,6 @@ class CaseUseCases(UseCaseBase):
         summary: str | None = None,
         delegation_id: UUID | None = None,
         occurred_at: datetime | None = None,
-        expected_version: int | None = None,
     ) -> Recorded:
         intervention_id = new_id()
         return self._act(
@@ -227,7 +224,6 @@ class CaseUseCases(UseCaseBase):
             ),
             delegation_id=delegation_id,
             entity_id=intervention_id,
-            expected_version=expected_version,
         )
 
     # --- information ------------------------------------------------------------------------

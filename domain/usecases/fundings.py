@@ -51,11 +51,9 @@ class FundingUseCases(UseCaseBase):
         funding_id: UUID,
         ended_on: date,
         reason: str,
-        expected_version: int | None = None,
     ) -> Recorded:
         def decide() -> list[Funding]:
             funding = self.load(Funding, funding_id, field="funding_id")
-            self.check_version(funding, expected_version)
             funding.end(ended_on=ended_on, reason=reason)
             return [funding]
 

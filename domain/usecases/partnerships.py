@@ -71,11 +71,9 @@ class PartnershipUseCases(UseCaseBase):
         reference: str,
         valid_until: date | None = None,
         scopes: Sequence[PartyScope] | None = None,
-        expected_version: int | None = None,
     ) -> Recorded:
         def decide() -> list[Partnership]:
             partnership = self.load(Partnership, partnership_id, field="partnership_id")
-            self.check_version(partnership, expected_version)
             partnership.amend(reference=reference, valid_until=valid_until, scopes=scopes)
             return [partnership]
 

@@ -102,12 +102,9 @@ class RegistryUseCases(UseCaseBase):
 
         return self.execute(decide)
 
-    def extend_delegation(
-        self, *, delegation_id: UUID, valid_until: date, expected_version: int | None = None
-    ) -> Recorded:
+    def extend_delegation(self, *, delegation_id: UUID, valid_until: date) -> Recorded:
         def decide() -> list[Delegation]:
             delegation = self.load(Delegation, delegation_id, field="delegation_id")
-            self.check_version(delegation, expected_version)
             delegation.extend(valid_until=valid_until)
             return [delegation]
 
@@ -120,13 +117,11 @@ class RegistryUseCases(UseCaseBase):
         reason: str,
         revoked_by: UUID | None = None,
         occurred_at: datetime | None = None,
-        expected_version: int | None = None,
     ) -> Recorded:
         at = self.occurred(occurred_at)
 
         def decide() -> list[Delegation]:
             delegation = self.load(Delegation, delegation_id, field="delegation_id")
-            self.check_version(delegation, expected_version)
             delegation.revoke(reason=reason, revoked_at=at, revoked_by=revoked_by)
             return [delegation]
 
