@@ -18,7 +18,8 @@ never from a person's file. A report covers a *scope* and a period of whole mont
 - the *median days from opening to the first coordination meeting*, over the followed
   beneficiaries whose case had one by the end of the period.
 
-Every figure then goes through small-cell protection (`domain.disclosure`).
+Every figure then goes through small-cell protection (`domain.disclosure`). Months and periods
+are in `domain.months` (re-exported here).
 """
 
 from __future__ import annotations
@@ -27,90 +28,30 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 from domain.disclosure import Figure, Line, protect
-from domain.errors import InvalidValueError
 from domain.funding import FundedKind
+from domain.months import MAX_MONTHS, Month, MonthRange
 from domain.values import ActionKind, BasisKind
 
-MAX_MONTHS = 120
+__all__ = [
+    "MAX_MONTHS",
+    "ActFact",
+    "CaseFact",
+    "Month",
+    "MonthRange",
+    "PublishedCell",
+    "PublishedLine",
+    "ReferralFact",
+    "Report",
+    "Scope",
+    "compute_report",
+    "csv_rows",
+]
+
 INSTITUTION_BUCKETS = ("1", "2", "3", "4", "5 or more")
-
-
-# --- months -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, order=True)
-class Month:
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str, *, field: str) -> Month:
-        parts = text.split("-") if isinstance(text, str) else []
-        ok = len(parts) == 2 and all(p.isascii() and p.isdigit() for p in parts)
-        if ok and len(parts[0]) == 4 and len(parts[1]) == 2 and 1 <= int(parts[1]) <= 12:
-            year = int(parts[0])
-            if 1900 <= year <= 9999:
-                return cls(year, int(parts[1]))
-        raise InvalidValueError(f"{text!r} is not a month (YYYY-MM)", field=field)
-
-    @classmethod
-    def of(cls, day: date | datetime) -> Month:
-        return cls(day.year, day.month)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def first_day(self) -> date:
-        return date(self.year, self.month, 1)
-
-    @property
-    def last_day(self) -> date:
-        following = self.next()
-        return date.fromordinal(following.first_day.toordinal() - 1)
-
-    def next(self) -> Month:
-        return Month(self.year + (self.month == 12), self.month % 12 + 1)
-
-    def back(self, months: int) -> Month:
-        index = self.year * 12 + self.month - 1 - months
-        return Month(index // 12, index % 12 + 1)
-
-
-@dataclass(frozen=True)
-class MonthRange:
-    first: Month
-    last: Month
-
-    @classmethod
-    def year_to(cls, last: Month) -> MonthRange:
-        """The twelve months ending with `last`: a report's period unless one is asked for."""
-        return cls(last.back(11), last)
-
-    def __post_init__(self) -> None:
-        if self.last < self.first:
-            raise InvalidValueError("the period ends before it starts", field="to")
-        if len(self.months()) > MAX_MONTHS:
-            raise InvalidValueError(f"a period spans at most {MAX_MONTHS} months", field="to")
-
-    def months(self) -> list[str]:
-        found: list[str] = []
-        month = self.first
-        while month <= self.last and len(found) <= MAX_MONTHS:
-            found.append(str(month))
-            month = month.next()
-        return found
-
-    def contains(self, when: date | datetime) -> bool:
-        first, last = self.first, self.last
-        return (first.year, first.month) <= (when.year, when.month) <= (last.year, last.month)
-
-    def __str__(self) -> str:
-        return str(self.first) if self.first == self.last else f"{self.first} – {self.last}"
 
 
 # --- facts (as the read side keeps them) ------------------------------------------------------
