@@ -129,6 +129,15 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted; a larger one is refused with 413.",
     )
+    otel_enabled: bool = Field(
+        default=False,
+        description=(
+            "Send OpenTelemetry traces of requests and their SQL (routes as templates, no "
+            "statement parameters). Needs the `otel` extra; exported over OTLP to the standard "
+            "OTEL_EXPORTER_OTLP_ENDPOINT if an OTLP exporter package is installed, else printed "
+            "to the console."
+        ),
+    )
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_max_overflow: int = Field(default=10, ge=0)
 

@@ -55,19 +55,22 @@ def serve(
     """Run the HTTP API (migrates a fresh embedded SQLite file on first use)."""
     import uvicorn
 
+    from api.http import multiprocess
+
     settings = _migrated_settings()
     if workers > 1 and settings.is_sqlite:
         console.print("[yellow]SQLite serves one process: starting a single worker[/yellow]")
         workers = 1
-    uvicorn.run(
-        "api.http.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,  # keep our structured logging
-        access_log=False,  # one line per request comes from the app, without concrete paths
-    )
+    with multiprocess.prepared(workers):  # one /metrics summing every worker's counts
+        uvicorn.run(
+            "api.http.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,  # keep our structured logging
+            access_log=False,  # one line per request comes from the app, without concrete paths
+        )
 
 
 @cli.command()

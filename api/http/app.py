@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from api.composition import build_services
-from api.http import idempotency, observability, problems, textguard
+from api.http import idempotency, observability, problems, textguard, tracing
 from api.http.auth import TokenVerifier
 from api.http.limits import BodyLimit
 from api.http.observability import Metrics
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.projections = services.projections
         app.state.idempotency = services.idempotency
         metrics.watch_projections(app.state.projections.lag)
+        traces.watch(services.engine)  # SQL spans (when MAILLAGE_OTEL_ENABLED)
         stop = threading.Event()
         follower: threading.Thread | None = None
         if settings.runs_projections_in_process:
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         openapi_tags=TAGS,
     )
+    traces = tracing.install(app, settings)  # request spans (off unless MAILLAGE_OTEL_ENABLED)
     app.state.settings = settings
     app.state.verifier = verifier
     app.state.metrics = metrics

@@ -2,8 +2,10 @@
 structured logs that carry no personal data (routes as templates, never ids, names or bodies).
 
 Metrics live in a registry of the app (not the process-global one), so several apps in one
-process (tests) never clash; under several worker processes, each serves its own counts and the
-scraper sums them (the projection lag is read from the shared store, the same from any worker).
+process (tests) never clash. Under several worker processes (`PROMETHEUS_MULTIPROC_DIR`, which
+`maillage serve --workers N` prepares), every worker writes its samples to shared files and any
+worker's `/metrics` shows them all, summed (see `api.http.multiprocess`); the projection lag is
+read from the shared store at scrape time, the same from any worker.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from contextvars import ContextVar
 from typing import Any
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http import multiprocess
 from api.http.asgi import HttpMiddleware, state_of
 
 log = logging.getLogger("maillage.api")
@@ -34,6 +37,7 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 class Metrics:
     def __init__(self) -> None:
+        self.files = multiprocess.directory()  # None: this process's registry is the whole story
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "maillage_http_requests",
@@ -54,12 +58,27 @@ class Metrics:
             ["command", "outcome"],
             registry=self.registry,
         )
+        self.in_flight = Gauge(
+            "maillage_http_requests_in_flight",
+            "Requests being answered now (summed over the live workers).",
+            registry=self.registry,
+            multiprocess_mode="livesum",  # a stopped worker's requests are no longer in flight
+        )
+        self.projection_lag: Collector | None = None
 
     def watch_projections(self, lag: Callable[[], Any]) -> None:
-        self.registry.register(_ProjectionLag(lag))
+        self.projection_lag = _ProjectionLag(lag)
+        self.registry.register(self.projection_lag)
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        if self.files is None:
+            return generate_latest(self.registry)
+        live = [self.projection_lag] if self.projection_lag else []
+        return generate_latest(multiprocess.every_worker(self.files, *live))
+
+    def process_ended(self) -> None:
+        if self.files is not None:
+            multiprocess.process_ended(self.files)
 
 
 class _ProjectionLag(Collector):
@@ -92,11 +111,24 @@ def route_template(scope: Scope) -> str:
 
 class Observe(HttpMiddleware):
     """Outermost middleware: a request id on the answer and in every log line, the request's
-    metrics, and one log line per request (route template, status, duration, role, rule)."""
+    metrics, and one log line per request (route template, status, duration, role, rule).
+    When the app shuts down, its worker leaves the live sums of the shared metrics."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         super().__init__(app)
         self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_noting_shutdown(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                self.metrics.process_ended()
+            await send(message)
+
+        await self.app(scope, receive, send_noting_shutdown)
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = Headers(scope=scope).get("x-request-id", "")
@@ -105,6 +137,7 @@ class Observe(HttpMiddleware):
         state["request_id"] = request_id
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
+        self.metrics.in_flight.inc()
         status = 500  # unless an answer starts: an exception escaped, the server answers 500
 
         async def send_with_id(message: Message) -> None:
@@ -118,6 +151,7 @@ class Observe(HttpMiddleware):
             await self.app(scope, receive, send_with_id)
         finally:
             REQUEST_ID.reset(token)
+            self.metrics.in_flight.dec()
             self._record(scope, state, request_id, status, time.perf_counter() - started)
 
     def _record(
