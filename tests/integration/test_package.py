@@ -77,9 +77,7 @@ def test_migrations_are_found_from_the_installed_package_away_from_the_source_tr
         sys.modules.pop("maillage_migrations", None)
 
 
-def test_missing_migrations_are_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_migrations_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(migrations, "SOURCE_TREE", tmp_path / "alembic")
     monkeypatch.setattr(migrations, "MIGRATIONS_PACKAGE", "maillage_migrations_absent")
     with pytest.raises(MigrationsBehindError, match="alembic scripts not found"):
