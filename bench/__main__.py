@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--store sqlite|postgresql|all]`
+"""`python -m bench [--quick] [--store sqlite|postgresql|all] [--startup-only]`
 
 Prints one table and writes the same figures to bench/results.json. Read side figures: see
 `bench/read_side.py`; the network map of 200 institutions: `bench/network_map.py`. Write side
@@ -6,7 +6,8 @@ figures, each measured in this run:
 - write: recorded interventions per second on one case (load + decide + save, cache on), one writer;
 - load: time to load a case of 50 events vs one of 5,000 (fresh process view: no cache,
   snapshots on), and the same 5,000-event case fully replayed without snapshots, for contrast.
-Then, per store: the cost of privacy and integrity (`bench/privacy.py`), the HTTP write and read
+First, start-up times (`bench/startup.py`: `maillage --help` and an API worker's boot). Then,
+per store: the cost of privacy and integrity (`bench/privacy.py`), the HTTP write and read
 paths against a bare endpoint (`bench/http.py`), and latency against the store's size
 (`bench/scale.py`).
 """
@@ -34,6 +35,7 @@ from bench.network_map import bench_network_map
 from bench.privacy import bench_privacy
 from bench.read_side import bench_read_side
 from bench.scale import bench_scale
+from bench.startup import bench_startup
 from domain.application import Maillage
 from tests.world import World
 
@@ -139,6 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, a minute or so")
     parser.add_argument("--store", choices=["sqlite", "postgresql", "all"], default="all")
+    parser.add_argument("--startup-only", action="store_true", help="start-up times alone")
     args = parser.parse_args()
     big, writes = (2_000, 200) if args.quick else (5_000, 1_000)
     http_seconds = 5.0 if args.quick else 20.0
@@ -146,8 +149,10 @@ def main() -> None:
     cases = 5_000 if args.quick else 100_000
     import_cases = 2_000 if args.quick else 20_000  # 10 events each
     stores = ["sqlite", "postgresql"] if args.store == "all" else [args.store]
+    if args.startup_only:
+        stores = []
     console = Console()
-    figures: list[Figure] = []
+    figures: list[Figure] = bench_startup(runs=3 if args.quick else 5)
     with Progress(console=console, transient=True) as progress:
         for kind in stores:
             if kind == "postgresql" and not postgres_reachable():

@@ -8,37 +8,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
-from sqlalchemy import Engine
-
-from domain.application import Maillage
+from api.composition import Services
 from domain.case import ErasureGround
 from domain.errors import BeneficiaryErasedError, RetentionNotDueError
 from domain.privacy import retention_cutoff
 from projections.queries import cases_closed_before
-from projections.runner import ProjectionRunner
 
 
-def cases_due(app: Maillage, engine: Engine, years: int) -> list[UUID]:
+def cases_due(services: Services, years: int) -> list[UUID]:
     """Cases closed more than `years` ago whose beneficiary is not erased yet (the read side
     caught up first, so a case closed a moment ago is not missed)."""
-    ProjectionRunner(app, engine).catch_up()
-    cutoff = retention_cutoff(app.time.now(), years)
-    with engine.connect() as conn:
+    services.projections.catch_up()
+    cutoff = retention_cutoff(services.maillage.time.now(), years)
+    with services.engine.connect() as conn:
         return cases_closed_before(conn, cutoff)
 
 
 def apply_retention(
-    app: Maillage,
-    engine: Engine,
+    services: Services,
     years: int,
     *,
     progress: Callable[[UUID], None] | None = None,
 ) -> list[UUID]:
     """Erase every case due; returns those erased."""
+    app = services.maillage
     app.keyring.wipe()  # what earlier erasures could not wipe yet
     cutoff = retention_cutoff(app.time.now(), years)
     erased = []
-    for case_id in cases_due(app, engine, years):
+    for case_id in cases_due(services, years):
         try:  # decided again on the case itself: it may have been reopened or erased since
             app.erase_beneficiary(
                 case_id=case_id,

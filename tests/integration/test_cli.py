@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+import re
+from pathlib import Path
+from uuid import UUID, uuid4
 
 import pytest
 from typer.testing import CliRunner
@@ -10,9 +12,11 @@ from typer.testing import CliRunner
 from api.cli.main import cli
 from api.http.auth import TokenVerifier
 from api.settings import Settings, get_settings
+from api.store import migrations
 from api.store.factory import build_application
 from domain.access import Role
 from domain.case import Case
+from domain.privacy import ERASED_TEXT
 from domain.values import BasisKind
 
 
@@ -111,3 +115,66 @@ def test_token_needs_a_key_outside_the_embedded_mode(monkeypatch: pytest.MonkeyP
         get_settings.cache_clear()
     assert refused.exit_code == 2
     assert "no signing key" in refused.output
+
+
+def test_the_operators_commands_over_the_demo(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each command builds its services through the composition root, over the store under
+    test: projections caught up and rebuilt, a beneficiary erased, retention listed."""
+    runner = CliRunner()
+    loaded = runner.invoke(cli, ["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    leo = re.search(r"Léo's case: ([0-9a-f-]{36})", loaded.output)
+    assert leo is not None
+
+    projected = runner.invoke(cli, ["project"])
+    assert projected.exit_code == 0, projected.output
+    assert re.search(r"coherence\w*: position (\d+) of \1", projected.output)
+    rebuilt = runner.invoke(cli, ["rebuild"])
+    assert (rebuilt.exit_code, "rebuilt" in rebuilt.output) == (0, True), rebuilt.output
+    unknown = runner.invoke(cli, ["rebuild", "no_such_projection"])
+    assert unknown.exit_code == 2
+
+    wrong_ground = runner.invoke(
+        cli, ["erase-beneficiary", leo[1], "--operator", "dpo", "--ground", "whim"]
+    )
+    assert wrong_ground.exit_code == 2
+    erased = runner.invoke(
+        cli, ["erase-beneficiary", leo[1], "--operator", "dpo", "--ground", "court_order"]
+    )
+    assert erased.exit_code == 0, erased.output
+    assert f"erased: case {leo[1]}" in erased.output
+    app = build_application(cli_env)
+    try:
+        case = app.repository.get(UUID(leo[1]))
+        assert isinstance(case, Case)
+        assert case.beneficiary.first_name == ERASED_TEXT
+    finally:
+        app.close()
+    again = runner.invoke(cli, ["erase-beneficiary", leo[1], "--operator", "dpo"])
+    assert again.exit_code == 1
+
+    assert "nothing is due" in runner.invoke(cli, ["apply-retention", "--dry-run"]).output
+    monkeypatch.setenv("MAILLAGE_RETENTION_YEARS_AFTER_CLOSING", "5")
+    get_settings.cache_clear()
+    due = runner.invoke(cli, ["apply-retention", "--dry-run"])
+    assert due.exit_code == 0, due.output
+    assert "0 case(s) closed over 5 years ago" in due.output  # the demo's cases are open
+
+
+def test_new_cipher_key_prints_a_key(cli_env: Settings) -> None:
+    first, second = (CliRunner().invoke(cli, ["new-cipher-key"]) for _ in range(2))
+    assert first.exit_code == second.exit_code == 0
+    assert len(first.stdout.strip()) >= 32
+    assert first.stdout != second.stdout
+
+
+def test_migrate_says_where_the_migrations_were_looked_for(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(migrations, "SOURCE_TREE", tmp_path / "alembic")
+    monkeypatch.setattr(migrations, "MIGRATIONS_PACKAGE", "maillage_migrations_absent")
+    refused = CliRunner().invoke(cli, ["migrate"])
+    assert refused.exit_code == 2
+    assert "alembic scripts not found" in refused.output

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, MetaData, select, text
 
 from api.cli.retention import apply_retention
+from api.composition import Services, build_services
 from api.settings import Settings
 from api.store.factory import build_application, parse_database_url, sqlite_path
 from api.store.keyring import SqlKeyring
@@ -46,6 +47,12 @@ def fresh_app(settings: Settings, *, days_later: int = 0) -> Maillage:
     app = build_application(settings, AGGREGATE_CACHE_MAXSIZE="")
     app.time = TimePolicy(clock=lambda: NOW + timedelta(days=days_later))
     return app
+
+
+def fresh_services(settings: Settings, *, days_later: int = 0) -> Services:
+    """Another process's services over the store, its clock `days_later` than NOW."""
+    clock = TimePolicy(clock=lambda: NOW + timedelta(days=days_later))
+    return build_services(settings, time=clock, AGGREGATE_CACHE_MAXSIZE="")
 
 
 def open_case_with_secrets(app: Maillage, world: World) -> UUID:
@@ -249,15 +256,15 @@ def test_retention_erases_cases_closed_long_enough_ago(
     store_app.close_case(case_id=reopened, by=jeanne, reason="mesure levée")
     store_app.reopen_case(case_id=reopened, by=jeanne, reason="nouveaux faits")
 
-    soon = fresh_app(store_settings, days_later=365)
-    later = fresh_app(store_settings, days_later=5 * 366)
+    soon = fresh_services(store_settings, days_later=365)
+    later = fresh_services(store_settings, days_later=5 * 366)
     try:
-        assert apply_retention(soon, engine, years=5) == []
-        assert apply_retention(later, engine, years=5) == [closed_long_ago]
-        assert apply_retention(later, engine, years=5) == []  # done once
+        assert apply_retention(soon, years=5) == []
+        assert apply_retention(later, years=5) == [closed_long_ago]
+        assert apply_retention(later, years=5) == []  # done once
         # Decided on the case itself, not on the list: reopened since, it is not due.
         with pytest.raises(RetentionNotDueError):
-            later.erase_beneficiary(
+            later.maillage.erase_beneficiary(
                 case_id=reopened,
                 ground="retention_expired",
                 requested_by="retention policy",

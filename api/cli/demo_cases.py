@@ -1,0 +1,279 @@
+"""The demo's two cases, as data (see `api.cli.demo_script` for the registry and the networks).
+
+Léo, 11, followed by the AEMO under a judge's order: five professionals on five different bases,
+a delegation revoked while its holder is still on the case, a share between two institutions
+whose convention is not in force. Inès, 16, followed by the ASE with no coordinator yet.
+"""
+
+from __future__ import annotations
+
+from api.cli.demo_terms import (
+    Acting,
+    Beneficiary,
+    DateDaysFromNow,
+    DaysAgo,
+    Say,
+    Step,
+    case,
+    delegation,
+    do,
+    institution,
+    professional,
+    referral,
+)
+from domain.grounds import GroundClaim
+
+JEANNE = Acting("jeanne", "aemo")
+KARIM = Acting("karim", "ase")
+SOPHIE = Acting("sophie", "cmp")
+PAUL = Acting("paul", "school")
+LUC = Acting("luc", "hospital")
+NADIA = Acting("nadia", "ime")
+
+# Léo's interventions: (who, kind, days ago), each with its kind as a summary.
+LEO_PLAN = [
+    (JEANNE, "home_visit", 20),
+    (JEANNE, "educational_support", 19),
+    (SOPHIE, "consultation", 19),
+    (PAUL, "school_support", 18),
+    (KARIM, "assessment", 18),
+    (JEANNE, "home_visit", 17),
+    (SOPHIE, "assessment", 16),
+    (LUC, "care", 15),
+    (PAUL, "school_support", 14),
+    (JEANNE, "educational_support", 13),
+    (KARIM, "home_visit", 12),
+    (SOPHIE, "consultation", 12),
+    (JEANNE, "home_visit", 10),
+    (PAUL, "school_support", 9),
+    (LUC, "care", 8),
+    (JEANNE, "educational_support", 7),
+    (SOPHIE, "consultation", 5),
+    (KARIM, "assessment", 4),
+    (JEANNE, "home_visit", 3),
+    (PAUL, "school_support", 2),
+]
+# Inès's interventions, without summaries.
+INES_PLAN = [
+    (KARIM, "assessment", 14),
+    (KARIM, "home_visit", 12),
+    (PAUL, "school_support", 11),
+    (JEANNE, "educational_support", 10),
+    (KARIM, "meeting", 7),
+    (PAUL, "school_support", 5),
+    (JEANNE, "home_visit", 4),
+    (KARIM, "home_visit", 2),
+]
+
+LEO: list[Say | Step] = [
+    Say("case 1: Léo, 11, followed by the AEMO under a judge's order"),
+    do(
+        "open_case",
+        beneficiary=Beneficiary("Léo", "Schmitt", age=11, month=5, day=14),
+        legal_framework="judicial",
+        by=JEANNE,
+        role="éducatrice référente AEMO",
+        occurred_at=DaysAgo(24),
+        keep=("cases", "leo"),
+    ),
+    do(
+        "give_consent",
+        case_id=case("leo"),
+        by=JEANNE,
+        giver="legal_representative",
+        representative_name="Mme Schmitt (mère)",
+        recipients=[institution("cmp"), institution("ase"), institution("school")],
+        categories=["health", "education", "family_situation"],
+        occurred_at=DaysAgo(24, 11),
+    ),
+    # on the departmental protocol (a convention)
+    do("join_case", case_id=case("leo"), by=KARIM, role="référent ASE", occurred_at=DaysAgo(23)),
+    do(
+        "grant_delegation",
+        institution_id=institution("cmp"),
+        professional_id=professional("sophie"),
+        case_id=case("leo"),
+        scope=[
+            "case_participation",
+            "consultation",
+            "assessment",
+            "meeting",
+            "information_sharing",
+        ],
+        valid_from=DateDaysFromNow(-23),
+        valid_until=DateDaysFromNow(180),
+        keep=("delegations", "sophie_leo"),
+    ),
+    # on that delegation
+    do("join_case", case_id=case("leo"), by=SOPHIE, role="pédopsychiatre", occurred_at=DaysAgo(22)),
+    do(
+        "designate_coordinator",
+        case_id=case("leo"),
+        by=JEANNE,
+        coordinator=JEANNE,
+        occurred_at=DaysAgo(22, 15),
+    ),
+    # on the informal network he shares with the coordinator
+    do("join_case", case_id=case("leo"), by=PAUL, role="enseignant", occurred_at=DaysAgo(21)),
+    # Luc has no convention nor network with anyone on the case: he comes in on a referral to
+    # the hospital (the API lets no one join on personal trust alone), and acts informally.
+    do(
+        "refer",
+        case_id=case("leo"),
+        by=JEANNE,
+        to_institution_id=institution("hospital"),
+        reason="Suivi somatique après un passage aux urgences",
+        occurred_at=DaysAgo(21, 16),
+        keep=("referrals", "leo_hospital"),
+        entity=True,
+    ),
+    do(
+        "accept_referral",
+        case_id=case("leo"),
+        referral_id=referral("leo_hospital"),
+        by=LUC,
+        occurred_at=DaysAgo(20, 9),
+    ),
+    do("join_case", case_id=case("leo"), by=LUC, role="infirmier", occurred_at=DaysAgo(20)),
+    *(
+        do(
+            "record_intervention",
+            case_id=case("leo"),
+            by=actor,
+            kind=kind,
+            summary=kind.replace("_", " "),
+            occurred_at=DaysAgo(ago),
+        )
+        for actor, kind, ago in LEO_PLAN
+    ),
+    # on the consent and the protocol
+    do(
+        "share_information",
+        case_id=case("leo"),
+        by=JEANNE,
+        recipient_institution_id=institution("cmp"),
+        categories=["family_situation"],
+        summary="Contexte familial avant la première consultation",
+        occurred_at=DaysAgo(19, 9),
+    ),
+    do(
+        "share_information",
+        case_id=case("leo"),
+        by=JEANNE,
+        recipient_institution_id=institution("ase"),
+        categories=["child_protection"],
+        legal_ground=GroundClaim(
+            "shared_secrecy_child_protection",
+            attested=(
+                "recipient_bound_by_secrecy",
+                "contributes_to_child_protection",
+                "strictly_necessary",
+                "parental_authority_informed",
+            ),
+        ),
+        summary="Éléments d'évaluation pour le point de situation",
+        occurred_at=DaysAgo(11),
+    ),
+    # lawful, but the CMP–hospital convention is not in force
+    do(
+        "share_information",
+        case_id=case("leo"),
+        by=LUC,
+        recipient_institution_id=institution("cmp"),
+        categories=["health"],
+        legal_ground=GroundClaim("care_team", attested=("same_care_team", "strictly_necessary")),
+        summary="Compte rendu de passage aux urgences",
+        occurred_at=DaysAgo(8, 16),
+    ),
+    do(
+        "hold_coordination_meeting",
+        case_id=case("leo"),
+        by=JEANNE,
+        attendees=[KARIM, SOPHIE, PAUL],
+        decisions=["Orientation vers l'IME à étudier", "Point d'étape dans six semaines"],
+        occurred_at=DaysAgo(6, 14),
+    ),
+    do(
+        "refer",
+        case_id=case("leo"),
+        by=JEANNE,
+        to_institution_id=institution("ime"),
+        reason="Besoin d'un accompagnement médico-éducatif",
+        occurred_at=DaysAgo(6, 16),
+        keep=("referrals", "leo_ime"),
+        entity=True,
+    ),
+    do(
+        "accept_referral",
+        case_id=case("leo"),
+        referral_id=referral("leo_ime"),
+        by=NADIA,
+        occurred_at=DaysAgo(3),
+    ),
+    # Sophie is still on the case: the coherence view must flag it
+    do(
+        "revoke_delegation",
+        delegation_id=delegation("sophie_leo"),
+        reason="Changement de service au CMP",
+        occurred_at=DaysAgo(1),
+    ),
+]
+
+INES: list[Say | Step] = [
+    Say("case 2: Inès, 16, followed by the ASE, no coordinator yet"),
+    do(
+        "open_case",
+        beneficiary=Beneficiary("Inès", "Moreau", age=16, month=2, day=3),
+        legal_framework="administrative",
+        by=KARIM,
+        role="référent ASE",
+        occurred_at=DaysAgo(15),
+        keep=("cases", "ines"),
+    ),
+    # on the protocol
+    do("join_case", case_id=case("ines"), by=JEANNE, role="éducatrice", occurred_at=DaysAgo(14)),
+    # A network gives a basis only when shared with the case's coordinator, and Inès's case has
+    # none: Paul comes in on a referral to the school, and acts informally.
+    do(
+        "refer",
+        case_id=case("ines"),
+        by=KARIM,
+        to_institution_id=institution("school"),
+        reason="Suivi de la scolarité",
+        occurred_at=DaysAgo(14, 10),
+        keep=("referrals", "ines_school"),
+        entity=True,
+    ),
+    do(
+        "accept_referral",
+        case_id=case("ines"),
+        referral_id=referral("ines_school"),
+        by=PAUL,
+        occurred_at=DaysAgo(14, 10),
+    ),
+    do(
+        "join_case",
+        case_id=case("ines"),
+        by=PAUL,
+        role="professeur principal",
+        occurred_at=DaysAgo(14, 11),
+    ),
+    *(
+        do(
+            "record_intervention",
+            case_id=case("ines"),
+            by=actor,
+            kind=kind,
+            occurred_at=DaysAgo(ago),
+        )
+        for actor, kind, ago in INES_PLAN
+    ),
+    do(
+        "transmit_concerning_information",
+        case_id=case("ines"),
+        by=PAUL,
+        crip_institution_id=institution("crip"),
+        summary="Absences répétées et propos inquiétants rapportés en classe",
+        occurred_at=DaysAgo(5, 17),
+    ),
+]
