@@ -24,43 +24,100 @@ from __future__ import annotations
 import base64
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.domain import Snapshot
+from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic
 
 from domain.errors import BeneficiaryErasedError
 
-# Event type (aggregate class and event class names) -> the fields that are personal data.
-PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "Case.CaseOpened": ("beneficiary",),
-    "Case.ConsentGiven": ("representative_name",),
-    "Case.InterventionRecorded": ("summary",),
-    "Case.InformationShared": ("summary", "legal_ground"),  # the statute reference is not
-    "Case.ConcerningInformationTransmitted": ("summary",),
-    "Case.ReferralMade": ("reason",),
-    "Case.ReferralAccepted": ("reason",),
-    "Case.ReferralDeclined": ("reason",),
-    "Case.CoordinationMeetingHeld": ("decisions",),
-    "Case.AlertAcknowledged": ("note",),
-    "Case.CaseClosed": ("reason",),
-    "Case.CaseReopened": ("reason",),
-}
+EventFields = Mapping[type[DomainEvent], tuple[str, ...]]
+
+
+class _DeclaredOnFirstUse(EventFields):
+    """Fields per event class, declared by a function run when first read: `domain.case`
+    imports this module, so the case's event classes do not exist yet when it is imported."""
+
+    def __init__(self, declare: Callable[[], dict[type[DomainEvent], tuple[str, ...]]]) -> None:
+        self._declare = declare
+        self._fields: dict[type[DomainEvent], tuple[str, ...]] | None = None
+
+    def _resolved(self) -> dict[type[DomainEvent], tuple[str, ...]]:
+        if self._fields is None:
+            self._fields = self._declare()
+        return self._fields
+
+    def __getitem__(self, cls: type[DomainEvent]) -> tuple[str, ...]:
+        return self._resolved()[cls]
+
+    def __iter__(self) -> Iterator[type[DomainEvent]]:
+        return iter(self._resolved())
+
+    def __len__(self) -> int:
+        return len(self._resolved())
+
+
+def _personal_fields() -> dict[type[DomainEvent], tuple[str, ...]]:
+    from domain import event_classes as e
+
+    return {
+        e.CaseOpened: ("beneficiary",),
+        e.ConsentGiven: ("representative_name",),
+        e.InterventionRecorded: ("summary",),
+        e.InformationShared: ("summary", "legal_ground"),  # the statute reference is not
+        e.ConcerningInformationTransmitted: ("summary",),
+        e.ReferralMade: ("reason",),
+        e.ReferralAccepted: ("reason",),
+        e.ReferralDeclined: ("reason",),
+        e.CoordinationMeetingHeld: ("decisions",),
+        e.AlertAcknowledged: ("note",),
+        e.CaseClosed: ("reason",),
+        e.CaseReopened: ("reason",),
+    }
+
+
+def _state_fields() -> dict[type[DomainEvent], tuple[str, ...]]:
+    from domain import event_classes as e
+
+    return {e.CaseOpened: ("beneficiary",), e.ConsentGiven: ("representative_name",)}
+
+
+# Event class -> the fields that are personal data.
+PERSONAL_FIELDS: EventFields = _DeclaredOnFirstUse(_personal_fields)
 # Of those, the fields the Case aggregate keeps in its state: opened when a case is loaded.
-STATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "Case.CaseOpened": ("beneficiary",),
-    "Case.ConsentGiven": ("representative_name",),
-}
-CASE_TOPIC = "domain.case:Case"
+STATE_FIELDS: EventFields = _DeclaredOnFirstUse(_state_fields)
 ERASED_TEXT = "[erased]"
+
+
+@cache
+def _case_class() -> type[Aggregate]:
+    from domain.case import Case  # not at import: domain.case imports this module
+
+    return Case
+
+
+def _place(event: DomainEvent, name: str) -> str:
+    """Where a personal field sits (`Case.CaseOpened.beneficiary`): bound to its sealed value."""
+    return f"{type(event).__qualname__}.{name}"
+
+
+def _state_place(name: str) -> str:
+    """Where a personal value sits in a case's snapshot (`Case.state.beneficiary`)."""
+    return f"{_case_class().__qualname__}.state.{name}"
+
+
+def _is_case(snapshot: Snapshot) -> bool:
+    return snapshot.topic == get_topic(_case_class())
 
 
 @dataclass(frozen=True)
@@ -207,10 +264,6 @@ def unseal(key: bytes, sealed: Sealed, place: str) -> bytes:
         raise ValueError(f"sealed value at {place} fails its authentication") from None
 
 
-def _event_type(topic: str) -> str:
-    return topic.split(":")[-1]
-
-
 def _with_state(event: Any, state: dict[str, Any]) -> Any:
     """A copy of a (frozen) event with other field values."""
     copy = object.__new__(type(event))
@@ -230,7 +283,7 @@ class SealingMapper(Mapper[UUID]):
         transcoder: Transcoder,
         *,
         keyring: Keyring,
-        opens: dict[str, tuple[str, ...]],
+        opens: EventFields,
         cipher: Any = None,
         compressor: Any = None,
     ) -> None:
@@ -242,11 +295,10 @@ class SealingMapper(Mapper[UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         if isinstance(domain_event, Snapshot):
-            if domain_event.topic == CASE_TOPIC:
+            if _is_case(domain_event):
                 domain_event = self._sealed_snapshot(domain_event)
             return super().to_stored_event(domain_event)
-        kind = _event_type(type(domain_event).__qualname__)
-        fields = PERSONAL_FIELDS.get(kind)
+        fields = PERSONAL_FIELDS.get(type(domain_event))
         if not fields:
             return super().to_stored_event(domain_event)
         case_id: UUID = domain_event.originator_id
@@ -257,7 +309,7 @@ class SealingMapper(Mapper[UUID]):
             if value is None or isinstance(value, Sealed | Erased):
                 continue
             key = key or _sealing_key(self.keyring, case_id)
-            place = f"{kind}.{name}"
+            place = _place(domain_event, name)
             if isinstance(value, list):  # each item apart: how many stays countable
                 sealed[name] = [self._seal(key, case_id, place, item) for item in value]
             else:
@@ -274,12 +326,14 @@ class SealingMapper(Mapper[UUID]):
         if key is not None:
             identity = state.get("beneficiary")
             if identity is not None and not isinstance(identity, Sealed | Erased):
-                state["beneficiary"] = self._seal(key, case_id, "Case.state.beneficiary", identity)
+                state["beneficiary"] = self._seal(
+                    key, case_id, _state_place("beneficiary"), identity
+                )
             state["consents"] = [
                 replace(
                     c,
                     representative_name=self._seal(
-                        key, case_id, "Case.state.representative_name", c.representative_name
+                        key, case_id, _state_place("representative_name"), c.representative_name
                     ),
                 )
                 if isinstance(c.representative_name, str)
@@ -303,29 +357,29 @@ class SealingMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event = super().to_domain_event(stored_event)
         if isinstance(event, Snapshot):
-            if event.topic == CASE_TOPIC and self.opens:
+            if self.opens and _is_case(event):
                 self._open_snapshot(event)
             return event
-        kind = _event_type(stored_event.topic)
-        fields = self.opens.get(kind)
-        if fields:
-            state = vars(event)
-            for name in fields:
-                value = state.get(name)
-                if isinstance(value, Sealed):
-                    state[name] = self.open(value, f"{kind}.{name}", event.originator_id)
+        if not isinstance(event, DomainEvent):
+            return event
+        fields = self.opens.get(type(event), ())
+        state = vars(event)
+        for name in fields:
+            value = state.get(name)
+            if isinstance(value, Sealed):
+                state[name] = self.open(value, _place(event, name), event.originator_id)
         return event
 
     def _open_snapshot(self, snapshot: Snapshot) -> None:
         state, case_id = snapshot.state, snapshot.originator_id
         state["beneficiary"] = self.open(
-            state.get("beneficiary"), "Case.state.beneficiary", case_id
+            state.get("beneficiary"), _state_place("beneficiary"), case_id
         )
         state["consents"] = [
             replace(
                 c,
                 representative_name=self.open(
-                    c.representative_name, "Case.state.representative_name", case_id
+                    c.representative_name, _state_place("representative_name"), case_id
                 ),
             )
             for c in state.get("consents", [])
@@ -350,11 +404,10 @@ class SealingMapper(Mapper[UUID]):
     def opened(self, event: Any) -> Any:
         """A copy of a decoded event with every personal field opened (or `ERASED`): for a
         reader who must show them, having been allowed to."""
-        kind = _event_type(type(event).__qualname__)
-        fields = PERSONAL_FIELDS.get(kind, ())
+        fields = PERSONAL_FIELDS.get(type(event), ())
         state = dict(vars(event))
         for name in fields:
-            state[name] = self.open(state.get(name), f"{kind}.{name}", event.originator_id)
+            state[name] = self.open(state.get(name), _place(event, name), event.originator_id)
         return _with_state(event, state)
 
 
@@ -365,6 +418,7 @@ __all__ = [
     "STATE_FIELDS",
     "BeneficiaryErasedError",
     "Erased",
+    "EventFields",
     "InMemoryKeyring",
     "Keyring",
     "Sealed",
