@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, update
 
 from api.cli.demo import load_demo
+from api.composition import open_services
+from api.settings import Settings
 from domain.application import Maillage
+from domain.timing import TimePolicy
 from projections.report_tables import REPORT_TABLES
 from projections.runner import ProjectionRunner, UnknownProjectionError
 from projections.tables import (
+    as_utc,
     audit_entry_view,
     case_actor_view,
     institution_view,
@@ -119,3 +124,19 @@ def test_a_batch_that_fails_leaves_no_rows_and_no_position(
 def test_unknown_projection_names_are_refused(store_app: Maillage, engine: Engine) -> None:
     with pytest.raises(UnknownProjectionError, match="audit_trail"):
         ProjectionRunner(store_app, engine).rebuild(["nope"])
+
+
+def test_positions_are_stamped_by_the_runners_clock(
+    store_app: Maillage, engine: Engine, store_settings: Settings
+) -> None:
+    """One clock: the runner reads the time policy's, never the wall clock."""
+    stamped = datetime(2031, 5, 4, 3, 2, 1, tzinfo=UTC)
+    World.build(store_app)
+    ProjectionRunner(store_app, engine, clock=lambda: stamped).catch_up()
+    with engine.connect() as conn:
+        found = conn.execute(select(projection_tracking.c.updated_at)).scalars().all()
+    assert found
+    assert {as_utc(at) for at in found} == {stamped}
+
+    with open_services(store_settings, time=TimePolicy(clock=lambda: stamped)) as services:
+        assert services.projections.clock() == stamped
