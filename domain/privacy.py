@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import base64
 import os
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
@@ -40,6 +37,7 @@ from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
 from domain.errors import BeneficiaryErasedError
+from domain.privacy_keys import InMemoryKeyring, Keyring, keys_at_hand, new_key, sealing_key
 
 EventFields = Mapping[type[DomainEvent], tuple[str, ...]]
 
@@ -145,105 +143,12 @@ class Erased:
 ERASED = Erased()
 
 
-class Keyring(Protocol):
-    """Where the beneficiaries' keys are kept, apart from the log."""
-
-    def key(self, key_id: UUID) -> bytes | None:
-        """The key, or None if it never existed or was destroyed."""
-
-    def key_for_sealing(self, key_id: UUID) -> bytes:
-        """The key, created if new; `BeneficiaryErasedError` if it was destroyed."""
-
-    def destroy(self, key_id: UUID) -> bool:
-        """Destroy the key, leaving a tombstone, and wipe the store's leftovers of it; False if
-        there was no live key."""
-
-    def is_destroyed(self, key_id: UUID) -> bool: ...
-
-    def wipe_pending(self, key_id: UUID) -> bool:
-        """The key is destroyed but the store may still keep a copy (a wipe to finish)."""
-
-    def wipe(self) -> bool:
-        """Overwrite the store's leftovers of destroyed keys; False if it could not yet."""
-
-    def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:
-        """`key_for_sealing` for many at once (those created in one go); erased ones left out."""
-
-
-# Keys fetched for a batch of events about to be sealed (`keys_at_hand`): one query for the
-# batch instead of one per event, and one transaction for all the new cases' keys.
-_AT_HAND: ContextVar[dict[UUID, bytes] | None] = ContextVar("maillage_keys_at_hand", default=None)
-
-
-@contextmanager
-def keys_at_hand(keyring: Keyring, key_ids: Iterable[UUID]) -> Iterator[None]:
-    """While the block runs, sealing for these cases uses keys fetched (or created) at once."""
-    token = _AT_HAND.set(keyring.keys_for_sealing(key_ids))
-    try:
-        yield
-    finally:
-        _AT_HAND.reset(token)
-
-
-def _sealing_key(keyring: Keyring, case_id: UUID) -> bytes:
-    at_hand = _AT_HAND.get()
-    if at_hand is not None and case_id in at_hand:
-        return at_hand[case_id]
-    return keyring.key_for_sealing(case_id)
-
-
 def retention_cutoff(now: datetime, years: int) -> datetime:
     """Cases closed before this instant are due for erasure after `years` of retention."""
     try:
         return now.replace(year=now.year - years)
     except ValueError:  # 29 February, and the year back is not a leap year
         return now.replace(year=now.year - years, day=28)
-
-
-def new_key() -> bytes:
-    return AESGCM.generate_key(bit_length=256)
-
-
-class InMemoryKeyring:
-    """Keys in a dict: for the in-memory store of unit tests."""
-
-    def __init__(self) -> None:
-        self._keys: dict[UUID, bytes | None] = {}
-        self._lock = threading.Lock()
-
-    def key(self, key_id: UUID) -> bytes | None:
-        return self._keys.get(key_id)
-
-    def key_for_sealing(self, key_id: UUID) -> bytes:
-        with self._lock:
-            if key_id not in self._keys:
-                self._keys[key_id] = new_key()
-            key = self._keys[key_id]
-        if key is None:
-            raise BeneficiaryErasedError.of_case(key_id)
-        return key
-
-    def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:
-        wanted = set(key_ids)
-        with self._lock:
-            for key_id in wanted:
-                self._keys.setdefault(key_id, new_key())
-            return {k: v for k in wanted if (v := self._keys[k]) is not None}
-
-    def destroy(self, key_id: UUID) -> bool:
-        with self._lock:
-            live = self._keys.get(key_id) is not None
-            self._keys[key_id] = None
-        return live
-
-    def is_destroyed(self, key_id: UUID) -> bool:
-        return key_id in self._keys and self._keys[key_id] is None
-
-    def wipe_pending(self, key_id: UUID) -> bool:
-        return False  # a dict keeps no leftovers
-
-    def wipe(self) -> bool:
-        return True
 
 
 def _aad(key_id: UUID, place: str) -> bytes:
@@ -308,7 +213,7 @@ class SealingMapper(Mapper[UUID]):
             value = sealed.get(name)
             if value is None or isinstance(value, Sealed | Erased):
                 continue
-            key = key or _sealing_key(self.keyring, case_id)
+            key = key or sealing_key(self.keyring, case_id)
             place = _place(domain_event, name)
             if isinstance(value, list):  # each item apart: how many stays countable
                 sealed[name] = [self._seal(key, case_id, place, item) for item in value]
@@ -322,7 +227,7 @@ class SealingMapper(Mapper[UUID]):
     def _sealed_snapshot(self, snapshot: Snapshot) -> Snapshot:
         case_id = snapshot.originator_id
         state = dict(snapshot.state)
-        key = _sealing_key(self.keyring, case_id) if not self._erased(state) else None
+        key = sealing_key(self.keyring, case_id) if not self._erased(state) else None
         if key is not None:
             identity = state.get("beneficiary")
             if identity is not None and not isinstance(identity, Sealed | Erased):
@@ -423,4 +328,6 @@ __all__ = [
     "Keyring",
     "Sealed",
     "SealingMapper",
+    "keys_at_hand",
+    "new_key",
 ]
