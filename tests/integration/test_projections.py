@@ -12,9 +12,11 @@ from api.cli.demo import load_demo
 from api.composition import open_services
 from api.settings import Settings
 from domain.application import Maillage
+from domain.event_classes import BeneficiaryErased, FundingGranted, PartnershipEntered
+from domain.events import ALL_EVENTS
 from domain.timing import TimePolicy
 from projections.report_tables import REPORT_TABLES
-from projections.runner import ProjectionRunner, UnknownProjectionError
+from projections.runner import ProjectionRunner, UnknownProjectionError, event_reader
 from projections.tables import (
     as_utc,
     audit_entry_view,
@@ -140,3 +142,21 @@ def test_positions_are_stamped_by_the_runners_clock(
 
     with open_services(store_settings, time=TimePolicy(clock=lambda: stamped)) as services:
         assert services.projections.clock() == stamped
+
+
+def test_the_projectors_meet_the_catalogs_classes_as_the_log_decodes(
+    store_app: Maillage, engine: Engine
+) -> None:
+    """The runner decodes with the read mapper (personal fields left sealed): dispatch sees the
+    aggregates' own classes, each one every projector has declared, handled or ignored."""
+    world = World.build(store_app)
+    load_demo(store_app, now=NOW)
+    case_id = world.open_case()
+    store_app.erase_beneficiary(case_id=case_id, ground="erasure_request", requested_by="dpo")
+    read = event_reader(store_app)
+    seen = {type(read(n)) for n in store_app.recorder.select_notifications(1, 100_000)}
+    assert seen <= set(ALL_EVENTS)
+    assert len(seen) >= 25
+    assert {BeneficiaryErased, FundingGranted, PartnershipEntered} <= seen  # ignored by some
+    ProjectionRunner(store_app, engine).catch_up()
+    assert all(lag.behind == 0 for lag in ProjectionRunner(store_app, engine).lag())
