@@ -53,7 +53,9 @@ def build_services(
         time=policy,
         maillage=maillage,
         engine=engine,
-        projections=ProjectionRunner(maillage, engine, batch_size=settings.projection_batch_size),
+        projections=ProjectionRunner(
+            maillage, engine, batch_size=settings.projection_batch_size, clock=policy.now
+        ),
         idempotency=IdempotencyStore(
             engine, timedelta(hours=settings.idempotency_ttl_hours), clock=policy.now
         ),

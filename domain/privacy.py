@@ -23,44 +23,99 @@ from __future__ import annotations
 
 import base64
 import os
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from functools import cache
+from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.domain import Snapshot
+from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic
 
 from domain.errors import BeneficiaryErasedError
+from domain.privacy_keys import InMemoryKeyring, Keyring, keys_at_hand, new_key, sealing_key
 
-# Event type (aggregate class and event class names) -> the fields that are personal data.
-PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "Case.CaseOpened": ("beneficiary",),
-    "Case.ConsentGiven": ("representative_name",),
-    "Case.InterventionRecorded": ("summary",),
-    "Case.InformationShared": ("summary", "legal_ground"),  # the statute reference is not
-    "Case.ConcerningInformationTransmitted": ("summary",),
-    "Case.ReferralMade": ("reason",),
-    "Case.ReferralAccepted": ("reason",),
-    "Case.ReferralDeclined": ("reason",),
-    "Case.CoordinationMeetingHeld": ("decisions",),
-    "Case.AlertAcknowledged": ("note",),
-    "Case.CaseClosed": ("reason",),
-    "Case.CaseReopened": ("reason",),
-}
+EventFields = Mapping[type[DomainEvent], tuple[str, ...]]
+
+
+class _DeclaredOnFirstUse(EventFields):
+    """Fields per event class, declared by a function run when first read: `domain.case`
+    imports this module, so the case's event classes do not exist yet when it is imported."""
+
+    def __init__(self, declare: Callable[[], dict[type[DomainEvent], tuple[str, ...]]]) -> None:
+        self._declare = declare
+        self._fields: dict[type[DomainEvent], tuple[str, ...]] | None = None
+
+    def _resolved(self) -> dict[type[DomainEvent], tuple[str, ...]]:
+        if self._fields is None:
+            self._fields = self._declare()
+        return self._fields
+
+    def __getitem__(self, cls: type[DomainEvent]) -> tuple[str, ...]:
+        return self._resolved()[cls]
+
+    def __iter__(self) -> Iterator[type[DomainEvent]]:
+        return iter(self._resolved())
+
+    def __len__(self) -> int:
+        return len(self._resolved())
+
+
+def _personal_fields() -> dict[type[DomainEvent], tuple[str, ...]]:
+    from domain import event_classes as e
+
+    return {
+        e.CaseOpened: ("beneficiary",),
+        e.ConsentGiven: ("representative_name",),
+        e.InterventionRecorded: ("summary",),
+        e.InformationShared: ("summary", "legal_ground"),  # the statute reference is not
+        e.ConcerningInformationTransmitted: ("summary",),
+        e.ReferralMade: ("reason",),
+        e.ReferralAccepted: ("reason",),
+        e.ReferralDeclined: ("reason",),
+        e.CoordinationMeetingHeld: ("decisions",),
+        e.AlertAcknowledged: ("note",),
+        e.CaseClosed: ("reason",),
+        e.CaseReopened: ("reason",),
+    }
+
+
+def _state_fields() -> dict[type[DomainEvent], tuple[str, ...]]:
+    from domain import event_classes as e
+
+    return {e.CaseOpened: ("beneficiary",), e.ConsentGiven: ("representative_name",)}
+
+
+# Event class -> the fields that are personal data.
+PERSONAL_FIELDS: EventFields = _DeclaredOnFirstUse(_personal_fields)
 # Of those, the fields the Case aggregate keeps in its state: opened when a case is loaded.
-STATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "Case.CaseOpened": ("beneficiary",),
-    "Case.ConsentGiven": ("representative_name",),
-}
-CASE_TOPIC = "domain.case:Case"
+STATE_FIELDS: EventFields = _DeclaredOnFirstUse(_state_fields)
 ERASED_TEXT = "[erased]"
+
+
+@cache
+def _case_class() -> type[Aggregate]:
+    from domain.case import Case  # not at import: domain.case imports this module
+
+    return Case
+
+
+def _place(event: DomainEvent, name: str) -> str:
+    """Where a personal field sits (`Case.CaseOpened.beneficiary`): bound to its sealed value."""
+    return f"{type(event).__qualname__}.{name}"
+
+
+def _state_place(name: str) -> str:
+    """Where a personal value sits in a case's snapshot (`Case.state.beneficiary`)."""
+    return f"{_case_class().__qualname__}.state.{name}"
+
+
+def _is_case(snapshot: Snapshot) -> bool:
+    return snapshot.topic == get_topic(_case_class())
 
 
 @dataclass(frozen=True)
@@ -88,105 +143,12 @@ class Erased:
 ERASED = Erased()
 
 
-class Keyring(Protocol):
-    """Where the beneficiaries' keys are kept, apart from the log."""
-
-    def key(self, key_id: UUID) -> bytes | None:
-        """The key, or None if it never existed or was destroyed."""
-
-    def key_for_sealing(self, key_id: UUID) -> bytes:
-        """The key, created if new; `BeneficiaryErasedError` if it was destroyed."""
-
-    def destroy(self, key_id: UUID) -> bool:
-        """Destroy the key, leaving a tombstone, and wipe the store's leftovers of it; False if
-        there was no live key."""
-
-    def is_destroyed(self, key_id: UUID) -> bool: ...
-
-    def wipe_pending(self, key_id: UUID) -> bool:
-        """The key is destroyed but the store may still keep a copy (a wipe to finish)."""
-
-    def wipe(self) -> bool:
-        """Overwrite the store's leftovers of destroyed keys; False if it could not yet."""
-
-    def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:
-        """`key_for_sealing` for many at once (those created in one go); erased ones left out."""
-
-
-# Keys fetched for a batch of events about to be sealed (`keys_at_hand`): one query for the
-# batch instead of one per event, and one transaction for all the new cases' keys.
-_AT_HAND: ContextVar[dict[UUID, bytes] | None] = ContextVar("maillage_keys_at_hand", default=None)
-
-
-@contextmanager
-def keys_at_hand(keyring: Keyring, key_ids: Iterable[UUID]) -> Iterator[None]:
-    """While the block runs, sealing for these cases uses keys fetched (or created) at once."""
-    token = _AT_HAND.set(keyring.keys_for_sealing(key_ids))
-    try:
-        yield
-    finally:
-        _AT_HAND.reset(token)
-
-
-def _sealing_key(keyring: Keyring, case_id: UUID) -> bytes:
-    at_hand = _AT_HAND.get()
-    if at_hand is not None and case_id in at_hand:
-        return at_hand[case_id]
-    return keyring.key_for_sealing(case_id)
-
-
 def retention_cutoff(now: datetime, years: int) -> datetime:
     """Cases closed before this instant are due for erasure after `years` of retention."""
     try:
         return now.replace(year=now.year - years)
     except ValueError:  # 29 February, and the year back is not a leap year
         return now.replace(year=now.year - years, day=28)
-
-
-def new_key() -> bytes:
-    return AESGCM.generate_key(bit_length=256)
-
-
-class InMemoryKeyring:
-    """Keys in a dict: for the in-memory store of unit tests."""
-
-    def __init__(self) -> None:
-        self._keys: dict[UUID, bytes | None] = {}
-        self._lock = threading.Lock()
-
-    def key(self, key_id: UUID) -> bytes | None:
-        return self._keys.get(key_id)
-
-    def key_for_sealing(self, key_id: UUID) -> bytes:
-        with self._lock:
-            if key_id not in self._keys:
-                self._keys[key_id] = new_key()
-            key = self._keys[key_id]
-        if key is None:
-            raise BeneficiaryErasedError.of_case(key_id)
-        return key
-
-    def keys_for_sealing(self, key_ids: Iterable[UUID]) -> dict[UUID, bytes]:
-        wanted = set(key_ids)
-        with self._lock:
-            for key_id in wanted:
-                self._keys.setdefault(key_id, new_key())
-            return {k: v for k in wanted if (v := self._keys[k]) is not None}
-
-    def destroy(self, key_id: UUID) -> bool:
-        with self._lock:
-            live = self._keys.get(key_id) is not None
-            self._keys[key_id] = None
-        return live
-
-    def is_destroyed(self, key_id: UUID) -> bool:
-        return key_id in self._keys and self._keys[key_id] is None
-
-    def wipe_pending(self, key_id: UUID) -> bool:
-        return False  # a dict keeps no leftovers
-
-    def wipe(self) -> bool:
-        return True
 
 
 def _aad(key_id: UUID, place: str) -> bytes:
@@ -205,10 +167,6 @@ def unseal(key: bytes, sealed: Sealed, place: str) -> bytes:
         return AESGCM(key).decrypt(raw[:12], raw[12:], _aad(sealed.key_id, place))
     except InvalidTag:
         raise ValueError(f"sealed value at {place} fails its authentication") from None
-
-
-def _event_type(topic: str) -> str:
-    return topic.split(":")[-1]
 
 
 def _with_state(event: Any, state: dict[str, Any]) -> Any:
@@ -230,7 +188,7 @@ class SealingMapper(Mapper[UUID]):
         transcoder: Transcoder,
         *,
         keyring: Keyring,
-        opens: dict[str, tuple[str, ...]],
+        opens: EventFields,
         cipher: Any = None,
         compressor: Any = None,
     ) -> None:
@@ -242,11 +200,10 @@ class SealingMapper(Mapper[UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         if isinstance(domain_event, Snapshot):
-            if domain_event.topic == CASE_TOPIC:
+            if _is_case(domain_event):
                 domain_event = self._sealed_snapshot(domain_event)
             return super().to_stored_event(domain_event)
-        kind = _event_type(type(domain_event).__qualname__)
-        fields = PERSONAL_FIELDS.get(kind)
+        fields = PERSONAL_FIELDS.get(type(domain_event))
         if not fields:
             return super().to_stored_event(domain_event)
         case_id: UUID = domain_event.originator_id
@@ -256,8 +213,8 @@ class SealingMapper(Mapper[UUID]):
             value = sealed.get(name)
             if value is None or isinstance(value, Sealed | Erased):
                 continue
-            key = key or _sealing_key(self.keyring, case_id)
-            place = f"{kind}.{name}"
+            key = key or sealing_key(self.keyring, case_id)
+            place = _place(domain_event, name)
             if isinstance(value, list):  # each item apart: how many stays countable
                 sealed[name] = [self._seal(key, case_id, place, item) for item in value]
             else:
@@ -270,16 +227,18 @@ class SealingMapper(Mapper[UUID]):
     def _sealed_snapshot(self, snapshot: Snapshot) -> Snapshot:
         case_id = snapshot.originator_id
         state = dict(snapshot.state)
-        key = _sealing_key(self.keyring, case_id) if not self._erased(state) else None
+        key = sealing_key(self.keyring, case_id) if not self._erased(state) else None
         if key is not None:
             identity = state.get("beneficiary")
             if identity is not None and not isinstance(identity, Sealed | Erased):
-                state["beneficiary"] = self._seal(key, case_id, "Case.state.beneficiary", identity)
+                state["beneficiary"] = self._seal(
+                    key, case_id, _state_place("beneficiary"), identity
+                )
             state["consents"] = [
                 replace(
                     c,
                     representative_name=self._seal(
-                        key, case_id, "Case.state.representative_name", c.representative_name
+                        key, case_id, _state_place("representative_name"), c.representative_name
                     ),
                 )
                 if isinstance(c.representative_name, str)
@@ -303,29 +262,29 @@ class SealingMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event = super().to_domain_event(stored_event)
         if isinstance(event, Snapshot):
-            if event.topic == CASE_TOPIC and self.opens:
+            if self.opens and _is_case(event):
                 self._open_snapshot(event)
             return event
-        kind = _event_type(stored_event.topic)
-        fields = self.opens.get(kind)
-        if fields:
-            state = vars(event)
-            for name in fields:
-                value = state.get(name)
-                if isinstance(value, Sealed):
-                    state[name] = self.open(value, f"{kind}.{name}", event.originator_id)
+        if not isinstance(event, DomainEvent):
+            return event
+        fields = self.opens.get(type(event), ())
+        state = vars(event)
+        for name in fields:
+            value = state.get(name)
+            if isinstance(value, Sealed):
+                state[name] = self.open(value, _place(event, name), event.originator_id)
         return event
 
     def _open_snapshot(self, snapshot: Snapshot) -> None:
         state, case_id = snapshot.state, snapshot.originator_id
         state["beneficiary"] = self.open(
-            state.get("beneficiary"), "Case.state.beneficiary", case_id
+            state.get("beneficiary"), _state_place("beneficiary"), case_id
         )
         state["consents"] = [
             replace(
                 c,
                 representative_name=self.open(
-                    c.representative_name, "Case.state.representative_name", case_id
+                    c.representative_name, _state_place("representative_name"), case_id
                 ),
             )
             for c in state.get("consents", [])
@@ -350,11 +309,10 @@ class SealingMapper(Mapper[UUID]):
     def opened(self, event: Any) -> Any:
         """A copy of a decoded event with every personal field opened (or `ERASED`): for a
         reader who must show them, having been allowed to."""
-        kind = _event_type(type(event).__qualname__)
-        fields = PERSONAL_FIELDS.get(kind, ())
+        fields = PERSONAL_FIELDS.get(type(event), ())
         state = dict(vars(event))
         for name in fields:
-            state[name] = self.open(state.get(name), f"{kind}.{name}", event.originator_id)
+            state[name] = self.open(state.get(name), _place(event, name), event.originator_id)
         return _with_state(event, state)
 
 
@@ -365,8 +323,11 @@ __all__ = [
     "STATE_FIELDS",
     "BeneficiaryErasedError",
     "Erased",
+    "EventFields",
     "InMemoryKeyring",
     "Keyring",
     "Sealed",
     "SealingMapper",
+    "keys_at_hand",
+    "new_key",
 ]

@@ -14,17 +14,14 @@ from __future__ import annotations
 import io
 import math
 import threading
-from typing import Any, Literal
-
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch
-from matplotlib.path import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from domain.network_map import NetworkMap
 from domain.reports import PublishedLine, Report
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 ImageFormat = Literal["svg", "png"]
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
@@ -114,6 +111,9 @@ def _panel(ax: Axes, line: PublishedLine) -> None:
 
 
 def report_chart(report: Report, fmt: ImageFormat = "svg") -> bytes:
+    import matplotlib  # here, not at import: serving and the CLI start without it
+    from matplotlib.figure import Figure
+
     with _LOCK, matplotlib.rc_context(_RC):
         figure = Figure(figsize=(11, 8), layout="constrained")
         axes = figure.subplots(2, 2)
@@ -149,6 +149,12 @@ def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
     """Laid out by hand rather than by a tight bounding box (which draws everything twice):
     the circle, a margin as wide as the longest name, the title above and the legend below.
     Edges of one tie and one width class are one path: a few elements, however many edges."""
+    import matplotlib  # here, not at import: serving and the CLI start without it
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+
     n = len(found.nodes)
     font = 10 if n <= 30 else (7 if n <= 100 else 5)
     diameter = 7.0 if n <= 30 else (10.0 if n <= 100 else 13.0)  # inches

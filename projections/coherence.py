@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.domain import DomainEvent
 from sqlalchemy import Connection, func, literal, or_, select, union_all
 
 from domain.coherence import (
@@ -26,10 +27,17 @@ from domain.coherence import (
     Coherence,
     Registry,
     assess,
-    event_type,
 )
+from domain.event_classes import (
+    CaseEvent,
+    CaseOpened,
+    DelegationEvent,
+    PartnershipEntered,
+    PartnershipEvent,
+)
+from domain.events import occurred_at
 from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
-from projections.runner import read_mapper
+from projections.runner import event_reader
 from projections.tables import (
     case_coherence_view,
     delegation_terms_view,
@@ -111,19 +119,19 @@ def coherence_as_of(
     """The coherence view of a case as it stood at `at`, folded from the log now."""
     if question is AsOf.RECORDED:
 
-        def keep(e: Any) -> bool:
-            return bool(e.timestamp <= at)
+        def keep(e: DomainEvent) -> bool:
+            return e.timestamp <= at
     else:
 
-        def keep(e: Any) -> bool:
-            return bool(getattr(e, "occurred_at", e.timestamp) <= at)
+        def keep(e: DomainEvent) -> bool:
+            return occurred_at(e) <= at
 
     facts: CaseFacts | None = None
     for e in _events(app, case_id):
-        if not keep(e):
+        if not keep(e) or not isinstance(e, CaseEvent):
             continue
         if facts is None:
-            if event_type(e) == "Case.CaseOpened":
+            if isinstance(e, CaseOpened):
                 facts = CaseFacts.opened_by(e)
         else:
             facts.apply(e)
@@ -135,28 +143,28 @@ def coherence_as_of(
     entries += _partnerships_of(app, facts.institution_ids(), registry_keep)
     for entry in dict.fromkeys(entries):
         for e in _events(app, entry):
-            if registry_keep(e):
+            if isinstance(e, DelegationEvent | PartnershipEvent) and registry_keep(e):
                 registry.apply(e)
     return assess(facts, registry, at, idle_after)
 
 
-def _events(app: Application, aggregate_id: UUID) -> Iterable[Any]:  # type: ignore[type-arg]
-    to_event = read_mapper(app).to_domain_event
-    return (to_event(s) for s in app.recorder.select_events(aggregate_id))
+def _events(app: Application, aggregate_id: UUID) -> Iterable[DomainEvent]:  # type: ignore[type-arg]
+    read = event_reader(app)
+    return (read(s) for s in app.recorder.select_events(aggregate_id))
 
 
-def _everything(_: Any) -> bool:
+def _everything(_: DomainEvent) -> bool:
     return True
 
 
 def _partnerships_of(
     app: Application,  # type: ignore[type-arg]
     institutions: Iterable[UUID],
-    keep: Callable[[Any], bool],
+    keep: Callable[[DomainEvent], bool],
 ) -> list[UUID]:
     found: list[UUID] = []
     for institution_id in institutions:
         for e in _events(app, institution_id):
-            if event_type(e) == "Institution.PartnershipEntered" and keep(e):
+            if isinstance(e, PartnershipEntered) and keep(e):
                 found.append(e.partnership_id)
     return found

@@ -1,21 +1,56 @@
-"""Projectors: one handler per event type, reading only the event.
+"""Projectors: handlers keyed on event classes, reading only the event.
 
 Each projector owns its tables and its position in the log. `apply` receives the event, its
-position (notification id) and the batch to write into.
+position (notification id) and the batch to write into (`projections.projector`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table
+from eventsourcing.domain import DomainEvent
 
-from domain.coherence import ActorFacts, CaseFacts, Registry, event_type
+from domain.coherence import ActorFacts, CaseFacts, Registry
+from domain.event_classes import (
+    CaseContentRead,
+    CaseEvent,
+    CaseOpened,
+    ConcerningInformationTransmitted,
+    DelegationEvent,
+    DelegationGranted,
+    DelegationReceived,
+    EmploymentEnded,
+    EmploymentStarted,
+    InformationShared,
+    InstitutionEvent,
+    InstitutionRegistered,
+    NetworkJoined,
+    NetworkLeft,
+    PartnershipEntered,
+    PartnershipEvent,
+    ProfessionalEvent,
+    ProfessionalRegistered,
+    ReferralMade,
+)
+from domain.events import (
+    ALL_EVENTS,
+    CASE_ACTS,
+    CASE_EVENTS,
+    CONSULTATION_EVENTS,
+    DELEGATION_EVENTS,
+    FUNDING_EVENTS,
+    INSTITUTION_EVENTS,
+    NETWORK_EVENTS,
+    PARTNERSHIP_EVENTS,
+    PROFESSIONAL_EVENTS,
+    event_type,
+    occurred_at,
+)
 from projections.batch import Batch
 from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
+from projections.projector import Projector
 from projections.summaries import summarise
 from projections.tables import (
     audit_entry_view,
@@ -28,34 +63,11 @@ from projections.tables import (
     professional_view,
 )
 
+__all__ = ["AuditTrail", "CaseCoherence", "Projector", "RegistryNames"]
+
 
 def _id(value: UUID | None) -> str | None:
     return str(value) if value is not None else None
-
-
-def _case_of(aggregate: str, event: Any) -> str | None:
-    if aggregate == "Case":
-        return str(event.originator_id)
-    if aggregate == "Consultation":  # a reading of the case's content
-        return str(event.case_id)
-    return None
-
-
-class Projector:
-    name: ClassVar[str]
-    tables: ClassVar[tuple[Table, ...]]
-    handlers: ClassVar[dict[str, str]] = {}
-
-    def apply(self, batch: Batch, event: Any, position: int) -> None:
-        method = self.handlers.get(event_type(event))
-        if method is not None:
-            getattr(self, method)(batch, event, position)
-
-    def prepare(self, batch: Batch, events: Sequence[Any]) -> None:
-        """Called once per batch before its events: load in one query what they will touch."""
-
-    def finish(self, batch: Batch) -> None:
-        """Called once per batch, after the last event and before the rows are written."""
 
 
 class RegistryNames(Projector):
@@ -63,12 +75,16 @@ class RegistryNames(Projector):
 
     name = "registry_names"
     tables = (institution_view, professional_view)
-    handlers = {
-        "Institution.InstitutionRegistered": "institution",
-        "Professional.ProfessionalRegistered": "professional",
-    }
 
-    def institution(self, batch: Batch, e: Any, _: int) -> None:
+    def declare(self) -> None:
+        self.on(self.institution, InstitutionRegistered)
+        self.on(self.professional, ProfessionalRegistered)
+        self.ignore(PartnershipEntered, EmploymentStarted, EmploymentEnded, DelegationReceived)
+        self.ignore(NetworkJoined, NetworkLeft)
+        self.ignore(*DELEGATION_EVENTS, *PARTNERSHIP_EVENTS, *NETWORK_EVENTS, *CASE_EVENTS)
+        self.ignore(*CONSULTATION_EVENTS, *FUNDING_EVENTS)
+
+    def institution(self, batch: Batch, e: InstitutionRegistered, _: int) -> None:
         batch.put(
             institution_view,
             {
@@ -79,7 +95,7 @@ class RegistryNames(Projector):
             },
         )
 
-    def professional(self, batch: Batch, e: Any, _: int) -> None:
+    def professional(self, batch: Batch, e: ProfessionalRegistered, _: int) -> None:
         batch.put(
             professional_view,
             {"professional_id": str(e.originator_id), "name": e.name, "profession": e.profession},
@@ -92,44 +108,65 @@ class AuditTrail(Projector):
     name = "audit_trail"
     tables = (audit_entry_view,)
 
-    def apply(self, batch: Batch, event: Any, position: int) -> None:
-        kind = event_type(event)
-        by = getattr(event, "by", None)
-        basis = getattr(event, "basis", None)
-        aggregate = kind.split(".")[0]
-        professional_id = by.professional_id if by is not None else None
-        institution_id = by.institution_id if by is not None else None
-        if aggregate == "Professional":
-            professional_id = event.originator_id
-            institution_id = getattr(event, "institution_id", None)
-        elif aggregate == "Institution":
-            institution_id = event.originator_id
-        elif aggregate == "Delegation" and kind.endswith("Granted"):
-            professional_id, institution_id = event.professional_id, event.institution_id
-        counterpart = (
-            getattr(event, "recipient_institution_id", None)
-            or getattr(event, "to_institution_id", None)
-            or getattr(event, "crip_institution_id", None)
-        )
-        timestamp: datetime = event.timestamp
+    def declare(self) -> None:
+        self.on(self.entry, *ALL_EVENTS)
+
+    def entry(self, batch: Batch, event: DomainEvent, position: int) -> None:
+        act = event if isinstance(event, CASE_ACTS) else None
+        professional_id, institution_id = _who(event)
         batch.append(
             audit_entry_view,
             {
                 "position": position,
                 "aggregate_id": str(event.originator_id),
                 "aggregate_version": event.originator_version,
-                "event_type": kind,
-                "case_id": _case_of(aggregate, event),
+                "event_type": event_type(event),
+                "case_id": _case_of(event),
                 "professional_id": _id(professional_id),
                 "institution_id": _id(institution_id),
-                "counterpart_institution_id": _id(counterpart),
-                "basis_kind": str(basis.kind) if basis is not None else None,
-                "basis_ref": _id(basis.ref_id) if basis is not None else None,
-                "occurred_at": getattr(event, "occurred_at", None) or timestamp,
-                "recorded_at": timestamp,
-                "summary": summarise(kind, event),
+                "counterpart_institution_id": _id(_counterpart(event)),
+                "basis_kind": str(act.basis.kind) if act is not None else None,
+                "basis_ref": _id(act.basis.ref_id) if act is not None else None,
+                "occurred_at": occurred_at(event),
+                "recorded_at": event.timestamp,
+                "summary": summarise(event),
             },
         )
+
+
+def _who(event: DomainEvent) -> tuple[UUID | None, UUID | None]:
+    """The professional and the institution an entry of the trail is about."""
+    if isinstance(event, ProfessionalEvent):
+        at = event if isinstance(event, EmploymentStarted | EmploymentEnded) else None
+        return event.originator_id, at.institution_id if at is not None else None
+    if isinstance(event, InstitutionEvent):
+        return None, event.originator_id
+    if isinstance(event, DelegationGranted):
+        return event.professional_id, event.institution_id
+    if isinstance(event, CASE_ACTS):
+        return event.by.professional_id, event.by.institution_id
+    if isinstance(event, CaseContentRead):
+        return event.by.professional_id, event.by.institution_id
+    return None, None
+
+
+def _case_of(event: DomainEvent) -> str | None:
+    if isinstance(event, CaseEvent):
+        return str(event.originator_id)
+    if isinstance(event, CaseContentRead):  # a reading of the case's content
+        return str(event.case_id)
+    return None
+
+
+def _counterpart(event: DomainEvent) -> UUID | None:
+    """The other institution of an act: who was shared with, referred to, alerted."""
+    if isinstance(event, InformationShared):
+        return event.recipient_institution_id
+    if isinstance(event, ReferralMade):
+        return event.to_institution_id
+    if isinstance(event, ConcerningInformationTransmitted):
+        return event.crip_institution_id
+    return None
 
 
 class CaseCoherence(Projector):
@@ -146,26 +183,24 @@ class CaseCoherence(Projector):
         partnership_party_view,
     )
 
-    def apply(self, batch: Batch, event: Any, position: int) -> None:
-        kind = event_type(event)
-        aggregate = kind.split(".")[0]
-        if aggregate == "Case":
-            self._case(batch, event, kind)
-        elif aggregate in ("Delegation", "Partnership"):
-            self._registry(batch, event, kind)
+    def declare(self) -> None:
+        self.on(self._case, *CASE_EVENTS)
+        self.on(self._registry, *DELEGATION_EVENTS)
+        self.on(self._registry, *PARTNERSHIP_EVENTS)
+        self.ignore(*INSTITUTION_EVENTS, *PROFESSIONAL_EVENTS, *NETWORK_EVENTS)
+        self.ignore(*CONSULTATION_EVENTS, *FUNDING_EVENTS)
 
-    def prepare(self, batch: Batch, events: Sequence[Any]) -> None:
+    def prepare(self, batch: Batch, events: Sequence[DomainEvent]) -> None:
         cases, entries = [], []
         for e in events:
-            aggregate = event_type(e).split(".")[0]
-            if aggregate == "Case":
+            if isinstance(e, CaseEvent):
                 cases.append((str(e.originator_id),))
-            elif aggregate == "Delegation":
+            elif isinstance(e, DelegationEvent):
                 entries.append((str(e.originator_id),))
         batch.load_many(case_coherence_view, cases)
         batch.load_many(delegation_terms_view, entries)
 
-    def _case(self, batch: Batch, e: Any, kind: str) -> None:
+    def _case(self, batch: Batch, e: CaseEvent, _: int) -> None:
         cases: dict[UUID, CaseFacts | None] = batch.scratch.setdefault("cases", {})
         case_id = e.originator_id
         if case_id not in cases:
@@ -173,21 +208,21 @@ class CaseCoherence(Projector):
             cases[case_id] = CASE_FACTS.load(row["facts"]) if row is not None else None
         facts = cases[case_id]
         if facts is None:
-            if kind != "Case.CaseOpened":
+            if not isinstance(e, CaseOpened):
                 return  # the log always opens a case first; nothing to attach this to
             cases[case_id] = CaseFacts.opened_by(e)
         else:
             facts.apply(e)
         batch.scratch.setdefault("dirty_cases", set()).add(case_id)
 
-    def _registry(self, batch: Batch, e: Any, kind: str) -> None:
+    def _registry(self, batch: Batch, e: DelegationEvent | PartnershipEvent, _: int) -> None:
         registry: Registry = batch.scratch.setdefault("registry", Registry())
         entry = e.originator_id
-        if kind.startswith("Delegation.") and entry not in registry.delegations:
+        if isinstance(e, DelegationEvent) and entry not in registry.delegations:
             row = batch.get(delegation_terms_view, (str(entry),))
             if row is not None:
                 registry.delegations[entry] = DELEGATION_TERMS.load(row["terms"])
-        if kind.startswith("Partnership.") and entry not in registry.partnerships:
+        if isinstance(e, PartnershipEvent) and entry not in registry.partnerships:
             row = batch.get(partnership_terms_view, (str(entry),))
             if row is not None:
                 registry.partnerships[entry] = PARTNERSHIP_TERMS.load(row["terms"])
@@ -254,9 +289,3 @@ def _actor_row(case_id: UUID, actor: ActorFacts) -> dict[str, Any]:
         "last_action_at": actor.last_action_at,
         "active": actor.active,
     }
-
-
-# The report projection subclasses `Projector`: imported once it is defined.
-from projections.report_projector import Reports  # noqa: E402
-
-PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseCoherence(), Reports())

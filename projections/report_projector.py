@@ -5,20 +5,56 @@ who the beneficiary is), case openings and first coordination meetings, referral
 outcome, the registry's scopes (institutions, partnerships, networks) and their members, and
 fundings. Re-applying an event changes nothing: act rows are keyed by their position, the
 others are set (a first meeting keeps the earliest date).
-
-Imported by `projections.projectors` (its `PROJECTORS`), after `Projector` is defined.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from domain.coherence import event_type
+from eventsourcing.domain import DomainEvent
+
+from domain.event_classes import (
+    BeneficiaryErased,
+    CaseOpened,
+    CoordinationMeetingHeld,
+    DelegationReceived,
+    EmploymentEnded,
+    EmploymentStarted,
+    FundingEnded,
+    FundingGranted,
+    InstitutionJoinedNetwork,
+    InstitutionRegistered,
+    InterventionRecorded,
+    InvitationAccepted,
+    InvitationDeclined,
+    MemberAdmitted,
+    MemberInvited,
+    MemberLeft,
+    NetworkCoordinatorAppointed,
+    NetworkDissolved,
+    NetworkFounded,
+    NetworkJoined,
+    NetworkLeft,
+    NetworkMeetingRecorded,
+    NetworkProjectUpdated,
+    PartnershipAmended,
+    PartnershipEntered,
+    PartnershipProposed,
+    PartnershipResumed,
+    PartnershipSigned,
+    PartnershipSuspended,
+    PartnershipTerminated,
+    ProfessionalRegistered,
+    ReferralAccepted,
+    ReferralDeclined,
+    ReferralMade,
+)
+from domain.events import CASE_ACTS, CONSULTATION_EVENTS, DELEGATION_EVENTS
 from domain.funding import FundedKind
 from projections.batch import Batch
-from projections.projectors import Projector
+from projections.projector import Projector
 from projections.report_tables import (
     REPORT_TABLES,
     funding_view,
@@ -30,6 +66,9 @@ from projections.report_tables import (
 )
 from projections.tables import as_utc
 
+if TYPE_CHECKING:
+    from domain.event_classes import CaseAct
+
 INSTITUTION, PARTNERSHIP, NETWORK = (
     FundedKind.INSTITUTION,
     FundedKind.PARTNERSHIP,
@@ -40,62 +79,52 @@ INSTITUTION, PARTNERSHIP, NETWORK = (
 class Reports(Projector):
     name = "reports"
     tables = REPORT_TABLES
-    handlers = {
-        "Case.CaseOpened": "case_opened",
-        "Case.CoordinationMeetingHeld": "meeting",
-        "Case.ReferralMade": "referral_made",
-        "Case.ReferralAccepted": "referral_answered",
-        "Case.ReferralDeclined": "referral_answered",
-        "Institution.InstitutionRegistered": "institution",
-        "Partnership.PartnershipProposed": "partnership",
-        "Partnership.PartnershipSigned": "signed",
-        "Partnership.PartnershipAmended": "amended",
-        "Partnership.PartnershipTerminated": "terminated",
-        "Network.NetworkFounded": "network",
-        "Network.InvitationAccepted": "invitation_accepted",
-        "Network.InstitutionJoinedNetwork": "institution_joined",
-        "Network.NetworkDissolved": "dissolved",
-        "Funding.FundingGranted": "funding",
-        "Funding.FundingEnded": "funding_ended",
-    }
 
-    def apply(self, batch: Batch, event: Any, position: int) -> None:
-        kind = event_type(event)
-        by = getattr(event, "by", None)
-        if kind.startswith("Case.") and by is not None:
-            batch.append(
-                report_act_view,
-                {
-                    "position": position,
-                    "case_id": str(event.originator_id),
-                    "occurred_at": event.occurred_at,
-                    "institution_id": str(by.institution_id),
-                    "professional_id": str(by.professional_id),
-                    "event": kind.split(".", 1)[1],
-                    "basis_kind": str(event.basis.kind),
-                    "intervention_kind": str(event.kind)
-                    if kind == "Case.InterventionRecorded"
-                    else None,
-                },
-            )
-        super().apply(batch, event, position)
+    def declare(self) -> None:
+        # Every act on a case is a row (who, for which institution, on what basis, when)...
+        self.on(self.act, *CASE_ACTS)
+        # ...and some say more: when a case opened, met, referred.
+        self.on(self.case_opened, CaseOpened)
+        self.on(self.meeting, CoordinationMeetingHeld)
+        self.on(self.referral_made, ReferralMade)
+        self.on(self.referral_answered, ReferralAccepted)
+        self.on(self.referral_answered, ReferralDeclined)
+        self.ignore(BeneficiaryErased, *CONSULTATION_EVENTS)
+        # The scopes reports are asked for, and their members.
+        self.on(self.institution, InstitutionRegistered)
+        self.ignore(PartnershipEntered)
+        self.on(self.partnership, PartnershipProposed)
+        self.on(self.signed, PartnershipSigned)
+        self.on(self.amended, PartnershipAmended)
+        self.on(self.terminated, PartnershipTerminated)
+        self.ignore(PartnershipSuspended, PartnershipResumed)
+        self.on(self.network, NetworkFounded)
+        self.on(self.invitation_accepted, InvitationAccepted)
+        self.on(self.institution_joined, InstitutionJoinedNetwork)
+        self.on(self.dissolved, NetworkDissolved)
+        self.ignore(MemberInvited, InvitationDeclined, MemberAdmitted, MemberLeft)
+        self.ignore(NetworkCoordinatorAppointed, NetworkProjectUpdated, NetworkMeetingRecorded)
+        self.ignore(ProfessionalRegistered, EmploymentStarted, EmploymentEnded)
+        self.ignore(DelegationReceived, NetworkJoined, NetworkLeft, *DELEGATION_EVENTS)
+        # Fundings.
+        self.on(self.funding, FundingGranted)
+        self.on(self.funding_ended, FundingEnded)
 
-    def prepare(self, batch: Batch, events: Sequence[Any]) -> None:
+    def prepare(self, batch: Batch, events: Sequence[DomainEvent]) -> None:
         """Load in a few queries the rows the batch's events will read."""
         cases, referrals, scopes, members, fundings = [], [], [], [], []
         for e in events:
-            kind = event_type(e)
-            if kind in ("Case.CaseOpened", "Case.CoordinationMeetingHeld"):
+            if isinstance(e, CaseOpened | CoordinationMeetingHeld):
                 cases.append((str(e.originator_id),))
-            elif kind in ("Case.ReferralAccepted", "Case.ReferralDeclined"):
+            elif isinstance(e, ReferralAccepted | ReferralDeclined):
                 referrals.append((str(e.referral_id),))
-            elif kind == "Partnership.PartnershipProposed":
+            elif isinstance(e, PartnershipProposed):
                 members += [(PARTNERSHIP, str(e.originator_id), str(p)) for p in e.parties]
-            elif kind in ("Partnership.PartnershipAmended", "Partnership.PartnershipTerminated"):
+            elif isinstance(e, PartnershipAmended | PartnershipTerminated):
                 scopes.append((PARTNERSHIP, str(e.originator_id)))
-            elif kind == "Network.NetworkDissolved":
+            elif isinstance(e, NetworkDissolved):
                 scopes.append((NETWORK, str(e.originator_id)))
-            elif kind == "Funding.FundingEnded":
+            elif isinstance(e, FundingEnded):
                 fundings.append((str(e.originator_id),))
         batch.load_many(report_case_view, cases)
         batch.load_many(report_referral_view, referrals)
@@ -105,7 +134,22 @@ class Reports(Projector):
 
     # --- cases ----------------------------------------------------------------------------
 
-    def case_opened(self, batch: Batch, e: Any, _: int) -> None:
+    def act(self, batch: Batch, e: CaseAct, position: int) -> None:
+        batch.append(
+            report_act_view,
+            {
+                "position": position,
+                "case_id": str(e.originator_id),
+                "occurred_at": e.occurred_at,
+                "institution_id": str(e.by.institution_id),
+                "professional_id": str(e.by.professional_id),
+                "event": type(e).__name__,
+                "basis_kind": str(e.basis.kind),
+                "intervention_kind": str(e.kind) if isinstance(e, InterventionRecorded) else None,
+            },
+        )
+
+    def case_opened(self, batch: Batch, e: CaseOpened, _: int) -> None:
         row = batch.get(report_case_view, (str(e.originator_id),))
         batch.put(
             report_case_view,
@@ -116,7 +160,7 @@ class Reports(Projector):
             },
         )
 
-    def meeting(self, batch: Batch, e: Any, _: int) -> None:
+    def meeting(self, batch: Batch, e: CoordinationMeetingHeld, _: int) -> None:
         row = batch.get(report_case_view, (str(e.originator_id),))
         if row is None:
             return  # the log always opens a case first
@@ -124,7 +168,7 @@ class Reports(Projector):
         if first is None or e.occurred_at < as_utc(first):
             batch.put(report_case_view, {**row, "first_meeting_at": e.occurred_at})
 
-    def referral_made(self, batch: Batch, e: Any, _: int) -> None:
+    def referral_made(self, batch: Batch, e: ReferralMade, _: int) -> None:
         batch.put(
             report_referral_view,
             {
@@ -137,10 +181,12 @@ class Reports(Projector):
             },
         )
 
-    def referral_answered(self, batch: Batch, e: Any, _: int) -> None:
+    def referral_answered(
+        self, batch: Batch, e: ReferralAccepted | ReferralDeclined, _: int
+    ) -> None:
         row = batch.get(report_referral_view, (str(e.referral_id),))
         if row is not None:
-            status = "accepted" if event_type(e).endswith("Accepted") else "declined"
+            status = "accepted" if isinstance(e, ReferralAccepted) else "declined"
             batch.put(report_referral_view, {**row, "status": status})
 
     # --- scopes ---------------------------------------------------------------------------
@@ -187,11 +233,11 @@ class Reports(Projector):
         if row is not None:
             batch.put(report_scope_view, {**row, **values})
 
-    def institution(self, batch: Batch, e: Any, _: int) -> None:
+    def institution(self, batch: Batch, e: InstitutionRegistered, _: int) -> None:
         self._scope(batch, INSTITUTION, e.originator_id, e.name, str(e.sector))
         self._member(batch, INSTITUTION, e.originator_id, e.originator_id, INSTITUTION, True)
 
-    def partnership(self, batch: Batch, e: Any, _: int) -> None:
+    def partnership(self, batch: Batch, e: PartnershipProposed, _: int) -> None:
         self._scope(
             batch, PARTNERSHIP, e.originator_id, e.title, str(e.kind), e.valid_from, e.valid_until
         )
@@ -202,19 +248,19 @@ class Reports(Projector):
             signed = bool(row and row["signed"])
             self._member(batch, PARTNERSHIP, e.originator_id, party, INSTITUTION, signed)
 
-    def signed(self, batch: Batch, e: Any, _: int) -> None:
+    def signed(self, batch: Batch, e: PartnershipSigned, _: int) -> None:
         self._member(
             batch, PARTNERSHIP, e.originator_id, e.signature.institution_id, INSTITUTION, True
         )
 
-    def amended(self, batch: Batch, e: Any, _: int) -> None:
+    def amended(self, batch: Batch, e: PartnershipAmended, _: int) -> None:
         if e.valid_until is not None:
             self._update_scope(batch, PARTNERSHIP, e.originator_id, valid_until=e.valid_until)
 
-    def terminated(self, batch: Batch, e: Any, _: int) -> None:
+    def terminated(self, batch: Batch, e: PartnershipTerminated, _: int) -> None:
         self._update_scope(batch, PARTNERSHIP, e.originator_id, ended_on=e.terminated_on)
 
-    def network(self, batch: Batch, e: Any, _: int) -> None:
+    def network(self, batch: Batch, e: NetworkFounded, _: int) -> None:
         founded: datetime = e.founded_at
         self._scope(batch, NETWORK, e.originator_id, e.name, str(e.kind), founded.date())
         for institution in e.founding_institutions:
@@ -222,19 +268,19 @@ class Reports(Projector):
         if e.founder_id is not None:
             self._member(batch, NETWORK, e.originator_id, e.founder_id, "professional", True)
 
-    def invitation_accepted(self, batch: Batch, e: Any, _: int) -> None:
+    def invitation_accepted(self, batch: Batch, e: InvitationAccepted, _: int) -> None:
         self._member(batch, NETWORK, e.originator_id, e.invitee_id, "professional", True)
 
-    def institution_joined(self, batch: Batch, e: Any, _: int) -> None:
+    def institution_joined(self, batch: Batch, e: InstitutionJoinedNetwork, _: int) -> None:
         self._member(batch, NETWORK, e.originator_id, e.institution_id, INSTITUTION, True)
 
-    def dissolved(self, batch: Batch, e: Any, _: int) -> None:
+    def dissolved(self, batch: Batch, e: NetworkDissolved, _: int) -> None:
         at: datetime = e.dissolved_at
         self._update_scope(batch, NETWORK, e.originator_id, ended_on=at.date())
 
     # --- fundings -------------------------------------------------------------------------
 
-    def funding(self, batch: Batch, e: Any, _: int) -> None:
+    def funding(self, batch: Batch, e: FundingGranted, _: int) -> None:
         batch.put(
             funding_view,
             {
@@ -249,7 +295,7 @@ class Reports(Projector):
             },
         )
 
-    def funding_ended(self, batch: Batch, e: Any, _: int) -> None:
+    def funding_ended(self, batch: Batch, e: FundingEnded, _: int) -> None:
         row = batch.get(funding_view, (str(e.originator_id),))
         if row is not None:
             batch.put(funding_view, {**row, "ended_on": e.ended_on})

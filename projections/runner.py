@@ -13,16 +13,18 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from threading import Event
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Mapper
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import Mapper, StoredEvent
 from sqlalchemy import Connection, Engine, delete, select, update
 
+from domain.timing import Clock, utc_now
 from projections.batch import Batch, insert_new
-from projections.projectors import PROJECTORS, Projector
+from projections.catalog import PROJECTORS
+from projections.projectors import Projector
 from projections.tables import projection_tracking
 
 log = logging.getLogger("maillage.projections")
@@ -35,6 +37,19 @@ def read_mapper(app: Application) -> Mapper[Any]:  # type: ignore[type-arg]
     one (`domain.privacy`), so the read side never asks for a beneficiary's key."""
     mapper: Mapper[Any] = getattr(app, "read_mapper", app.mapper)
     return mapper
+
+
+def event_reader(app: Application) -> Callable[[StoredEvent], DomainEvent]:  # type: ignore[type-arg]
+    """Decodes stored events for readers (`read_mapper`), into the aggregates' own event classes
+    — what the projectors dispatch on (its topic names the class)."""
+    to_event = read_mapper(app).to_domain_event
+
+    def read(stored: StoredEvent) -> DomainEvent:
+        event = to_event(stored)
+        assert isinstance(event, DomainEvent)  # the log holds events, never snapshots
+        return event
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -60,11 +75,13 @@ class ProjectionRunner:
         projectors: Sequence[Projector] = PROJECTORS,
         *,
         batch_size: int = 1000,
+        clock: Clock = utc_now,
     ) -> None:
         self.app = app
         self.engine = engine
         self.projectors = {p.name: p for p in projectors}
         self.batch_size = batch_size
+        self.clock = clock  # stamps `updated_at` on the positions (the service's time policy)
 
     def select(self, names: Iterable[str] | None) -> list[Projector]:
         if not names:
@@ -114,26 +131,26 @@ class ProjectionRunner:
         if found is None:  # first run: two workers may both get here; one row results
             conn.execute(
                 insert_new(conn, projection_tracking).values(
-                    name=name, position=0, updated_at=_now()
+                    name=name, position=0, updated_at=self.clock()
                 )
             )
             found = conn.execute(query).scalar()
         return int(found or 0)
 
-    def _page(self, after: int) -> list[tuple[int, Any]]:
+    def _page(self, after: int) -> list[tuple[int, DomainEvent]]:
         """The next page of the log after `after`, decoded (personal fields left sealed)."""
         notifications = self.app.recorder.select_notifications(
             start=after + 1, limit=self.batch_size
         )
-        to_event = read_mapper(self.app).to_domain_event
-        return [(n.id, to_event(n)) for n in notifications]
+        read = event_reader(self.app)
+        return [(n.id, read(n)) for n in notifications]
 
     def _advance(
         self,
         conn: Connection,
         projectors: Sequence[Projector],
         positions: dict[str, int],
-        page: list[tuple[int, Any]] | None = None,
+        page: list[tuple[int, DomainEvent]] | None = None,
     ) -> int:
         """Apply the next page of the log to every projector behind it, in the transaction of
         `conn`: each projector's rows and new position together. The page is read and decoded
@@ -158,7 +175,7 @@ class ProjectionRunner:
             conn.execute(
                 update(projection_tracking)
                 .where(projection_tracking.c.name == projector.name)
-                .values(position=reached, updated_at=_now())
+                .values(position=reached, updated_at=self.clock())
             )
             positions[projector.name] = reached
         return reached
@@ -253,7 +270,7 @@ class ProjectionRunner:
             conn.execute(
                 update(projection_tracking)
                 .where(projection_tracking.c.name.in_([p.name for p in projectors]))
-                .values(position=0, updated_at=_now())
+                .values(position=0, updated_at=self.clock())
             )
             positions = {p.name: 0 for p in projectors}
             reached = 0
@@ -270,7 +287,3 @@ class ProjectionRunner:
             ", ".join(p.name for p in projectors),
             reached,
         )
-
-
-def _now() -> datetime:
-    return datetime.now(tz=UTC)

@@ -39,7 +39,14 @@ from domain.errors import ConcurrentUpdateError, NotFoundError
 from domain.institution import Institution
 from domain.network import Network
 from domain.partnership import Partnership
-from domain.privacy import STATE_FIELDS, InMemoryKeyring, Keyring, SealingMapper, keys_at_hand
+from domain.privacy import (
+    STATE_FIELDS,
+    EventFields,
+    InMemoryKeyring,
+    Keyring,
+    SealingMapper,
+    keys_at_hand,
+)
 from domain.professional import Professional
 from domain.timing import TimePolicy
 from domain.transcodings import MaillageTranscoder, register_domain_transcodings
@@ -145,7 +152,7 @@ class UseCaseBase(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return self._sealing_mapper(opens=STATE_FIELDS)
 
-    def _sealing_mapper(self, *, opens: dict[str, tuple[str, ...]]) -> SealingMapper:
+    def _sealing_mapper(self, *, opens: EventFields) -> SealingMapper:
         return SealingMapper(
             self.construct_transcoder(),
             keyring=self.keyring,

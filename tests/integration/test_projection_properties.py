@@ -21,8 +21,8 @@ from sqlalchemy import Engine, select
 from domain.application import Maillage
 from domain.errors import MaillageError
 from domain.values import ACKNOWLEDGEABLE_ALERTS
+from projections.catalog import PROJECTORS
 from projections.coherence import AsOf, coherence, coherence_as_of
-from projections.projectors import PROJECTORS
 from projections.runner import ProjectionRunner
 from tests.world import NOW, TODAY, World, ago
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from api.settings import Settings
 from bench.generate import generate
 from domain.application import Maillage
-from projections.projectors import PROJECTORS
+from projections.catalog import PROJECTORS
 from projections.runner import ProjectionRunner
 
 WORKER = [sys.executable, "-c", "from api.cli.main import main; main()"]

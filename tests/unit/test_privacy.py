@@ -60,10 +60,11 @@ def test_after_erasure_the_fields_read_erased_and_nothing_personal_is_sealed_aga
 
 
 def test_only_case_events_carry_personal_fields_and_every_one_exists() -> None:
-    for kind, fields in PERSONAL_FIELDS.items():
+    for event_class, fields in PERSONAL_FIELDS.items():
+        kind = event_class.__qualname__
         aggregate, name = kind.split(".")
         assert aggregate == "Case"
-        event_class = getattr(Case, name)
+        assert getattr(Case, name) is event_class
         annotations = (
             {f.name for f in dataclasses.fields(event_class)}
             if dataclasses.is_dataclass(event_class)

@@ -1,0 +1,268 @@
+"""One case's facts, folded from its events: who acts on it, for which institution, on what
+basis, what was shared under which consent (see `domain.coherence`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from domain.case import Consent
+from domain.event_classes import (
+    AlertAcknowledged,
+    BeneficiaryErased,
+    CaseClosed,
+    CaseEvent,
+    CaseOpened,
+    CaseReopened,
+    ConsentGiven,
+    ConsentWithdrawn,
+    CoordinatorDesignated,
+    InformationShared,
+    ParticipantJoined,
+    ParticipantLeft,
+)
+from domain.events import CASE_ACTS, EventRef
+from domain.values import Actor, AlertKind, Basis, BasisKind
+
+if TYPE_CHECKING:
+    from domain.event_classes import CaseAct
+
+
+@dataclass
+class ActorFacts:
+    """A professional acting on the case for an institution; `basis` is that of their latest act."""
+
+    professional_id: UUID
+    institution_id: UUID
+    role: str
+    basis: Basis
+    joined_at: datetime
+    joined: EventRef
+    last_action_at: datetime
+    last_action: EventRef
+    left_at: datetime | None = None
+    left: EventRef | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.left_at is None
+
+
+@dataclass(frozen=True)
+class ShareFacts:
+    ref: EventRef
+    occurred_at: datetime
+    from_institution_id: UUID
+    to_institution_id: UUID
+    categories: tuple[str, ...]
+    consent_ids: tuple[UUID, ...]
+    on_legal_ground: bool  # not the reference itself: it may identify the person
+    convention_id: UUID | None
+
+
+@dataclass(frozen=True)
+class BasedAction:
+    """An act resting on a dated registry entry (a delegation or a convention), kept so that a
+    revocation or suspension recorded later, effective earlier, can be checked against it."""
+
+    ref: EventRef
+    occurred_at: datetime
+    basis: Basis
+
+
+@dataclass
+class CaseFacts:
+    case_id: UUID
+    holder_institution_id: UUID
+    legal_framework: str
+    opened_at: datetime
+    opened: EventRef
+    version: int = 0
+    closed_at: datetime | None = None
+    erased_at: datetime | None = None  # the beneficiary's personal data was erased
+    actors: list[ActorFacts] = field(default_factory=list)
+    coordinator: Actor | None = None
+    coordinator_since: EventRef | None = None
+    coordinator_lost: EventRef | None = None
+    consents: list[Consent] = field(default_factory=list)
+    consent_events: dict[str, list[EventRef]] = field(default_factory=dict)
+    shares: list[ShareFacts] = field(default_factory=list)
+    based_actions: list[BasedAction] = field(default_factory=list)
+    acknowledged: list[tuple[str, int]] = field(default_factory=list)  # (alert kind, version)
+
+    @classmethod
+    def opened_by(cls, e: CaseOpened) -> CaseFacts:
+        ref = EventRef.of(e)
+        facts = cls(
+            case_id=e.originator_id,
+            holder_institution_id=e.by.institution_id,
+            legal_framework=str(e.legal_framework),
+            opened_at=e.occurred_at,
+            opened=ref,
+            version=e.originator_version,
+        )
+        facts._join(e, ref)
+        facts._based(e, ref)
+        return facts
+
+    # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    def actor(self, professional_id: UUID, institution_id: UUID) -> ActorFacts | None:
+        for a in self.actors:
+            if a.professional_id == professional_id and a.institution_id == institution_id:
+                return a
+        return None
+
+    @property
+    def current_actors(self) -> list[ActorFacts]:
+        return [a for a in self.actors if a.active]
+
+    def delegation_ids(self) -> list[UUID]:
+        refs = [a.basis for a in self.actors] + [b.basis for b in self.based_actions]
+        return distinct(
+            b.ref_id for b in refs if b.kind == BasisKind.DELEGATION and b.ref_id is not None
+        )
+
+    def convention_ids(self) -> list[UUID]:
+        """Conventions named by the case's acts and shares."""
+        bases = [a.basis for a in self.actors] + [b.basis for b in self.based_actions]
+        refs = [b.ref_id for b in bases if b.kind == BasisKind.CONVENTION and b.ref_id is not None]
+        refs += [s.convention_id for s in self.shares if s.convention_id is not None]
+        return distinct(refs)
+
+    def institution_ids(self) -> list[UUID]:
+        ids = [self.holder_institution_id] + [a.institution_id for a in self.actors]
+        for s in self.shares:
+            ids += [s.from_institution_id, s.to_institution_id]
+        return distinct(ids)
+
+    def is_acknowledged(self, kind: AlertKind, version: int) -> bool:
+        return (str(kind), version) in self.acknowledged
+
+    # --- applying --------------------------------------------------------------------------
+
+    def apply(self, e: CaseEvent) -> None:
+        """Fold one more event of this case (in version order). Tolerant: an event whose
+        premise is missing (as when an as-of view cuts the log) changes only what it can."""
+        if e.originator_version <= self.version:
+            return  # already applied: re-applying changes nothing
+        self.version = e.originator_version
+        ref = EventRef.of(e)
+        match e:
+            case ParticipantJoined():
+                self._join(e, ref)
+            case ParticipantLeft():
+                self._left(e, ref)
+            case CoordinatorDesignated():
+                self.coordinator, self.coordinator_since = e.coordinator, ref
+                self.coordinator_lost = None
+            case ConsentGiven():
+                self._consent_given(e, ref)
+            case ConsentWithdrawn():
+                self._consent_withdrawn(e, ref)
+            case InformationShared():
+                self._shared(e, ref)
+            case AlertAcknowledged():
+                self._acknowledged(e)
+            case CaseClosed():
+                self.closed_at = e.occurred_at
+            case CaseReopened():
+                self.closed_at = None
+            case BeneficiaryErased():
+                self.erased_at = e.occurred_at
+                self.closed_at = self.closed_at or e.occurred_at  # erasure closes it for good
+            case _:
+                pass  # other acts count as acts only (below)
+        if isinstance(e, CASE_ACTS):
+            self._based(e, ref)
+            if not isinstance(e, ParticipantJoined):
+                self._acted(e, ref)
+
+    def _based(self, e: CaseAct, ref: EventRef) -> None:
+        if e.basis.kind in (BasisKind.DELEGATION, BasisKind.CONVENTION):
+            self.based_actions.append(BasedAction(ref, e.occurred_at, e.basis))
+
+    def _acted(self, e: CaseAct, ref: EventRef) -> None:
+        actor = self.actor(e.by.professional_id, e.by.institution_id)
+        if actor is None:
+            return  # not a participant (concerning information, a referral answered)
+        if e.occurred_at >= actor.last_action_at:  # an older act entered late changes nothing
+            actor.basis = e.basis
+            actor.last_action_at = e.occurred_at
+            actor.last_action = ref
+
+    def _join(self, e: CaseOpened | ParticipantJoined, ref: EventRef) -> None:
+        actor = self.actor(e.by.professional_id, e.by.institution_id)
+        if actor is not None:  # rejoining after leaving
+            self.actors.remove(actor)
+        self.actors.append(
+            ActorFacts(
+                professional_id=e.by.professional_id,
+                institution_id=e.by.institution_id,
+                role=e.role,
+                basis=e.basis,
+                joined_at=e.occurred_at,
+                joined=ref,
+                last_action_at=e.occurred_at,
+                last_action=ref,
+            )
+        )
+
+    def _left(self, e: ParticipantLeft, ref: EventRef) -> None:
+        actor = self.actor(e.by.professional_id, e.by.institution_id)
+        if actor is not None:
+            actor.left_at, actor.left = e.occurred_at, ref
+        if self.coordinator == e.by:
+            self.coordinator, self.coordinator_since, self.coordinator_lost = None, None, ref
+
+    def _consent_given(self, e: ConsentGiven, ref: EventRef) -> None:
+        self.consents.append(
+            Consent(
+                consent_id=e.consent_id,
+                giver=str(e.giver),
+                representative_name=None,  # a name: not needed to judge coherence
+                recipients=tuple(e.recipients),
+                categories=tuple(e.categories),
+                given_at=e.occurred_at,
+                valid_until=e.valid_until,
+            )
+        )
+        self.consent_events[str(e.consent_id)] = [ref]
+
+    def _consent_withdrawn(self, e: ConsentWithdrawn, ref: EventRef) -> None:
+        for i, c in enumerate(self.consents):
+            if c.consent_id == e.consent_id:
+                self.consents[i] = replace(c, withdrawn_at=e.occurred_at)
+                self.consent_events[str(c.consent_id)].append(ref)
+
+    def _shared(self, e: InformationShared, ref: EventRef) -> None:
+        self.shares.append(
+            ShareFacts(
+                ref=ref,
+                occurred_at=e.occurred_at,
+                from_institution_id=e.by.institution_id,
+                to_institution_id=e.recipient_institution_id,
+                categories=tuple(e.categories),
+                consent_ids=tuple(e.consent_ids),
+                on_legal_ground=e.legal_ground is not None,
+                convention_id=e.convention_id,
+            )
+        )
+
+    def _acknowledged(self, e: AlertAcknowledged) -> None:
+        for version in e.versions:
+            key = (str(e.alert_kind), int(version))
+            if key not in self.acknowledged:
+                self.acknowledged.append(key)
+
+
+def distinct(values: Iterable[UUID]) -> list[UUID]:
+    """The values once each, in their first order."""
+    return list(dict.fromkeys(values))

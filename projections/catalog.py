@@ -1,0 +1,9 @@
+"""Every projection the service runs, in one place (the runner's default)."""
+
+from __future__ import annotations
+
+from projections.projector import Projector
+from projections.projectors import AuditTrail, CaseCoherence, RegistryNames
+from projections.report_projector import Reports
+
+PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseCoherence(), Reports())
