@@ -28,10 +28,6 @@ from domain.timing import Clock, utc_now
 _NEEDS_INSTITUTION = (Role.CASE_WORKER, Role.SUPERVISOR)
 
 
-# The library checks signature, issuer and audience; the instants are checked against our clock.
-_TIMES_OURS = {"verify_exp": False, "verify_iat": False, "verify_nbf": False}
-
-
 class TokenVerifier:
     def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
         settings.check_secure()
@@ -56,7 +52,13 @@ class TokenVerifier:
                 algorithms=self.algorithms,
                 audience=self.settings.jwt_audience,
                 issuer=self.settings.jwt_issuer,
-                options={"require": ["exp", "iat", "iss", "aud", "sub"], **_TIMES_OURS},
+                # Signature, issuer and audience here; the instants against our clock below.
+                options={
+                    "require": ["exp", "iat", "iss", "aud", "sub"],
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
             )
             _check_instants(claims, (now or self.clock()).timestamp())
         except jwt.ExpiredSignatureError:

@@ -54,7 +54,8 @@ class Claim:
     def keep(self, response: Response) -> None:
         """Store the answer, to be replayed to a retry."""
         kept = {h: v for h, v in response.headers.items() if h in _REPLAYED_HEADERS}
-        self.records.complete(self.scope, self.key, response.status_code, kept, response.body)
+        body = bytes(response.body)
+        self.records.complete(self.scope, self.key, response.status_code, kept, body)
         self.settled = True
 
     def release(self) -> None:
@@ -65,9 +66,9 @@ class Claim:
 class AlreadyAnsweredError(Exception):
     """The request was answered before: its stored answer is the answer."""
 
-    def __init__(self, stored: Stored) -> None:
+    def __init__(self, status_code: int, headers: dict[str, str], body: bytes) -> None:
         super().__init__("replayed")
-        self.stored = stored
+        self.status_code, self.headers, self.body = status_code, headers, body
 
 
 async def idempotency_key(request: Request) -> str | None:
@@ -128,7 +129,7 @@ async def claim(
             raise _reused()
         if stored.status_code is None:
             raise _in_progress(stored)
-        raise AlreadyAnsweredError(stored)
+        raise AlreadyAnsweredError(stored.status_code, stored.headers, stored.body)
     claimed = Claim(records, scope, key)
     try:
         yield claimed
@@ -176,10 +177,8 @@ def _in_progress(stored: Stored) -> PreconditionError:
 
 async def replay(request: Request, error: Exception) -> Response:
     assert isinstance(error, AlreadyAnsweredError)
-    stored = error.stored
-    headers = dict(stored.headers)
-    headers["Idempotent-Replayed"] = "true"
-    return Response(content=stored.body, status_code=stored.status_code, headers=headers)
+    headers = {**error.headers, "Idempotent-Replayed": "true"}
+    return Response(content=error.body, status_code=error.status_code, headers=headers)
 
 
 def install(app: FastAPI) -> None:
