@@ -38,7 +38,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from api.http.routers.cases import (
+from api.http.schemas.cases import (
     ActorRef,
     CaseCreate,
     CoordinationMeeting,

@@ -8,17 +8,28 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from api.composition import build_services
-from api.http import idempotency, observability, problems, textguard, tracing
+from api.http import deps, idempotency, observability, problems, textguard, tracing
 from api.http.auth import TokenVerifier
+from api.http.deps import HttpParts, MetricsDep, ServicesDep
 from api.http.limits import BodyLimit
 from api.http.observability import Metrics
 from api.http.problems import PROBLEM_JSON, Problem
-from api.http.routers import cases, chain, networks, partnerships, registry, reports, views
+from api.http.routers import (
+    case_acts,
+    cases,
+    chain,
+    delegations,
+    networks,
+    partnerships,
+    registry,
+    reports,
+    views,
+)
 from api.settings import Settings, get_settings
 from api.store.migrations import current_revision, ensure_current, head_revision
 
@@ -87,19 +98,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ensure_current(settings)
         services = build_services(settings)
-        app.state.services = services
-        app.state.settings = settings
-        app.state.maillage = services.maillage
-        app.state.engine = services.engine
-        app.state.projections = services.projections
-        app.state.idempotency = services.idempotency
-        metrics.watch_projections(app.state.projections.lag)
+        deps.provide(app, services)
+        metrics.watch_projections(services.projections.lag)
         traces.watch(services.engine)  # SQL spans (when MAILLAGE_OTEL_ENABLED)
         stop = threading.Event()
         follower: threading.Thread | None = None
         if settings.runs_projections_in_process:
             follower = threading.Thread(
-                target=app.state.projections.follow,
+                target=services.projections.follow,
                 args=(stop,),
                 kwargs={"interval": settings.projection_poll_seconds},
                 name="maillage-projections",
@@ -127,16 +133,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
     )
     traces = tracing.install(app, settings)  # request spans (off unless MAILLAGE_OTEL_ENABLED)
-    app.state.settings = settings
-    app.state.verifier = verifier
-    app.state.metrics = metrics
+    deps.install(app, HttpParts(verifier, metrics, traces))
     problems.install(app)
-    idempotency.install(app)
-    textguard.install(app)  # before an idempotency key is claimed
-    problems.install_store_guard(app)  # the middlewares above reach the store too
+    idempotency.install(app)  # replays; keys are claimed on the command path (`commands`)
+    textguard.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # before anything reads it
     observability.install(app, metrics)  # outermost: replays and refusals are counted too
-    for area in (cases, views, registry, partnerships, networks, reports, chain):
+    for area in (
+        cases,
+        case_acts,
+        views,
+        registry,
+        delegations,
+        partnerships,
+        networks,
+        reports,
+        chain,
+    ):
         app.include_router(area.router, responses=PROBLEMS)
 
     @app.get(
@@ -146,7 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response_class=Response,
         responses={200: {"content": {"text/plain": {}}}},
     )
-    def prometheus() -> Response:
+    def prometheus(metrics: MetricsDep) -> Response:
         return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
 
     @app.get("/health", tags=["operations"], summary="The process is alive")
@@ -154,21 +167,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "alive"}
 
     @app.get("/ready", tags=["operations"], summary="The store is reachable and migrated")
-    def ready(request: Request) -> JSONResponse:
+    def ready(services: ServicesDep) -> JSONResponse:
         checks: dict[str, Any] = {}
         status = 200
         try:
-            with request.app.state.engine.connect() as conn:
+            with services.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             checks["store"] = "reachable"
-            current = current_revision(request.app.state.engine, settings)
+            current = current_revision(services.engine, settings)
             head = head_revision(settings)
             checks["migrations"] = {"current": current, "expected": head}
             if current != head:
                 status = 503
             checks["projections"] = {
                 lag.name: {"position": lag.position, "head": lag.head, "behind": lag.behind}
-                for lag in request.app.state.projections.lag()
+                for lag in services.projections.lag()
             }
         except Exception as error:
             log.warning("readiness check failed: %s", type(error).__name__)

@@ -1,10 +1,11 @@
 """What the pure ASGI middlewares share.
 
-The middlewares around every request (request id and metrics, store guard, text guard,
-idempotency) are plain ASGI callables rather than `@app.middleware("http")` functions: each of
-those runs the rest of the app in a task of its own, with memory streams between them, and four
-of them cost more CPU per request than a bare FastAPI endpoint does in all (measured under load:
-see the README's benchmarks). Plain ASGI costs a function call.
+The middlewares around every request (request id and metrics, text guard) are plain ASGI
+callables rather than `@app.middleware("http")` functions: each of those runs the rest of the
+app in a task of its own, with memory streams between them, and four of them cost more CPU per
+request than a bare FastAPI endpoint does in all (measured under load: see the README's
+benchmarks). Plain ASGI costs a function call. (Idempotency is no middleware: it is claimed on
+the command path, `api.http.commands`.)
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import traceback
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from eventsourcing import persistence as es
@@ -19,9 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import Message, Receive, Scope, Send
 
-from api.http.asgi import HttpMiddleware
 from domain import errors as e
 
 log = logging.getLogger("maillage.api")
@@ -127,11 +127,25 @@ class AuthenticationError(Exception):
 
 
 class PreconditionError(Exception):
-    """A malformed conditional header (If-Match) or a missing required one."""
+    """A request refused for its headers or its timing rather than its content: a malformed
+    If-Match, a refused Idempotency-Key, a read side that is behind."""
 
-    def __init__(self, status: int, rule: str, detail: str, field: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        rule: str,
+        detail: str,
+        field: str,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.rule, self.detail, self.field = status, rule, detail, field
+        self.headers = headers if headers is not None else _retry_after(status)
+
+
+def _retry_after(status: int) -> dict[str, str] | None:
+    return {"Retry-After": "1"} if status == 503 else None
 
 
 def _plain(value: Any) -> Any:
@@ -156,147 +170,137 @@ STORE_UNAVAILABLE: tuple[type[Exception], ...] = (
 )
 
 
-async def store_unavailable(request: Request, error: Exception) -> JSONResponse:
-    """A 503 with Retry-After. Whether a write was recorded when the connection broke cannot
-    always be known: retrying with the same Idempotency-Key never records it twice."""
-    request.state.error_rule = "store-unavailable"
-    log.warning("store unavailable: %s", type(error).__name__)
-    return problem_response(
-        503,
-        "store-unavailable",
-        "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
-        request=request,
-        headers={"Retry-After": "1"},
-    )
-
-
-class StoreGuard(HttpMiddleware):
-    """Middlewares reach the store too (idempotency records): their failures to reach it are
-    503s as well, not 500s. Installed around them."""
-
-    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        answered = False
-
-        async def watching(message: Message) -> None:
-            nonlocal answered
-            answered = answered or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watching)
-        except Exception as error:
-            unavailable = _unavailable_in(error)
-            if answered or unavailable is None:
-                raise
-            response = await store_unavailable(Request(scope), unavailable)
-            await response(scope, receive, send)
-
-
-def _unavailable_in(error: BaseException) -> Exception | None:
-    """The store failure `error` is or carries (a task group wraps what it raises)."""
+def store_failure(error: BaseException) -> Exception | None:
+    """The failure to reach the store that `error` is or carries (a task group wraps what it
+    raises), else None. The one test of "the store is unavailable": the answer below and the
+    idempotency claim (kept, not released) both ask it."""
     if isinstance(error, STORE_UNAVAILABLE):
         return error
     if isinstance(error, BaseExceptionGroup):
         unavailable = error.subgroup(STORE_UNAVAILABLE)
         if unavailable is not None:
-            return _unavailable_in(unavailable.exceptions[0])
+            return store_failure(unavailable.exceptions[0])
     return None
 
 
-def install_store_guard(app: FastAPI) -> None:
-    app.add_middleware(StoreGuard)
+@dataclass(frozen=True)
+class Answer:
+    """The problem an error is answered with, before it is rendered."""
+
+    status: int
+    rule: str
+    detail: str
+    field: str | None = None
+    headers: dict[str, str] | None = None
+    extra: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that turn every error into a problem."""
+_HTTP_RULES = {400: "malformed-body", 404: "no-such-route", 405: "method-not-allowed"}
 
-    @app.exception_handler(e.MaillageError)
-    async def domain_error(request: Request, error: e.MaillageError) -> JSONResponse:
-        status = status_of(error)
-        request.state.error_rule = error.rule
-        headers = {}
+
+def answer_for(error: BaseException) -> Answer:
+    """The one mapping from an error to the problem answered. A store that cannot be reached
+    is a 503 with Retry-After wherever it was noticed (a route, a dependency, an idempotency
+    record): whether a write was recorded when the connection broke cannot always be known,
+    and retrying with the same Idempotency-Key never records it twice."""
+    if store_failure(error) is not None:
+        return Answer(
+            503,
+            "store-unavailable",
+            "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
+            headers={"Retry-After": "1"},
+        )
+    if isinstance(error, e.MaillageError):
+        headers = None
         if isinstance(error, e.StaleVersionError) and "current_version" in error.details:
-            headers["ETag"] = f'"{error.details["current_version"]}"'
-        return problem_response(
-            status,
+            headers = {"ETag": f'"{error.details["current_version"]}"'}
+        return Answer(
+            status_of(error),
             error.rule,
             error.message,
-            request=request,
-            field=error.field,
-            headers=headers or None,
-            details=_jsonable(error.details),
+            error.field,
+            headers,
+            {"details": _jsonable(error.details)},
         )
-
-    @app.exception_handler(AuthenticationError)
-    async def unauthenticated(request: Request, error: AuthenticationError) -> JSONResponse:
-        request.state.error_rule = "unauthenticated"
-        return problem_response(
+    if isinstance(error, AuthenticationError):
+        return Answer(
             401,
             "unauthenticated",
             error.detail,
-            request=request,
-            field="Authorization",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            "Authorization",
+            {"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
-
-    @app.exception_handler(PreconditionError)
-    async def precondition(request: Request, error: PreconditionError) -> JSONResponse:
-        request.state.error_rule = error.rule
-        return problem_response(
-            error.status,
-            error.rule,
-            error.detail,
-            request=request,
-            field=error.field,
-            headers={"Retry-After": "1"} if error.status == 503 else None,
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        request.state.error_rule = "invalid-request"
-        found = [
-            FieldError(
-                field=".".join(str(part) for part in item.get("loc", ())),
-                message=str(item.get("msg", "invalid")),
-                type=str(item.get("type", "value_error")),
-            )
-            for item in error.errors()
-        ]
-        first = found[0].field if found else None
-        detail = "; ".join(f"{f.field}: {f.message}" for f in found[:5]) or "invalid request"
-        return problem_response(
-            422, "invalid-request", detail, request=request, field=first, errors=found
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        rule = {400: "malformed-body", 404: "no-such-route", 405: "method-not-allowed"}.get(
-            error.status_code, "http-error"
-        )
-        request.state.error_rule = rule
-        return problem_response(
+    if isinstance(error, PreconditionError):
+        return Answer(error.status, error.rule, error.detail, error.field, error.headers)
+    if isinstance(error, RequestValidationError):
+        return _invalid_request(error)
+    if isinstance(error, StarletteHTTPException):
+        return Answer(
             error.status_code,
-            rule,
+            _HTTP_RULES.get(error.status_code, "http-error"),
             str(error.detail),
-            request=request,
             headers=dict(error.headers) if error.headers else None,
         )
+    return Answer(
+        500,
+        "internal-error",
+        "the service failed to answer this request; quote its request id to an operator",
+    )
 
-    for unavailable in STORE_UNAVAILABLE:
-        app.add_exception_handler(unavailable, store_unavailable)
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        if isinstance(error, STORE_UNAVAILABLE):  # raised where no other handler sees it
-            return await store_unavailable(request, error)
-        request.state.error_rule = "internal-error"
+def _invalid_request(error: RequestValidationError) -> Answer:
+    found = [
+        FieldError(
+            field=".".join(str(part) for part in item.get("loc", ())),
+            message=str(item.get("msg", "invalid")),
+            type=str(item.get("type", "value_error")),
+        )
+        for item in error.errors()
+    ]
+    first = found[0].field if found else None
+    detail = "; ".join(f"{f.field}: {f.message}" for f in found[:5]) or "invalid request"
+    return Answer(422, "invalid-request", detail, first, extra={"errors": found})
+
+
+def render(answer: Answer, request: Request | None) -> JSONResponse:
+    return problem_response(
+        answer.status,
+        answer.rule,
+        answer.detail,
+        request=request,
+        field=answer.field,
+        headers=answer.headers,
+        **answer.extra,
+    )
+
+
+async def answer(request: Request, error: Exception) -> JSONResponse:
+    """The exception handler for every error: its problem, noted for the request's log line."""
+    found = answer_for(error)
+    request.state.error_rule = found.rule
+    if found.rule == "store-unavailable":
+        log.warning("store unavailable: %s", type(store_failure(error)).__name__)
+    elif found.status >= 500 and not isinstance(error, StarletteHTTPException):
         # The type and where it was raised, never the message: it may quote personal data.
         frames = traceback.extract_tb(error.__traceback__)
         where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
         log.error("unexpected %s at %s", type(error).__name__, where)
-        return problem_response(
-            500,
-            "internal-error",
-            "the service failed to answer this request; quote its request id to an operator",
-            request=request,
-        )
+    return render(found, request)
+
+
+# Handled inside the app (Starlette's ExceptionMiddleware); anything else reaches the catch-all
+# `Exception`, which the server error middleware answers (then re-raises, as servers expect).
+_EXPECTED: tuple[type[Exception], ...] = (
+    e.MaillageError,
+    AuthenticationError,
+    PreconditionError,
+    RequestValidationError,
+    StarletteHTTPException,
+    *STORE_UNAVAILABLE,
+)
+
+
+def install(app: FastAPI) -> None:
+    """Every error becomes a problem, through the one mapping above."""
+    for kind in (*_EXPECTED, Exception):
+        app.add_exception_handler(kind, answer)

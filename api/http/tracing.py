@@ -53,5 +53,4 @@ def install(app: FastAPI, settings: Settings) -> Tracing:
         provider = otel.tracer_provider()
         otel.instrument_app(app, provider)
         tracing = Tracing(provider)
-    app.state.tracing = tracing
     return tracing

@@ -1,8 +1,9 @@
 """The API over a real store, through httpx.AsyncClient and the ASGI transport.
 
 `api` starts the app's lifespan (projections followed in process, clock fixed at NOW) and gives
-an `Api`: the client, the application behind it (to set up a registry quickly) and `headers()`
-minting a bearer token for any principal.
+an `Api`: the client, the application behind it (to set up a registry quickly), the app's
+services (`api.http.deps.services_of`: its projection runner…) and `headers()` minting a bearer
+token for any principal.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from api.composition import Services
 from api.http.app import create_app
 from api.http.auth import mint_token
+from api.http.deps import services_of
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage
@@ -28,6 +32,11 @@ class Api:
     client: httpx.AsyncClient
     maillage: Maillage
     settings: Settings
+    app: FastAPI
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.app)
 
     def token(
         self, role: Role | str, subject: UUID | None = None, institution: UUID | None = None
@@ -52,8 +61,8 @@ async def api(store_settings: Settings) -> AsyncIterator[Api]:
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        maillage: Maillage = app.state.maillage
+        maillage: Maillage = services_of(app).maillage
         maillage.time = TimePolicy(clock=lambda: NOW)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
-            yield Api(client, maillage, settings)
+            yield Api(client, maillage, settings, app)

@@ -183,8 +183,9 @@ def build_scene(api: Api) -> Scene:
     forged = mint_token(other_key, subject=uuid4(), role=Role.ADMIN)
     headers[FORGED] = {"Authorization": f"Bearer {forged}"}
     # Views read projections: let them catch up, so an allowed reading finds the case.
-    runner = api.client._transport.app.state.projections  # type: ignore[attr-defined]
-    assert runner.wait_for(position(app), timeout=10), "the read side lags behind the scene"
+    assert api.services.projections.wait_for(position(app), timeout=10), (
+        "the read side lags behind the scene"
+    )
     return Scene(app, ids, headers, subjects, case_id)
 
 

@@ -15,6 +15,7 @@ from eventsourcing.persistence import OperationalError
 
 from api.http.app import create_app
 from api.http.auth import mint_token
+from api.http.deps import services_of
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage
@@ -386,7 +387,7 @@ async def test_a_case_not_yet_projected_is_waited_for_never_a_404(
     settings = store_settings.model_copy(update={"embedded_projections": False})
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        maillage: Maillage = app.state.maillage
+        maillage: Maillage = services_of(app).maillage
         world = World.build(maillage)
         case_id = world.open_case()
         transport = httpx.ASGITransport(app=app)
@@ -405,7 +406,7 @@ async def test_a_case_not_yet_projected_is_waited_for_never_a_404(
             assert (behind.status_code, behind.json()["rule"]) == (503, "read-side-behind")
             assert behind.headers["content-type"] == PROBLEM
             assert behind.headers["Retry-After"] == "1"
-            app.state.projections.catch_up()  # what a projection worker does
+            services_of(app).projections.catch_up()  # what a projection worker does
             caught_up = await client.get(path, params=query, headers=headers)
             assert caught_up.status_code == 200, caught_up.text
             assert caught_up.json()["case_id"] == str(case_id)

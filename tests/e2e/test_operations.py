@@ -10,6 +10,7 @@ import pytest
 
 from api.http import multiprocess
 from api.http.app import create_app
+from api.http.deps import services_of
 from api.settings import Settings
 from domain.application import Maillage
 from tests.world import World
@@ -21,11 +22,11 @@ async def test_health_ready_and_projection_lag(store_settings: Settings) -> None
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        maillage: Maillage = app.state.maillage
+        maillage: Maillage = services_of(app).maillage
         World.build(maillage)
         recorded = maillage.register_institution(name="IME", sector="medico_social", kind="other")
         assert recorded.position is not None
-        assert app.state.projections.wait_for(recorded.position, timeout=5)
+        assert services_of(app).projections.wait_for(recorded.position, timeout=5)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
             health = await client.get("/health")

@@ -15,6 +15,7 @@ import pytest
 
 from api.cli.demo import DemoStory, demo_tokens, load_demo
 from api.http.app import create_app
+from api.http.deps import services_of
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage
@@ -28,8 +29,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def _demo(api: Api) -> DemoStory:
     story = load_demo(api.maillage, now=NOW)
-    runner = api.client._transport.app.state.projections  # type: ignore[attr-defined]
-    assert runner.wait_for(position(api.maillage), timeout=10)
+    assert api.services.projections.wait_for(position(api.maillage), timeout=10)
     return story
 
 
@@ -157,8 +157,7 @@ async def test_fundings_are_recorded_by_admins_and_listed_to_their_funder(api: A
     )
     assert again.status_code == 409
     assert again.json()["rule"] == "funding-ended"
-    runner = api.client._transport.app.state.projections  # type: ignore[attr-defined]
-    assert runner.wait_for(position(api.maillage), timeout=10)
+    assert api.services.projections.wait_for(position(api.maillage), timeout=10)
 
     mine = await api.client.get("/fundings", headers=_funder(api, story, "ars"))
     assert mine.status_code == 200
@@ -213,11 +212,11 @@ async def api_all_figures(store_settings: Settings) -> AsyncIterator[Api]:
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        maillage: Maillage = app.state.maillage
+        maillage: Maillage = services_of(app).maillage
         maillage.time = TimePolicy(clock=lambda: NOW)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
-            yield Api(client, maillage, settings)
+            yield Api(client, maillage, settings, app)
 
 
 def _line(report: dict[str, Any], name: str) -> dict[str, int | None]:

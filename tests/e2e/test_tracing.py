@@ -18,6 +18,7 @@ import api.http
 from api.http import otel, tracing
 from api.http.app import create_app
 from api.http.auth import mint_token
+from api.http.deps import parts_of, services_of
 from api.settings import Settings
 from domain.access import Role
 from domain.timing import TimePolicy
@@ -54,8 +55,8 @@ async def test_a_request_is_a_span_of_its_route_template_with_its_sql_as_childre
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        app.state.maillage.time = TimePolicy(clock=lambda: NOW)
-        world = World.build(app.state.maillage)
+        services_of(app).maillage.time = TimePolicy(clock=lambda: NOW)
+        world = World.build(services_of(app).maillage)
         token = mint_token(
             settings,
             subject=world.professionals["jeanne"],
@@ -81,7 +82,7 @@ async def test_a_request_is_a_span_of_its_route_template_with_its_sql_as_childre
                 headers=headers,
             )
             assert view.status_code == 200, view.text
-    assert app.state.tracing.provider.force_flush()
+    assert parts_of(app).traces.provider.force_flush()
     finished = spans.get_finished_spans()
 
     [server] = [s for s in finished if s.kind is SpanKind.SERVER and s.name.endswith(COHERENCE)]
@@ -117,7 +118,8 @@ def test_traces_are_off_by_default_and_their_packages_not_even_imported() -> Non
         "from api.http.app import create_app\n"
         "from api.settings import Settings\n"
         "app = create_app(Settings(database_url='sqlite:///never-opened.sqlite3'))\n"
-        "assert not app.state.tracing.enabled\n"
+        "from api.http.deps import parts_of\n"
+        "assert not parts_of(app).traces.enabled\n"
         "assert not getattr(app, '_is_instrumented_by_opentelemetry', False)\n"
         "heavy = ('opentelemetry.sdk', 'opentelemetry.instrumentation', 'api.http.otel')\n"
         "assert not [m for m in sys.modules if m.startswith(heavy)], 'imported'\n"

@@ -9,228 +9,46 @@ part in or hold a delegation for; they join a case their institution is on or wa
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Response
 
-from api.http.deps import (
-    CommandResult,
-    IfMatch,
-    MaillageDep,
-    PrincipalDep,
-    Purpose,
-    etag,
-    read_case,
-    run_command,
+from api.http.commands import Command, CommandDep
+from api.http.deps import MaillageDep, PrincipalDep
+from api.http.params import IfMatch, Purpose, etag, read_case
+from api.http.schemas.cases import (
+    BeneficiaryRead,
+    CaseCreate,
+    CaseRead,
+    CoordinatorDesignation,
+    ErasureCreate,
+    Join,
+    Occurred,
+    Reason,
 )
+from api.http.schemas.common import CommandResult
 from domain.access import CaseUse, Principal, Role, check_role
 from domain.application import Maillage, Recorded
-from domain.case import BeneficiaryIdentity, Consent, ErasureGround, Participant, Referral
-from domain.grounds import GroundClaim
-from domain.values import (
-    ActionKind,
-    Actor,
-    AlertKind,
-    ConsentGiver,
-    InformationCategory,
-    LegalFramework,
-)
+from domain.values import Actor
 
 router = APIRouter(tags=["cases"])
 ACTING = "acting on a case"
 
 
-class Occurred(BaseModel):
-    occurred_at: datetime | None = Field(
-        default=None,
-        description="When it happened, if not now (within the backdating window). With a zone.",
-    )
-
-
-class Beneficiary(BaseModel):
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    birth_date: date | None = None
-
-
-class CaseCreate(Occurred):
-    beneficiary: Beneficiary
-    legal_framework: LegalFramework
-    role: str = Field(default="referent", min_length=1, max_length=100)
-
-    def record(self, maillage: Maillage, by: Actor, case_id: UUID | None = None) -> Recorded:
-        return maillage.open_case(
-            beneficiary=BeneficiaryIdentity(
-                self.beneficiary.first_name, self.beneficiary.last_name, self.beneficiary.birth_date
-            ),
-            legal_framework=self.legal_framework,
-            by=by,
-            role=self.role,
-            occurred_at=self.occurred_at,
-            case_id=case_id,
-        )
-
-
-class Reason(Occurred):
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class ConsentCreate(Occurred):
-    giver: ConsentGiver
-    recipients: list[UUID] = Field(min_length=1, max_length=100, description="Institutions.")
-    categories: list[InformationCategory] = Field(min_length=1)
-    representative_name: str | None = Field(default=None, max_length=200)
-    valid_until: date | None = None
-
-
-class Join(Occurred):
-    role: str = Field(min_length=1, max_length=100, examples=["psychologue référente"])
-    delegation_id: UUID | None = Field(
-        default=None, description="The delegation you join under, if you hold one."
-    )
-
-    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
-        return maillage.join_case(
-            case_id=case_id,
-            by=by,
-            role=self.role,
-            delegation_id=self.delegation_id,
-            occurred_at=self.occurred_at,
-        )
-
-
-class ActorRef(BaseModel):
-    professional_id: UUID
-    institution_id: UUID
-
-    def domain(self) -> Actor:
-        return Actor(self.professional_id, self.institution_id)
-
-
-class CoordinatorDesignation(Occurred):
-    coordinator: ActorRef
-
-
-class InterventionCreate(Occurred):
-    kind: ActionKind
-    summary: str | None = Field(default=None, max_length=10000)
-    delegation_id: UUID | None = None
-
-    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
-        return maillage.record_intervention(
-            case_id=case_id,
-            by=by,
-            kind=self.kind,
-            summary=self.summary,
-            delegation_id=self.delegation_id,
-            occurred_at=self.occurred_at,
-        )
-
-
-class LegalGround(BaseModel):
-    code: str = Field(min_length=1, max_length=100, examples=["shared_secrecy_child_protection"])
-    attested: list[str] = Field(default_factory=list, description="Conditions you attest.")
-    statements: dict[str, str] = Field(default_factory=dict)
-
-    def domain(self) -> GroundClaim:
-        return GroundClaim(self.code, tuple(self.attested), dict(self.statements))
-
-
-class ShareCreate(Occurred):
-    recipient_institution_id: UUID
-    categories: list[InformationCategory] = Field(min_length=1)
-    recipient_professional_id: UUID | None = None
-    legal_ground: LegalGround | None = Field(
-        default=None, description="Instead of consent: the legal ground you share under."
-    )
-    summary: str | None = Field(default=None, max_length=10000)
-    delegation_id: UUID | None = None
-
-    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
-        return maillage.share_information(
-            case_id=case_id,
-            by=by,
-            recipient_institution_id=self.recipient_institution_id,
-            categories=[c.value for c in self.categories],
-            recipient_professional_id=self.recipient_professional_id,
-            legal_ground=self.legal_ground.domain() if self.legal_ground else None,
-            summary=self.summary,
-            delegation_id=self.delegation_id,
-            occurred_at=self.occurred_at,
-        )
-
-
-class ConcerningInformation(Occurred):
-    crip_institution_id: UUID
-    summary: str = Field(min_length=1, max_length=10000)
-
-
-class ReferralCreate(Occurred):
-    to_institution_id: UUID
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class CoordinationMeeting(Occurred):
-    attendees: list[ActorRef] = Field(min_length=1, max_length=200)
-    decisions: list[str] = Field(default_factory=list, max_length=100)
-
-    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
-        return maillage.hold_coordination_meeting(
-            case_id=case_id,
-            by=by,
-            attendees=[a.domain() for a in self.attendees],
-            decisions=self.decisions,
-            occurred_at=self.occurred_at,
-        )
-
-
-class Acknowledgement(Occurred):
-    alert_kind: AlertKind
-    versions: list[int] = Field(min_length=1, description="The case versions the alert named.")
-    note: str = Field(min_length=1, max_length=2000)
-
-
-class BeneficiaryRead(BaseModel):
-    first_name: str
-    last_name: str
-    birth_date: date | None
-
-
-class CaseRead(BaseModel):
-    id: UUID
-    version: int
-    beneficiary: BeneficiaryRead
-    legal_framework: str
-    holder_institution_id: UUID
-    participants: list[Participant]
-    coordinator: Actor | None
-    consents: list[Consent]
-    referrals: list[Referral]
-    closed: bool
-    erased: bool = Field(
-        description="The beneficiary's personal data was erased: the identity reads `[erased]`."
-    )
-
-
-def _act(
+def act_on_case(
     name: str,
     case_id: UUID,
     use: CaseUse,
     principal: Principal,
     maillage: Maillage,
-    request: Request,
-    response: Response,
+    command: Command,
     if_match: int | None,
     action: Callable[[Actor], Recorded],
 ) -> CommandResult:
     check_role(principal, Role.CASE_WORKER, doing=ACTING)
     maillage.authorise_case(principal, case_id, use)
     actor = principal.actor
-    return run_command(
-        request, response, name, lambda: action(actor), target=case_id, expected_version=if_match
-    )
+    return command.run(name, lambda: action(actor), target=case_id, expected_version=if_match)
 
 
 @router.post(
@@ -243,19 +61,15 @@ def open_case(
     body: CaseCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
 ) -> CommandResult:
     check_role(principal, Role.CASE_WORKER, doing="opening a case")
     actor = principal.actor
-    result = run_command(
-        request,
-        response,
+    return command.run(
         "open_case",
         lambda: body.record(maillage, actor),
+        created="/cases",
     )
-    response.headers["Location"] = f"/cases/{result.id}"
-    return result
 
 
 @router.get(
@@ -296,18 +110,16 @@ def close_case(
     body: Reason,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    return _act(
+    return act_on_case(
         "close_case",
         case_id,
         CaseUse.ACT,
         principal,
         maillage,
-        request,
-        response,
+        command,
         if_match,
         lambda by: maillage.close_case(
             case_id=case_id, by=by, reason=body.reason, occurred_at=body.occurred_at
@@ -323,87 +135,19 @@ def reopen_case(
     body: Reason,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    return _act(
+    return act_on_case(
         "reopen_case",
         case_id,
         CaseUse.ACT,
         principal,
         maillage,
-        request,
-        response,
+        command,
         if_match,
         lambda by: maillage.reopen_case(
             case_id=case_id, by=by, reason=body.reason, occurred_at=body.occurred_at
-        ),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/consents",
-    response_model=CommandResult,
-    summary="Record a consent to share (entity_id: the consent)",
-)
-def give_consent(
-    case_id: UUID,
-    body: ConsentCreate,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "give_consent",
-        case_id,
-        CaseUse.ACT,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: maillage.give_consent(
-            case_id=case_id,
-            by=by,
-            giver=body.giver,
-            recipients=body.recipients,
-            categories=[c.value for c in body.categories],
-            representative_name=body.representative_name,
-            valid_until=body.valid_until,
-            occurred_at=body.occurred_at,
-        ),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/consents/{consent_id}/withdrawal",
-    response_model=CommandResult,
-    summary="Record that a consent was withdrawn",
-)
-def withdraw_consent(
-    case_id: UUID,
-    consent_id: UUID,
-    body: Occurred,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "withdraw_consent",
-        case_id,
-        CaseUse.ACT,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: maillage.withdraw_consent(
-            case_id=case_id, consent_id=consent_id, by=by, occurred_at=body.occurred_at
         ),
     )
 
@@ -419,18 +163,16 @@ def join_case(
     body: Join,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    return _act(
+    return act_on_case(
         "join_case",
         case_id,
         CaseUse.JOIN,
         principal,
         maillage,
-        request,
-        response,
+        command,
         if_match,
         lambda by: body.record(maillage, case_id, by),
     )
@@ -442,18 +184,16 @@ def leave_case(
     body: Occurred,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    return _act(
+    return act_on_case(
         "leave_case",
         case_id,
         CaseUse.ACT,
         principal,
         maillage,
-        request,
-        response,
+        command,
         if_match,
         lambda by: maillage.leave_case(case_id=case_id, by=by, occurred_at=body.occurred_at),
     )
@@ -469,18 +209,16 @@ def designate_coordinator(
     body: CoordinatorDesignation,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    return _act(
+    return act_on_case(
         "designate_coordinator",
         case_id,
         CaseUse.ACT,
         principal,
         maillage,
-        request,
-        response,
+        command,
         if_match,
         lambda by: maillage.designate_coordinator(
             case_id=case_id,
@@ -488,261 +226,6 @@ def designate_coordinator(
             coordinator=body.coordinator.domain(),
             occurred_at=body.occurred_at,
         ),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/interventions",
-    response_model=CommandResult,
-    summary="Record an intervention",
-)
-def record_intervention(
-    case_id: UUID,
-    body: InterventionCreate,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "record_intervention",
-        case_id,
-        CaseUse.ACT,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: body.record(maillage, case_id, by),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/shares",
-    response_model=CommandResult,
-    summary="Share information with another institution (under consent or a legal ground)",
-)
-def share_information(
-    case_id: UUID,
-    body: ShareCreate,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "share_information",
-        case_id,
-        CaseUse.ACT,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: body.record(maillage, case_id, by),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/concerning-information",
-    response_model=CommandResult,
-    summary="Transmit concerning information to the département's CRIP",
-)
-def transmit_concerning_information(
-    case_id: UUID,
-    body: ConcerningInformation,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "transmit_concerning_information",
-        case_id,
-        CaseUse.ACT,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: maillage.transmit_concerning_information(
-            case_id=case_id,
-            by=by,
-            crip_institution_id=body.crip_institution_id,
-            summary=body.summary,
-            occurred_at=body.occurred_at,
-        ),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/referrals",
-    response_model=CommandResult,
-    summary="Refer the case to another institution (entity_id: the referral)",
-)
-def refer(
-    case_id: UUID,
-    body: ReferralCreate,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "refer",
-        case_id,
-        CaseUse.ACT,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: maillage.refer(
-            case_id=case_id,
-            by=by,
-            to_institution_id=body.to_institution_id,
-            reason=body.reason,
-            occurred_at=body.occurred_at,
-        ),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/referrals/{referral_id}/acceptance",
-    response_model=CommandResult,
-    summary="Accept a referral made to your institution",
-)
-def accept_referral(
-    case_id: UUID,
-    referral_id: UUID,
-    body: Occurred,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "accept_referral",
-        case_id,
-        CaseUse.ANSWER_REFERRAL,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: maillage.accept_referral(
-            case_id=case_id, referral_id=referral_id, by=by, occurred_at=body.occurred_at
-        ),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/referrals/{referral_id}/decline",
-    response_model=CommandResult,
-    summary="Decline a referral made to your institution",
-)
-def decline_referral(
-    case_id: UUID,
-    referral_id: UUID,
-    body: Reason,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "decline_referral",
-        case_id,
-        CaseUse.ANSWER_REFERRAL,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: maillage.decline_referral(
-            case_id=case_id,
-            referral_id=referral_id,
-            by=by,
-            reason=body.reason,
-            occurred_at=body.occurred_at,
-        ),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/coordination-meetings",
-    response_model=CommandResult,
-    summary="Record a coordination meeting on the case",
-)
-def hold_coordination_meeting(
-    case_id: UUID,
-    body: CoordinationMeeting,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "hold_coordination_meeting",
-        case_id,
-        CaseUse.ACT,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: body.record(maillage, case_id, by),
-    )
-
-
-@router.post(
-    "/cases/{case_id}/alert-acknowledgements",
-    response_model=CommandResult,
-    summary="Acknowledge an alert about past acts (the holding institution)",
-)
-def acknowledge_alert(
-    case_id: UUID,
-    body: Acknowledgement,
-    principal: PrincipalDep,
-    maillage: MaillageDep,
-    request: Request,
-    response: Response,
-    if_match: IfMatch,
-) -> CommandResult:
-    return _act(
-        "acknowledge_alert",
-        case_id,
-        CaseUse.ACT,
-        principal,
-        maillage,
-        request,
-        response,
-        if_match,
-        lambda by: maillage.acknowledge_alert(
-            case_id=case_id,
-            by=by,
-            alert_kind=body.alert_kind,
-            versions=body.versions,
-            note=body.note,
-            occurred_at=body.occurred_at,
-        ),
-    )
-
-
-class ErasureCreate(BaseModel):
-    ground: ErasureGround = Field(
-        description="Why: the person's request (RGPD art. 17), an expired retention period, or "
-        "a court order."
-    )
-    reference: str | None = Field(
-        default=None, max_length=200, examples=["DPO-2026-114"], description="Its reference."
     )
 
 
@@ -762,13 +245,10 @@ def erase_beneficiary(
     body: ErasureCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing="erasing a beneficiary's personal data")
-    return run_command(
-        request,
-        response,
+    return command.run(
         "erase_beneficiary",
         lambda: maillage.erase_beneficiary(
             case_id=case_id,

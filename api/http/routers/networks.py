@@ -3,88 +3,33 @@ themselves), and formal ones under a project and delegations (administrators kee
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Response
 
-from api.http.deps import CommandResult, IfMatch, MaillageDep, PrincipalDep, etag, run_command
+from api.http.commands import Command, CommandDep
+from api.http.deps import MaillageDep, PrincipalDep
+from api.http.params import IfMatch, etag
+from api.http.schemas.common import CommandResult
+from api.http.schemas.networks import (
+    Admission,
+    CoordinatorAppointment,
+    Departure,
+    Dissolution,
+    FormalNetworkCreate,
+    InformalNetworkCreate,
+    InstitutionAdd,
+    InvitationCreate,
+    NetworkMeeting,
+    NetworkRead,
+    Project,
+)
 from domain.access import Principal, Role, check_role, check_self_or_role
-from domain.network import Invitation, Member, Network
+from domain.network import Network
 
 router = APIRouter(tags=["networks"])
 ADMIN = "keeping formal networks"
-
-
-class InformalNetworkCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    values_statement: str = Field(min_length=1, max_length=10000)
-    founder_id: UUID | None = Field(
-        default=None, description="Yourself by default; another professional: admin only."
-    )
-    occurred_at: datetime | None = None
-
-
-class FormalNetworkCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    founding_institutions: list[UUID] = Field(min_length=1, max_length=100)
-    objectives: list[str] = Field(min_length=1, max_length=50)
-    values_statement: str | None = Field(default=None, max_length=10000)
-    occurred_at: datetime | None = None
-
-
-class InvitationCreate(BaseModel):
-    invitee_id: UUID
-    inviter_id: UUID | None = Field(default=None, description="Yourself by default.")
-
-
-class InstitutionAdd(BaseModel):
-    institution_id: UUID
-
-
-class Admission(BaseModel):
-    delegation_id: UUID = Field(description="The delegation naming this network.")
-    occurred_at: datetime | None = None
-
-
-class CoordinatorAppointment(BaseModel):
-    professional_id: UUID
-
-
-class Project(BaseModel):
-    objectives: list[str] = Field(min_length=1, max_length=50)
-
-
-class NetworkMeeting(BaseModel):
-    attendees: list[UUID] = Field(min_length=1, max_length=200)
-    decisions: list[str] = Field(default_factory=list, max_length=100)
-    recorded_by: UUID | None = Field(default=None, description="Yourself by default.")
-    occurred_at: datetime | None = None
-
-
-class Departure(BaseModel):
-    professional_id: UUID | None = Field(default=None, description="Yourself by default.")
-
-
-class Dissolution(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
-    occurred_at: datetime | None = None
-
-
-class NetworkRead(BaseModel):
-    id: UUID
-    version: int
-    kind: str
-    name: str
-    values_statement: str | None
-    institutions: list[UUID]
-    objectives: list[str]
-    members: list[Member]
-    invitations: list[Invitation]
-    coordinator_id: UUID | None
-    dissolved: bool
 
 
 def _person(principal: Principal, given: UUID | None, doing: str) -> UUID:
@@ -97,14 +42,11 @@ def _person(principal: Principal, given: UUID | None, doing: str) -> UUID:
 def _run(
     name: str,
     network_id: UUID,
-    request: Request,
-    response: Response,
+    command: Command,
     if_match: int | None,
     action: Any,
 ) -> CommandResult:
-    return run_command(
-        request, response, name, action, target=network_id, expected_version=if_match
-    )
+    return command.run(name, action, target=network_id, expected_version=if_match)
 
 
 @router.post(
@@ -117,13 +59,10 @@ def found_informal_network(
     body: InformalNetworkCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
 ) -> CommandResult:
     founder = _person(principal, body.founder_id, "founding a network for someone else")
-    result = run_command(
-        request,
-        response,
+    return command.run(
         "found_informal_network",
         lambda: maillage.found_informal_network(
             name=body.name,
@@ -131,9 +70,8 @@ def found_informal_network(
             founder_id=founder,
             occurred_at=body.occurred_at,
         ),
+        created="/networks",
     )
-    response.headers["Location"] = f"/networks/{result.id}"
-    return result
 
 
 @router.post(
@@ -146,13 +84,10 @@ def found_formal_network(
     body: FormalNetworkCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
-    result = run_command(
-        request,
-        response,
+    return command.run(
         "found_formal_network",
         lambda: maillage.found_formal_network(
             name=body.name,
@@ -161,9 +96,8 @@ def found_formal_network(
             values_statement=body.values_statement,
             occurred_at=body.occurred_at,
         ),
+        created="/networks",
     )
-    response.headers["Location"] = f"/networks/{result.id}"
-    return result
 
 
 @router.get(
@@ -201,16 +135,14 @@ def invite(
     body: InvitationCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     inviter = _person(principal, body.inviter_id, "inviting on someone else's behalf")
     return _run(
         "invite_to_network",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.invite_to_network(
             network_id=network_id, inviter_id=inviter, invitee_id=body.invitee_id
@@ -228,16 +160,14 @@ def accept_invitation(
     invitee_id: UUID,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     _person(principal, invitee_id, "answering someone else's invitation")
     return _run(
         "accept_network_invitation",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.accept_network_invitation(network_id=network_id, invitee_id=invitee_id),
     )
@@ -253,16 +183,14 @@ def decline_invitation(
     invitee_id: UUID,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     _person(principal, invitee_id, "answering someone else's invitation")
     return _run(
         "decline_network_invitation",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.decline_network_invitation(network_id=network_id, invitee_id=invitee_id),
     )
@@ -278,16 +206,14 @@ def add_institution(
     body: InstitutionAdd,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "add_institution_to_network",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.add_institution_to_network(
             network_id=network_id, institution_id=body.institution_id
@@ -305,16 +231,14 @@ def admit(
     body: Admission,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "admit_to_network",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.admit_to_network(
             network_id=network_id, delegation_id=body.delegation_id, occurred_at=body.occurred_at
@@ -332,16 +256,14 @@ def appoint_coordinator(
     body: CoordinatorAppointment,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "appoint_network_coordinator",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.appoint_network_coordinator(
             network_id=network_id, professional_id=body.professional_id
@@ -359,16 +281,14 @@ def update_project(
     body: Project,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "update_network_project",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.update_network_project(network_id=network_id, objectives=body.objectives),
     )
@@ -384,16 +304,14 @@ def record_meeting(
     body: NetworkMeeting,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     recorder = _person(principal, body.recorded_by, "recording a meeting for someone else")
     return _run(
         "record_network_meeting",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.record_network_meeting(
             network_id=network_id,
@@ -415,16 +333,14 @@ def leave(
     body: Departure,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     person = _person(principal, body.professional_id, "taking someone else out of a network")
     return _run(
         "leave_network",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.leave_network(network_id=network_id, professional_id=person),
     )
@@ -440,16 +356,14 @@ def dissolve(
     body: Dissolution,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "dissolve_network",
         network_id,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.dissolve_network(
             network_id=network_id, reason=body.reason, occurred_at=body.occurred_at

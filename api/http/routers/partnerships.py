@@ -6,120 +6,34 @@ Administrators propose, sign, amend, suspend, resume and terminate them; every r
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Response
 from sqlalchemy import select
 
-from api.http.deps import (
-    CommandResult,
-    ConnectionDep,
-    Cursor,
-    IfMatch,
-    Limit,
-    MaillageDep,
-    Page,
-    PrincipalDep,
-    etag,
-    page,
-    run_command,
+from api.http.commands import Command, CommandDep
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
+from api.http.params import Cursor, IfMatch, Limit, etag
+from api.http.schemas.common import CommandResult, Page, page
+from api.http.schemas.partnerships import (
+    Amendment,
+    PartnershipCreate,
+    PartnershipItem,
+    PartnershipRead,
+    Resume,
+    SignatureCreate,
+    Suspend,
+    Terminate,
 )
-from domain.access import Role, check_role
-from domain.partnership import Partnership, PartyScope, Signature, Suspension
-from domain.values import ActionKind, InformationCategory, PartnershipKind, PartnershipOrigin
+from domain.access import Principal, Role, check_role
+from domain.partnership import Partnership
+from domain.values import PartnershipKind
 from projections.documents import PARTNERSHIP_TERMS
 from projections.tables import partnership_party_view, partnership_terms_view
 
 router = APIRouter(tags=["partnerships"])
 ADMIN = "keeping the partnerships"
-
-
-class Scope(BaseModel):
-    """What one party of a convention may perform and exchange."""
-
-    institution_id: UUID
-    action_kinds: list[ActionKind] = Field(default_factory=list)
-    information_categories: list[InformationCategory] = Field(default_factory=list)
-
-    def domain(self) -> PartyScope:
-        return PartyScope.parse(
-            self.institution_id,
-            [k.value for k in self.action_kinds],
-            [c.value for c in self.information_categories],
-        )
-
-
-class PartnershipCreate(BaseModel):
-    kind: PartnershipKind
-    title: str = Field(min_length=1, max_length=300)
-    origin: PartnershipOrigin = Field(
-        description="`mandated` when imposed by a law, a scheme or a commissioning body."
-    )
-    parties: list[UUID] = Field(min_length=2, max_length=100)
-    valid_from: date
-    valid_until: date | None = None
-    mandate_reference: str | None = Field(
-        default=None, max_length=500, description="Required of a mandated partnership."
-    )
-    scopes: list[Scope] = Field(default_factory=list, description="Conventions only.")
-    values_statement: str | None = Field(default=None, max_length=10000)
-
-
-class SignatureCreate(BaseModel):
-    institution_id: UUID
-    signed_on: date
-    signatory_id: UUID | None = None
-
-
-class Amendment(BaseModel):
-    reference: str = Field(min_length=1, max_length=500)
-    valid_until: date | None = None
-    scopes: list[Scope] | None = None
-
-
-class Suspend(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
-    occurred_at: datetime | None = None
-
-
-class Resume(BaseModel):
-    occurred_at: datetime | None = None
-
-
-class Terminate(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
-    terminated_on: date
-
-
-class PartnershipRead(BaseModel):
-    id: UUID
-    version: int
-    kind: str
-    title: str
-    origin: str
-    mandate_reference: str | None
-    parties: list[UUID]
-    valid_from: date
-    valid_until: date | None
-    scopes: list[PartyScope]
-    values_statement: str | None
-    signatures: list[Signature]
-    suspensions: list[Suspension]
-    terminated_on: date | None
-
-
-class PartnershipItem(BaseModel):
-    partnership_id: UUID
-    kind: str
-    title: str
-    parties: list[UUID]
-    valid_from: date
-    valid_until: date | None
-    signed_by: list[UUID]
-    terminated_on: date | None
 
 
 @router.post(
@@ -129,13 +43,10 @@ def propose_partnership(
     body: PartnershipCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
-    result = run_command(
-        request,
-        response,
+    return command.run(
         "propose_partnership",
         lambda: maillage.propose_partnership(
             kind=body.kind,
@@ -148,9 +59,8 @@ def propose_partnership(
             scopes=[s.domain() for s in body.scopes],
             values_statement=body.values_statement,
         ),
+        created="/partnerships",
     )
-    response.headers["Location"] = f"/partnerships/{result.id}"
-    return result
 
 
 @router.get(
@@ -230,16 +140,13 @@ def read_partnership(
 def _change(
     name: str,
     partnership_id: UUID,
-    principal: PrincipalDep,
-    request: Request,
-    response: Response,
+    principal: Principal,
+    command: Command,
     if_match: int | None,
     action: Any,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
-    return run_command(
-        request, response, name, action, target=partnership_id, expected_version=if_match
-    )
+    return command.run(name, action, target=partnership_id, expected_version=if_match)
 
 
 @router.post(
@@ -252,16 +159,14 @@ def sign_partnership(
     body: SignatureCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     return _change(
         "sign_partnership",
         partnership_id,
         principal,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.sign_partnership(
             partnership_id=partnership_id,
@@ -282,16 +187,14 @@ def amend_partnership(
     body: Amendment,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     return _change(
         "amend_partnership",
         partnership_id,
         principal,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.amend_partnership(
             partnership_id=partnership_id,
@@ -312,16 +215,14 @@ def suspend_partnership(
     body: Suspend,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     return _change(
         "suspend_partnership",
         partnership_id,
         principal,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.suspend_partnership(
             partnership_id=partnership_id, reason=body.reason, occurred_at=body.occurred_at
@@ -339,16 +240,14 @@ def resume_partnership(
     body: Resume,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     return _change(
         "resume_partnership",
         partnership_id,
         principal,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.resume_partnership(
             partnership_id=partnership_id, occurred_at=body.occurred_at
@@ -366,16 +265,14 @@ def terminate_partnership(
     body: Terminate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
     return _change(
         "terminate_partnership",
         partnership_id,
         principal,
-        request,
-        response,
+        command,
         if_match,
         lambda: maillage.terminate_partnership(
             partnership_id=partnership_id,

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import Connection
 
-from api.http.deps import (
-    CommandResult,
-    ConnectionDep,
-    IfMatch,
-    MaillageDep,
-    PrincipalDep,
-    run_command,
-)
+from api.http.commands import CommandDep
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, SettingsDep
+from api.http.params import IfMatch
+from api.http.schemas.common import CommandResult
+from api.http.schemas.reports import FundingCreate, FundingEnding, FundingItem
 from domain.access import (
     Principal,
     Role,
@@ -62,33 +59,6 @@ To = Annotated[
 # --- fundings ---------------------------------------------------------------------------------
 
 
-class FundingCreate(BaseModel):
-    funder_id: UUID = Field(description="The funding institution (its staff's tokens name it).")
-    target_kind: FundedKind
-    target_id: UUID = Field(description="The partnership, network or institution funded.")
-    valid_from: date
-    valid_until: date | None = None
-    reference: str | None = Field(
-        default=None, max_length=300, examples=["Convention de financement CD68 2026-03"]
-    )
-
-
-class FundingEnding(BaseModel):
-    ended_on: date = Field(description="The last funded day.")
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class FundingItem(BaseModel):
-    funding_id: UUID
-    funder_id: UUID
-    target_kind: str
-    target_id: UUID
-    valid_from: date
-    valid_until: date | None
-    ended_on: date | None
-    reference: str | None
-
-
 @router.post(
     "/fundings",
     status_code=201,
@@ -99,13 +69,10 @@ def grant_funding(
     body: FundingCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
-    return run_command(
-        request,
-        response,
+    return command.run(
         "grant_funding",
         lambda: maillage.grant_funding(
             funder_id=body.funder_id,
@@ -128,14 +95,11 @@ def end_funding(
     body: FundingEnding,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
-    response: Response,
+    command: CommandDep,
     expected: IfMatch = None,
 ) -> CommandResult:
     check_role(principal, Role.ADMIN, doing=ADMIN)
-    return run_command(
-        request,
-        response,
+    return command.run(
         "end_funding",
         lambda: maillage.end_funding(
             funding_id=funding_id, ended_on=body.ended_on, reason=body.reason
@@ -157,8 +121,24 @@ def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str
 # --- reports ----------------------------------------------------------------------------------
 
 
-def _period(request: Request, first: str | None, last: str | None) -> MonthRange:
-    today = request.app.state.maillage.time.now()  # the application's clock
+@dataclass(frozen=True)
+class Terms:
+    """What a report is computed under: today (the application's clock: the default period
+    ends this month) and the smallest cell shown (`report_min_cell`)."""
+
+    today: datetime
+    min_cell: int
+
+
+async def report_terms(maillage: MaillageDep, settings: SettingsDep) -> Terms:
+    return Terms(maillage.time.now(), settings.report_min_cell)
+
+
+TermsDep = Annotated[Terms, Depends(report_terms)]
+
+
+def _period(terms: Terms, first: str | None, last: str | None) -> MonthRange:
+    today = terms.today
     end = Month.parse(last, field="query.to") if last else Month.of(today)
     if not first:
         return MonthRange.year_to(end)
@@ -166,7 +146,7 @@ def _period(request: Request, first: str | None, last: str | None) -> MonthRange
 
 
 def _report(
-    request: Request,
+    terms: Terms,
     principal: Principal,
     conn: Connection,
     kind: FundedKind,
@@ -175,7 +155,7 @@ def _report(
     last: str | None,
 ) -> Report:
     check_role(principal, Role.FUNDER, Role.SUPERVISOR, doing="reading reports")
-    period = _period(request, first, last)
+    period = _period(terms, first, last)
     scope = queries.scope(conn, kind, scope_id)
     funded = (
         queries.funded_periods(conn, principal.institution_id, kind, scope_id)
@@ -185,8 +165,7 @@ def _report(
     check_report_reader(
         principal, scope.institutions, funded, period.first.first_day, period.last.last_day
     )
-    min_cell: int = request.app.state.settings.report_min_cell
-    return queries.report(conn, scope, period, min_cell=min_cell)
+    return queries.report(conn, scope, period, min_cell=terms.min_cell)
 
 
 def _csv(report: Report) -> Response:
@@ -232,27 +211,27 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
     scope = Path(alias=id_name, description=f"The {noun}.")
 
     def report(
-        request: Request,
+        terms: TermsDep,
         principal: PrincipalDep,
         conn: ConnectionDep,
         scope_id: UUID = scope,
         first: From = None,
         to: To = None,
     ) -> Report:
-        return _report(request, principal, conn, kind, scope_id, first, to)
+        return _report(terms, principal, conn, kind, scope_id, first, to)
 
     def report_csv(
-        request: Request,
+        terms: TermsDep,
         principal: PrincipalDep,
         conn: ConnectionDep,
         scope_id: UUID = scope,
         first: From = None,
         to: To = None,
     ) -> Response:
-        return _csv(report(request, principal, conn, scope_id, first, to))
+        return _csv(report(terms, principal, conn, scope_id, first, to))
 
     def report_chart(
-        request: Request,
+        terms: TermsDep,
         principal: PrincipalDep,
         conn: ConnectionDep,
         scope_id: UUID = scope,
@@ -260,7 +239,7 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
         to: To = None,
         fmt: ImageFormatQuery = "svg",
     ) -> Response:
-        found = report(request, principal, conn, scope_id, first, to)
+        found = report(terms, principal, conn, scope_id, first, to)
         return _image(chart_of(found, fmt), fmt)
 
     router.add_api_route(
@@ -300,11 +279,10 @@ _add_report_routes(FundedKind.NETWORK, "networks", "network_id")
 
 
 def _map(
-    request: Request, principal: Principal, conn: Connection, first: str | None, to: str | None
+    terms: Terms, principal: Principal, conn: Connection, first: str | None, to: str | None
 ) -> NetworkMap:
     check_network_map_reader(principal)
-    min_cell: int = request.app.state.settings.report_min_cell
-    return queries.the_network_map(conn, _period(request, first, to), min_cell=min_cell)
+    return queries.the_network_map(conn, _period(terms, first, to), min_cell=terms.min_cell)
 
 
 @router.get(
@@ -314,13 +292,13 @@ def _map(
     "tie (supervisors)",
 )
 def network_map(
-    request: Request,
+    terms: TermsDep,
     principal: PrincipalDep,
     conn: ConnectionDep,
     first: From = None,
     to: To = None,
 ) -> NetworkMap:
-    return _map(request, principal, conn, first, to)
+    return _map(terms, principal, conn, first, to)
 
 
 @router.get(
@@ -330,11 +308,11 @@ def network_map(
     summary="The network map as a picture, SVG or PNG (supervisors)",
 )
 def network_map_picture(
-    request: Request,
+    terms: TermsDep,
     principal: PrincipalDep,
     conn: ConnectionDep,
     first: From = None,
     to: To = None,
     fmt: ImageFormatQuery = "svg",
 ) -> Response:
-    return _image(network_map_chart(_map(request, principal, conn, first, to), fmt), fmt)
+    return _image(network_map_chart(_map(terms, principal, conn, first, to), fmt), fmt)

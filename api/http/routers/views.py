@@ -12,29 +12,14 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Query
 
-from api.http.deps import (
-    After,
-    ConnectionDep,
-    Cursor,
-    Limit,
-    MaillageDep,
-    Page,
-    PrincipalDep,
-    Purpose,
-    page,
-    read_case,
-    wait_for_read_side,
-)
-from domain.access import (
-    CaseUse,
-    Role,
-    check_caseload_reader,
-    check_own_institution,
-    check_role,
-)
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, SettingsDep
+from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
+from api.http.schemas.common import Page, page
+from api.http.schemas.views import AuditEntry, CaseActor
+from api.settings import Settings
+from domain.access import CaseUse, Role, check_caseload_reader, check_own_institution, check_role
 from domain.coherence import Coherence
 from domain.errors import InvalidValueError, NotFoundError
 from projections import queries
@@ -42,35 +27,6 @@ from projections.coherence import AsOf, coherence, coherence_as_of
 
 router = APIRouter(tags=["views"])
 _POSITION = re.compile(r"^[0-9]{1,18}$")  # a position in the log, as the list returned it
-
-
-class AuditEntry(BaseModel):
-    position: int
-    aggregate_id: UUID
-    aggregate_version: int
-    event_type: str
-    case_id: UUID | None
-    professional_id: UUID | None
-    institution_id: UUID | None
-    counterpart_institution_id: UUID | None
-    basis_kind: str | None
-    basis_ref: UUID | None
-    occurred_at: datetime
-    recorded_at: datetime
-    summary: str
-
-
-class CaseActor(BaseModel):
-    case_id: UUID
-    professional_id: UUID
-    institution_id: UUID
-    role: str
-    basis_kind: str
-    basis_ref: UUID | None
-    joined_at: datetime
-    left_at: datetime | None
-    last_action_at: datetime | None
-    active: bool
 
 
 Since = Annotated[datetime | None, Query(description="Entries that occurred at or after.")]
@@ -81,8 +37,8 @@ Kinds = Annotated[
 ]
 
 
-def _idle_after(request: Request) -> timedelta:
-    return timedelta(days=request.app.state.settings.idle_after_days)
+def _idle_after(settings: Settings) -> timedelta:
+    return timedelta(days=settings.idle_after_days)
 
 
 def _cursor(cursor: str | None) -> int | None:
@@ -104,18 +60,19 @@ def case_coherence(
     principal: PrincipalDep,
     maillage: MaillageDep,
     conn: ConnectionDep,
-    request: Request,
+    projections: ProjectionsDep,
+    settings: SettingsDep,
     after: After = None,
 ) -> Coherence:
     read_case(maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose)
-    wait_for_read_side(request, after)
-    view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(request))
+    wait_for_read_side(projections, after)
+    view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(settings))
     if view is None:
         # The case is in the log (it was just authorised), not yet in the read side: wait for
         # it (bounded: 503 with Retry-After past 5 s), then read again on a fresh snapshot.
         conn.rollback()
-        wait_for_read_side(request, request.app.state.projections.head())
-        view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(request))
+        wait_for_read_side(projections, projections.head())
+        view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(settings))
     if view is None:
         raise NotFoundError("case", case_id, field="case_id")
     return view
@@ -136,7 +93,7 @@ def case_coherence_as_of(
     purpose: Purpose,
     principal: PrincipalDep,
     maillage: MaillageDep,
-    request: Request,
+    settings: SettingsDep,
     question: AsOf = AsOf.RECORDED,
 ) -> Coherence:
     if at.tzinfo is None:
@@ -145,7 +102,7 @@ def case_coherence_as_of(
         maillage, principal, case_id, use=CaseUse.READ, view="coherence_as_of", purpose=purpose
     )
     view = coherence_as_of(
-        maillage, case_id, at=at, question=question, idle_after=_idle_after(request)
+        maillage, case_id, at=at, question=question, idle_after=_idle_after(settings)
     )
     if view is None:
         raise NotFoundError("case at that instant", case_id, field="at")
@@ -163,7 +120,7 @@ def case_audit(
     principal: PrincipalDep,
     maillage: MaillageDep,
     conn: ConnectionDep,
-    request: Request,
+    projections: ProjectionsDep,
     limit: Limit = 100,
     cursor: Cursor = None,
     since: Since = None,
@@ -172,7 +129,7 @@ def case_audit(
     after: After = None,
 ) -> Page[Any]:
     read_case(maillage, principal, case_id, use=CaseUse.AUDIT, view="audit_trail", purpose=purpose)
-    wait_for_read_side(request, after)
+    wait_for_read_side(projections, after)
     found = queries.audit_trail(
         conn,
         case_id=case_id,

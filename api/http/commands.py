@@ -1,0 +1,93 @@
+"""The one path every POST takes: run a use case, count its outcome, answer it, keep the answer
+for its `Idempotency-Key`.
+
+A POST handler declares `command: CommandDep` and returns `command.run(name, action, …)`. The
+dependency brings the idempotency claim (`api.http.idempotency.claim`: a retry is replayed or
+refused before the handler runs), and `run` stores the answer with the key once recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.http.deps import MaillageDep, MetricsDep
+from api.http.idempotency import Claim, ClaimDep
+from api.http.observability import Metrics
+from api.http.schemas.common import CommandResult
+from domain.application import Maillage, Recorded
+from domain.errors import MaillageError
+
+
+@dataclass
+class Command:
+    """What a POST handler runs its use case through."""
+
+    maillage: Maillage
+    metrics: Metrics
+    response: Response
+    status_code: int
+    claim: Claim | None
+
+    def run(
+        self,
+        name: str,
+        action: Callable[[], Recorded],
+        *,
+        target: UUID | None = None,
+        expected_version: int | None = None,
+        created: str | None = None,
+    ) -> CommandResult:
+        """Run one use case (under the If-Match precondition on `target`), count its outcome,
+        and answer with the new version as ETag (and `Location: {created}/{id}` for a record
+        `created` under that path)."""
+        try:
+            if target is not None:
+                with self.maillage.precondition(target, expected_version):
+                    recorded = action()
+            else:
+                recorded = action()
+        except MaillageError as error:
+            self.metrics.commands.labels(name, error.rule).inc()
+            raise
+        self.metrics.commands.labels(name, "recorded").inc()
+        headers = self.response.headers
+        headers["ETag"] = f'"{recorded.version}"'
+        if recorded.position is not None:
+            headers["X-Maillage-Position"] = str(recorded.position)
+        if created is not None:
+            headers["Location"] = f"{created}/{recorded.id}"
+        result = CommandResult(
+            id=recorded.id,
+            version=recorded.version,
+            position=recorded.position,
+            entity_id=recorded.entity_id,
+        )
+        if self.claim is not None:
+            self.claim.keep(self._answer(result))
+        return result
+
+    def _answer(self, result: CommandResult) -> Response:
+        """The answer as the route will send it (its status, these headers, the JSON body)."""
+        answer = JSONResponse(result.model_dump(mode="json"), status_code=self.status_code)
+        answer.headers.update(self.response.headers)
+        return answer
+
+
+async def command(
+    request: Request,
+    response: Response,
+    maillage: MaillageDep,
+    metrics: MetricsDep,
+    claim: ClaimDep,
+) -> Command:
+    route_status = getattr(request.scope.get("route"), "status_code", None)
+    return Command(maillage, metrics, response, route_status or 200, claim)
+
+
+CommandDep = Annotated[Command, Depends(command)]

@@ -1,0 +1,106 @@
+"""What routes share besides the services: conditional headers, paging and reading parameters,
+waiting for the read side, recording a reading of a case."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Query, Response
+
+from api.http.problems import PreconditionError
+from domain.access import CaseUse, Principal, ReadPurpose
+from domain.application import Maillage
+from domain.case import Case
+from projections.runner import ProjectionRunner
+
+_VERSION = re.compile(r"^[0-9]{1,18}$")  # ASCII digits, within a 64-bit integer
+
+
+def _if_match(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description=(
+                'The ETag (version) you last read, e.g. `"7"`: the change is refused with 412 '
+                "if the record changed since. Omit it to change whatever the current version."
+            ),
+        ),
+    ] = None,
+) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not _VERSION.match(value):
+        raise PreconditionError(
+            422, "invalid-if-match", 'If-Match takes an ETag such as "7"', "header.If-Match"
+        )
+    return int(value)
+
+
+IfMatch = Annotated[int | None, Depends(_if_match)]
+
+
+def etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = f'"{version}"'
+
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+Cursor = Annotated[
+    str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+]
+Purpose = Annotated[
+    ReadPurpose,
+    Query(
+        description="Why you read this case's content: recorded with the reading, shown to "
+        "supervisors in the case's audit trail."
+    ),
+]
+After = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        description=(
+            "Read your writes: the `position` a command returned. The view waits (up to 5 s) "
+            "until the read side has reached it, else answers 503 with Retry-After."
+        ),
+    ),
+]
+
+
+def wait_for_read_side(runner: ProjectionRunner, after: int | None) -> None:
+    if after is None:
+        return
+    if after > runner.head():
+        raise PreconditionError(
+            422,
+            "position-beyond-log",
+            f"position {after} is beyond the end of the log: pass a position a command returned",
+            "query.after",
+        )
+    if not runner.wait_for(after, timeout=5.0):
+        raise PreconditionError(
+            503,
+            "read-side-behind",
+            f"the read side has not reached position {after} yet; retry shortly",
+            "query.after",
+        )
+
+
+def read_case(
+    maillage: Maillage,
+    principal: Principal,
+    case_id: UUID,
+    *,
+    use: CaseUse,
+    view: str,
+    purpose: ReadPurpose,
+) -> Case:
+    """Authorise a reading of the case's content and record it before anything is shown."""
+    case = maillage.authorise_case(principal, case_id, use)
+    maillage.record_consultation(
+        case_id=case_id, principal=principal, view=view, purpose=purpose.value
+    )
+    return case

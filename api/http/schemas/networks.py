@@ -1,0 +1,79 @@
+"""The bodies and answers of the networks routes (`api.http.routers.networks`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from domain.network import Invitation, Member
+
+
+class InformalNetworkCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    values_statement: str = Field(min_length=1, max_length=10000)
+    founder_id: UUID | None = Field(
+        default=None, description="Yourself by default; another professional: admin only."
+    )
+    occurred_at: datetime | None = None
+
+
+class FormalNetworkCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    founding_institutions: list[UUID] = Field(min_length=1, max_length=100)
+    objectives: list[str] = Field(min_length=1, max_length=50)
+    values_statement: str | None = Field(default=None, max_length=10000)
+    occurred_at: datetime | None = None
+
+
+class InvitationCreate(BaseModel):
+    invitee_id: UUID
+    inviter_id: UUID | None = Field(default=None, description="Yourself by default.")
+
+
+class InstitutionAdd(BaseModel):
+    institution_id: UUID
+
+
+class Admission(BaseModel):
+    delegation_id: UUID = Field(description="The delegation naming this network.")
+    occurred_at: datetime | None = None
+
+
+class CoordinatorAppointment(BaseModel):
+    professional_id: UUID
+
+
+class Project(BaseModel):
+    objectives: list[str] = Field(min_length=1, max_length=50)
+
+
+class NetworkMeeting(BaseModel):
+    attendees: list[UUID] = Field(min_length=1, max_length=200)
+    decisions: list[str] = Field(default_factory=list, max_length=100)
+    recorded_by: UUID | None = Field(default=None, description="Yourself by default.")
+    occurred_at: datetime | None = None
+
+
+class Departure(BaseModel):
+    professional_id: UUID | None = Field(default=None, description="Yourself by default.")
+
+
+class Dissolution(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    occurred_at: datetime | None = None
+
+
+class NetworkRead(BaseModel):
+    id: UUID
+    version: int
+    kind: str
+    name: str
+    values_statement: str | None
+    institutions: list[UUID]
+    objectives: list[str]
+    members: list[Member]
+    invitations: list[Invitation]
+    coordinator_id: UUID | None
+    dissolved: bool

@@ -1,0 +1,114 @@
+"""The bodies and answers of the registry routes (`api.http.routers.registry`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from domain.professional import Employment
+from domain.values import ActionKind, InstitutionKind, Sector
+
+
+class InstitutionCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Service AEMO de Colmar"])
+    sector: Sector
+    kind: InstitutionKind
+    department: str | None = Field(default=None, max_length=3, examples=["68"])
+
+
+class InstitutionRead(BaseModel):
+    id: UUID
+    version: int
+    name: str
+    sector: str
+    kind: str
+    department: str | None
+    partnership_ids: list[UUID]
+
+
+class InstitutionItem(BaseModel):
+    institution_id: UUID
+    name: str
+    sector: str
+    kind: str
+
+
+class ProfessionalCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Claire Martin"])
+    profession: str = Field(min_length=1, max_length=100, examples=["éducatrice spécialisée"])
+
+
+class ProfessionalRead(BaseModel):
+    id: UUID
+    version: int
+    name: str
+    profession: str
+    employments: list[Employment]
+    network_ids: list[UUID]
+
+
+class ProfessionalItem(BaseModel):
+    professional_id: UUID
+    name: str
+    profession: str
+
+
+class EmploymentStart(BaseModel):
+    institution_id: UUID
+    start: date
+    end: date | None = None
+    position: str | None = Field(default=None, max_length=200)
+
+
+class EmploymentEnd(BaseModel):
+    end: date
+
+
+class DelegationGrant(BaseModel):
+    institution_id: UUID = Field(description="The delegating institution.")
+    professional_id: UUID = Field(description="The delegate, employed by that institution.")
+    scope: list[ActionKind] = Field(min_length=1, description="The action kinds delegated.")
+    valid_from: date
+    valid_until: date
+    case_id: UUID | None = Field(default=None, description="The case it covers, if any.")
+    network_id: UUID | None = Field(default=None, description="The formal network, if any.")
+    granted_by: UUID | None = Field(default=None, description="The professional who signs it.")
+
+
+class DelegationExtension(BaseModel):
+    valid_until: date
+
+
+class DelegationRevocation(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    revoked_by: UUID | None = None
+    occurred_at: datetime | None = None
+
+
+class DelegationRead(BaseModel):
+    id: UUID
+    version: int
+    institution_id: UUID
+    professional_id: UUID
+    case_id: UUID | None
+    network_id: UUID | None
+    scope: list[str]
+    valid_from: date
+    valid_until: date
+    granted_by: UUID | None
+    revoked_at: datetime | None
+    revocation_reason: str | None
+
+
+class DelegationItem(BaseModel):
+    delegation_id: UUID
+    institution_id: UUID
+    professional_id: UUID
+    case_id: UUID | None
+    network_id: UUID | None
+    scope: list[str]
+    valid_from: date
+    valid_until: date
+    revoked_at: datetime | None
