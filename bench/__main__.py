@@ -26,8 +26,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from api.composition import Services, build_services
 from api.settings import Settings
-from api.store.factory import build_application
 from bench.common import Figure, postgres_reachable, store, timed
 from bench.http import bench_http
 from bench.importing import bench_import
@@ -36,7 +36,6 @@ from bench.privacy import bench_privacy
 from bench.read_side import bench_read_side
 from bench.scale import bench_scale
 from bench.startup import bench_startup
-from domain.application import Maillage
 from tests.world import World
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -53,14 +52,16 @@ class Tally(Aggregate):
         self.count += 1
 
 
-def fresh(settings: Settings, **env: str) -> Maillage:
-    return build_application(settings, AGGREGATE_CACHE_MAXSIZE="", **env)
+def fresh(settings: Settings, **env: str) -> Services:
+    """A fresh process's view of the store: no aggregate cache."""
+    return build_services(settings, AGGREGATE_CACHE_MAXSIZE="", **env)
 
 
 def bench_store(kind: str, big: int, writes: int, progress: Progress) -> list[Figure]:
     figures: list[Figure] = []
     with store(kind) as settings:
-        app = build_application(settings)
+        services = build_services(settings)
+        app = services.maillage
         world = World.build(app)
         jeanne = world.actor("jeanne")
         small_case = world.open_case(occurred_at=None)
@@ -103,15 +104,17 @@ def bench_store(kind: str, big: int, writes: int, progress: Progress) -> list[Fi
         for _ in range(big - writes - 1):
             app.record_intervention(case_id=big_case, by=jeanne, kind="home_visit")
             progress.advance(task)
-        app.close()
+        services.close()
 
-        reader = fresh(settings)
+        reading = fresh(settings)
+        reader = reading.maillage
         small = timed(lambda: reader.repository.get(small_case), 50)
         large = timed(lambda: reader.repository.get(big_case), 50)
-        reader.close()
-        replayer = fresh(settings, IS_SNAPSHOTTING_ENABLED="n")
+        reading.close()
+        replaying = fresh(settings, IS_SNAPSHOTTING_ENABLED="n")
+        replayer = replaying.maillage
         replay = timed(lambda: replayer.repository.get(big_case), 5)
-        replayer.close()
+        replaying.close()
         small_ms = statistics.median(small) * 1000
         large_ms = statistics.median(large) * 1000
         figures.append(Figure(f"load: case of {writes + 1} events (p50)", small_ms, "ms", kind))

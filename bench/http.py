@@ -25,9 +25,9 @@ import httpx
 from pydantic import SecretStr
 from rich.progress import Progress
 
+from api.composition import open_services
 from api.http.auth import mint_token
 from api.settings import Settings
-from api.store.factory import build_application
 from bench.common import Figure, ms
 from bench.loadclient import Call, Outcome, load
 from domain.access import Role
@@ -98,13 +98,15 @@ def served_reads(
 
 def bench_http(kind: str, settings: Settings, seconds: float, progress: Progress) -> list[Figure]:
     settings = settings.model_copy(update={"jwt_secret": SecretStr(SECRET)})
-    app = build_application(settings)
-    world = World.build(app)
-    cases: list[UUID] = [world.open_case(occurred_at=None) for _ in range(64)]
-    token = mint_token(
-        settings, subject=world.p("jeanne"), role=Role.CASE_WORKER, institution_id=world.i("aemo")
-    )
-    app.close()
+    with open_services(settings) as services:
+        world = World.build(services.maillage)
+        cases: list[UUID] = [world.open_case(occurred_at=None) for _ in range(64)]
+        token = mint_token(
+            settings,
+            subject=world.p("jeanne"),
+            role=Role.CASE_WORKER,
+            institution_id=world.i("aemo"),
+        )
     headers = {"Authorization": f"Bearer {token}"}
     workers = "1" if kind == "sqlite" else "2"
     env = service_env(settings)

@@ -7,8 +7,8 @@ import time
 from rich.progress import Progress
 
 from api.cli.importing import Importer
+from api.composition import open_services
 from api.settings import Settings
-from api.store.factory import build_application
 from bench.common import Figure
 from bench.history import history_lines
 from tests.world import World
@@ -17,8 +17,8 @@ EVENTS_EACH = 10
 
 
 def bench_import(kind: str, settings: Settings, cases: int, progress: Progress) -> list[Figure]:
-    app = build_application(settings)
-    try:
+    with open_services(settings) as services:
+        app = services.maillage
         world = World.build(app)
         lines = list(
             history_lines(world.p("jeanne"), world.i("aemo"), cases=cases, events_each=EVENTS_EACH)
@@ -29,8 +29,6 @@ def bench_import(kind: str, settings: Settings, cases: int, progress: Progress) 
             lines, progress=lambda n: progress.update(task, completed=n)
         )
         elapsed = time.perf_counter() - started
-    finally:
-        app.close()
     if report.refused:
         raise RuntimeError(f"the import refused {len(report.refused)} lines: {report.refused[0]}")
     return [

@@ -23,15 +23,14 @@ from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy import func, select
 
+from api.composition import open_services
 from api.settings import Settings
-from api.store.factory import build_application, build_engine
 from bench.common import Figure, percentile, postgres_reachable, store
 from bench.generate import generate
 from domain.reports import Month, MonthRange
 from projections.charts import network_map_chart
 from projections.report_tables import report_act_view
 from projections.reports import the_network_map
-from projections.runner import ProjectionRunner
 
 RESULTS = Path(__file__).with_name("results.json")
 RUNS = 10
@@ -40,12 +39,11 @@ RUNS = 10
 def bench_network_map(
     kind: str, settings: Settings, cases: int, progress: Progress
 ) -> list[Figure]:
-    app = build_application(settings)
-    engine = build_engine(settings)
-    try:
+    with open_services(settings) as services:
+        app, engine = services.maillage, services.engine
         task = progress.add_task(f"{kind}: generating {cases:,} cases (map)", total=cases)
         generate(app, cases=cases, institutions=200, progress=lambda n: progress.advance(task, n))
-        ProjectionRunner(app, engine, batch_size=settings.projection_batch_size).catch_up()
+        services.projections.catch_up()
         with engine.connect() as conn:
             first, last = conn.execute(
                 select(
@@ -64,9 +62,6 @@ def bench_network_map(
             computed.append(middle - start)
             drawn.append(end - middle)
             svg_size, nodes, edges = len(svg), len(found.nodes), len(found.edges)
-    finally:
-        app.close()
-        engine.dispose()
     total = [a + b for a, b in zip(computed, drawn, strict=True)]
     label = f"{nodes} institutions, {edges} edges, {cases:,} cases"
     return [

@@ -17,8 +17,8 @@ from eventsourcing.cryptography import AESCipher
 from pydantic import SecretStr
 from rich.progress import Progress
 
+from api.composition import open_services
 from api.settings import Settings
-from api.store.factory import build_application
 from bench.common import Figure, store
 from tests.world import World
 
@@ -31,8 +31,8 @@ LIBRARY_RECORDERS = {
 def _rate(
     settings: Settings, writes: int, summary: str | None, progress: Progress, label: str, **env: str
 ) -> float:
-    app = build_application(settings, **env)
-    try:
+    with open_services(settings, **env) as services:
+        app = services.maillage
         world = World.build(app)
         case_id = world.open_case(occurred_at=None)
         jeanne = world.actor("jeanne")
@@ -42,8 +42,6 @@ def _rate(
             app.record_intervention(case_id=case_id, by=jeanne, kind="home_visit", summary=summary)
             progress.advance(task)
         return writes / (time.perf_counter() - start)
-    finally:
-        app.close()
 
 
 def bench_privacy(kind: str, writes: int, progress: Progress) -> list[Figure]:

@@ -23,30 +23,27 @@ import time
 from datetime import UTC, datetime
 
 from rich.progress import Progress
-from sqlalchemy import Engine
 
+from api.composition import Services, build_services, open_services
 from api.settings import Settings
-from api.store.factory import build_application, build_engine
 from bench.common import Figure, ms, timed
 from bench.generate import generate
-from domain.application import Maillage
 from projections.coherence import AsOf, case_facts, coherence, coherence_as_of
-from projections.runner import ProjectionRunner
 from tests.world import World
 
 WORKER = [sys.executable, "-c", "from api.cli.main import main; main()"]
 
 
 def _rebuild_in_child(settings: Settings, result: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    app, engine = build_application(settings), build_engine(settings)
-    runner = ProjectionRunner(app, engine, batch_size=settings.projection_batch_size)
-    start = time.perf_counter()
-    runner.rebuild()
-    result.put(time.perf_counter() - start)
+    with open_services(settings) as services:
+        start = time.perf_counter()
+        services.projections.rebuild()
+        result.put(time.perf_counter() - start)
 
 
 def _read_and_decode(settings: Settings, page: int) -> float:
-    app = build_application(settings)
+    services = build_services(settings)
+    app = services.maillage
     start, after = time.perf_counter(), 0
     while True:
         notifications = app.recorder.select_notifications(start=after + 1, limit=page)
@@ -55,17 +52,16 @@ def _read_and_decode(settings: Settings, page: int) -> float:
         for n in notifications:
             app.mapper.to_domain_event(n)
         after = notifications[-1].id
-    app.close()
+    services.close()
     return time.perf_counter() - start
 
 
 def bench_read_side(kind: str, settings: Settings, cases: int, progress: Progress) -> list[Figure]:
     figures: list[Figure] = []
-    app = build_application(settings)
-    engine = build_engine(settings)
+    services = build_services(settings)
+    app, engine, runner = services.maillage, services.engine, services.projections
     task = progress.add_task(f"{kind}: generating {cases:,} cases", total=cases)
     dept = generate(app, cases=cases, progress=lambda n: progress.advance(task, n))
-    runner = ProjectionRunner(app, engine, batch_size=settings.projection_batch_size)
     head = runner.head()
 
     # --- rebuild ------------------------------------------------------------------------------
@@ -153,29 +149,26 @@ def bench_read_side(kind: str, settings: Settings, cases: int, progress: Progres
 
     # --- commit → readable ------------------------------------------------------------------
     runner.catch_up()
-    figures.append(_commit_to_readable(kind, settings, app, engine, world, progress))
-    app.close()
-    engine.dispose()
+    figures.append(_commit_to_readable(kind, services, world, progress))
+    services.close()
     return figures
 
 
 def _commit_to_readable(
     kind: str,
-    settings: Settings,
-    app: Maillage,
-    engine: Engine,
+    services: Services,
     world: World,
     progress: Progress,
 ) -> Figure:
     """Record, then read the coherence view until it shows the command (polled every 0.5 ms)."""
+    settings, app, engine = services.settings, services.maillage, services.engine
     case_id = world.open_case(occurred_at=None)
     stop = threading.Event()
     worker: subprocess.Popen[bytes] | None = None
     follower: threading.Thread | None = None
     if kind == "sqlite":  # the embedded mode: a follower thread in the service's process
-        runner = ProjectionRunner(app, engine)
         follower = threading.Thread(
-            target=runner.follow,
+            target=services.projections.follow,
             args=(stop,),
             kwargs={"interval": settings.projection_poll_seconds},
         )

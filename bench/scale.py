@@ -14,13 +14,12 @@ from datetime import UTC, datetime
 
 from rich.progress import Progress
 
-from api.store.factory import build_application, build_engine
+from api.composition import open_services
 from bench.common import Figure, ms, store, timed
 from bench.generate import generate
 from bench.http import served_reads
 from bench.loadclient import Outcome
 from projections.coherence import coherence
-from projections.runner import ProjectionRunner
 from tests.world import World
 
 
@@ -29,9 +28,8 @@ def _measure(
 ) -> tuple[int, float, float, Outcome]:
     """(events in the store, write p50 ms, read p50 ms, coherence reads over HTTP)."""
     with store(kind) as settings:
-        app = build_application(settings)
-        engine = build_engine(settings)
-        try:
+        with open_services(settings) as services:
+            app, engine = services.maillage, services.engine
             task = progress.add_task(f"{kind}: generating {cases:,} cases", total=cases)
             dept = generate(app, cases=cases, progress=lambda n: progress.advance(task, n))
             world = World.build(app)
@@ -45,15 +43,12 @@ def _measure(
                 500,
             )
             progress.add_task(f"{kind}: catching up the read side", total=None)
-            ProjectionRunner(app, engine, batch_size=settings.projection_batch_size).catch_up()
+            services.projections.catch_up()
             now = datetime.now(tz=UTC)
             sample = rng.sample(dept.cases, min(1000, len(dept.cases)))
             with engine.connect() as conn:
                 reads = timed(lambda: coherence(conn, rng.choice(sample), at=now), 1000)
             events = app.recorder.max_notification_id() or 0
-        finally:
-            app.close()
-            engine.dispose()
         progress.add_task(f"{kind}: HTTP reads, 32 clients, {http_seconds:.0f} s", total=None)
         served = served_reads(kind, settings, world, own, http_seconds)
     return events, ms(writes)[0], ms(reads)[0], served

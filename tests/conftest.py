@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from api.composition import Services, open_services
 from api.settings import Settings, get_settings
-from api.store.factory import build_application, build_engine
+from api.store.factory import build_engine
 from api.store.migrations import upgrade
 from domain.application import Maillage
 from domain.timing import TimePolicy
@@ -75,11 +76,15 @@ def engine(store_settings: Settings) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def store_app(store_settings: Settings) -> Iterator[Maillage]:
-    application = build_application(store_settings)
-    application.time = TimePolicy(clock=lambda: NOW)
-    yield application
-    application.close()
+def store_services(store_settings: Settings) -> Iterator[Services]:
+    """Every service over the store under test, built by the composition root, clock at NOW."""
+    with open_services(store_settings, time=TimePolicy(clock=lambda: NOW)) as services:
+        yield services
+
+
+@pytest.fixture
+def store_app(store_services: Services) -> Maillage:
+    return store_services.maillage
 
 
 @pytest.fixture

@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     deps.install(app, HttpParts(verifier, metrics, traces))
     problems.install(app)
     idempotency.install(app)  # replays; keys are claimed on the command path (`commands`)
-    textguard.install(app)
+    textguard.install(app)  # every route checks its text before resolving anything
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # before anything reads it
     observability.install(app, metrics)  # outermost: replays and refusals are counted too
     for area in (

@@ -1,38 +1,17 @@
 """What the pure ASGI middlewares share.
 
-The middlewares around every request (request id and metrics, text guard) are plain ASGI
+The middlewares around every request (request id and metrics, the body limit) are plain ASGI
 callables rather than `@app.middleware("http")` functions: each of those runs the rest of the
 app in a task of its own, with memory streams between them, and four of them cost more CPU per
 request than a bare FastAPI endpoint does in all (measured under load: see the README's
-benchmarks). Plain ASGI costs a function call. (Idempotency is no middleware: it is claimed on
-the command path, `api.http.commands`.)
+benchmarks). Plain ASGI costs a function call. None of them reads the body and hands a copy on:
+unstorable text is refused by the routes themselves (`api.http.textguard.GuardedRoute`), and
+idempotency is claimed on the command path (`api.http.commands`).
 """
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-
-def replaying(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that gives the already-read body once, then what the client sends next
-    (its disconnection)."""
-    given = False
-
-    async def replay() -> Message:
-        nonlocal given
-        if given:
-            return await receive()
-        given = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
-
-
-async def read_body(scope: Scope, receive: Receive) -> tuple[bytes, Receive]:
-    """The whole request body, and a `receive` for the app inside that gives it again."""
-    body = await Request(scope, receive).body()
-    return body, replaying(body, receive)
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 def state_of(scope: Scope) -> dict[str, object]:

@@ -4,21 +4,21 @@ JSON may spell both (`\\u0000`, `\\ud800`), and so may a percent-encoded query (
 refuses a NUL in a text column and neither store can encode a lone surrogate as UTF-8: accepted,
 such a value would fail its write with a 500, or — worse — be recorded in the log (stored as
 JSON bytes) and then stall every projection that tries to copy it into a table. So they are
-refused at the door, once for every route, with a 422 problem naming where the value is.
+refused at the door of every route (`GuardedRoute`), with a 422 problem naming where the value is.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI
-from starlette.requests import Request
-from starlette.types import Receive, Scope, Send
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
+from starlette.types import Scope
 
-from api.http.asgi import HttpMiddleware, read_body, state_of
+from api.http.asgi import state_of
 from api.http.problems import problem_response
 
 RULE = "invalid-text"
@@ -66,25 +66,33 @@ def _first_unstorable(scope: Scope, body: bytes) -> str | None:
     return None
 
 
-class TextGuard(HttpMiddleware):
-    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = b""
-        if scope["method"] in ("POST", "PUT", "PATCH"):
-            body, receive = await read_body(scope, receive)
-        where = _first_unstorable(scope, body)
-        if where is None:
-            await self.app(scope, receive, send)
-            return
-        state_of(scope)["error_rule"] = RULE
-        response = problem_response(
-            422,
-            RULE,
-            "text may not contain a NUL character or an unpaired surrogate",
-            request=Request(scope),
-            field=where,
-        )
-        await response(scope, receive, send)
+class GuardedRoute(APIRoute):
+    """Every route of the app: the path, the query and the body are checked before the route
+    resolves anything (the token, an idempotency claim, the body's model). The body is read
+    once, here, on the request FastAPI then parses: it reads the same bytes again from the
+    request, not from the client. A route class rather than a middleware, so that no layer
+    reads the body and hands a copy on."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            body = await request.body() if request.method in ("POST", "PUT", "PATCH") else b""
+            where = _first_unstorable(request.scope, body)
+            if where is None:
+                return await handle(request)
+            state_of(request.scope)["error_rule"] = RULE
+            return problem_response(
+                422,
+                RULE,
+                "text may not contain a NUL character or an unpaired surrogate",
+                request=request,
+                field=where,
+            )
+
+        return guarded
 
 
 def install(app: FastAPI) -> None:
-    app.add_middleware(TextGuard)
+    """Routes the app itself declares from now on are guarded too (routers name the class)."""
+    app.router.route_class = GuardedRoute

@@ -17,9 +17,11 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import OperationalError
 
 import api.http
+from api.http import asgi as api_asgi
 from api.http import deps, idempotency
 from api.http.auth import TokenVerifier, mint_token
 from api.http.observability import Metrics
+from api.http.textguard import GuardedRoute
 from api.settings import Settings
 from api.store.idempotency import IdempotencyStore, Stored
 from domain.access import Principal, Role
@@ -153,6 +155,17 @@ def test_every_post_takes_the_command_path_and_no_middleware_reads_bodies_for_it
     assert [r.path for r in posts if idempotency.claim not in _dependencies(r)] == []
     middlewares = {m.cls.__module__ for m in api.app.user_middleware}  # type: ignore[attr-defined]
     assert "api.http.idempotency" not in middlewares
+
+
+def test_every_route_guards_its_text_and_no_middleware_copies_the_body(api: Api) -> None:
+    """Unstorable text is refused by the routes (`GuardedRoute`), which read the body once on
+    the request FastAPI then parses: no layer reads it and replays a copy."""
+    routes = _api_routes(api.app.routes)
+    assert len(routes) > 60
+    assert [r.path for r in routes if not isinstance(r, GuardedRoute)] == []
+    layers = {m.cls.__name__ for m in api.app.user_middleware}  # type: ignore[attr-defined]
+    assert layers == {"BodyLimit", "Observe"}
+    assert not hasattr(api_asgi, "read_body")
 
 
 class CountingVerifier(TokenVerifier):

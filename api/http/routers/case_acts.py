@@ -24,9 +24,10 @@ from api.http.schemas.cases import (
     ShareCreate,
 )
 from api.http.schemas.common import CommandResult
+from api.http.textguard import GuardedRoute
 from domain.access import CaseUse
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], route_class=GuardedRoute)
 
 
 @router.post(

@@ -27,11 +27,12 @@ from api.http.schemas.cases import (
     Reason,
 )
 from api.http.schemas.common import CommandResult
+from api.http.textguard import GuardedRoute
 from domain.access import CaseUse, Principal, Role, check_role
 from domain.application import Maillage, Recorded
 from domain.values import Actor
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], route_class=GuardedRoute)
 ACTING = "acting on a case"
 
 

@@ -7,10 +7,11 @@ from fastapi import APIRouter
 
 from api.http.deps import EngineDep, PrincipalDep
 from api.http.schemas.chain import ChainHead
+from api.http.textguard import GuardedRoute
 from api.store.integrity import head
 from domain.access import Role, check_role
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], route_class=GuardedRoute)
 
 
 @router.get(

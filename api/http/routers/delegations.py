@@ -21,13 +21,14 @@ from api.http.schemas.registry import (
     DelegationRead,
     DelegationRevocation,
 )
+from api.http.textguard import GuardedRoute
 from domain.access import Principal, Role, check_role
 from domain.delegation import Delegation
 from domain.errors import AccessDeniedError
 from projections.documents import DELEGATION_TERMS
 from projections.tables import delegation_terms_view
 
-router = APIRouter(tags=["registry"])
+router = APIRouter(tags=["registry"], route_class=GuardedRoute)
 ADMIN = "keeping the registry"
 
 

@@ -25,10 +25,11 @@ from api.http.schemas.networks import (
     NetworkRead,
     Project,
 )
+from api.http.textguard import GuardedRoute
 from domain.access import Principal, Role, check_role, check_self_or_role
 from domain.network import Network
 
-router = APIRouter(tags=["networks"])
+router = APIRouter(tags=["networks"], route_class=GuardedRoute)
 ADMIN = "keeping formal networks"
 
 

@@ -26,13 +26,14 @@ from api.http.schemas.partnerships import (
     Suspend,
     Terminate,
 )
+from api.http.textguard import GuardedRoute
 from domain.access import Principal, Role, check_role
 from domain.partnership import Partnership
 from domain.values import PartnershipKind
 from projections.documents import PARTNERSHIP_TERMS
 from projections.tables import partnership_party_view, partnership_terms_view
 
-router = APIRouter(tags=["partnerships"])
+router = APIRouter(tags=["partnerships"], route_class=GuardedRoute)
 ADMIN = "keeping the partnerships"
 
 

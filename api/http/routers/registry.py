@@ -27,6 +27,7 @@ from api.http.schemas.registry import (
     ProfessionalItem,
     ProfessionalRead,
 )
+from api.http.textguard import GuardedRoute
 from domain.access import Role, check_role
 from domain.institution import Institution
 from domain.professional import Professional
@@ -34,7 +35,7 @@ from domain.values import InstitutionKind, Sector
 from projections.queries import like_literal
 from projections.tables import institution_view, professional_view
 
-router = APIRouter(tags=["registry"])
+router = APIRouter(tags=["registry"], route_class=GuardedRoute)
 ADMIN = "keeping the registry"
 
 

@@ -23,6 +23,7 @@ from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, SettingsDep
 from api.http.params import IfMatch
 from api.http.schemas.common import CommandResult
 from api.http.schemas.reports import FundingCreate, FundingEnding, FundingItem
+from api.http.textguard import GuardedRoute
 from domain.access import (
     Principal,
     Role,
@@ -38,7 +39,7 @@ from projections import reports as queries
 from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
 from projections.charts import report_chart as chart_of
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(tags=["reports"], route_class=GuardedRoute)
 ADMIN = "recording fundings"
 
 _MONTH = r"^[0-9]{4}-[0-9]{2}$"

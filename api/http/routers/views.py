@@ -18,6 +18,7 @@ from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsD
 from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
 from api.http.schemas.common import Page, page
 from api.http.schemas.views import AuditEntry, CaseActor
+from api.http.textguard import GuardedRoute
 from api.settings import Settings
 from domain.access import CaseUse, Role, check_caseload_reader, check_own_institution, check_role
 from domain.coherence import Coherence
@@ -25,7 +26,7 @@ from domain.errors import InvalidValueError, NotFoundError
 from projections import queries
 from projections.coherence import AsOf, coherence, coherence_as_of
 
-router = APIRouter(tags=["views"])
+router = APIRouter(tags=["views"], route_class=GuardedRoute)
 _POSITION = re.compile(r"^[0-9]{1,18}$")  # a position in the log, as the list returned it
 
 
