@@ -26,11 +26,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
 from sqlalchemy import BigInteger, Column, Engine, LargeBinary, MetaData, Table, select
 
 GENESIS = bytes(32)
@@ -61,7 +56,7 @@ def link(
     return digest.digest()
 
 
-def _links(
+def links(
     previous: bytes, ids: Sequence[int], events: Sequence[StoredEvent]
 ) -> list[tuple[int, bytes]]:
     if len(ids) != len(events):
@@ -73,59 +68,11 @@ def _links(
     return rows
 
 
-class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
-    """The library's SQLite recorder, extending the chain in the transaction that inserts."""
-
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._insert_events(c, stored_events, **kwargs)
-        if not stored_events or ids is None:
-            return ids
-        c.execute("SELECT chain_hash FROM event_chain ORDER BY position DESC LIMIT 1")
-        row = c.fetchone()
-        previous = bytes(row[0]) if row else GENESIS
-        c.executemany(
-            "INSERT INTO event_chain (position, chain_hash) VALUES (?, ?)",
-            _links(previous, ids, stored_events),
-        )
-        return ids
-
-
-class ChainedPostgresRecorder(PostgresApplicationRecorder):
-    """The library's PostgreSQL recorder, extending the chain while it holds the table lock."""
-
-    def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        """Once, without the library's retries. An insert whose connection broke after its
-        commit would, tried again, fail on its own version: a command reads that as a
-        conflict, decides again, and records the same act twice (found by the outage test).
-        A broken connection is reported instead (503: outcome unknown)."""
-        once = PostgresApplicationRecorder.insert_events.__wrapped__
-        ids: Sequence[int] | None = once(self, stored_events, **kwargs)
-        return ids
-
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if not stored_events or ids is None:
-            return ids
-        table = Identifier(self.datastore.schema, "event_chain")
-        curs.execute(SQL("SELECT chain_hash FROM {0} ORDER BY position DESC LIMIT 1").format(table))
-        row = curs.fetchone()
-        previous = bytes(row["chain_hash"]) if row else GENESIS
-        curs.executemany(
-            SQL("INSERT INTO {0} (position, chain_hash) VALUES (%s, %s)").format(table),
-            _links(previous, ids, stored_events),
-        )
-        return ids
-
-
+# The recorders that extend the chain, one module each: the library imports the one the URL
+# names when the store opens, so an embedded worker never loads the PostgreSQL driver.
 RECORDER_TOPICS = {
-    "sqlite": "api.store.integrity:ChainedSQLiteRecorder",
-    "postgresql": "api.store.integrity:ChainedPostgresRecorder",
+    "sqlite": "api.store.chained_sqlite:ChainedSQLiteRecorder",
+    "postgresql": "api.store.chained_postgres:ChainedPostgresRecorder",
 }
 
 
