@@ -33,8 +33,8 @@ from domain.case_values import (
     Referral,
     SharingAuthorisation,
 )
+from domain.erased import Erased
 from domain.grounds import GroundClaim
-from domain.privacy import Erased
 from domain.values import Actor, Basis, BasisKind, LegalFramework, parse_enum
 
 __all__ = [
@@ -84,7 +84,7 @@ class Case(Aggregate, CaseCommands):
         }
         if case_id is None:
             return cls(**fields)
-        opened = getattr(cls, "CaseOpened")  # noqa: B009 - made by @event, unknown to mypy
+        opened = cls.CaseOpened  # type: ignore[attr-defined]  # made by @event
         return cls._create(event_class=opened, id=case_id, **fields)
 
     @event("CaseOpened")

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
+from domain.erased import ERASED_TEXT
 from domain.grounds import GroundClaim
-from domain.privacy import ERASED_TEXT
 from domain.values import Actor, Basis
 
 ADULT_AGE = 18

@@ -3,7 +3,7 @@
 The aggregates' events are made by `@event` when their class is created, so mypy cannot see
 `Case.InterventionRecorded`. Here each one gets a module-level name bound to the real class at
 run time — what dispatch is keyed on, what `isinstance` tests — and, for the type checker only,
-a stub listing the fields readers use (`tests/unit/test_event_catalog.py` checks each stub
+a stub listing the fields readers use (`tests/unit/test_event_dispatch.py` checks each stub
 against the real class). Nothing here is stored: events are written and decoded by their topic
 (`domain.case:Case.InterventionRecorded`), which names the real class.
 """

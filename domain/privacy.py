@@ -23,52 +23,31 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
+from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
+from eventsourcing.domain import DomainEvent, Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic
 
+from domain import event_classes as e
+from domain.case import Case
+from domain.erased import ERASED, ERASED_TEXT, Erased
 from domain.errors import BeneficiaryErasedError
 from domain.privacy_keys import InMemoryKeyring, Keyring, keys_at_hand, new_key, sealing_key
 
 EventFields = Mapping[type[DomainEvent], tuple[str, ...]]
 
 
-class _DeclaredOnFirstUse(EventFields):
-    """Fields per event class, declared by a function run when first read: `domain.case`
-    imports this module, so the case's event classes do not exist yet when it is imported."""
-
-    def __init__(self, declare: Callable[[], dict[type[DomainEvent], tuple[str, ...]]]) -> None:
-        self._declare = declare
-        self._fields: dict[type[DomainEvent], tuple[str, ...]] | None = None
-
-    def _resolved(self) -> dict[type[DomainEvent], tuple[str, ...]]:
-        if self._fields is None:
-            self._fields = self._declare()
-        return self._fields
-
-    def __getitem__(self, cls: type[DomainEvent]) -> tuple[str, ...]:
-        return self._resolved()[cls]
-
-    def __iter__(self) -> Iterator[type[DomainEvent]]:
-        return iter(self._resolved())
-
-    def __len__(self) -> int:
-        return len(self._resolved())
-
-
-def _personal_fields() -> dict[type[DomainEvent], tuple[str, ...]]:
-    from domain import event_classes as e
-
-    return {
+# Event class -> the fields that are personal data.
+PERSONAL_FIELDS: EventFields = MappingProxyType(
+    {
         e.CaseOpened: ("beneficiary",),
         e.ConsentGiven: ("representative_name",),
         e.InterventionRecorded: ("summary",),
@@ -82,26 +61,11 @@ def _personal_fields() -> dict[type[DomainEvent], tuple[str, ...]]:
         e.CaseClosed: ("reason",),
         e.CaseReopened: ("reason",),
     }
-
-
-def _state_fields() -> dict[type[DomainEvent], tuple[str, ...]]:
-    from domain import event_classes as e
-
-    return {e.CaseOpened: ("beneficiary",), e.ConsentGiven: ("representative_name",)}
-
-
-# Event class -> the fields that are personal data.
-PERSONAL_FIELDS: EventFields = _DeclaredOnFirstUse(_personal_fields)
+)
 # Of those, the fields the Case aggregate keeps in its state: opened when a case is loaded.
-STATE_FIELDS: EventFields = _DeclaredOnFirstUse(_state_fields)
-ERASED_TEXT = "[erased]"
-
-
-@cache
-def _case_class() -> type[Aggregate]:
-    from domain.case import Case  # not at import: domain.case imports this module
-
-    return Case
+STATE_FIELDS: EventFields = MappingProxyType(
+    {e.CaseOpened: ("beneficiary",), e.ConsentGiven: ("representative_name",)}
+)
 
 
 def _place(event: DomainEvent, name: str) -> str:
@@ -111,11 +75,11 @@ def _place(event: DomainEvent, name: str) -> str:
 
 def _state_place(name: str) -> str:
     """Where a personal value sits in a case's snapshot (`Case.state.beneficiary`)."""
-    return f"{_case_class().__qualname__}.state.{name}"
+    return f"{Case.__qualname__}.state.{name}"
 
 
 def _is_case(snapshot: Snapshot) -> bool:
-    return snapshot.topic == get_topic(_case_class())
+    return snapshot.topic == get_topic(Case)
 
 
 @dataclass(frozen=True)
@@ -124,23 +88,6 @@ class Sealed:
 
     key_id: UUID
     blob: str  # base64 of nonce + ciphertext (with its tag)
-
-
-class Erased:
-    """What a personal value reads as once its key is destroyed."""
-
-    _instance: Erased | None = None
-
-    def __new__(cls) -> Erased:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "ERASED"
-
-
-ERASED = Erased()
 
 
 def retention_cutoff(now: datetime, years: int) -> datetime:

@@ -67,7 +67,11 @@ class ActFact:
     professional_id: UUID
     event: str  # the event's name, e.g. InterventionRecorded
     basis_kind: str
-    intervention_kind: str | None = None
+    intervention_kind: str | None = None  # an intervention's kind; None for every other act
+
+    @property
+    def is_intervention(self) -> bool:
+        return self.intervention_kind is not None
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,7 @@ def compute_report(
         )
     )
 
-    interventions = [a for a in scoped if a.event == "InterventionRecorded"]
+    interventions = [a for a in scoped if a.is_intervention]
     total = _figure("interventions", interventions)
     lines.append(
         Line(

@@ -76,7 +76,7 @@ def audit_trail(
     """The ordered history of a case, a professional or an institution (exactly one of them).
 
     `since`/`until` filter on `occurred_at`; `kinds` on the event type (e.g.
-    "InterventionRecorded"); `after` is the cursor returned by the previous page.
+    `InterventionRecorded`); `after` is the cursor returned by the previous page.
     """
     subjects = [s for s in (case_id, professional_id, institution_id) if s is not None]
     if len(subjects) != 1:

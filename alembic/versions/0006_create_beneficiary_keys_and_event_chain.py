@@ -5,7 +5,8 @@
 ever sealed again for an erased beneficiary; `wiped_at` says when the store's leftovers of it
 (WAL pages, dead row versions) were overwritten. `event_chain` holds, for each position
 of the log, SHA-256(previous hash, position, originator, version, topic, stored state), written
-in the transaction that stores the event (see `api/integrity.py`).
+in the transaction that stores the event (see `api/store/integrity.py` and the recorders
+`api/store/chained_*.py`).
 
 Revision ID: 0006
 Revises: 0005

@@ -8,7 +8,7 @@ its bases are decided by the domain; `demo_tokens` gives a token for each role o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -66,8 +66,8 @@ DEMO_FUNDER = UUID("00000000-0000-4000-8000-00000000f0d1")
 DEMO_ADMIN = UUID("00000000-0000-4000-8000-0000000000ad")
 
 
-def demo_tokens(settings: Settings, story: DemoStory) -> list[DemoToken]:
-    """A token for each role, over the demo's people."""
+def demo_tokens(settings: Settings, story: DemoStory, *, now: datetime) -> list[DemoToken]:
+    """A token for each role, over the demo's people, issued at `now`."""
     i, p = story.institutions, story.professionals
     grants = [
         (
@@ -117,7 +117,7 @@ def demo_tokens(settings: Settings, story: DemoStory) -> list[DemoToken]:
             variable,
             label,
             who,
-            mint_token(settings, subject=subject, role=role, institution_id=institution),
+            mint_token(settings, subject=subject, role=role, institution_id=institution, now=now),
         )
         for variable, label, who, subject, role, institution in grants
     ]
@@ -126,10 +126,11 @@ def demo_tokens(settings: Settings, story: DemoStory) -> list[DemoToken]:
 def load_demo(
     app: Maillage, *, now: datetime | None = None, progress: Progress | None = None
 ) -> DemoStory:
-    """Record the demo in `app`; dates are relative to `now`, within the back-dating window."""
+    """Record the demo in `app`; dates are relative to `now` (default: the application's
+    clock), within the back-dating window."""
     story = DemoStory()
     scene = Scene(
-        now or datetime.now(tz=UTC),
+        now or app.time.now(),
         {
             "institutions": story.institutions,
             "funders": story.funders,

@@ -67,14 +67,15 @@ def demo() -> None:
 
     settings = migrated_settings()
     with open_services(settings) as services:
-        story = load_demo(services.maillage, progress=console)
+        now = services.time.now()  # the one clock: the story's dates and the tokens' instants
+        story = load_demo(services.maillage, now=now, progress=console)
     console.print(f"[green]demo loaded[/green]: {story.summary()}")
     if settings.signing_key() is None:
         console.print("no signing key configured: ask your identity provider for tokens")
         return
     leo = story.cases["leo"]
     console.print(f"\nLéo's case: {leo}\nInès's case: {story.cases['ines']}\n")
-    for line in demo_tokens(settings, story):
+    for line in demo_tokens(settings, story, now=now):
         console.print(f"[bold]{line.label}[/bold] — {line.who}")
         print(f"export {line.variable}={line.token}")
     console.print(
@@ -97,6 +98,7 @@ def token(
     """Mint a bearer token signed with the service's key (the embedded mode, or a shared key)."""
     from api.http.auth import mint_token
     from api.settings import get_settings
+    from api.store.factory import time_policy
     from domain.access import Role
 
     settings = get_settings()
@@ -125,6 +127,7 @@ def token(
             role=acting_as,
             institution_id=institution_id,
             ttl_minutes=ttl_minutes,
+            now=time_policy(settings).now(),
         )
     )
 

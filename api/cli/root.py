@@ -16,6 +16,8 @@ from uuid import UUID
 import typer
 from rich.console import Console
 
+from api.version import installed_version
+
 if TYPE_CHECKING:
     from api.settings import Settings
 
@@ -57,16 +59,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-def installed_version() -> str:
-    """The installed distribution's version (pyproject.toml's, once installed)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("maillage")
-    except PackageNotFoundError:
-        return "unknown (not installed: run from a source tree)"
-
-
 @cli.callback()
 def root(
     ctx: typer.Context,
@@ -80,7 +72,7 @@ def root(
 ) -> None:
     # Configured here, once a command runs: `maillage --help` reads no settings.
     if isinstance(ctx.obj, EntryPoint) and ctx.obj.configure_logging:
-        from api.http.observability import configure_logging
+        from api.logs import configure_logging
         from api.settings import get_settings
 
         configure_logging(get_settings().log_format)

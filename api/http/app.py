@@ -32,6 +32,7 @@ from api.http.routers import (
 )
 from api.settings import Settings, get_settings
 from api.store.migrations import current_revision, ensure_current, head_revision
+from api.version import installed_version
 
 log = logging.getLogger("maillage.api")
 
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Maillage",
-        version="0.1.0",
+        version=installed_version(),
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_tags=TAGS,
@@ -174,8 +175,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with services.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             checks["store"] = "reachable"
-            current = current_revision(services.engine, settings)
-            head = head_revision(settings)
+            current = current_revision(services.engine, services.settings)
+            head = head_revision(services.settings)
             checks["migrations"] = {"current": current, "expected": head}
             if current != head:
                 status = 503

@@ -115,7 +115,7 @@ def mint_token(
     now: datetime | None = None,
 ) -> str:
     """A token signed with the HS256 key (the embedded mode, or a deployment's shared key),
-    issued at `now` (default: the system clock, as the command line has no other)."""
+    issued at `now` (callers pass their time policy's; default: the system clock)."""
     key = settings.signing_key()
     if key is None:
         raise RuntimeError(

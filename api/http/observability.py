@@ -10,13 +10,11 @@ read from the shared store at scrape time, the same from any worker.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from typing import Any
 
 from fastapi import FastAPI
@@ -28,10 +26,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import multiprocess
 from api.http.asgi import HttpMiddleware, state_of
+from api.logs import REQUEST_ID
 
 log = logging.getLogger("maillage.api")
 
-REQUEST_ID = ContextVar[str | None]("maillage_request_id", default=None)
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -179,38 +177,3 @@ class Observe(HttpMiddleware):
 
 def install(app: FastAPI, metrics: Metrics) -> None:
     app.add_middleware(Observe, metrics=metrics)
-
-
-_FIELDS = ("request_id", "route", "status", "duration_ms", "role", "rule", "command", "outcome")
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and the known context fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        request_id = getattr(record, "request_id", None) or REQUEST_ID.get()
-        if request_id:
-            line["request_id"] = request_id
-        for name in _FIELDS[1:]:
-            value = getattr(record, name, None)
-            if value is not None:
-                line[name] = value
-        return json.dumps(line, ensure_ascii=False)
-
-
-def configure_logging(fmt: str, level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler()
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # /ready checks the revision often

@@ -98,7 +98,9 @@ async def test_a_funder_reads_the_report_of_what_it_funds_in_every_format(api: A
     assert (await api.client.get(aemo, params=PERIOD, headers=headers)).status_code == 200
 
     # The token `maillage demo` prints for the funder is this one: it reaches the report too.
-    printed = {t.variable: t for t in demo_tokens(api.settings, story)}["FUNDER_TOKEN"]
+    printed = {
+        t.variable: t for t in demo_tokens(api.settings, story, now=api.services.time.now())
+    }["FUNDER_TOKEN"]
     assert protocol in printed.who
     as_printed = {"Authorization": f"Bearer {printed.token}"}
     assert (await api.client.get(protocol, params=PERIOD, headers=as_printed)).status_code == 200
