@@ -33,6 +33,7 @@ from api.http.routers import (
 from api.settings import Settings, get_settings
 from api.store.migrations import current_revision, ensure_current, head_revision
 from api.version import installed_version
+from domain.timing import TimePolicy
 
 log = logging.getLogger("maillage.api")
 
@@ -90,7 +91,9 @@ with a stable `type` (`urn:maillage:problem:<rule>`) and the `field` at fault.
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, time: TimePolicy | None = None) -> FastAPI:
+    """The app over the store `settings` names (default: the environment's), its services built
+    by the composition root at start-up; `time` replaces the settings' clock (tests)."""
     settings = settings or get_settings()
     verifier = TokenVerifier(settings)  # refuses a default key outside the embedded mode
     metrics = Metrics()
@@ -98,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ensure_current(settings)
-        services = build_services(settings)
+        services = build_services(settings, time=time)
         deps.provide(app, services)
         metrics.watch_projections(services.projections.lag)
         traces.watch(services.engine)  # SQL spans (when MAILLAGE_OTEL_ENABLED)

@@ -1,6 +1,7 @@
 """The API over a real store, through httpx.AsyncClient and the ASGI transport.
 
-`api` starts the app's lifespan (projections followed in process, clock fixed at NOW) and gives
+`api` starts the app's lifespan (projections followed in process, the one clock fixed at NOW:
+the use cases, tokens, idempotency records, keys and the projection runner alike) and gives
 an `Api`: the client, the application behind it (to set up a registry quickly), the app's
 services (`api.http.deps.services_of`: its projection runner…) and `headers()` minting a bearer
 token for any principal.
@@ -46,6 +47,7 @@ class Api:
             subject=subject or uuid4(),
             role=Role(role),
             institution_id=institution,
+            now=NOW,  # the app's one clock reads NOW
         )
 
     def headers(
@@ -59,10 +61,9 @@ async def api(store_settings: Settings) -> AsyncIterator[Api]:
     settings = store_settings.model_copy(
         update={"embedded_projections": True, "projection_poll_seconds": 0.01}
     )
-    app = create_app(settings)
+    app = create_app(settings, time=TimePolicy(clock=lambda: NOW))  # one clock for all
     async with app.router.lifespan_context(app):
         maillage: Maillage = services_of(app).maillage
-        maillage.time = TimePolicy(clock=lambda: NOW)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
             yield Api(client, maillage, settings, app)

@@ -212,10 +212,9 @@ async def api_all_figures(store_settings: Settings) -> AsyncIterator[Api]:
             "report_min_cell": 1,
         }
     )
-    app = create_app(settings)
+    app = create_app(settings, time=TimePolicy(clock=lambda: NOW))
     async with app.router.lifespan_context(app):
         maillage: Maillage = services_of(app).maillage
-        maillage.time = TimePolicy(clock=lambda: NOW)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
             yield Api(client, maillage, settings, app)

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import json
 import threading
-import time
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -36,8 +35,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from api.http.app import create_app
 from api.settings import EMBEDDED_SIGNING_KEY, InsecureSettingsError, Settings
 from domain.access import Role
+from domain.timing import TimePolicy
 from tests.conftest import TEST_SIGNING_KEY
 from tests.e2e.conftest import Api
+from tests.world import NOW
 
 PROTECTED = "/institutions"
 PROBLEM = "application/problem+json"
@@ -57,7 +58,7 @@ def segment(value: dict[str, Any]) -> str:
 
 def claims(settings: Settings, **overrides: Any) -> dict[str, Any]:
     """Valid admin claims for these settings, with some changed (or left out: DROP)."""
-    now = int(time.time())
+    now = int(NOW.timestamp())
     base: dict[str, Any] = {
         "sub": str(uuid4()),
         "role": Role.ADMIN.value,
@@ -109,7 +110,7 @@ def assert_unauthenticated(response: httpx.Response) -> None:
 @asynccontextmanager
 async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app over the same store with other settings, lifespan started."""
-    app = create_app(settings)
+    app = create_app(settings, time=TimePolicy(clock=lambda: NOW))  # the `api` fixture's clock
     async with app.router.lifespan_context(app):
         # An unexpected failure shows as the 500 a client would get, not as a raised exception.
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
@@ -154,13 +155,16 @@ REFUSED: dict[str, Headers] = {
     "alg none with a signature": lambda s: bearer(unsigned(claims(s)) + b64url(b"anything")),
     "HS512 (not an accepted algorithm)": lambda s: bearer(hs512(claims(s), TEST_SIGNING_KEY)),
     "expired": lambda s: bearer(
-        hs256(claims(s, iat=int(time.time()) - 7200, exp=int(time.time()) - 3600), TEST_SIGNING_KEY)
+        hs256(
+            claims(s, iat=int(NOW.timestamp()) - 7200, exp=int(NOW.timestamp()) - 3600),
+            TEST_SIGNING_KEY,
+        )
     ),
     "not yet valid (nbf in the future)": lambda s: bearer(
-        hs256(claims(s, nbf=int(time.time()) + 3600), TEST_SIGNING_KEY)
+        hs256(claims(s, nbf=int(NOW.timestamp()) + 3600), TEST_SIGNING_KEY)
     ),
     "issued in the future (iat)": lambda s: bearer(
-        hs256(claims(s, iat=int(time.time()) + 3600), TEST_SIGNING_KEY)
+        hs256(claims(s, iat=int(NOW.timestamp()) + 3600), TEST_SIGNING_KEY)
     ),
     "exp not a number": lambda s: bearer(hs256(claims(s, exp="tomorrow"), TEST_SIGNING_KEY)),
     "wrong audience": lambda s: bearer(hs256(claims(s, aud="another-api"), TEST_SIGNING_KEY)),
@@ -278,7 +282,8 @@ async def test_rs256_tokens_of_the_configured_key(api: Api, rsa_key: rsa.RSAPriv
             "signed by another RSA key": rs256(claims(settings), other_key),
             "alg none": unsigned(claims(settings)),
             "RS256 but expired": rs256(
-                claims(settings, iat=int(time.time()) - 7200, exp=int(time.time()) - 60), rsa_key
+                claims(settings, iat=int(NOW.timestamp()) - 7200, exp=int(NOW.timestamp()) - 60),
+                rsa_key,
             ),
             "RS256 but wrong audience": rs256(claims(settings, aud="another-api"), rsa_key),
         }

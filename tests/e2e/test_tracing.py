@@ -53,15 +53,15 @@ async def test_a_request_is_a_span_of_its_route_template_with_its_sql_as_childre
             "projection_poll_seconds": 0.01,
         }
     )
-    app = create_app(settings)
+    app = create_app(settings, time=TimePolicy(clock=lambda: NOW))
     async with app.router.lifespan_context(app):
-        services_of(app).maillage.time = TimePolicy(clock=lambda: NOW)
         world = World.build(services_of(app).maillage)
         token = mint_token(
             settings,
             subject=world.professionals["jeanne"],
             role=Role.CASE_WORKER,
             institution_id=world.institutions["aemo"],
+            now=NOW,
         )
         headers = {"Authorization": f"Bearer {token}"}
         transport = httpx.ASGITransport(app=app)
