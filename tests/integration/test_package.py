@@ -41,7 +41,10 @@ def test_the_wheel_lists_every_package_of_the_source_tree() -> None:
         for room in ("domain", "api", "projections")
         for init in (ROOT / room).rglob("__init__.py")
     }
-    assert set(SETUPTOOLS["packages"]) == found | {"maillage_migrations"}
+    assert set(SETUPTOOLS["packages"]) == found | {
+        "maillage_migrations",
+        "maillage_migrations.versions",
+    }
 
 
 def test_the_wheel_holds_every_migration_under_another_name_than_alembic() -> None:
