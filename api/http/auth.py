@@ -23,16 +23,15 @@ from fastapi.security import HTTPBearer
 from api.http.problems import AuthenticationError
 from api.settings import Settings
 from domain.access import Principal, Role
-from domain.timing import Clock, utc_now
+from domain.timing import utc_now
 
 _NEEDS_INSTITUTION = (Role.CASE_WORKER, Role.SUPERVISOR)
 
 
 class TokenVerifier:
-    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+    def __init__(self, settings: Settings) -> None:
         settings.check_secure()
         self.settings = settings
-        self.clock = clock
         self.algorithms = list(settings.jwt_algorithms)
         self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
 
@@ -44,7 +43,8 @@ class TokenVerifier:
         return self.settings.signing_key()
 
     def verify(self, token: str, now: datetime | None = None) -> Principal:
-        """The token's principal, if it is trusted at `now` (default: the verifier's clock)."""
+        """The token's principal, if it is trusted at `now`: the service passes its one clock's
+        instant (`api.http.deps.current_principal`); default, the system clock (tools)."""
         try:
             claims = jwt.decode(
                 token,
@@ -60,7 +60,7 @@ class TokenVerifier:
                     "verify_nbf": False,
                 },
             )
-            _check_instants(claims, (now or self.clock()).timestamp())
+            _check_instants(claims, (now or utc_now()).timestamp())
         except jwt.ExpiredSignatureError:
             raise AuthenticationError("the token has expired") from None
         except jwt.PyJWTError as error:

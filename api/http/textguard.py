@@ -9,14 +9,12 @@ refused at the door of every route (`GuardedRoute`), with a 422 problem naming w
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
-from starlette.types import Scope
 
 from api.http.asgi import state_of
 from api.http.problems import problem_response
@@ -50,16 +48,18 @@ def _unstorable(value: Any, where: str) -> Iterator[str]:
                 yield from _unstorable(item, f"{where}.{key}")
 
 
-def _first_unstorable(scope: Scope, body: bytes) -> str | None:
+async def _first_unstorable(request: Request) -> str | None:
+    scope = request.scope
     if not is_storable(scope["path"]):
         return "path"
     query = scope.get("query_string", b"").decode("latin-1")
     for name, value in parse_qsl(query, keep_blank_values=True):
         if not is_storable(name) or not is_storable(value):
             return f"query.{name}" if is_storable(name) else "query"
+    body = await request.body() if request.method in ("POST", "PUT", "PATCH") else b""
     if b"\\u" in body:  # JSON spells both only as escapes
         try:
-            decoded = json.loads(body)
+            decoded = await request.json()  # kept on the request: the route parses it no more
         except ValueError:
             return None  # not JSON: the route's own parsing answers
         return next(_unstorable(decoded, "body"), None)
@@ -77,8 +77,7 @@ class GuardedRoute(APIRoute):
         handle = super().get_route_handler()
 
         async def guarded(request: Request) -> Response:
-            body = await request.body() if request.method in ("POST", "PUT", "PATCH") else b""
-            where = _first_unstorable(request.scope, body)
+            where = await _first_unstorable(request)
             if where is None:
                 return await handle(request)
             state_of(request.scope)["error_rule"] = RULE
