@@ -57,7 +57,10 @@ def build_services(
             maillage, engine, batch_size=settings.projection_batch_size, clock=policy.now
         ),
         idempotency=IdempotencyStore(
-            engine, timedelta(hours=settings.idempotency_ttl_hours), clock=policy.now
+            engine,
+            timedelta(hours=settings.idempotency_ttl_hours),
+            clock=policy.now,
+            lease=timedelta(seconds=settings.idempotency_lease_seconds),
         ),
     )
 

@@ -103,6 +103,24 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = Field(
         default=24, ge=1, description="How long a POST's Idempotency-Key replays its first answer."
     )
+    idempotency_lease_seconds: int = Field(
+        default=30,
+        ge=1,
+        le=3600,
+        description=(
+            "How long a request holds its Idempotency-Key before a retry with the key may take "
+            "it over (a request cut off by the store releases it at once, once it can)."
+        ),
+    )
+    require_idempotency_key: bool = Field(
+        default=False,
+        description=(
+            "Refuse a write on a case (POST /cases and /cases/…) that carries no "
+            "Idempotency-Key (428): a client retrying after a timeout then never records an "
+            "act twice. Off by default, for curl and the demo; turn it on for production "
+            "clients."
+        ),
+    )
     log_format: Literal["json", "text"] = Field(
         default="json", description="Structured JSON log lines, or plain text for a terminal."
     )

@@ -145,5 +145,10 @@ idempotency_record = Table(
     Column("response_headers", Text),
     Column("response_body", LargeBinary),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The claim's holder, until when it may run, and the log position its events reached,
+    # written with them (`api.store.outcome`): what a retry reads to settle a lost answer.
+    Column("token", String(32)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("committed_position", BigInteger),
     Index("ix_idempotency_created", "created_at"),
 )

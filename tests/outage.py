@@ -1,7 +1,10 @@
 """A TCP relay between the service and PostgreSQL that can play a restart of the database.
 
 `cut()` drops every open connection and refuses new ones (accepted, then closed at once, as a
-server going down does) until `resume()`. Everything stays on the loopback interface.
+server going down does) until `resume()`. `lose_reply_to(port)` plays a connection lost just
+after a COMMIT reached the server: on the connection whose client side is `port`, the first
+message holding COMMIT goes through, every reply after it is swallowed, and a moment later
+everything is cut. Everything stays on the loopback interface.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ class Relay:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self.listener.getsockname()[1]
         self.down = threading.Event()
+        self._lose_after: dict[int, bytes] = {}  # client port -> what, once sent, loses replies
+        self._muted: set[int] = set()
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -26,7 +31,7 @@ class Relay:
     def _accept(self) -> None:
         while not self._closed.is_set():
             try:
-                client, _ = self.listener.accept()
+                client, (_, port) = self.listener.accept()
             except OSError:
                 return
             if self.down.is_set():
@@ -38,18 +43,27 @@ class Relay:
                 client.close()
                 continue
             server.settimeout(None)
+            for s in (client, server):  # forwarded as it comes, as a direct connection would be
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._open.update((client, server))
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+            for a, b, replies in ((client, server, False), (server, client, True)):
+                pump = threading.Thread(target=self._pump, args=(a, b, port, replies), daemon=True)
+                pump.start()
 
-    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+    def _pump(self, source: socket.socket, target: socket.socket, port: int, replies: bool) -> None:
         try:
             while True:
                 data = source.recv(65536)
                 if not data:
                     break
+                if replies and port in self._muted:
+                    continue
                 target.sendall(data)
+                marker = self._lose_after.get(port)
+                if not replies and marker is not None and marker in data:
+                    self._muted.add(port)
+                    threading.Timer(0.5, self.cut).start()
         except OSError:
             pass
         finally:
@@ -70,7 +84,12 @@ class Relay:
         for s in sockets:
             self._drop(s)
 
+    def lose_reply_to(self, port: int, after: bytes = b"COMMIT") -> None:
+        self._lose_after[port] = after
+
     def resume(self) -> None:
+        self._lose_after.clear()
+        self._muted.clear()
         self.down.clear()
 
     def close(self) -> None:

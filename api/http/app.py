@@ -51,7 +51,14 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     412: _problem("If-Match names a version that is no longer current (`stale-version`)."),
     413: _problem("The body is larger than the service takes (`body-too-large`)."),
     422: _problem("Invalid input (`invalid-request`, with `errors`) or a broken rule."),
-    503: _problem("The read side has not reached the `after` position within 5 s: retry."),
+    428: _problem(
+        "A write on a case without `Idempotency-Key`, when the service requires one "
+        "(`idempotency-key-required`)."
+    ),
+    503: _problem(
+        "The store is unreachable (`store-unavailable`; a write says its `outcome`), or the "
+        "read side has not reached the `after` position within 5 s: retry."
+    ),
 }
 
 TAGS = [
@@ -84,8 +91,10 @@ a *funder* reaches no case; an *admin* keeps the registry and reads no case cont
 case's content needs a declared `purpose` and is recorded in the case's audit trail.
 
 **Writes**: send `If-Match` with the ETag you read to refuse a change on a stale version (412),
-and `Idempotency-Key` on any POST to make a retry safe. Every error is `application/problem+json`
-with a stable `type` (`urn:maillage:problem:<rule>`) and the `field` at fault.
+and `Idempotency-Key` on any POST to make a retry safe (a retry after a timeout or a 503 is then
+recorded once, or told it was recorded; without a key it may be recorded twice). Every error is
+`application/problem+json` with a stable `type` (`urn:maillage:problem:<rule>`) and the `field`
+at fault.
 
 **Read your writes**: commands return `position`; pass it as `after` to a view.
 """

@@ -3,7 +3,11 @@ for its `Idempotency-Key`.
 
 A POST handler declares `command: CommandDep` and returns `command.run(name, action, …)`. The
 dependency brings the idempotency claim (`api.http.idempotency.claim`: a retry is replayed or
-refused before the handler runs), and `run` stores the answer with the key once recorded.
+refused before the handler runs), and `run` stores the answer with the key once recorded. The
+use case runs under the claim's fence (`api.store.outcome.tracking`), so that a store breaking
+off mid-command is answered with what became of its writes, and the claim left accordingly.
+With `require_idempotency_key`, a write on a case without a key is refused (428) — after the
+handler has authorised the caller, before anything runs.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from uuid import UUID
 from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.http.deps import MaillageDep, MetricsDep
-from api.http.idempotency import Claim, ClaimDep
+from api.http import problems
+from api.http.deps import MaillageDep, MetricsDep, SettingsDep
+from api.http.idempotency import FIELD, HEADER, Claim, ClaimDep
 from api.http.observability import Metrics
+from api.http.problems import PreconditionError
 from api.http.schemas.common import CommandResult
+from api.store import outcome
 from domain.application import Maillage, Recorded
 from domain.errors import MaillageError
 
@@ -33,6 +40,7 @@ class Command:
     response: Response
     status_code: int
     claim: Claim | None
+    key_required: bool = False
 
     def run(
         self,
@@ -46,6 +54,32 @@ class Command:
         """Run one use case (under the If-Match precondition on `target`), count its outcome,
         and answer with the new version as ETag (and `Location: {created}/{id}` for a record
         `created` under that path)."""
+        if self.claim is None and self.key_required:
+            raise PreconditionError(
+                428,
+                "idempotency-key-required",
+                f"a write on a case needs an {HEADER} header (a new UUID per act, the same on "
+                "every retry of it), so that a retry never records it twice",
+                FIELD,
+            )
+        with outcome.tracking(self.claim.fence if self.claim else None) as writes:
+            if self.claim is not None:
+                self.claim.writes = writes
+            try:
+                return self._run(name, action, target, expected_version, created)
+            except Exception as error:
+                if problems.store_failure(error) is not None:
+                    raise problems.WriteCutOffError(writes.outcome) from error
+                raise
+
+    def _run(
+        self,
+        name: str,
+        action: Callable[[], Recorded],
+        target: UUID | None,
+        expected_version: int | None,
+        created: str | None,
+    ) -> CommandResult:
         try:
             if target is not None:
                 with self.maillage.precondition(target, expected_version):
@@ -85,9 +119,13 @@ async def command(
     maillage: MaillageDep,
     metrics: MetricsDep,
     claim: ClaimDep,
+    settings: SettingsDep,
 ) -> Command:
-    route_status = getattr(request.scope.get("route"), "status_code", None)
-    return Command(maillage, metrics, response, route_status or 200, claim)
+    route = request.scope.get("route")
+    route_status = getattr(route, "status_code", None)
+    on_a_case = str(getattr(route, "path", "")).startswith("/cases")
+    required = settings.require_idempotency_key and on_a_case
+    return Command(maillage, metrics, response, route_status or 200, claim, required)
 
 
 CommandDep = Annotated[Command, Depends(command)]

@@ -5,26 +5,34 @@ Every POST route runs its command through `api.http.commands.CommandDep`, which 
 has already established — the principal (verified once) and the body as parsed for the route —
 instead of reading the body and verifying the token again in a middleware.
 
-Before the command runs, the key is claimed (a row with no answer yet; the primary key lets one
-request claim it), scoped by the caller, for a hash of the method, the path and the canonical
-body. A retry with the same key and the same request replays the stored answer (header
-`Idempotent-Replayed: true`); with a different request it is refused (422); while the first is
-still running it is refused (409). The answer is stored with the key: a recorded command's result
-(by `Command.run`), or a refusal (4xx problem) raised on the way, invalid bodies included. A 5xx
-answer releases the claim, so the request may be retried — except when the store could not be
-reached (`problems.store_failure`): the command may have been recorded as the connection broke,
-so the key stays claimed and a retry is refused rather than recorded twice. Keys are kept
-`idempotency_ttl_hours`; if a process dies between recording and storing the answer, the claim
-stays open until it expires, and the 409 says so.
+Before the command runs, the key is claimed (a row with no answer yet, a token and a lease; the
+primary key lets one request claim it), scoped by the caller, for a hash of the method, the path
+and the canonical body. A retry with the same key and the same request replays the stored answer
+(header `Idempotent-Replayed: true`); with a different request it is refused (422). The answer
+is stored with the key: a recorded command's result (by `Command.run`), or a refusal (4xx
+problem) raised on the way, invalid bodies included.
+
+A request that ends without an answer to keep (a 5xx, the store cut off) leaves its claim
+according to what became of its writes (`api.store.outcome`): none can have committed — the
+claim is released, and a retry runs and records once; a commit was under way or done — the
+claim stays, its lease ended, and the next retry settles it from the claim's row, which the
+events' own transaction marks: recorded (409 `idempotency-key-recorded`, with the position), or
+not (the retry takes the claim over and records once). While a claim's request may still be
+running — its lease, `idempotency_lease_seconds` — a retry is refused (409
+`idempotency-key-in-progress`, `Retry-After`); when the store cannot say yet whether a commit
+landed, 409 `idempotency-outcome-unknown`. A store that is down when the claim must be released
+or ended is retried in the background. Keys are kept `idempotency_ttl_hours`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from anyio import to_thread
@@ -34,6 +42,7 @@ from api.http import problems
 from api.http.deps import IdempotencyRecordsDep, PrincipalDep
 from api.http.problems import PreconditionError
 from api.store.idempotency import IdempotencyStore, Stored
+from api.store.outcome import ClaimTakenOverError, CommandWrites, Fence, Outcome
 from domain.access import Principal
 
 HEADER = "Idempotency-Key"
@@ -44,23 +53,41 @@ _REPLAYED_HEADERS = ("content-type", "location", "etag", "x-maillage-position")
 
 @dataclass
 class Claim:
-    """A claimed key, until the answer is stored with it (`keep`) or it is released."""
+    """A claimed key, until the answer is stored with it (`keep`) or it is left to a retry."""
 
     records: IdempotencyStore
     scope: str
     key: str
+    token: str
     settled: bool = False
+    writes: CommandWrites | None = None  # what the store did of the command (`Command.run`)
+
+    @property
+    def fence(self) -> Fence:
+        return Fence(self.scope, self.key, self.token)
 
     def keep(self, response: Response) -> None:
         """Store the answer, to be replayed to a retry."""
         kept = {h: v for h, v in response.headers.items() if h in _REPLAYED_HEADERS}
         body = bytes(response.body)
-        self.records.complete(self.scope, self.key, response.status_code, kept, body)
+        self.records.complete(self.scope, self.key, self.token, response.status_code, kept, body)
         self.settled = True
 
     def release(self) -> None:
-        self.records.release(self.scope, self.key)
+        self.records.release(self.scope, self.key, self.token)
         self.settled = True
+
+    def leave(self, *, store_down: bool) -> None:
+        """No answer to keep: release the claim if none of the command's writes can have
+        committed, else end its lease so that the next retry settles it from the store.
+        With the store down, once it answers again."""
+        outcome = self.writes.outcome if self.writes is not None else Outcome.NOT_RECORDED
+        settle = self.records.release if outcome is Outcome.NOT_RECORDED else self.records.end_lease
+        self.settled = True
+        if store_down:
+            self.records.when_reachable(lambda: settle(self.scope, self.key, self.token))
+        else:
+            settle(self.scope, self.key, self.token)
 
 
 class AlreadyAnsweredError(Exception):
@@ -123,14 +150,10 @@ async def claim(
         return
     digest = await request_hash(request)
     scope = scope_of(principal)
-    stored = await to_thread.run_sync(records.claim, scope, key, digest)
-    if stored is not None:
-        if stored.request_hash != digest:
-            raise _reused()
-        if stored.status_code is None:
-            raise _in_progress(stored)
-        raise AlreadyAnsweredError(stored.status_code, stored.headers, stored.body)
-    claimed = Claim(records, scope, key)
+    found = await to_thread.run_sync(records.claim, scope, key, digest)
+    if isinstance(found, Stored):
+        raise _refusal(found, digest, records.clock())
+    claimed = Claim(records, scope, key, found)
     try:
         yield claimed
     except Exception as error:
@@ -145,13 +168,16 @@ ClaimDep = Annotated[Claim | None, Depends(claim)]
 
 
 def _settle(claimed: Claim, error: Exception, request: Request) -> None:
-    """After a refusal or a failure: keep a refusal, release after a failure — unless the store
-    broke off, when the command may have been recorded: the key then stays claimed."""
+    """After a refusal or a failure: keep a refusal; after a failure, leave the claim as what
+    became of the command's writes allows (`Claim.leave`). A claim taken over is the retry's."""
+    if isinstance(error, ClaimTakenOverError):
+        claimed.settled = True
+        return
     answer = problems.answer_for(error)
     if answer.status < 500:
         claimed.keep(problems.render(answer, request))
-    elif problems.store_failure(error) is None:
-        claimed.release()
+    else:
+        claimed.leave(store_down=problems.store_failure(error) is not None)
 
 
 def _reused() -> PreconditionError:
@@ -163,15 +189,41 @@ def _reused() -> PreconditionError:
     )
 
 
-def _in_progress(stored: Stored) -> PreconditionError:
+def _refusal(stored: Stored, digest: str, now: datetime) -> Exception:
+    """Why a request cannot run under a key another request claimed first."""
+    if stored.request_hash != digest:
+        return _reused()
+    if stored.status_code is not None:
+        return AlreadyAnsweredError(stored.status_code, stored.headers, stored.body)
+    if stored.recorded_without_answer:
+        return PreconditionError(
+            409,
+            "idempotency-key-recorded",
+            "the request with this Idempotency-Key was recorded, but its answer was lost when "
+            f"the store broke off (log position {stored.committed_position}): do not send it "
+            "again; read the record (its version or history)",
+            FIELD,
+            details={"position": stored.committed_position},
+        )
+    if stored.undecided:
+        return PreconditionError(
+            409,
+            "idempotency-outcome-unknown",
+            "the request with this Idempotency-Key was cut off while committing, and the store "
+            "cannot tell yet whether it landed: retry shortly with the same key (it is then "
+            "recorded once, or said recorded), or read the record",
+            FIELD,
+            headers={"Retry-After": "1"},
+        )
+    wait = max(1, math.ceil((stored.lease_until - now).total_seconds()))
     return PreconditionError(
         409,
         "idempotency-key-in-progress",
-        "a request with this Idempotency-Key has not finished (or its process stopped "
-        f"after {stored.created_at.isoformat()}): check whether it was recorded before "
-        "retrying with a new key",
+        "a request with this Idempotency-Key is still running, or was cut off and its outcome "
+        f"is not settled yet: retry with the same key after {wait} s — it is then answered, "
+        "recorded once, or said recorded",
         FIELD,
-        headers={"Retry-After": "1"},
+        headers={"Retry-After": str(wait)},
     )
 
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.store.outcome import ClaimTakenOverError, Outcome
 from domain import errors as e
 
 log = logging.getLogger("maillage.api")
@@ -88,6 +89,13 @@ class Problem(BaseModel):
     )
     request_id: str | None = Field(default=None, description="Quote it to an operator.")
     details: dict[str, Any] | None = None
+    outcome: str | None = Field(
+        default=None,
+        description=(
+            "Of a write the store broke off (503): `not-recorded`, `unknown` (it may have been "
+            "recorded) or `recorded` (the answer was lost)."
+        ),
+    )
 
 
 def problem_response(
@@ -138,10 +146,21 @@ class PreconditionError(Exception):
         field: str,
         *,
         headers: dict[str, str] | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status, self.rule, self.detail, self.field = status, rule, detail, field
         self.headers = headers if headers is not None else _retry_after(status)
+        self.details = details
+
+
+class WriteCutOffError(Exception):
+    """The store broke off while a command ran (`api.http.commands`): what could be told of
+    its writes (`api.store.outcome`) goes into the 503."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(f"store unavailable during a command ({outcome})")
+        self.outcome = outcome
 
 
 def _retry_after(status: int) -> dict[str, str] | None:
@@ -162,6 +181,7 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any] | None:
 
 # The store cannot be reached: down, restarting, or no free connection in the pool.
 STORE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    WriteCutOffError,
     es.OperationalError,
     es.InterfaceError,
     sa_exc.OperationalError,
@@ -195,20 +215,51 @@ class Answer:
     extra: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
+# What a 503 says, by what could be told of the writes of the command it cut off.
+_CUT_OFF: dict[Outcome | None, str] = {
+    None: "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
+    Outcome.NOT_RECORDED: (
+        "the store broke off before anything was recorded: send the request again (with the "
+        "same Idempotency-Key, if it had one)"
+    ),
+    Outcome.UNKNOWN: (
+        "the store broke off while the command was being committed: it may or may not have "
+        "been recorded. Retry with the same Idempotency-Key (recorded once, or answered 409 "
+        "idempotency-key-recorded); without a key, read the record (its version or history) "
+        "before sending it again"
+    ),
+    Outcome.RECORDED: (
+        "the command was recorded but the store broke off before it was answered: do not send "
+        "it again; read the record (a retry with the same Idempotency-Key answers 409 "
+        "idempotency-key-recorded)"
+    ),
+}
+
 _HTTP_RULES = {400: "malformed-body", 404: "no-such-route", 405: "method-not-allowed"}
 
 
 def answer_for(error: BaseException) -> Answer:
     """The one mapping from an error to the problem answered. A store that cannot be reached
     is a 503 with Retry-After wherever it was noticed (a route, a dependency, an idempotency
-    record): whether a write was recorded when the connection broke cannot always be known,
-    and retrying with the same Idempotency-Key never records it twice."""
-    if store_failure(error) is not None:
+    record); a command it cut off says what could be told of its writes (`outcome`: not
+    recorded, unknown, recorded). Retrying with the same Idempotency-Key never records twice."""
+    failure = store_failure(error)
+    if failure is not None:
+        outcome = failure.outcome if isinstance(failure, WriteCutOffError) else None
         return Answer(
             503,
             "store-unavailable",
-            "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
+            _CUT_OFF[outcome],
             headers={"Retry-After": "1"},
+            extra={"outcome": outcome.value} if outcome is not None else {},
+        )
+    if isinstance(error, ClaimTakenOverError):
+        return Answer(
+            409,
+            "idempotency-key-taken-over",
+            "this request ran longer than its claim on the Idempotency-Key, and a retry with the "
+            "key took it over: nothing was recorded by this one; the retry's answer counts",
+            "header.Idempotency-Key",
         )
     if isinstance(error, e.MaillageError):
         headers = None
@@ -231,7 +282,8 @@ def answer_for(error: BaseException) -> Answer:
             {"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     if isinstance(error, PreconditionError):
-        return Answer(error.status, error.rule, error.detail, error.field, error.headers)
+        extra = {"details": error.details} if error.details else {}
+        return Answer(error.status, error.rule, error.detail, error.field, error.headers, extra)
     if isinstance(error, RequestValidationError):
         return _invalid_request(error)
     if isinstance(error, StarletteHTTPException):
@@ -279,7 +331,12 @@ async def answer(request: Request, error: Exception) -> JSONResponse:
     found = answer_for(error)
     request.state.error_rule = found.rule
     if found.rule == "store-unavailable":
-        log.warning("store unavailable: %s", type(store_failure(error)).__name__)
+        failure = store_failure(error)
+        if isinstance(failure, WriteCutOffError):
+            cause = type(failure.__cause__).__name__
+            log.warning("store unavailable: %s during a command (%s)", cause, failure.outcome)
+        else:
+            log.warning("store unavailable: %s", type(failure).__name__)
     elif found.status >= 500 and not isinstance(error, StarletteHTTPException):
         # The type and where it was raised, never the message: it may quote personal data.
         frames = traceback.extract_tb(error.__traceback__)
@@ -294,6 +351,7 @@ _EXPECTED: tuple[type[Exception], ...] = (
     e.MaillageError,
     AuthenticationError,
     PreconditionError,
+    ClaimTakenOverError,
     RequestValidationError,
     StarletteHTTPException,
     *STORE_UNAVAILABLE,

@@ -1,18 +1,33 @@
-"""The library's SQLite recorder, extending the log's hash chain (`api.store.integrity`)."""
+"""The library's SQLite recorder, extending the log's hash chain (`api.store.integrity`) and
+marking the command's idempotency claim (`api.store.outcome`) in the transaction that inserts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
+from api.store import outcome
 from api.store.integrity import GENESIS, links
+
+_FENCE = outcome.FENCE_SQL.format(table="idempotency_record", p="?")
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     """The library's SQLite recorder, extending the chain in the transaction that inserts."""
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        try:
+            ids = super().insert_events(stored_events, **kwargs)
+        except IntegrityError:
+            outcome.rolled_back()
+            raise
+        outcome.committed(ids)
+        return ids
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -27,4 +42,11 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             "INSERT INTO event_chain (position, chain_hash) VALUES (?, ?)",
             links(previous, ids, stored_events),
         )
+        fenced = outcome.fence_statement(max(ids))
+        if fenced is not None:
+            c.execute(_FENCE, fenced[1])
+            c.execute("SELECT changes()")
+            if c.fetchone()[0] != 1:  # rolled back with the events as this leaves the block
+                raise outcome.ClaimTakenOverError(fenced[0].key)
+        outcome.about_to_commit()
         return ids

@@ -282,8 +282,9 @@ async def test_text_no_store_can_keep_is_refused_naming_where_it_is(setup: Setup
 async def test_a_write_cut_off_at_commit_is_a_503_and_its_key_never_records_twice(
     setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The store broke off after committing (the answer was lost): 503 with Retry-After, and a
-    retry with the same key is refused instead of recording the act a second time."""
+    """The store broke off after committing (the answer was lost): 503 with Retry-After saying
+    it was recorded, and a retry with the same key is told so (with the position) instead of
+    recording the act a second time."""
     maillage = setup.api.maillage
     record = maillage.record_intervention
 
@@ -297,9 +298,11 @@ async def test_a_write_cut_off_at_commit_is_a_503_and_its_key_never_records_twic
     cut = await setup.api.client.post(path, json=visit(), headers=headers)
     assert (cut.status_code, cut.json()["rule"]) == (503, "store-unavailable")
     assert cut.headers["Retry-After"] == "1"
+    assert cut.json()["outcome"] == "recorded"
     monkeypatch.setattr(maillage, "record_intervention", record)
     retried = await setup.api.client.post(path, json=visit(), headers=headers)
-    assert (retried.status_code, retried.json()["rule"]) == (409, "idempotency-key-in-progress")
+    assert (retried.status_code, retried.json()["rule"]) == (409, "idempotency-key-recorded")
+    assert retried.json()["details"]["position"] == maillage.recorder.max_notification_id()
     assert await setup.version() == 2  # recorded once, by the request that was cut off
 
 
