@@ -292,3 +292,20 @@ def test_an_erasure_the_backup_caught_half_way_is_finished_by_the_restore(
     with open_services(empty_store) as copy:
         assert copy.maillage.keyring.is_destroyed(case_id)
         assert copy.maillage.keyring.key(case_id) is None
+
+
+def test_a_restore_into_a_migrated_empty_store(
+    store_settings: Settings,
+    store_world: World,
+    empty_store: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`maillage migrate` run first on the new store changes nothing: it is still empty."""
+    file = tmp_path / "maillage.backup"
+    assert run_cli(store_settings, monkeypatch, "backup", str(file)).exit_code == 0
+    assert run_cli(empty_store, monkeypatch, "migrate").exit_code == 0
+    restored = run_cli(empty_store, monkeypatch, "restore", str(file))
+    assert restored.exit_code == 0, restored.output
+    with open_services(empty_store) as copy:
+        assert log_of(copy.maillage) == log_of(store_world.app)
