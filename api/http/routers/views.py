@@ -8,7 +8,7 @@ it is shown; supervisors see those readings in the case's audit trail.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, SettingsDep
 from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
 from api.http.schemas.common import Page, page
+from api.http.schemas.dates import IsoDateTime
 from api.http.schemas.views import AuditEntry, CaseActor
 from api.http.textguard import GuardedRoute
 from api.settings import Settings
@@ -30,8 +31,8 @@ router = APIRouter(tags=["views"], route_class=GuardedRoute)
 _POSITION = re.compile(r"^[0-9]{1,18}$")  # a position in the log, as the list returned it
 
 
-Since = Annotated[datetime | None, Query(description="Entries that occurred at or after.")]
-Until = Annotated[datetime | None, Query(description="Entries that occurred at or before.")]
+Since = Annotated[IsoDateTime | None, Query(description="Entries that occurred at or after.")]
+Until = Annotated[IsoDateTime | None, Query(description="Entries that occurred at or before.")]
 Kinds = Annotated[
     list[str] | None,
     Query(max_length=20, description="Event types, e.g. InterventionRecorded (repeatable)."),
@@ -90,7 +91,7 @@ def case_coherence(
 )
 def case_coherence_as_of(
     case_id: UUID,
-    at: datetime,
+    at: IsoDateTime,
     purpose: Purpose,
     principal: PrincipalDep,
     maillage: MaillageDep,
