@@ -206,11 +206,9 @@ async def test_a_funder_reading_a_case_without_purpose_is_refused_not_told_of_pu
     assert read.status_code == 200, read.text
 
 
-async def test_the_token_is_verified_once_even_when_the_guard_refuses_the_role(
-    api: Api,
-) -> None:
-    """A refused role is answered from the principal the guard resolved: nothing else runs
-    (here: no idempotency claim is made for a refused POST)."""
+async def test_a_refused_role_reaches_nothing_of_the_route(api: Api) -> None:
+    """A refused role is answered before the route's dependencies run: its Idempotency-Key is
+    not claimed (the same request again is refused again, not replayed)."""
     headers = {**api.headers(Role.FUNDER, uuid4(), uuid4()), "Idempotency-Key": "refused-early"}
     body = {"name": "IME", "sector": "medico_social", "kind": "other"}
     first = await api.client.post("/institutions", json=body, headers=headers)
