@@ -36,7 +36,12 @@ class Settings(BaseSettings):
         default=30, ge=0, description="How far in the past an event may be dated (occurred_at)."
     )
     clock_skew_seconds: int = Field(
-        default=5, ge=0, description="Tolerance for an occurred_at slightly ahead of our clock."
+        default=5,
+        ge=0,
+        description=(
+            "Tolerance for an instant slightly ahead of our clock: an event's occurred_at, a "
+            "token's iat or nbf."
+        ),
     )
     aggregate_cache_size: int = Field(
         default=1000,
@@ -99,6 +104,16 @@ class Settings(BaseSettings):
     jwt_audience: str = Field(default="maillage-api", description="Expected `aud` of tokens.")
     token_ttl_minutes: int = Field(
         default=480, ge=1, le=7 * 24 * 60, description="Lifetime of tokens `maillage token` mints."
+    )
+    token_max_lifetime_minutes: int = Field(
+        default=480,
+        ge=1,
+        le=7 * 24 * 60,
+        description=(
+            "The longest lifetime (`exp` - `iat`) of a token the service accepts, whoever issued "
+            "it, and of a token `maillage token` mints: a working day, so a token issued at the "
+            "start of a shift covers it and is dead by the next one."
+        ),
     )
     idempotency_ttl_hours: int = Field(
         default=24, ge=1, description="How long a POST's Idempotency-Key replays its first answer."

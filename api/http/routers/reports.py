@@ -20,16 +20,19 @@ from sqlalchemy import Connection
 
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, SettingsDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import IfMatch
 from api.http.schemas.common import CommandResult
 from api.http.schemas.reports import FundingCreate, FundingEnding, FundingItem
-from api.http.textguard import GuardedRoute
 from domain.access import (
+    KEEPING_THE_REGISTRY,
+    READING_FUNDINGS,
+    READING_REPORTS,
+    READING_THE_NETWORK_MAP,
     Principal,
     Role,
     check_network_map_reader,
     check_report_reader,
-    check_role,
     fundings_of,
 )
 from domain.funding import FundedKind
@@ -40,7 +43,7 @@ from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
 from projections.charts import report_chart as chart_of
 
 router = APIRouter(tags=["reports"], route_class=GuardedRoute)
-ADMIN = "recording fundings"
+KEEPING = admits(KEEPING_THE_REGISTRY)  # fundings
 
 _MONTH = r"^[0-9]{4}-[0-9]{2}$"
 From = Annotated[
@@ -66,13 +69,13 @@ To = Annotated[
     response_model=CommandResult,
     summary="Record that an institution funds a partnership, a network or an institution (admin)",
 )
+@KEEPING
 def grant_funding(
     body: FundingCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "grant_funding",
         lambda: maillage.grant_funding(
@@ -91,6 +94,7 @@ def grant_funding(
     response_model=CommandResult,
     summary="End a funding early (admin)",
 )
+@KEEPING
 def end_funding(
     funding_id: UUID,
     body: FundingEnding,
@@ -99,7 +103,6 @@ def end_funding(
     command: CommandDep,
     expected: IfMatch = None,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "end_funding",
         lambda: maillage.end_funding(
@@ -115,6 +118,7 @@ def end_funding(
     response_model=list[FundingItem],
     summary="Fundings: all of them (admin), or those of the funder's institution (funder)",
 )
+@admits(READING_FUNDINGS)
 def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str, Any]]:
     return queries.fundings(conn, funder_id=fundings_of(principal))
 
@@ -155,7 +159,6 @@ def _report(
     first: str | None,
     last: str | None,
 ) -> Report:
-    check_role(principal, Role.FUNDER, Role.SUPERVISOR, doing="reading reports")
     period = _period(terms, first, last)
     scope = queries.scope(conn, kind, scope_id)
     funded = (
@@ -211,6 +214,7 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
     # its globals, where a local alias would not be found.
     scope = Path(alias=id_name, description=f"The {noun}.")
 
+    @admits(READING_REPORTS)
     def report(
         terms: TermsDep,
         principal: PrincipalDep,
@@ -221,6 +225,7 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
     ) -> Report:
         return _report(terms, principal, conn, kind, scope_id, first, to)
 
+    @admits(READING_REPORTS)
     def report_csv(
         terms: TermsDep,
         principal: PrincipalDep,
@@ -231,6 +236,7 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
     ) -> Response:
         return _csv(report(terms, principal, conn, scope_id, first, to))
 
+    @admits(READING_REPORTS)
     def report_chart(
         terms: TermsDep,
         principal: PrincipalDep,
@@ -292,6 +298,7 @@ def _map(
     summary="Which institutions work together, on how many shared beneficiaries, under which "
     "tie (supervisors)",
 )
+@admits(READING_THE_NETWORK_MAP)
 def network_map(
     terms: TermsDep,
     principal: PrincipalDep,
@@ -308,6 +315,7 @@ def network_map(
     responses=IMAGE_RESPONSE,
     summary="The network map as a picture, SVG or PNG (supervisors)",
 )
+@admits(READING_THE_NETWORK_MAP)
 def network_map_picture(
     terms: TermsDep,
     principal: PrincipalDep,

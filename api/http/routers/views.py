@@ -15,13 +15,21 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, SettingsDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
 from api.http.schemas.common import Page, page
 from api.http.schemas.dates import IsoDateTime
 from api.http.schemas.views import AuditEntry, CaseActor
-from api.http.textguard import GuardedRoute
 from api.settings import Settings
-from domain.access import CaseUse, Role, check_caseload_reader, check_own_institution, check_role
+from domain.access import (
+    AUDITING_AN_INSTITUTION,
+    CASE_ADMISSIONS,
+    READING_A_CASELOAD,
+    READING_INVOLVEMENT,
+    CaseUse,
+    check_caseload_reader,
+    check_own_institution,
+)
 from domain.coherence import Coherence
 from domain.errors import InvalidValueError, NotFoundError
 from projections import queries
@@ -56,6 +64,7 @@ def _cursor(cursor: str | None) -> int | None:
     response_model=Coherence,
     summary="Who intervenes, for which institution, on what basis — and the alerts",
 )
+@admits(CASE_ADMISSIONS[CaseUse.READ])
 def case_coherence(
     case_id: UUID,
     purpose: Purpose,
@@ -89,6 +98,7 @@ def case_coherence(
         "had happened by `at`, as known now (late entries included)."
     ),
 )
+@admits(CASE_ADMISSIONS[CaseUse.READ])
 def case_coherence_as_of(
     case_id: UUID,
     at: IsoDateTime,
@@ -116,6 +126,7 @@ def case_coherence_as_of(
     response_model=Page[AuditEntry],
     summary="The case's full history, readings included (supervisors)",
 )
+@admits(CASE_ADMISSIONS[CaseUse.AUDIT])
 def case_audit(
     case_id: UUID,
     purpose: Purpose,
@@ -150,6 +161,7 @@ def case_audit(
     summary="What an institution's professionals did, and what was addressed to it (its "
     "supervisors)",
 )
+@admits(AUDITING_AN_INSTITUTION)
 def institution_audit(
     institution_id: UUID,
     principal: PrincipalDep,
@@ -160,7 +172,6 @@ def institution_audit(
     until: Until = None,
     kinds: Kinds = None,
 ) -> Page[Any]:
-    check_role(principal, Role.SUPERVISOR, doing="auditing an institution")
     check_own_institution(principal, institution_id, doing="auditing an institution")
     found = queries.audit_trail(
         conn,
@@ -179,6 +190,7 @@ def institution_audit(
     response_model=Page[CaseActor],
     summary="The cases a professional takes part in (themselves, or their supervisor)",
 )
+@admits(READING_A_CASELOAD)
 def caseload(
     professional_id: UUID,
     principal: PrincipalDep,
@@ -199,6 +211,7 @@ def caseload(
     response_model=Page[CaseActor],
     summary="The institution's professionals on cases: roles and bases (its supervisors)",
 )
+@admits(READING_INVOLVEMENT)
 def involvement(
     institution_id: UUID,
     principal: PrincipalDep,
@@ -207,7 +220,6 @@ def involvement(
     cursor: Cursor = None,
     include_past: bool = False,
 ) -> Page[Any]:
-    check_role(principal, Role.SUPERVISOR, doing="reading an institution's involvement")
     check_own_institution(principal, institution_id, doing="reading its involvement")
     rows = queries.involvement(conn, institution_id, include_past=include_past)
     return _paged(rows, limit, cursor)
