@@ -31,6 +31,8 @@ TEST_SIGNING_KEY = "tests-only-signing-key-0123456789abcdef"
 # PostgreSQL needs a key-encryption key (`api.store.kek`); SQLite stores use the embedded mode's
 # key file beside their file, created by the first process that opens them.
 TEST_KEK = base64.b64encode(b"tests-only-key-encryption-key-32").decode()
+if ON_POSTGRES:  # every Settings the suite builds there, and every process it starts, has one
+    os.environ.setdefault("MAILLAGE_KEY_ENCRYPTION_KEY", TEST_KEK)
 
 
 @pytest.fixture
