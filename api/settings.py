@@ -130,6 +130,22 @@ class Settings(BaseSettings):
             "written with it, it is needed to read them."
         ),
     )
+    key_encryption_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Wraps every beneficiary's key in the store (AES-256-GCM): the base64 of 32 random "
+            "bytes (`maillage new-cipher-key`). Required outside the embedded mode; there, unset, "
+            "a key file beside the SQLite file is created and used. Keep it apart from the "
+            "database and its backups: without it, they open nothing personal."
+        ),
+    )
+    previous_key_encryption_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The key-encryption key being replaced, during a rotation: keys it wrapped are "
+            "still opened, until `maillage rewrap-keys` has wrapped them all with the new one."
+        ),
+    )
     retention_years_after_closing: int | None = Field(
         default=None,
         ge=1,

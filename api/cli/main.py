@@ -13,7 +13,7 @@ from uuid import UUID
 
 import typer
 
-from api.cli import safekeeping
+from api.cli import keys, safekeeping
 from api.cli.root import EntryPoint, RoleName, cli, console, migrated_settings, progress_bars
 
 
@@ -248,6 +248,7 @@ cli.command("erase-beneficiary")(safekeeping.erase_beneficiary)
 cli.command("apply-retention")(safekeeping.apply_retention)
 cli.command()(safekeeping.verify)
 cli.command("new-cipher-key")(safekeeping.new_cipher_key)
+cli.command("rewrap-keys")(keys.rewrap_keys)
 
 
 def main() -> None:

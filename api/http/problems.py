@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.store.kek import KeyEncryptionKeyError
 from domain import errors as e
 
 log = logging.getLogger("maillage.api")
@@ -210,6 +211,13 @@ def answer_for(error: BaseException) -> Answer:
             "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
             headers={"Retry-After": "1"},
         )
+    if isinstance(error, KeyEncryptionKeyError):  # the configuration's fault: logged in full
+        return Answer(
+            503,
+            "beneficiary-keys-unavailable",
+            "the service cannot open this case's protected data with the key-encryption key it "
+            "was given; an operator must set the right one",
+        )
     if isinstance(error, e.MaillageError):
         headers = None
         if isinstance(error, e.StaleVersionError) and "current_version" in error.details:
@@ -280,6 +288,8 @@ async def answer(request: Request, error: Exception) -> JSONResponse:
     request.state.error_rule = found.rule
     if found.rule == "store-unavailable":
         log.warning("store unavailable: %s", type(store_failure(error)).__name__)
+    elif isinstance(error, KeyEncryptionKeyError):  # ids only, nothing personal
+        log.error("beneficiary key not opened: %s", error)
     elif found.status >= 500 and not isinstance(error, StarletteHTTPException):
         # The type and where it was raised, never the message: it may quote personal data.
         frames = traceback.extract_tb(error.__traceback__)
@@ -292,6 +302,7 @@ async def answer(request: Request, error: Exception) -> JSONResponse:
 # `Exception`, which the server error middleware answers (then re-raises, as servers expect).
 _EXPECTED: tuple[type[Exception], ...] = (
     e.MaillageError,
+    KeyEncryptionKeyError,
     AuthenticationError,
     PreconditionError,
     RequestValidationError,
