@@ -541,7 +541,7 @@ MATRIX: list[Line] = [
 ]
 
 # --- reports: funders of the scope, supervisors of a member institution; the map: supervisors
-REPORT_PERIOD = {"from": "2026-01", "to": "2026-11"}
+REPORT_PERIOD = {"from": "2026-07", "to": "2026-09"}  # a published quarter
 for _scope, _readers in (
     ("institutions/{institution_id}", {SUPERVISOR, FUNDER}),  # the AEMO
     ("partnerships/{partnership_id}", {SUPERVISOR_ELSEWHERE, FUNDER}),  # school and hospital

@@ -35,8 +35,10 @@ from domain.access import (
     check_report_reader,
     fundings_of,
 )
+from domain.errors import InvalidValueError
 from domain.funding import FundedKind
 from domain.network_map import NetworkMap
+from domain.report_family import check_publishable, publishable_from, reporting_period
 from domain.reports import Month, MonthRange, Report, csv_rows
 from projections import reports as queries
 from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
@@ -46,17 +48,24 @@ router = APIRouter(tags=["reports"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_THE_REGISTRY)  # fundings
 
 _MONTH = r"^[0-9]{4}-[0-9]{2}$"
+_GRID = (
+    "A calendar month (from=to), quarter (e.g. from=2026-07&to=2026-09) or year "
+    "(from=2026-01&to=2026-12), published once acts can no longer be dated in it "
+    "(`MAILLAGE_BACKDATING_WINDOW_DAYS` after it ends); give both `from` and `to`, or neither "
+    "for the latest published quarter."
+)
 From = Annotated[
     str | None,
     Query(
         alias="from",
         pattern=_MONTH,
-        description="First month (YYYY-MM); default: eleven months before `to`.",
-        examples=["2026-01"],
+        description=f"First month (YYYY-MM). {_GRID}",
+        examples=["2026-07"],
     ),
 ]
 To = Annotated[
-    str | None, Query(pattern=_MONTH, description="Last month (YYYY-MM); default: this month.")
+    str | None,
+    Query(pattern=_MONTH, description=f"Last month (YYYY-MM). {_GRID}", examples=["2026-09"]),
 ]
 
 
@@ -128,26 +137,44 @@ def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str
 
 @dataclass(frozen=True)
 class Terms:
-    """What a report is computed under: today (the application's clock: the default period
-    ends this month) and the smallest cell shown (`report_min_cell`)."""
+    """What a report is computed under: today (the application's clock), how long acts may
+    be dated in the past (a period is published once that is over) and the smallest cell shown
+    (`report_min_cell`)."""
 
     today: datetime
+    back_dating_days: int
     min_cell: int
 
 
 async def report_terms(maillage: MaillageDep, settings: SettingsDep) -> Terms:
-    return Terms(maillage.time.now(), settings.report_min_cell)
+    policy = maillage.time
+    return Terms(policy.now(), policy.backdating_window.days, settings.report_min_cell)
 
 
 TermsDep = Annotated[Terms, Depends(report_terms)]
 
 
 def _period(terms: Terms, first: str | None, last: str | None) -> MonthRange:
-    today = terms.today
-    end = Month.parse(last, field="query.to") if last else Month.of(today)
-    if not first:
-        return MonthRange.year_to(end)
-    return MonthRange(Month.parse(first, field="query.from"), end)
+    """The period asked for, on the reporting grid and published; by default the latest
+    published quarter."""
+    today = terms.today.date()
+    if first is None and last is None:
+        month = Month.of(today)
+        quarter = MonthRange.quarter(month.year, (month.month - 1) // 3 + 1)
+        while today < publishable_from(quarter, terms.back_dating_days):
+            first_month = quarter.first.back(3)
+            quarter = MonthRange.quarter(first_month.year, (first_month.month - 1) // 3 + 1)
+        return quarter
+    if first is None or last is None:
+        raise InvalidValueError(
+            "give both `from` and `to` (a calendar month, quarter or year), or neither",
+            field="query.from" if first is None else "query.to",
+        )
+    period = reporting_period(
+        MonthRange(Month.parse(first, field="query.from"), Month.parse(last, field="query.to"))
+    )
+    check_publishable(period, today, terms.back_dating_days)
+    return period
 
 
 def _report(
