@@ -36,7 +36,12 @@ class Settings(BaseSettings):
         default=30, ge=0, description="How far in the past an event may be dated (occurred_at)."
     )
     clock_skew_seconds: int = Field(
-        default=5, ge=0, description="Tolerance for an occurred_at slightly ahead of our clock."
+        default=5,
+        ge=0,
+        description=(
+            "Tolerance for an instant slightly ahead of our clock: an event's occurred_at, a "
+            "token's iat or nbf."
+        ),
     )
     aggregate_cache_size: int = Field(
         default=1000,
@@ -100,6 +105,16 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(
         default=480, ge=1, le=7 * 24 * 60, description="Lifetime of tokens `maillage token` mints."
     )
+    token_max_lifetime_minutes: int = Field(
+        default=480,
+        ge=1,
+        le=7 * 24 * 60,
+        description=(
+            "The longest lifetime (`exp` - `iat`) of a token the service accepts, whoever issued "
+            "it, and of a token `maillage token` mints: a working day, so a token issued at the "
+            "start of a shift covers it and is dead by the next one."
+        ),
+    )
     idempotency_ttl_hours: int = Field(
         default=24, ge=1, description="How long a POST's Idempotency-Key replays its first answer."
     )
@@ -131,6 +146,22 @@ class Settings(BaseSettings):
             "library's cipher): a base64 key of 16, 24 or 32 bytes "
             "(`maillage new-cipher-key`). Keep it apart from the database; once events are "
             "written with it, it is needed to read them."
+        ),
+    )
+    key_encryption_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Wraps every beneficiary's key in the store (AES-256-GCM): the base64 of 32 random "
+            "bytes (`maillage new-cipher-key`). Required outside the embedded mode; there, unset, "
+            "a key file beside the SQLite file is created and used. Keep it apart from the "
+            "database and its backups: without it, they open nothing personal."
+        ),
+    )
+    previous_key_encryption_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The key-encryption key being replaced, during a rotation: keys it wrapped are "
+            "still opened, until `maillage rewrap-keys` has wrapped them all with the new one."
         ),
     )
     retention_years_after_closing: int | None = Field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import statistics
 import tempfile
 import time
@@ -17,6 +18,7 @@ from api.settings import Settings
 from api.store.migrations import upgrade
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BENCH_KEK = base64.b64encode(b"bench-only-key-encryption-key-32").decode()
 
 
 @dataclass
@@ -39,7 +41,8 @@ def store(kind: str) -> Iterator[Settings]:
             yield settings
         return
     schema = f"bench_{uuid.uuid4().hex[:12]}"
-    settings = Settings(database_url=PG_URL, database_schema=schema)
+    # A bench-only key-encryption key (PostgreSQL refuses to start without one).
+    settings = Settings(database_url=PG_URL, database_schema=schema, key_encryption_key=BENCH_KEK)
     upgrade(settings)
     try:
         yield settings

@@ -179,6 +179,8 @@ def _commit_to_readable(
             "MAILLAGE_DATABASE_URL": settings.database_url,
             "MAILLAGE_DATABASE_SCHEMA": settings.database_schema or "",
         }
+        if settings.key_encryption_key is not None:
+            env["MAILLAGE_KEY_ENCRYPTION_KEY"] = settings.key_encryption_key.get_secret_value()
         worker = subprocess.Popen(
             [*WORKER, "project", "--follow", "--interval", str(settings.projection_poll_seconds)],
             env={**os.environ, **env},

@@ -18,12 +18,17 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   institution funds, over the funded period only; a supervisor those of their own institution
   and of the partnerships and networks it is a member of. The network map (no person, small
   counts withheld) is for supervisors — heads of service, network coordinators, inspectors.
+
+Every rule starts with an `Admission`: the roles that may ask for the thing at all, whatever the
+facts. The API decides it before it reads anything the caller sent (each route declares its
+admission, `api.http.guard`), so a role refused learns nothing of how to ask; the checks below
+start from the same admissions, so the route's declaration and the rule cannot drift apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import NoReturn
@@ -83,6 +88,68 @@ class Principal:
         return Actor(self.subject, self.institution_id)
 
 
+@dataclass(frozen=True, eq=False)
+class Admission:
+    """Who may ask for something at all, by role alone: the first step of a rule, decided before
+    the facts are gathered (and, over HTTP, before the request is read). `refusals` says, for a
+    role refused, why in its own terms; otherwise the refusal names the roles admitted."""
+
+    doing: str
+    roles: frozenset[Role]
+    refusals: Mapping[Role, str] = field(default_factory=dict)
+
+    def check(self, principal: Principal) -> None:
+        if principal.role in self.roles:
+            return
+        reason = self.refusals.get(principal.role)
+        if reason is None:
+            names = " or ".join(r.value for r in Role if r in self.roles)
+            reason = f"{self.doing} is for the role {names}, not {principal.role.value}"
+        _deny(reason)
+
+
+def _admission(doing: str, *roles: Role, refusals: Mapping[Role, str] | None = None) -> Admission:
+    return Admission(doing, frozenset(roles), refusals or {})
+
+
+_CW, _SUP, _FUNDER, _ADMIN = Role.CASE_WORKER, Role.SUPERVISOR, Role.FUNDER, Role.ADMIN
+_NO_CASE = {
+    _FUNDER: "a funder reads aggregate reports, never a case",
+    _ADMIN: "an administrator keeps the registry and reads no case content",
+}
+_NOT_AUDITING = {**_NO_CASE, _CW: "auditing a case's history is for supervisors"}
+_NOT_ACTING = {**_NO_CASE, _SUP: "a supervisor audits cases; acting on them is for case workers"}
+
+# Any authenticated role: what each one sees is decided with the facts (a delegation is shown to
+# its delegate whatever their role, a list shows each reader their part).
+ANY_ROLE = _admission("calling the API", *Role)
+# Institutions, professionals, employments, delegations, partnerships, formal networks, fundings.
+KEEPING_THE_REGISTRY = _admission("keeping the registry", _ADMIN)
+OPENING_A_CASE = _admission("opening a case", _CW)
+ERASING_PERSONAL_DATA = _admission("erasing a beneficiary's personal data", _ADMIN)
+CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
+    CaseUse.READ: _admission("reading a case", _CW, _SUP, refusals=_NO_CASE),
+    CaseUse.AUDIT: _admission("auditing a case", _SUP, refusals=_NOT_AUDITING),
+    CaseUse.ACT: _admission("acting on a case", _CW, refusals=_NOT_ACTING),
+    CaseUse.JOIN: _admission("joining a case", _CW, refusals=_NOT_ACTING),
+    CaseUse.ANSWER_REFERRAL: _admission("answering a referral", _CW, refusals=_NOT_ACTING),
+}
+ACTING_IN_NETWORKS = _admission(
+    "acting in a network",
+    _CW,
+    _SUP,
+    _ADMIN,
+    refusals={_FUNDER: "a funder takes no part in networks"},
+)
+READING_A_CASELOAD = _admission("reading a caseload", _CW, _SUP)
+AUDITING_AN_INSTITUTION = _admission("auditing an institution", _SUP)
+READING_INVOLVEMENT = _admission("reading an institution's involvement", _SUP)
+READING_THE_CHAIN_HEAD = _admission("reading the log's chain head", _SUP, _ADMIN)
+READING_FUNDINGS = _admission("reading fundings", _ADMIN, _FUNDER)
+READING_REPORTS = _admission("reading reports", _FUNDER, _SUP)
+READING_THE_NETWORK_MAP = _admission("reading the network map", _SUP)
+
+
 @dataclass(frozen=True)
 class CaseStanding:
     """What the log says about one principal and one case, gathered by the caller."""
@@ -99,12 +166,11 @@ class CaseStanding:
 
 def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding) -> None:
     """Refuse unless `principal` may `use` the case; the message says which rule refused."""
+    CASE_ADMISSIONS[use].check(principal)  # from here on, a case worker or a supervisor
     role = principal.role
-    if role in (Role.CASE_WORKER, Role.SUPERVISOR) and not standing.employed:
+    if not standing.employed:
         _deny("the token's professional is not employed by the institution it names")
     if role is Role.CASE_WORKER:
-        if use is CaseUse.AUDIT:
-            _deny("auditing a case's history is for supervisors")
         if standing.participant or standing.delegated:
             return
         if use is CaseUse.JOIN and (
@@ -119,15 +185,11 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
                 "or a network must link you to its actors, or you must hold a delegation for it"
             )
         _deny("a case worker reaches only the cases they take part in or hold a delegation for")
-    if role is Role.SUPERVISOR:
-        if use not in (CaseUse.READ, CaseUse.AUDIT):
-            _deny("a supervisor audits cases; acting on them is for case workers")
-        if standing.institution_on_case or standing.institution_was_involved:
-            return
-        _deny("a supervisor audits only the cases their institution is or was involved in")
-    if role is Role.FUNDER:
-        _deny("a funder reads aggregate reports, never a case")
-    _deny("an administrator keeps the registry and reads no case content")
+    if role is Role.SUPERVISOR and (
+        standing.institution_on_case or standing.institution_was_involved
+    ):
+        return
+    _deny("a supervisor audits only the cases their institution is or was involved in")
 
 
 def check_role(principal: Principal, *allowed: Role, doing: str) -> None:
@@ -137,19 +199,19 @@ def check_role(principal: Principal, *allowed: Role, doing: str) -> None:
         _deny(f"{doing} is for the role {names}, not {principal.role.value}")
 
 
-def check_self_or_role(principal: Principal, person_id: UUID, *allowed: Role, doing: str) -> None:
-    """A person may do it for themselves; otherwise only the `allowed` roles may."""
-    if principal.subject == person_id and principal.role is not Role.FUNDER:
+def check_network_person(principal: Principal, person_id: UUID, *, doing: str) -> None:
+    """In a network, a professional acts for themselves; an administrator for anyone."""
+    ACTING_IN_NETWORKS.check(principal)
+    if principal.subject == person_id:
         return
-    check_role(principal, *allowed, doing=doing)
+    check_role(principal, Role.ADMIN, doing=doing)
 
 
 def check_caseload_reader(principal: Principal, professional_id: UUID) -> None:
     """A caseload is shown to the case worker themself and to supervisors (who see only the
     cases where the professional acts for the supervisor's institution)."""
-    if principal.role is Role.SUPERVISOR:
-        return
-    if principal.role is Role.CASE_WORKER and principal.subject == professional_id:
+    READING_A_CASELOAD.check(principal)
+    if principal.role is Role.SUPERVISOR or principal.subject == professional_id:
         return
     _deny("a caseload is shown to the professional and to supervisors of their institution")
 
@@ -170,6 +232,7 @@ def check_report_reader(
     the scope's member institutions, or a funder whose institution funds the scope over every
     month of it (`funded`: its fundings' first and last days, a month counts if funded on one of
     its days)."""
+    READING_REPORTS.check(principal)
     if principal.role is Role.SUPERVISOR:
         if principal.institution_id is not None and principal.institution_id in set(
             scope_institutions
@@ -191,7 +254,7 @@ def check_report_reader(
 def fundings_of(principal: Principal) -> UUID | None:
     """Whose fundings a principal reads: every funder's (None) for an administrator, its own
     institution's for a funder; nobody else reads them."""
-    check_role(principal, Role.ADMIN, Role.FUNDER, doing="reading fundings")
+    READING_FUNDINGS.check(principal)
     if principal.role is Role.ADMIN:
         return None
     if principal.institution_id is None:
@@ -200,7 +263,7 @@ def fundings_of(principal: Principal) -> UUID | None:
 
 
 def check_network_map_reader(principal: Principal) -> None:
-    check_role(principal, Role.SUPERVISOR, doing="reading the network map")
+    READING_THE_NETWORK_MAP.check(principal)
 
 
 def _deny(reason: str) -> NoReturn:

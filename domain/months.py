@@ -83,3 +83,43 @@ class MonthRange:
 
     def __str__(self) -> str:
         return str(self.first) if self.first == self.last else f"{self.first} – {self.last}"
+
+    # --- the reporting grid: calendar months, quarters and years ---------------------------
+
+    @classmethod
+    def quarter(cls, year: int, number: int) -> MonthRange:
+        return cls(Month(year, 3 * number - 2), Month(year, 3 * number))
+
+    @classmethod
+    def calendar_year(cls, year: int) -> MonthRange:
+        return cls(Month(year, 1), Month(year, 12))
+
+    @classmethod
+    def month(cls, month: Month) -> MonthRange:
+        return cls(month, month)
+
+    @property
+    def grid(self) -> str | None:
+        """`month`, `quarter` or `year` when the period is one of those of the calendar;
+        None for any other range (reports are published on the calendar's only)."""
+        first, last = self.first, self.last
+        if first == last:
+            return "month"
+        if first.year != last.year:
+            return None
+        if first.month % 3 == 1 and last.month == first.month + 2:
+            return "quarter"
+        if (first.month, last.month) == (1, 12):
+            return "year"
+        return None
+
+    def parts(self) -> list[MonthRange]:
+        """The periods of the grid one level down: a year's quarters, a quarter's months."""
+        if self.grid == "year":
+            return [MonthRange.quarter(self.first.year, q) for q in range(1, 5)]
+        if self.grid == "quarter":
+            return [MonthRange.month(Month(self.first.year, m)) for m in self._numbers()]
+        return []
+
+    def _numbers(self) -> range:
+        return range(self.first.month, self.last.month + 1)

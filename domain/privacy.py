@@ -15,7 +15,8 @@ identity, a representative's name), the plain value — or `ERASED` once the key
 and, for every other personal field, the `Sealed` value itself: the read side never needs them,
 so it never asks for a key, and a reader that must show one (`reveal`) asks on purpose.
 
-Keys live apart from the log (`Keyring`; a table of their own in the store). A destroyed key
+Keys live apart from the log (`Keyring`; a table of their own in the store, each key wrapped
+there by a key-encryption key kept outside the database: `api.store.kek`). A destroyed key
 leaves a tombstone, so nothing can be sealed again for an erased beneficiary.
 """
 

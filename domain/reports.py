@@ -40,6 +40,7 @@ __all__ = [
     "MAX_MONTHS",
     "ActFact",
     "CaseFact",
+    "Draft",
     "Month",
     "MonthRange",
     "PublishedCell",
@@ -49,6 +50,8 @@ __all__ = [
     "Scope",
     "compute_report",
     "csv_rows",
+    "draft_report",
+    "publish",
 ]
 
 INSTITUTION_BUCKETS = ("1", "2", "3", "4", "5 or more")
@@ -159,6 +162,25 @@ TITLES = {
 }
 
 
+@dataclass
+class Draft:
+    """A report's figures before protection: its lines, and the delays behind its median."""
+
+    scope: Scope
+    period: MonthRange
+    lines: list[Line]
+    delays: list[float]
+
+    def figures(self) -> dict[tuple[str, str | None], Figure]:
+        """Every figure by (line, cell label); a line's total under (line, None)."""
+        found: dict[tuple[str, str | None], Figure] = {}
+        for line in self.lines:
+            found[(line.name, None)] = line.total
+            for cell in line.cells:
+                found[(line.name, cell.label)] = cell
+        return found
+
+
 def compute_report(
     scope: Scope,
     period: MonthRange,
@@ -169,8 +191,24 @@ def compute_report(
     min_cell: int,
     institution_names: dict[UUID, str] | None = None,
 ) -> Report:
-    """The report of `scope` over `period`, protected. `acts` may hold acts of anyone on any
+    """The report of `scope` over `period`, protected on its own (`domain.report_family`
+    protects it together with every report linked to it). `acts` may hold acts of anyone on any
     case (they are filtered here); `cases` and `referrals` those of the cases concerned."""
+    draft = draft_report(scope, period, acts, cases, referrals, institution_names=institution_names)
+    protect(draft.lines, min_cell)
+    return publish(draft, min_cell)
+
+
+def draft_report(
+    scope: Scope,
+    period: MonthRange,
+    acts: Iterable[ActFact],
+    cases: Iterable[CaseFact],
+    referrals: Iterable[ReferralFact],
+    *,
+    institution_names: dict[UUID, str] | None = None,
+) -> Draft:
+    """The figures of `scope` over `period`, nothing withheld yet."""
     names = institution_names or {}
     in_period = [a for a in acts if period.contains(a.occurred_at)]
     members: dict[UUID, set[UUID]] = defaultdict(set)
@@ -266,14 +304,18 @@ def compute_report(
     )
     for line in lines:
         line.check()
-    protect(lines, min_cell)
-
     end = period.last.last_day
     delays = [
         (f.first_meeting_at - f.opened_at).total_seconds() / 86400
         for f in case_facts.values()
         if f.first_meeting_at is not None and f.first_meeting_at.date() <= end
     ]
+    return Draft(scope, period, lines, delays)
+
+
+def publish(draft: Draft, min_cell: int) -> Report:
+    """The report of a protected draft: withheld figures as None, shares, the median."""
+    scope, period, lines, delays = draft.scope, draft.period, draft.lines, draft.delays
     median_hidden = min_cell > 1 and len(delays) < min_cell
     median = round(statistics.median(delays), 1) if delays and not median_hidden else None
     return Report(

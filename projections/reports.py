@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, and_, select
 
 from domain.errors import NotFoundError
 from domain.funding import FundedKind, last_day
 from domain.network_map import NetworkMap, Tie, network_map
+from domain.report_family import Facts, component, family_report, reporting_period
 from domain.reports import (
     ActFact,
     CaseFact,
@@ -20,7 +21,6 @@ from domain.reports import (
     ReferralFact,
     Report,
     Scope,
-    compute_report,
 )
 from projections.report_tables import (
     funding_view,
@@ -117,24 +117,67 @@ def institution_names(conn: Connection) -> dict[UUID, tuple[str, str]]:
     return {UUID(r.scope_id): (r.name, r.detail) for r in rows}
 
 
-def report(conn: Connection, found: Scope, period: MonthRange, *, min_cell: int) -> Report:
-    """The report of a scope (`scope()`) over `period`, from the read side's facts."""
-    t, c, r = report_act_view, report_case_view, report_referral_view
-    start, after = _bounds(period)
-    # The cases the scope's members acted on in the period, then every act on them in it.
-    members = conn.execute(
-        select(t.c.case_id)
-        .distinct()
-        .where(
-            t.c.occurred_at >= start,
-            t.c.occurred_at < after,
-            or_(
-                t.c.institution_id.in_([str(i) for i in found.institutions]),
-                t.c.professional_id.in_([str(p) for p in found.professionals]),
-            ),
+def all_scopes(conn: Connection) -> list[Scope]:
+    """Every institution, partnership and network, with its members."""
+    s, m = report_scope_view, report_scope_member_view
+    members: dict[tuple[str, str], list[Any]] = {}
+    for row in conn.execute(select(m)):
+        members.setdefault((row.scope_kind, row.scope_id), []).append(row)
+    found = []
+    for row in conn.execute(select(s.c.scope_kind, s.c.scope_id, s.c.name)):
+        belong = members.get((row.scope_kind, row.scope_id), [])
+        kind = FundedKind(row.scope_kind)
+        institutions = _members(belong, "institution")
+        if kind is FundedKind.INSTITUTION:
+            institutions = frozenset({UUID(row.scope_id)})
+        found.append(
+            Scope(
+                kind=kind,
+                id=UUID(row.scope_id),
+                name=row.name,
+                institutions=institutions,
+                professionals=_members(belong, "professional"),
+            )
         )
+    return found
+
+
+def _acted_for(conn: Connection, period: MonthRange) -> dict[UUID, set[UUID]]:
+    """The institutions each professional acted for in the period."""
+    t = report_act_view
+    start, after = _bounds(period)
+    found: dict[UUID, set[UUID]] = {}
+    rows = conn.execute(
+        select(t.c.professional_id, t.c.institution_id)
+        .distinct()
+        .where(t.c.occurred_at >= start, t.c.occurred_at < after)
     )
-    case_ids = {row.case_id for row in members}
+    for professional, institution in rows:
+        found.setdefault(UUID(professional), set()).add(UUID(institution))
+    return found
+
+
+def report(conn: Connection, found: Scope, period: MonthRange, *, min_cell: int) -> Report:
+    """The report of a scope (`scope()`) over `period` (a calendar month, quarter or year),
+    protected together with every report tied to it (`domain.report_family`)."""
+    t, c, r = report_act_view, report_case_view, report_referral_view
+    start, after = _bounds(reporting_period(period))
+    acted_for = _acted_for(conn, period)
+    family = component(found, all_scopes(conn), acted_for)
+    institutions = {str(i) for s in family for i in s.institutions}
+    professionals = {str(p) for s in family for p in s.professionals}
+    # The cases the family's members acted on in the period, then every act on them in it.
+    case_ids: set[str] = set()
+    for column, keys in ((t.c.institution_id, institutions), (t.c.professional_id, professionals)):
+        for chunk in _chunks(keys):
+            case_ids |= {
+                row.case_id
+                for row in conn.execute(
+                    select(t.c.case_id)
+                    .distinct()
+                    .where(t.c.occurred_at >= start, t.c.occurred_at < after, column.in_(chunk))
+                )
+            }
     acts = [
         act for chunk in _chunks(case_ids) for act in _acts(conn, period, t.c.case_id.in_(chunk))
     ]
@@ -159,9 +202,8 @@ def report(conn: Connection, found: Scope, period: MonthRange, *, min_cell: int)
         for row in _rows_for(conn, in_period, r.c.case_id, case_ids)
     ]
     names = {i: name for i, (name, _) in institution_names(conn).items()}
-    return compute_report(
-        found, period, acts, cases, referrals, min_cell=min_cell, institution_names=names
-    )
+    facts = Facts(acts, cases, referrals, names)
+    return family_report(found, family, period, facts, min_cell=min_cell)
 
 
 def _chunks(keys: set[str], size: int = 500) -> Iterator[list[str]]:

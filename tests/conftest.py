@@ -8,6 +8,7 @@ was asked to test PostgreSQL never passes without it.
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Iterator
@@ -27,6 +28,11 @@ from tests.world import NOW, World
 TEST_URL = os.environ.get("MAILLAGE_DATABASE_URL", "")
 ON_POSTGRES = TEST_URL.startswith("postgresql")
 TEST_SIGNING_KEY = "tests-only-signing-key-0123456789abcdef"
+# PostgreSQL needs a key-encryption key (`api.store.kek`); SQLite stores use the embedded mode's
+# key file beside their file, created by the first process that opens them.
+TEST_KEK = base64.b64encode(b"tests-only-key-encryption-key-32").decode()
+if ON_POSTGRES:  # every Settings the suite builds there, and every process it starts, has one
+    os.environ.setdefault("MAILLAGE_KEY_ENCRYPTION_KEY", TEST_KEK)
 
 
 @pytest.fixture
@@ -51,7 +57,10 @@ def store_settings(tmp_path: Path) -> Iterator[Settings]:
     if ON_POSTGRES:
         schema = f"t_{uuid.uuid4().hex[:16]}"
         settings = Settings(
-            database_url=TEST_URL, database_schema=schema, jwt_secret=TEST_SIGNING_KEY
+            database_url=TEST_URL,
+            database_schema=schema,
+            jwt_secret=TEST_SIGNING_KEY,
+            key_encryption_key=TEST_KEK,
         )
         upgrade(settings)
         yield settings
@@ -99,6 +108,9 @@ def cli_env(store_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("MAILLAGE_JWT_SECRET", TEST_SIGNING_KEY)
     if store_settings.database_schema:
         monkeypatch.setenv("MAILLAGE_DATABASE_SCHEMA", store_settings.database_schema)
+    if store_settings.key_encryption_key is not None:
+        kek = store_settings.key_encryption_key.get_secret_value()
+        monkeypatch.setenv("MAILLAGE_KEY_ENCRYPTION_KEY", kek)
     get_settings.cache_clear()
     yield store_settings
     get_settings.cache_clear()

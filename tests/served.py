@@ -35,6 +35,8 @@ def service_env(settings: Settings, database_url: str | None = None) -> dict[str
         env["MAILLAGE_DATABASE_SCHEMA"] = settings.database_schema
     assert settings.jwt_secret is not None
     env["MAILLAGE_JWT_SECRET"] = settings.jwt_secret.get_secret_value()
+    if settings.key_encryption_key is not None:
+        env["MAILLAGE_KEY_ENCRYPTION_KEY"] = settings.key_encryption_key.get_secret_value()
     env["MAILLAGE_LOG_FORMAT"] = "text"
     return env
 

@@ -7,7 +7,7 @@ take the claim over, with a new token; the first request's commit, if it ever co
 finds the token changed and rolls back. See `api/store/idempotency.py` and `api/store/outcome.py`.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

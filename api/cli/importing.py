@@ -11,8 +11,9 @@ plus who acted (`by`) and the source's reference of the case (`case`):
 Every line goes through the use case the API would run (the acting professional's employment,
 the basis of the act, consents or legal grounds for a share, the case's own rules, sealing of
 personal fields), except the backdating window: history is dated as it happened (never in the
-future). A refused line is reported with its number, rule and field, and nothing of it is
-recorded; the others go on.
+future). Dates are ISO 8601 strings, as over HTTP (`api.http.schemas.dates`): a number is no
+date. A refused line is reported with its number, rule and field (named as the line spells it),
+and nothing of it is recorded; the others go on.
 
 Speed: lines are decided in units of work (`UseCaseBase.unit_of_work`) of `batch` events,
 each saved in one transaction with its cases' keys created at once. If another writer changed
@@ -32,11 +33,12 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from api.http.schemas.cases import (
     ActorRef,
@@ -112,6 +114,10 @@ Command = Annotated[
     Field(discriminator="command"),
 ]
 COMMANDS: TypeAdapter[Command] = TypeAdapter(Command)
+# The commands' names (`open_case`…), read from the union above.
+COMMAND_NAMES = frozenset(
+    get_args(line.model_fields["command"].annotation)[0] for line in get_args(get_args(Command)[0])
+)
 
 
 def imported_case_id(source: str, reference: str) -> UUID:
@@ -154,8 +160,18 @@ def parse(lines: Iterable[str], *, from_line: int = 1) -> Iterator[tuple[int, Co
             yield number, COMMANDS.validate_json(text)
         except ValidationError as error:
             first = error.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or None
-            yield number, Refusal(number, "invalid-line", first["msg"], where)
+            yield number, Refusal(number, "invalid-line", first["msg"], _field(first))
+
+
+def _field(error: ErrorDetails) -> str | None:
+    """The line's key at fault (`occurred_at`, `beneficiary.birth_date`), named as the line
+    spells it: without the command the union of commands puts first."""
+    if error["type"].startswith("union_tag_"):
+        return "command"
+    loc = error["loc"]
+    if loc and loc[0] in COMMAND_NAMES:
+        loc = loc[1:]
+    return ".".join(str(part) for part in loc) or None
 
 
 class Importer:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import typer
 
-from api.cli import backup, safekeeping
+from api.cli import backup, keys, safekeeping
 from api.cli.root import EntryPoint, RoleName, cli, console, migrated_settings, progress_bars
 
 
@@ -64,8 +64,14 @@ def demo() -> None:
     token for each role."""
     from api.cli.demo import demo_tokens, load_demo
     from api.composition import open_services
+    from api.http.auth import TokenLifetimeError, token_lifetime
 
     settings = migrated_settings()
+    try:
+        token_lifetime(settings)  # before loading anything: the tokens printed must be accepted
+    except TokenLifetimeError as error:  # MAILLAGE_TOKEN_TTL_MINUTES beyond the bound
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
     with open_services(settings) as services:
         now = services.time.now()  # the one clock: the story's dates and the tokens' instants
         story = load_demo(services.maillage, now=now, progress=console)
@@ -93,10 +99,14 @@ def token(
     institution: str = typer.Option(
         None, help="The institution acted for (required of case workers and supervisors)."
     ),
-    ttl_minutes: int = typer.Option(None, help="Lifetime (default MAILLAGE_TOKEN_TTL_MINUTES)."),
+    ttl_minutes: int = typer.Option(
+        None,
+        help="Lifetime in minutes (default MAILLAGE_TOKEN_TTL_MINUTES; at most "
+        "MAILLAGE_TOKEN_MAX_LIFETIME_MINUTES, the longest the service accepts).",
+    ),
 ) -> None:
     """Mint a bearer token signed with the service's key (the embedded mode, or a shared key)."""
-    from api.http.auth import mint_token
+    from api.http.auth import TokenLifetimeError, mint_token
     from api.settings import get_settings
     from api.store.factory import time_policy
     from domain.access import Role
@@ -120,8 +130,8 @@ def token(
         raise typer.Exit(2)
     if settings.jwt_secret is None:
         console.print("[yellow]signed with the embedded mode's public development key[/yellow]")
-    print(
-        mint_token(
+    try:
+        minted = mint_token(
             settings,
             subject=subject,
             role=acting_as,
@@ -129,7 +139,10 @@ def token(
             ttl_minutes=ttl_minutes,
             now=time_policy(settings).now(),
         )
-    )
+    except TokenLifetimeError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    print(minted)
 
 
 @cli.command()
@@ -235,6 +248,7 @@ cli.command("erase-beneficiary")(safekeeping.erase_beneficiary)
 cli.command("apply-retention")(safekeeping.apply_retention)
 cli.command()(safekeeping.verify)
 cli.command("new-cipher-key")(safekeeping.new_cipher_key)
+cli.command("rewrap-keys")(keys.rewrap_keys)
 cli.command()(backup.backup)
 cli.command()(backup.restore)
 

@@ -108,7 +108,8 @@ def verify(
 
 
 def new_cipher_key() -> None:
-    """Print a new key for MAILLAGE_CIPHER_KEY (whole-event encryption at rest)."""
+    """Print a new key (the base64 of 32 random bytes) for MAILLAGE_CIPHER_KEY (whole-event
+    encryption at rest) or MAILLAGE_KEY_ENCRYPTION_KEY (wraps the beneficiaries' keys)."""
     from eventsourcing.cryptography import AESCipher
 
     typer.echo(AESCipher.create_key(32))

@@ -13,9 +13,10 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from api.composition import build_services
-from api.http import deps, idempotency, observability, problems, textguard, tracing
+from api.http import deps, guard, idempotency, observability, problems, tracing
 from api.http.auth import TokenVerifier
 from api.http.deps import HttpParts, MetricsDep, ServicesDep
+from api.http.guard import public
 from api.http.limits import BodyLimit
 from api.http.observability import Metrics
 from api.http.problems import PROBLEM_JSON, Problem
@@ -44,8 +45,14 @@ def _problem(description: str) -> dict[str, Any]:
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     400: _problem("The body could not be parsed (not UTF-8, not JSON…)."),
-    401: _problem("No bearer token, or one whose signature, issuer, audience or expiry fails."),
-    403: _problem("Need-to-know: your role or standing does not allow it (`access-denied`)."),
+    401: _problem(
+        "No bearer token, or one whose signature, issuer, audience, expiry or lifetime fails "
+        "(checked before anything else)."
+    ),
+    403: _problem(
+        "Need-to-know (`access-denied`): your role may not call this route (checked before the "
+        "request is read), or your standing does not allow it."
+    ),
     404: _problem("No such record (`not-found`)."),
     409: _problem("The record's current state refuses it (closed case, already signed…)."),
     412: _problem("If-Match names a version that is no longer current (`stale-version`)."),
@@ -82,6 +89,9 @@ DESCRIPTION = """Event-sourced case coordination for social and medico-social wo
 for a beneficiary, for which institution, on what basis — and where it is incoherent.
 
 **Authentication**: every route but the operations ones takes `Authorization: Bearer <JWT>`.
+Each operation names the roles that may call it (`x-roles`); any other role is refused (403)
+before the request's parameters or body are read, and a request without a trusted token is
+refused (401) before anything else.
 In the embedded mode, `maillage demo` prints tokens for each role, and
 `maillage token --professional ID --role ROLE --institution ID` mints one.
 
@@ -149,7 +159,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
     deps.install(app, HttpParts(verifier, metrics, traces))
     problems.install(app)
     idempotency.install(app)  # replays; keys are claimed on the command path (`commands`)
-    textguard.install(app)  # every route checks its text before resolving anything
+    guard.install(app)  # every route: who calls, their role, their text, before the rest
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # before anything reads it
     observability.install(app, metrics)  # outermost: replays and refusals are counted too
     for area in (
@@ -172,14 +182,17 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         response_class=Response,
         responses={200: {"content": {"text/plain": {}}}},
     )
+    @public
     def prometheus(metrics: MetricsDep) -> Response:
         return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
 
     @app.get("/health", tags=["operations"], summary="The process is alive")
+    @public
     async def health() -> dict[str, str]:
         return {"status": "alive"}
 
     @app.get("/ready", tags=["operations"], summary="The store is reachable and migrated")
+    @public
     def ready(services: ServicesDep) -> JSONResponse:
         checks: dict[str, Any] = {}
         status = 200

@@ -5,7 +5,7 @@ callables rather than `@app.middleware("http")` functions: each of those runs th
 app in a task of its own, with memory streams between them, and four of them cost more CPU per
 request than a bare FastAPI endpoint does in all (measured under load: see the README's
 benchmarks). Plain ASGI costs a function call. None of them reads the body and hands a copy on:
-unstorable text is refused by the routes themselves (`api.http.textguard.GuardedRoute`), and
+unstorable text is refused by the routes themselves (`api.http.guard.GuardedRoute`), and
 idempotency is claimed on the command path (`api.http.commands`).
 """
 

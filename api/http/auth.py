@@ -9,10 +9,17 @@ Expiry and issue instants are judged by the service's one clock (the time policy
 root builds, `Services.time`), not by the library's reading of the system clock: a test or a
 replay that moves the clock moves token expiry with it. The request's principal is resolved in
 `api.http.deps`.
+
+Every token is bounded: `iat` and `exp` are required numbers, `iat` (and `nbf`) may be ahead of
+our clock by `clock_skew_seconds` at most, and its lifetime `exp - iat` may not exceed
+`token_max_lifetime_minutes` (a working day by default) — whoever signed it, our key or an
+identity provider's. A correctly signed token with `exp` far in the future is a stolen key to
+the service for as long: it is refused. `mint_token` refuses to mint one past the same bound.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -60,7 +67,12 @@ class TokenVerifier:
                     "verify_nbf": False,
                 },
             )
-            _check_instants(claims, (now or utc_now()).timestamp())
+            _check_instants(
+                claims,
+                (now or utc_now()).timestamp(),
+                skew=self.settings.clock_skew_seconds,
+                longest=60 * self.settings.token_max_lifetime_minutes,
+            )
         except jwt.ExpiredSignatureError:
             raise AuthenticationError("the token has expired") from None
         except jwt.PyJWTError as error:
@@ -70,23 +82,42 @@ class TokenVerifier:
         return principal_from(claims)
 
 
-def _instant(claims: dict[str, Any], name: str, label: str) -> int:
-    try:
-        return int(claims[name])
-    except (ValueError, TypeError, OverflowError):
-        if name == "iat":
-            raise jwt.InvalidIssuedAtError(f"{label} claim ({name}) must be an integer.") from None
-        raise jwt.DecodeError(f"{label} claim ({name}) must be an integer.") from None
+def _instant(claims: dict[str, Any], name: str) -> int:
+    """A NumericDate (RFC 7519): a finite JSON number of seconds since the epoch (to the second,
+    as an integer: no arithmetic on it can overflow)."""
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise jwt.DecodeError(f"the {name} claim must be a number of seconds since the epoch")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise jwt.DecodeError(f"the {name} claim must be a finite number")
+    return int(value)
 
 
-def _check_instants(claims: dict[str, Any], now: float) -> None:
-    """What the library checks of `iat`, `nbf` and `exp`, with the same errors, at `now`."""
-    if "iat" in claims and _instant(claims, "iat", "Issued At") > now:
+def _check_instants(claims: dict[str, Any], now: float, *, skew: int, longest: int) -> None:
+    """`iat`, `nbf` and `exp` at `now`, with the library's errors for what it also checks:
+    issued or valid no later than `now` give or take `skew` seconds, not expired, and a lifetime
+    (`exp - iat`) of at most `longest` seconds."""
+    issued, expires = _instant(claims, "iat"), _instant(claims, "exp")
+    if issued > now + skew:
         raise jwt.ImmatureSignatureError("The token is not yet valid (iat)")
-    if "nbf" in claims and _instant(claims, "nbf", "Not Before") > now:
+    if "nbf" in claims and _instant(claims, "nbf") > now + skew:
         raise jwt.ImmatureSignatureError("The token is not yet valid (nbf)")
-    if "exp" in claims and _instant(claims, "exp", "Expiration Time") <= now:
+    if expires <= now:
         raise jwt.ExpiredSignatureError("Signature has expired")
+    if expires <= issued:
+        raise jwt.InvalidTokenError("the token expires (exp) before it is issued (iat)")
+    if expires - issued > longest:
+        raise AuthenticationError(
+            f"the token lives {_duration(expires - issued)} (exp - iat), longer than the "
+            f"{_duration(longest)} this service accepts: ask for a shorter-lived token"
+        )
+
+
+def _duration(seconds: int) -> str:
+    if seconds > 10 * 24 * 3600:
+        return "more than ten days"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} minutes" if rest == 0 else f"{seconds} seconds"
 
 
 def principal_from(claims: dict[str, Any]) -> Principal:
@@ -105,6 +136,23 @@ def principal_from(claims: dict[str, Any]) -> Principal:
     return Principal(subject, role, institution_id)
 
 
+class TokenLifetimeError(ValueError):
+    """A token that would live longer than the service accepts (`token_max_lifetime_minutes`)."""
+
+
+def token_lifetime(settings: Settings, ttl_minutes: int | None = None) -> int:
+    """The minutes a minted token lives: `ttl_minutes`, by default `token_ttl_minutes`, refused
+    past `token_max_lifetime_minutes` (the service would refuse the token)."""
+    ttl = settings.token_ttl_minutes if ttl_minutes is None else ttl_minutes
+    longest = settings.token_max_lifetime_minutes
+    if not 1 <= ttl <= longest:
+        raise TokenLifetimeError(
+            f"a token lives 1 to {longest} minutes (MAILLAGE_TOKEN_MAX_LIFETIME_MINUTES), "
+            f"not {ttl}: the service would refuse it"
+        )
+    return ttl
+
+
 def mint_token(
     settings: Settings,
     *,
@@ -115,13 +163,16 @@ def mint_token(
     now: datetime | None = None,
 ) -> str:
     """A token signed with the HS256 key (the embedded mode, or a deployment's shared key),
-    issued at `now` (callers pass their time policy's; default: the system clock)."""
+    issued at `now` (callers pass their time policy's; default: the system clock), for
+    `ttl_minutes` (default `token_ttl_minutes`): refused (`TokenLifetimeError`) past the
+    service's `token_max_lifetime_minutes`, which would refuse the token."""
     key = settings.signing_key()
     if key is None:
         raise RuntimeError(
             "no signing key: set MAILLAGE_JWT_SECRET (tokens from an identity provider are "
             "minted by that provider)"
         )
+    ttl = token_lifetime(settings, ttl_minutes)
     issued = int((now or utc_now()).timestamp())
     claims: dict[str, Any] = {
         "sub": str(subject),
@@ -129,7 +180,7 @@ def mint_token(
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "iat": issued,
-        "exp": issued + 60 * (ttl_minutes or settings.token_ttl_minutes),
+        "exp": issued + 60 * ttl,
     }
     if institution_id is not None:
         claims["inst"] = str(institution_id)

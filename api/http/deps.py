@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.utils import get_dependant, solve_dependencies
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import Connection, Engine
 
@@ -128,18 +130,49 @@ VerifierDep = Annotated[TokenVerifier, Depends(get_verifier)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     verifier: VerifierDep,
     clock: ClockDep,
 ) -> Principal:
-    """Who calls: verified once per request (every dependency asking for it shares it)."""
+    """Who calls: verified once per request, by the route guard (`api.http.guard`, before the
+    route reads anything), and kept on the request for the handler's dependencies."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError("send a bearer token: Authorization: Bearer <token>")
-    principal = verifier.verify(credentials.credentials, now=clock.now())
+    # In a worker thread: an identity provider's keys may have to be fetched (JWKS).
+    principal = await run_in_threadpool(verifier.verify, credentials.credentials, clock.now())
+    request.state.principal = principal
     request.state.role = principal.role.value  # for the request's log line
     return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+async def _principal_of(principal: PrincipalDep) -> None:
+    """What the route guard resolves: the principal alone."""
+
+
+_PRINCIPAL_ONLY = get_dependant(path="", call=_principal_of)
+
+
+async def resolve_principal(request: Request) -> Principal:
+    """The request's principal, resolved before the route parses its body or its parameters
+    (`api.http.guard`), through the same dependency as every handler's `PrincipalDep` — so a
+    test's `dependency_overrides` (the clock, the verifier) apply — and kept for the handler.
+
+    FastAPI has no public call to solve one dependency outside a route's own handler:
+    `solve_dependencies` is the one its routes use (keyword arguments as of FastAPI 0.121)."""
+    solved = await solve_dependencies(
+        request=request,
+        dependant=_PRINCIPAL_ONLY,
+        dependency_overrides_provider=request.app,  # where FastAPI keeps the overrides
+        async_exit_stack=request.scope["fastapi_inner_astack"],
+        embed_body_fields=False,
+    )
+    principal: Principal = solved.values["principal"]
+    return principal

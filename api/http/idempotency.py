@@ -99,9 +99,9 @@ class AlreadyAnsweredError(Exception):
 
 
 async def idempotency_key(request: Request) -> str | None:
-    """The key, checked before anything else (even the token), as a malformed one is refused
-    whoever sends it. Read from the headers, not declared as a parameter: the OpenAPI schema
-    documents it once, in the description."""
+    """The key, checked before the request's parameters and body (after the caller and their
+    role: `api.http.guard`). Read from the headers, not declared as a parameter: the OpenAPI
+    schema documents it once, in the description."""
     key = request.headers.get(HEADER)
     if key is not None and not _VALID_KEY.match(key):
         raise PreconditionError(

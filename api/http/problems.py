@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.store.kek import KeyEncryptionKeyError
 from api.store.outcome import ClaimTakenOverError, Outcome
 from domain import errors as e
 
@@ -261,6 +262,13 @@ def answer_for(error: BaseException) -> Answer:
             "key took it over: nothing was recorded by this one; the retry's answer counts",
             "header.Idempotency-Key",
         )
+    if isinstance(error, KeyEncryptionKeyError):  # the configuration's fault: logged in full
+        return Answer(
+            503,
+            "beneficiary-keys-unavailable",
+            "the service cannot open this case's protected data with the key-encryption key it "
+            "was given; an operator must set the right one",
+        )
     if isinstance(error, e.MaillageError):
         headers = None
         if isinstance(error, e.StaleVersionError) and "current_version" in error.details:
@@ -337,6 +345,8 @@ async def answer(request: Request, error: Exception) -> JSONResponse:
             log.warning("store unavailable: %s during a command (%s)", cause, failure.outcome)
         else:
             log.warning("store unavailable: %s", type(failure).__name__)
+    elif isinstance(error, KeyEncryptionKeyError):  # ids only, nothing personal
+        log.error("beneficiary key not opened: %s", error)
     elif found.status >= 500 and not isinstance(error, StarletteHTTPException):
         # The type and where it was raised, never the message: it may quote personal data.
         frames = traceback.extract_tb(error.__traceback__)
@@ -349,6 +359,7 @@ async def answer(request: Request, error: Exception) -> JSONResponse:
 # `Exception`, which the server error middleware answers (then re-raises, as servers expect).
 _EXPECTED: tuple[type[Exception], ...] = (
     e.MaillageError,
+    KeyEncryptionKeyError,
     AuthenticationError,
     PreconditionError,
     ClaimTakenOverError,

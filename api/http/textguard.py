@@ -4,20 +4,17 @@ JSON may spell both (`\\u0000`, `\\ud800`), and so may a percent-encoded query (
 refuses a NUL in a text column and neither store can encode a lone surrogate as UTF-8: accepted,
 such a value would fail its write with a 500, or — worse — be recorded in the log (stored as
 JSON bytes) and then stall every projection that tries to copy it into a table. So they are
-refused at the door of every route (`GuardedRoute`), with a 422 problem naming where the value is.
+refused at the door of every route (`api.http.guard.GuardedRoute`, once the caller is known to be
+admitted), with a 422 problem naming where the value is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI, Request, Response
-from fastapi.routing import APIRoute
-
-from api.http.asgi import state_of
-from api.http.problems import problem_response
+from fastapi import Request
 
 RULE = "invalid-text"
 
@@ -48,7 +45,7 @@ def _unstorable(value: Any, where: str) -> Iterator[str]:
                 yield from _unstorable(item, f"{where}.{key}")
 
 
-async def _first_unstorable(request: Request) -> str | None:
+async def first_unstorable(request: Request) -> str | None:
     scope = request.scope
     if not is_storable(scope["path"]):
         return "path"
@@ -64,34 +61,3 @@ async def _first_unstorable(request: Request) -> str | None:
             return None  # not JSON: the route's own parsing answers
         return next(_unstorable(decoded, "body"), None)
     return None
-
-
-class GuardedRoute(APIRoute):
-    """Every route of the app: the path, the query and the body are checked before the route
-    resolves anything (the token, an idempotency claim, the body's model). The body is read
-    once, here, on the request FastAPI then parses: it reads the same bytes again from the
-    request, not from the client. A route class rather than a middleware, so that no layer
-    reads the body and hands a copy on."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
-
-        async def guarded(request: Request) -> Response:
-            where = await _first_unstorable(request)
-            if where is None:
-                return await handle(request)
-            state_of(request.scope)["error_rule"] = RULE
-            return problem_response(
-                422,
-                RULE,
-                "text may not contain a NUL character or an unpaired surrogate",
-                request=request,
-                field=where,
-            )
-
-        return guarded
-
-
-def install(app: FastAPI) -> None:
-    """Routes the app itself declares from now on are guarded too (routers name the class)."""
-    app.router.route_class = GuardedRoute

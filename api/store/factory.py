@@ -20,9 +20,10 @@ from sqlalchemy.engine import URL, make_url
 
 from api.settings import Settings
 from api.store.integrity import RECORDER_TOPICS
-from api.store.keyring import SqlKeyring
+from api.store.kek import key_encryption_keys
+from api.store.keyring import SqlKeyring, holds_wrapped_keys
 from domain.application import Maillage
-from domain.timing import TimePolicy
+from domain.timing import Clock, TimePolicy
 from domain.usecases.base import AggregateLocks, LocalLocks
 
 APPLICATION_NAME = Maillage.name
@@ -191,13 +192,28 @@ def build_application(
     """The write side. Call `migrations.ensure_current` first: tables must exist. `env`
     overrides the library's settings (e.g. `AGGREGATE_CACHE_MAXSIZE=""` for no cache)."""
     policy = time or time_policy(settings)
+    keyring = build_keyring(settings, clock=policy.now)  # first: it may refuse to start
     return Maillage(
         env={**eventsourcing_env(settings), **env},
         time_policy=policy,
         max_attempts=settings.save_attempts,
         locks=build_locks(settings),
-        keyring=SqlKeyring(build_engine(settings, pool_size=2), clock=policy.now),
+        keyring=keyring,
     )
+
+
+def build_keyring(settings: Settings, *, clock: Clock) -> SqlKeyring:
+    """The beneficiaries' keys, wrapped by the KEKs `settings` give (`api.store.kek`): refuses
+    to start without one outside the embedded mode (`InsecureSettingsError`)."""
+    engine = build_engine(settings, pool_size=2)
+    try:
+        keks = key_encryption_keys(
+            settings, store_has_wrapped_keys=lambda: holds_wrapped_keys(engine)
+        )
+    except BaseException:
+        engine.dispose()
+        raise
+    return SqlKeyring(engine, keks, clock=clock)
 
 
 def build_engine(settings: Settings, *, pool_size: int = 5) -> Engine:

@@ -10,7 +10,8 @@ token for any principal.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID, uuid4
 
 import httpx
@@ -28,12 +29,27 @@ from domain.timing import TimePolicy
 from tests.world import NOW
 
 
+class AppClock:
+    """The app's one clock: NOW, until a test moves it (`Api.travel`)."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 @dataclass
 class Api:
     client: httpx.AsyncClient
     maillage: Maillage
     settings: Settings
     app: FastAPI
+    clock: AppClock = field(default_factory=AppClock)
+
+    def travel(self, to: datetime) -> None:
+        """Move the app's clock (and the tokens minted after) to `to`."""
+        self.clock.now = to
 
     @property
     def services(self) -> Services:
@@ -47,7 +63,7 @@ class Api:
             subject=subject or uuid4(),
             role=Role(role),
             institution_id=institution,
-            now=NOW,  # the app's one clock reads NOW
+            now=self.clock(),  # the app's one clock
         )
 
     def headers(
@@ -61,9 +77,10 @@ async def api(store_settings: Settings) -> AsyncIterator[Api]:
     settings = store_settings.model_copy(
         update={"embedded_projections": True, "projection_poll_seconds": 0.01}
     )
-    app = create_app(settings, time=TimePolicy(clock=lambda: NOW))  # one clock for all
+    clock = AppClock()
+    app = create_app(settings, time=TimePolicy(clock=clock))  # one clock for all
     async with app.router.lifespan_context(app):
         maillage: Maillage = services_of(app).maillage
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
-            yield Api(client, maillage, settings, app)
+            yield Api(client, maillage, settings, app, clock)

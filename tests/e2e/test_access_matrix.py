@@ -31,6 +31,7 @@ from api.http.auth import mint_token
 from domain.access import Role
 from domain.application import Maillage
 from tests.e2e.conftest import Api
+from tests.e2e.test_admission import routes_of
 from tests.world import NOW, World, events_since, position
 
 # --- the principals -------------------------------------------------------------------------
@@ -540,7 +541,7 @@ MATRIX: list[Line] = [
 ]
 
 # --- reports: funders of the scope, supervisors of a member institution; the map: supervisors
-REPORT_PERIOD = {"from": "2026-01", "to": "2026-11"}
+REPORT_PERIOD = {"from": "2026-07", "to": "2026-09"}  # a published quarter
 for _scope, _readers in (
     ("institutions/{institution_id}", {SUPERVISOR, FUNDER}),  # the AEMO
     ("partnerships/{partnership_id}", {SUPERVISOR_ELSEWHERE, FUNDER}),  # school and hospital
@@ -657,6 +658,38 @@ def calling_order(line: Line) -> list[str]:
         *(p for p in PRINCIPALS if p not in line.allowed),
         *(p for p in PRINCIPALS if p in line.allowed),
     ]
+
+
+# Roles a route admits (its `@admits` declaration) that no principal of the scene is allowed in:
+# the domain lets them in on facts the scene does not set up.
+_INVITEE_ROLES = {Role.SUPERVISOR}  # a supervisor answers their own invitation; Paul is invited
+_NETWORK_REPORT_READERS = {Role.SUPERVISOR}  # of a formal network; the scene's is informal
+WIDER_THAN_THE_SCENE: dict[str, set[Role]] = {
+    "GET /delegations/{delegation_id}": {Role.FUNDER},  # shown to its delegate, whatever the role
+    "POST /networks/{network_id}/invitations/{invitee_id}/acceptance": _INVITEE_ROLES,
+    "POST /networks/{network_id}/invitations/{invitee_id}/decline": _INVITEE_ROLES,
+    "GET /reports/networks/{network_id}": _NETWORK_REPORT_READERS,
+    "GET /reports/networks/{network_id}/csv": _NETWORK_REPORT_READERS,
+    "GET /reports/networks/{network_id}/chart": _NETWORK_REPORT_READERS,
+}
+
+
+def test_each_routes_declared_roles_agree_with_the_domains_rules(api: Api) -> None:
+    """The roles a route admits before reading the request (`api.http.guard`) are those the
+    domain's rules allow on it: the guard refuses no principal the matrix allows, and admits no
+    role the matrix refuses in every principal, but for the cases named above."""
+    admitted = {
+        (method, route.path): route.admission
+        for route in routes_of(api.app.routes)
+        for method in route.methods
+    }
+    for line in MATRIX:
+        admission = admitted[(line.method, line.path)]
+        assert admission is not None, f"{line.name} is open to anyone"
+        allowed = {PRINCIPALS[p][0] for p in line.allowed}
+        assert allowed <= admission.roles, f"{line.name}: the guard refuses an allowed principal"
+        wider = admission.roles - allowed
+        assert wider == WIDER_THAN_THE_SCENE.get(line.name, set()), f"{line.name} admits {wider}"
 
 
 def test_the_matrix_covers_every_route(api: Api) -> None:

@@ -20,8 +20,8 @@ import api.http
 from api.http import asgi as api_asgi
 from api.http import deps, idempotency
 from api.http.auth import TokenVerifier, mint_token
+from api.http.guard import GuardedRoute
 from api.http.observability import Metrics
-from api.http.textguard import GuardedRoute
 from api.settings import Settings
 from api.store.idempotency import IdempotencyStore, Stored
 from domain.access import Principal, Role

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 from xml.etree import ElementTree
@@ -20,16 +21,19 @@ from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage
 from domain.timing import TimePolicy
-from tests.e2e.conftest import Api
+from tests.e2e.conftest import Api, AppClock
 from tests.world import NOW, position
 
-PERIOD = {"from": "2026-10", "to": "2026-11"}
+PERIOD = {"from": "2026-10", "to": "2026-12"}  # the demo's quarter
+# Its report is published once acts can no longer be dated in it (30 days after it ends).
+LATER = datetime(2027, 2, 15, 12, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _demo(api: Api) -> DemoStory:
     story = load_demo(api.maillage, now=NOW)
     assert api.services.projections.wait_for(position(api.maillage), timeout=10)
+    api.travel(LATER)
     return story
 
 
@@ -58,7 +62,7 @@ async def test_a_funder_reads_the_report_of_what_it_funds_in_every_format(api: A
     assert report["scope_name"].startswith("Protocole départemental")
     assert (report["first_month"], report["last_month"], report["min_cell"]) == (
         "2026-10",
-        "2026-11",
+        "2026-12",
         5,
     )
     # Two beneficiaries: below the threshold, every count about them is withheld.
@@ -114,10 +118,13 @@ async def test_a_funder_reaches_nothing_it_does_not_fund_nor_beyond_its_period(a
         (f"/reports/partnerships/{story.partnerships['charter']}", PERIOD),  # nobody does
         (f"/reports/institutions/{story.institutions['cmp']}", PERIOD),
         # the funding started on 2025-01-01 and ends on 2027-12-31
-        (f"/reports/partnerships/{story.partnerships['protocol']}", {"from": "2024-12"}),
         (
             f"/reports/partnerships/{story.partnerships['protocol']}",
-            {"from": "2027-12", "to": "2028-01"},
+            {"from": "2024-10", "to": "2024-12"},
+        ),
+        (
+            f"/reports/partnerships/{story.partnerships['protocol']}",
+            {"from": "2024-01", "to": "2024-12"},
         ),
         ("/network-map", PERIOD),
         (f"/cases/{story.cases['leo']}", {"purpose": "audit"}),
@@ -172,7 +179,7 @@ async def test_fundings_are_recorded_by_admins_and_listed_to_their_funder(api: A
     assert len(everything.json()) == 4
     cmp = f"/reports/institutions/{story.institutions['cmp']}"
     ars = _funder(api, story, "ars")
-    inside = await api.client.get(cmp, params={"from": "2026-03", "to": "2026-06"}, headers=ars)
+    inside = await api.client.get(cmp, params={"from": "2026-04", "to": "2026-06"}, headers=ars)
     assert inside.status_code == 200
     after_end = await api.client.get(cmp, params=PERIOD, headers=ars)
     assert after_end.status_code == 403
@@ -212,12 +219,13 @@ async def api_all_figures(store_settings: Settings) -> AsyncIterator[Api]:
             "report_min_cell": 1,
         }
     )
-    app = create_app(settings, time=TimePolicy(clock=lambda: NOW))
+    clock = AppClock()
+    app = create_app(settings, time=TimePolicy(clock=clock))
     async with app.router.lifespan_context(app):
         maillage: Maillage = services_of(app).maillage
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
-            yield Api(client, maillage, settings, app)
+            yield Api(client, maillage, settings, app, clock)
 
 
 def _line(report: dict[str, Any], name: str) -> dict[str, int | None]:
@@ -259,3 +267,36 @@ async def test_the_demo_protocol_report_over_http_equals_the_hand_count(
     assert _line(report, "referrals") == {"total": 3, "accepted": 3}
     assert report["median_days_to_first_meeting"] == 18.2
     assert UUID(report["scope_id"]) == story.partnerships["protocol"]
+
+
+async def test_reports_are_published_on_the_calendar_grid_once_their_figures_are_final(
+    api: Api,
+) -> None:
+    """A free range (two months, a quarter's tail), one bound only, or a period acts may still
+    be dated in: 422 naming the rule; no period given: the latest published quarter."""
+    story = _demo(api)  # the clock reads LATER: 2027-02-15
+    protocol = f"/reports/partnerships/{story.partnerships['protocol']}"
+    headers = _funder(api, story)
+    refused = [
+        ({"from": "2026-10", "to": "2026-11"}, "report-period-off-grid", "query.from"),
+        ({"from": "2026-11", "to": "2027-01"}, "report-period-off-grid", "query.from"),
+        ({"from": "2026-10"}, "invalid-value", "query.to"),
+        ({"from": "2027-01", "to": "2027-01"}, "report-period-not-published", "query.to"),
+        ({"from": "2027-01", "to": "2027-03"}, "report-period-not-published", "query.to"),
+    ]
+    for query, rule, field in refused:
+        response = await api.client.get(protocol, params=query, headers=headers)
+        assert response.status_code == 422, (query, response.text)
+        assert (response.json()["rule"], response.json()["field"]) == (rule, field), query
+    january = await api.client.get(
+        protocol, params={"from": "2027-01", "to": "2027-01"}, headers=headers
+    )
+    assert january.json()["details"]["published_from"] == "2027-03-03"
+    found = await api.client.get(protocol, headers=headers)
+    assert found.status_code == 200, found.text
+    assert (found.json()["first_month"], found.json()["last_month"]) == ("2026-10", "2026-12")
+    api.travel(datetime(2027, 3, 3, 9, tzinfo=UTC))  # January's acts can no longer be dated
+    january = await api.client.get(
+        protocol, params={"from": "2027-01", "to": "2027-01"}, headers=_funder(api, story)
+    )
+    assert january.status_code == 200, january.text

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from uuid import UUID, uuid4
 
+import jwt
 import pytest
 from typer.testing import CliRunner
 
@@ -101,6 +102,42 @@ def test_token_refuses_incomplete_requests(
     refused = CliRunner().invoke(cli, ["token", "--professional", str(uuid4()), *arguments])
     assert refused.exit_code == 2
     assert says in refused.output
+
+
+def test_token_refuses_a_lifetime_beyond_what_the_service_accepts(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--ttl-minutes` up to MAILLAGE_TOKEN_MAX_LIFETIME_MINUTES (480 by default), not one more;
+    a default lifetime (MAILLAGE_TOKEN_TTL_MINUTES) beyond it is refused too, by `token` and by
+    `demo` (before it loads anything)."""
+    mint = ["token", "--professional", str(uuid4()), "--role", "admin", "--ttl-minutes"]
+    at_bound = CliRunner().invoke(cli, [*mint, "480"])
+    assert at_bound.exit_code == 0, at_bound.output
+    token = at_bound.stdout.strip()
+    assert TokenVerifier(get_settings()).verify(token).role is Role.ADMIN
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 480 * 60
+
+    refused = CliRunner().invoke(cli, [*mint, "481"])
+    assert refused.exit_code == 2
+    assert "a token lives 1 to 480 minutes" in refused.output
+    assert "not 481" in refused.output
+    assert refused.stdout.count(".") < 2  # no token printed
+
+    monkeypatch.setenv("MAILLAGE_TOKEN_TTL_MINUTES", "600")
+    get_settings.cache_clear()
+    by_default = CliRunner().invoke(cli, mint[:-1])
+    assert by_default.exit_code == 2
+    assert "not 600" in by_default.output
+    demo = CliRunner().invoke(cli, ["demo"])
+    assert demo.exit_code == 2
+    assert "not 600" in demo.output
+    assert "demo loaded" not in demo.output
+
+    monkeypatch.setenv("MAILLAGE_TOKEN_MAX_LIFETIME_MINUTES", "600")
+    get_settings.cache_clear()
+    raised = CliRunner().invoke(cli, mint[:-1])
+    assert raised.exit_code == 0, raised.output
 
 
 def test_token_needs_a_key_outside_the_embedded_mode(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +171,51 @@ def test_the_import_command_reports_refusals_and_exits_1(cli_env: Settings, tmp_
     fine = tmp_path / "fine.jsonl"
     fine.write_text("\n".join(_history(world, cases=1, events_each=3)).replace("AEMO-", "NEW-"))
     assert runner.invoke(cli, ["import", str(fine), "--source", "aemo-legacy"]).exit_code == 0
+
+
+def test_a_date_given_as_a_number_refuses_its_line_and_records_nothing_of_it(
+    cli_env: Settings, tmp_path: Path
+) -> None:
+    """Issue 14: an import line's dates are ISO 8601 strings, never Unix timestamps."""
+    app = build_application(cli_env)
+    try:
+        world = World.build(app)
+        opening, intervention = _history(world, cases=1, events_each=4)[:2]
+        start = app.recorder.max_notification_id()
+    finally:
+        app.close()
+    other_case = {**json.loads(opening), "case": "AEMO-NUMBERS"}
+    epoch = int(datetime.fromisoformat(json.loads(intervention)["occurred_at"]).timestamp())
+    lines = [
+        opening,
+        json.dumps({**other_case, "beneficiary": {**other_case["beneficiary"], "birth_date": 0}}),
+        json.dumps({**other_case, "beneficiary": {**other_case["beneficiary"], "birth_date": "0"}}),
+        json.dumps({**json.loads(intervention), "occurred_at": epoch}),
+        json.dumps({**json.loads(intervention), "occurred_at": str(epoch)}),
+        json.dumps({**other_case, "occurred_at": 86400.5}),
+    ]
+    history = tmp_path / "history.jsonl"
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = tmp_path / "refused.jsonl"
+    result = CliRunner().invoke(
+        cli, ["import", str(history), "--source", "aemo-legacy", "--refused", str(refused)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "6 lines read: 1 recorded (1 events" in result.output
+    refusals = [json.loads(r) for r in refused.read_text("utf-8").splitlines()]
+    assert [(r["line"], r["rule"], r["field"]) for r in refusals] == [
+        (2, "invalid-line", "beneficiary.birth_date"),
+        (3, "invalid-line", "beneficiary.birth_date"),
+        (4, "invalid-line", "occurred_at"),
+        (5, "invalid-line", "occurred_at"),
+        (6, "invalid-line", "occurred_at"),
+    ]
+    assert all("ISO 8601" in r["detail"] for r in refusals)
+    app = build_application(cli_env)
+    try:
+        assert app.recorder.max_notification_id() == (start or 0) + 1  # line 1's opening only
+        assert app.load(Case, imported_case_id("aemo-legacy", "AEMO-000000")).version == 1
+        numbers_case = imported_case_id("aemo-legacy", "AEMO-NUMBERS")
+        assert list(app.events.get(numbers_case)) == []
+    finally:
+        app.close()

@@ -23,7 +23,6 @@ from api.cli.retention import apply_retention
 from api.composition import Services, build_services
 from api.settings import Settings
 from api.store.factory import build_application, parse_database_url, sqlite_path
-from api.store.keyring import SqlKeyring
 from domain.application import Maillage
 from domain.case import BeneficiaryIdentity, Case
 from domain.errors import BeneficiaryErasedError, CaseClosedError, RetentionNotDueError
@@ -158,7 +157,7 @@ def test_erasure_destroys_the_key_and_keeps_the_acts(
     with engine.connect() as conn:
         before = coherence(conn, case_id, at=NOW)
     assert before is not None
-    key = SqlKeyring(engine).key(case_id)
+    key = store_app.keyring.key(case_id)
     assert key is not None
 
     recorded = store_app.erase_beneficiary(
@@ -180,8 +179,8 @@ def test_erasure_destroys_the_key_and_keeps_the_acts(
     notes = [e for e in erased_events if type(e).__name__ == "InterventionRecorded"]
     assert len(notes) == INTERVENTIONS
     assert all(e.summary is ERASED for e in notes)  # type: ignore[attr-defined]
-    assert SqlKeyring(engine).key(case_id) is None
-    assert SqlKeyring(engine).is_destroyed(case_id)
+    assert store_app.keyring.key(case_id) is None
+    assert store_app.keyring.is_destroyed(case_id)
 
     # Nothing of the person, nor the key, is left in the store.
     stored = every_stored_byte(engine, store_settings)
@@ -232,11 +231,11 @@ def test_an_interrupted_erasure_is_finished_by_asking_again(
         ground="court_order", reference=None, requested_by="dpo", occurred_at=NOW
     )
     store_app.save(case)  # the event is recorded, the process dies before destroying the key
-    assert SqlKeyring(engine).key(case_id) is not None
+    assert store_app.keyring.key(case_id) is not None
 
     again = store_app.erase_beneficiary(case_id=case_id, ground="court_order", requested_by="dpo")
     assert again.version == case.version
-    assert SqlKeyring(engine).is_destroyed(case_id)
+    assert store_app.keyring.is_destroyed(case_id)
     reader = fresh_app(store_settings)
     try:
         assert reader.repository.get(case_id).beneficiary.first_name == ERASED_TEXT
@@ -273,7 +272,7 @@ def test_retention_erases_cases_closed_long_enough_ago(
     finally:
         soon.close()
         later.close()
-    keys = SqlKeyring(engine)
+    keys = store_app.keyring
     assert keys.is_destroyed(closed_long_ago)
     assert not keys.is_destroyed(still_open)
     assert not keys.is_destroyed(reopened)
@@ -326,7 +325,7 @@ def test_a_wipe_a_reader_holds_up_is_finished_by_asking_again(
     import sqlite3
 
     case_id = store_world.open_case()
-    keys = SqlKeyring(engine)
+    keys = store_app.keyring
     key = keys.key(case_id)
     assert key is not None
     path = str(sqlite_path(parse_database_url(store_settings)))

@@ -38,6 +38,8 @@ def worker_env(settings: Settings) -> dict[str, str]:
     env["MAILLAGE_PROJECTION_BATCH_SIZE"] = "40"
     if settings.database_schema:
         env["MAILLAGE_DATABASE_SCHEMA"] = settings.database_schema
+    if settings.key_encryption_key is not None:
+        env["MAILLAGE_KEY_ENCRYPTION_KEY"] = settings.key_encryption_key.get_secret_value()
     return env
 
 

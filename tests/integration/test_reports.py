@@ -11,13 +11,13 @@ from sqlalchemy import Engine
 from api.cli.demo import DemoStory, load_demo
 from domain.application import Maillage
 from domain.funding import FundedKind
-from domain.reports import Month, MonthRange, Report
+from domain.reports import MonthRange, Report
 from projections import reports
 from projections.runner import ProjectionRunner
 from tests.world import NOW
 
 # The demo's cases run from 24 days before NOW (2026-11-20) to the day before.
-PERIOD = MonthRange(Month(2026, 10), Month(2026, 11))
+PERIOD = MonthRange.quarter(2026, 4)
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from fastapi import APIRouter
 
 from api.http.commands import CommandDep
 from api.http.deps import MaillageDep, PrincipalDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import IfMatch
-from api.http.routers.cases import act_on_case
+from api.http.routers.cases import ACTING, act_on_case
 from api.http.schemas.cases import (
     Acknowledgement,
     ConcerningInformation,
@@ -24,10 +25,10 @@ from api.http.schemas.cases import (
     ShareCreate,
 )
 from api.http.schemas.common import CommandResult
-from api.http.textguard import GuardedRoute
-from domain.access import CaseUse
+from domain.access import CASE_ADMISSIONS, CaseUse
 
 router = APIRouter(tags=["cases"], route_class=GuardedRoute)
+ANSWERING = admits(CASE_ADMISSIONS[CaseUse.ANSWER_REFERRAL])
 
 
 @router.post(
@@ -35,6 +36,7 @@ router = APIRouter(tags=["cases"], route_class=GuardedRoute)
     response_model=CommandResult,
     summary="Record a consent to share (entity_id: the consent)",
 )
+@ACTING
 def give_consent(
     case_id: UUID,
     body: ConsentCreate,
@@ -69,6 +71,7 @@ def give_consent(
     response_model=CommandResult,
     summary="Record that a consent was withdrawn",
 )
+@ACTING
 def withdraw_consent(
     case_id: UUID,
     consent_id: UUID,
@@ -97,6 +100,7 @@ def withdraw_consent(
     response_model=CommandResult,
     summary="Record an intervention",
 )
+@ACTING
 def record_intervention(
     case_id: UUID,
     body: InterventionCreate,
@@ -122,6 +126,7 @@ def record_intervention(
     response_model=CommandResult,
     summary="Share information with another institution (under consent or a legal ground)",
 )
+@ACTING
 def share_information(
     case_id: UUID,
     body: ShareCreate,
@@ -147,6 +152,7 @@ def share_information(
     response_model=CommandResult,
     summary="Transmit concerning information to the département's CRIP",
 )
+@ACTING
 def transmit_concerning_information(
     case_id: UUID,
     body: ConcerningInformation,
@@ -178,6 +184,7 @@ def transmit_concerning_information(
     response_model=CommandResult,
     summary="Refer the case to another institution (entity_id: the referral)",
 )
+@ACTING
 def refer(
     case_id: UUID,
     body: ReferralCreate,
@@ -209,6 +216,7 @@ def refer(
     response_model=CommandResult,
     summary="Accept a referral made to your institution",
 )
+@ANSWERING
 def accept_referral(
     case_id: UUID,
     referral_id: UUID,
@@ -237,6 +245,7 @@ def accept_referral(
     response_model=CommandResult,
     summary="Decline a referral made to your institution",
 )
+@ANSWERING
 def decline_referral(
     case_id: UUID,
     referral_id: UUID,
@@ -269,6 +278,7 @@ def decline_referral(
     response_model=CommandResult,
     summary="Record a coordination meeting on the case",
 )
+@ACTING
 def hold_coordination_meeting(
     case_id: UUID,
     body: CoordinationMeeting,
@@ -294,6 +304,7 @@ def hold_coordination_meeting(
     response_model=CommandResult,
     summary="Acknowledge an alert about past acts (the holding institution)",
 )
+@ACTING
 def acknowledge_alert(
     case_id: UUID,
     body: Acknowledgement,

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Response
 
 from api.http.commands import Command, CommandDep
 from api.http.deps import MaillageDep, PrincipalDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import IfMatch, Purpose, etag, read_case
 from api.http.schemas.cases import (
     BeneficiaryRead,
@@ -27,13 +28,19 @@ from api.http.schemas.cases import (
     Reason,
 )
 from api.http.schemas.common import CommandResult
-from api.http.textguard import GuardedRoute
-from domain.access import CaseUse, Principal, Role, check_role
+from domain.access import (
+    CASE_ADMISSIONS,
+    ERASING_PERSONAL_DATA,
+    OPENING_A_CASE,
+    CaseUse,
+    Principal,
+)
 from domain.application import Maillage, Recorded
 from domain.values import Actor
 
 router = APIRouter(tags=["cases"], route_class=GuardedRoute)
-ACTING = "acting on a case"
+READING = admits(CASE_ADMISSIONS[CaseUse.READ])
+ACTING = admits(CASE_ADMISSIONS[CaseUse.ACT])
 
 
 def act_on_case(
@@ -46,7 +53,6 @@ def act_on_case(
     if_match: int | None,
     action: Callable[[Actor], Recorded],
 ) -> CommandResult:
-    check_role(principal, Role.CASE_WORKER, doing=ACTING)
     maillage.authorise_case(principal, case_id, use)
     actor = principal.actor
     return command.run(name, lambda: action(actor), target=case_id, expected_version=if_match)
@@ -58,13 +64,13 @@ def act_on_case(
     response_model=CommandResult,
     summary="Open a case for a beneficiary (you become its referent)",
 )
+@admits(OPENING_A_CASE)
 def open_case(
     body: CaseCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.CASE_WORKER, doing="opening a case")
     actor = principal.actor
     return command.run(
         "open_case",
@@ -78,6 +84,7 @@ def open_case(
     response_model=CaseRead,
     summary="Read a case's file (recorded with your purpose; ETag: its version)",
 )
+@READING
 def read_case_file(
     case_id: UUID,
     purpose: Purpose,
@@ -106,6 +113,7 @@ def read_case_file(
 
 
 @router.post("/cases/{case_id}/closure", response_model=CommandResult, summary="Close the case")
+@ACTING
 def close_case(
     case_id: UUID,
     body: Reason,
@@ -131,6 +139,7 @@ def close_case(
 @router.post(
     "/cases/{case_id}/reopening", response_model=CommandResult, summary="Reopen a closed case"
 )
+@ACTING
 def reopen_case(
     case_id: UUID,
     body: Reason,
@@ -159,6 +168,7 @@ def reopen_case(
     summary="Join the case (your institution is on it, was referred to it, or you hold a "
     "delegation for it)",
 )
+@admits(CASE_ADMISSIONS[CaseUse.JOIN])
 def join_case(
     case_id: UUID,
     body: Join,
@@ -180,6 +190,7 @@ def join_case(
 
 
 @router.post("/cases/{case_id}/departure", response_model=CommandResult, summary="Leave the case")
+@ACTING
 def leave_case(
     case_id: UUID,
     body: Occurred,
@@ -205,6 +216,7 @@ def leave_case(
     response_model=CommandResult,
     summary="Designate the case's coordinator (a participant)",
 )
+@ACTING
 def designate_coordinator(
     case_id: UUID,
     body: CoordinatorDesignation,
@@ -241,6 +253,7 @@ def designate_coordinator(
         "counts stay. Asking again finishes an interrupted erasure, else answers 409."
     ),
 )
+@admits(ERASING_PERSONAL_DATA)
 def erase_beneficiary(
     case_id: UUID,
     body: ErasureCreate,
@@ -248,7 +261,6 @@ def erase_beneficiary(
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing="erasing a beneficiary's personal data")
     return command.run(
         "erase_beneficiary",
         lambda: maillage.erase_beneficiary(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.http.deps import EngineDep, PrincipalDep
+from api.http.guard import GuardedRoute, admits
 from api.http.schemas.chain import ChainHead
-from api.http.textguard import GuardedRoute
 from api.store.integrity import head
-from domain.access import Role, check_role
+from domain.access import READING_THE_CHAIN_HEAD
 
 router = APIRouter(tags=["operations"], route_class=GuardedRoute)
 
@@ -19,7 +19,7 @@ router = APIRouter(tags=["operations"], route_class=GuardedRoute)
     response_model=ChainHead,
     summary="The latest hash-chain head of the log (supervisors and administrators)",
 )
+@admits(READING_THE_CHAIN_HEAD)
 def chain_head(principal: PrincipalDep, engine: EngineDep) -> ChainHead:
-    check_role(principal, Role.SUPERVISOR, Role.ADMIN, doing="reading the log's chain head")
     found = head(engine)
     return ChainHead(position=found.position, chain_hash=found.chain_hash, anchor=str(found))

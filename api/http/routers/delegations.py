@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor, IfMatch, Limit, etag
 from api.http.schemas.common import CommandResult, Page, page
 from api.http.schemas.registry import (
@@ -21,15 +22,15 @@ from api.http.schemas.registry import (
     DelegationRead,
     DelegationRevocation,
 )
-from api.http.textguard import GuardedRoute
-from domain.access import Principal, Role, check_role
+from domain.access import ANY_ROLE, KEEPING_THE_REGISTRY, Principal, Role
 from domain.delegation import Delegation
 from domain.errors import AccessDeniedError
 from projections.documents import DELEGATION_TERMS
 from projections.tables import delegation_terms_view
 
 router = APIRouter(tags=["registry"], route_class=GuardedRoute)
-ADMIN = "keeping the registry"
+KEEPING = admits(KEEPING_THE_REGISTRY)
+READING = admits(ANY_ROLE)  # each reader sees only their part
 
 
 def check_delegation_reader(principal: Principal, institution_id: UUID, delegate: UUID) -> None:
@@ -49,13 +50,13 @@ def check_delegation_reader(principal: Principal, institution_id: UUID, delegate
     response_model=CommandResult,
     summary="Grant a delegation (admin)",
 )
+@KEEPING
 def grant_delegation(
     body: DelegationGrant,
     principal: PrincipalDep,
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "grant_delegation",
         lambda: maillage.grant_delegation(
@@ -77,6 +78,7 @@ def grant_delegation(
     response_model=Page[DelegationItem],
     summary="List delegations (admin: all; supervisor: their institution's; others: their own)",
 )
+@READING
 def list_delegations(
     principal: PrincipalDep,
     conn: ConnectionDep,
@@ -125,6 +127,7 @@ def list_delegations(
     response_model=DelegationRead,
     summary="Read a delegation (ETag: its version)",
 )
+@READING
 def read_delegation(
     delegation_id: UUID, principal: PrincipalDep, maillage: MaillageDep, response: Response
 ) -> DelegationRead:
@@ -152,6 +155,7 @@ def read_delegation(
     response_model=CommandResult,
     summary="Extend a delegation (admin)",
 )
+@KEEPING
 def extend_delegation(
     delegation_id: UUID,
     body: DelegationExtension,
@@ -160,7 +164,6 @@ def extend_delegation(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "extend_delegation",
         lambda: maillage.extend_delegation(
@@ -176,6 +179,7 @@ def extend_delegation(
     response_model=CommandResult,
     summary="Revoke a delegation (admin)",
 )
+@KEEPING
 def revoke_delegation(
     delegation_id: UUID,
     body: DelegationRevocation,
@@ -184,7 +188,6 @@ def revoke_delegation(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "revoke_delegation",
         lambda: maillage.revoke_delegation(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 
 from api.http.commands import Command, CommandDep
 from api.http.deps import MaillageDep, PrincipalDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import IfMatch, etag
 from api.http.schemas.common import CommandResult
 from api.http.schemas.networks import (
@@ -25,18 +26,24 @@ from api.http.schemas.networks import (
     NetworkRead,
     Project,
 )
-from api.http.textguard import GuardedRoute
-from domain.access import Principal, Role, check_role, check_self_or_role
+from domain.access import (
+    ACTING_IN_NETWORKS,
+    ANY_ROLE,
+    KEEPING_THE_REGISTRY,
+    Principal,
+    check_network_person,
+)
 from domain.network import Network
 
 router = APIRouter(tags=["networks"], route_class=GuardedRoute)
-ADMIN = "keeping formal networks"
+KEEPING = admits(KEEPING_THE_REGISTRY)  # formal networks
+ACTING = admits(ACTING_IN_NETWORKS)  # for oneself (an administrator: for anyone)
 
 
 def _person(principal: Principal, given: UUID | None, doing: str) -> UUID:
     """The professional a network act is for: yourself, or anyone for an administrator."""
     person = given or principal.subject
-    check_self_or_role(principal, person, Role.ADMIN, doing=doing)
+    check_network_person(principal, person, doing=doing)
     return person
 
 
@@ -56,6 +63,7 @@ def _run(
     response_model=CommandResult,
     summary="Found an informal network (yourself as founder)",
 )
+@ACTING
 def found_informal_network(
     body: InformalNetworkCreate,
     principal: PrincipalDep,
@@ -81,13 +89,13 @@ def found_informal_network(
     response_model=CommandResult,
     summary="Found a formal network (admin)",
 )
+@KEEPING
 def found_formal_network(
     body: FormalNetworkCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "found_formal_network",
         lambda: maillage.found_formal_network(
@@ -106,6 +114,7 @@ def found_formal_network(
     response_model=NetworkRead,
     summary="Read a network: members, invitations, project (ETag: its version)",
 )
+@admits(ANY_ROLE)
 def read_network(
     network_id: UUID, principal: PrincipalDep, maillage: MaillageDep, response: Response
 ) -> NetworkRead:
@@ -131,6 +140,7 @@ def read_network(
     response_model=CommandResult,
     summary="Invite a professional to an informal network (a member, for themselves)",
 )
+@ACTING
 def invite(
     network_id: UUID,
     body: InvitationCreate,
@@ -156,6 +166,7 @@ def invite(
     response_model=CommandResult,
     summary="Accept an invitation (the invitee)",
 )
+@ACTING
 def accept_invitation(
     network_id: UUID,
     invitee_id: UUID,
@@ -179,6 +190,7 @@ def accept_invitation(
     response_model=CommandResult,
     summary="Decline an invitation (the invitee)",
 )
+@ACTING
 def decline_invitation(
     network_id: UUID,
     invitee_id: UUID,
@@ -202,6 +214,7 @@ def decline_invitation(
     response_model=CommandResult,
     summary="Add an institution to a formal network (admin)",
 )
+@KEEPING
 def add_institution(
     network_id: UUID,
     body: InstitutionAdd,
@@ -210,7 +223,6 @@ def add_institution(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "add_institution_to_network",
         network_id,
@@ -227,6 +239,7 @@ def add_institution(
     response_model=CommandResult,
     summary="Admit a delegate to a formal network (admin)",
 )
+@KEEPING
 def admit(
     network_id: UUID,
     body: Admission,
@@ -235,7 +248,6 @@ def admit(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "admit_to_network",
         network_id,
@@ -252,6 +264,7 @@ def admit(
     response_model=CommandResult,
     summary="Appoint the network's coordinator (admin)",
 )
+@KEEPING
 def appoint_coordinator(
     network_id: UUID,
     body: CoordinatorAppointment,
@@ -260,7 +273,6 @@ def appoint_coordinator(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "appoint_network_coordinator",
         network_id,
@@ -277,6 +289,7 @@ def appoint_coordinator(
     response_model=CommandResult,
     summary="Update a formal network's project (admin)",
 )
+@KEEPING
 def update_project(
     network_id: UUID,
     body: Project,
@@ -285,7 +298,6 @@ def update_project(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "update_network_project",
         network_id,
@@ -300,6 +312,7 @@ def update_project(
     response_model=CommandResult,
     summary="Record a network meeting (a member, for themselves)",
 )
+@ACTING
 def record_meeting(
     network_id: UUID,
     body: NetworkMeeting,
@@ -329,6 +342,7 @@ def record_meeting(
     response_model=CommandResult,
     summary="Leave a network (a member, for themselves)",
 )
+@ACTING
 def leave(
     network_id: UUID,
     body: Departure,
@@ -352,6 +366,7 @@ def leave(
     response_model=CommandResult,
     summary="Dissolve a network (admin)",
 )
+@KEEPING
 def dissolve(
     network_id: UUID,
     body: Dissolution,
@@ -360,7 +375,6 @@ def dissolve(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return _run(
         "dissolve_network",
         network_id,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from api.http.commands import Command, CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor, IfMatch, Limit, etag
 from api.http.schemas.common import CommandResult, Page, page
 from api.http.schemas.partnerships import (
@@ -26,27 +27,27 @@ from api.http.schemas.partnerships import (
     Suspend,
     Terminate,
 )
-from api.http.textguard import GuardedRoute
-from domain.access import Principal, Role, check_role
+from domain.access import ANY_ROLE, KEEPING_THE_REGISTRY
 from domain.partnership import Partnership
 from domain.values import PartnershipKind
 from projections.documents import PARTNERSHIP_TERMS
 from projections.tables import partnership_party_view, partnership_terms_view
 
 router = APIRouter(tags=["partnerships"], route_class=GuardedRoute)
-ADMIN = "keeping the partnerships"
+KEEPING = admits(KEEPING_THE_REGISTRY)
+READING = admits(ANY_ROLE)  # funders too: partnerships are what they finance
 
 
 @router.post(
     "/partnerships", status_code=201, response_model=CommandResult, summary="Propose (admin)"
 )
+@KEEPING
 def propose_partnership(
     body: PartnershipCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "propose_partnership",
         lambda: maillage.propose_partnership(
@@ -69,6 +70,7 @@ def propose_partnership(
     response_model=Page[PartnershipItem],
     summary="List partnerships, by party or kind (every role)",
 )
+@READING
 def list_partnerships(
     principal: PrincipalDep,
     conn: ConnectionDep,
@@ -115,6 +117,7 @@ def list_partnerships(
     response_model=PartnershipRead,
     summary="Read a partnership (ETag: its version)",
 )
+@READING
 def read_partnership(
     partnership_id: UUID, principal: PrincipalDep, maillage: MaillageDep, response: Response
 ) -> PartnershipRead:
@@ -141,12 +144,10 @@ def read_partnership(
 def _change(
     name: str,
     partnership_id: UUID,
-    principal: Principal,
     command: Command,
     if_match: int | None,
     action: Any,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(name, action, target=partnership_id, expected_version=if_match)
 
 
@@ -155,6 +156,7 @@ def _change(
     response_model=CommandResult,
     summary="Record a party's signature (admin)",
 )
+@KEEPING
 def sign_partnership(
     partnership_id: UUID,
     body: SignatureCreate,
@@ -166,7 +168,6 @@ def sign_partnership(
     return _change(
         "sign_partnership",
         partnership_id,
-        principal,
         command,
         if_match,
         lambda: maillage.sign_partnership(
@@ -183,6 +184,7 @@ def sign_partnership(
     response_model=CommandResult,
     summary="Amend its end or scopes (admin)",
 )
+@KEEPING
 def amend_partnership(
     partnership_id: UUID,
     body: Amendment,
@@ -194,7 +196,6 @@ def amend_partnership(
     return _change(
         "amend_partnership",
         partnership_id,
-        principal,
         command,
         if_match,
         lambda: maillage.amend_partnership(
@@ -211,6 +212,7 @@ def amend_partnership(
     response_model=CommandResult,
     summary="Suspend it (admin)",
 )
+@KEEPING
 def suspend_partnership(
     partnership_id: UUID,
     body: Suspend,
@@ -222,7 +224,6 @@ def suspend_partnership(
     return _change(
         "suspend_partnership",
         partnership_id,
-        principal,
         command,
         if_match,
         lambda: maillage.suspend_partnership(
@@ -236,6 +237,7 @@ def suspend_partnership(
     response_model=CommandResult,
     summary="Resume it after a suspension (admin)",
 )
+@KEEPING
 def resume_partnership(
     partnership_id: UUID,
     body: Resume,
@@ -247,7 +249,6 @@ def resume_partnership(
     return _change(
         "resume_partnership",
         partnership_id,
-        principal,
         command,
         if_match,
         lambda: maillage.resume_partnership(
@@ -261,6 +262,7 @@ def resume_partnership(
     response_model=CommandResult,
     summary="Terminate it (admin)",
 )
+@KEEPING
 def terminate_partnership(
     partnership_id: UUID,
     body: Terminate,
@@ -272,7 +274,6 @@ def terminate_partnership(
     return _change(
         "terminate_partnership",
         partnership_id,
-        principal,
         command,
         if_match,
         lambda: maillage.terminate_partnership(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor, IfMatch, Limit, etag
 from api.http.schemas.common import CommandResult, Page, page
 from api.http.schemas.registry import (
@@ -27,8 +28,7 @@ from api.http.schemas.registry import (
     ProfessionalItem,
     ProfessionalRead,
 )
-from api.http.textguard import GuardedRoute
-from domain.access import Role, check_role
+from domain.access import ANY_ROLE, KEEPING_THE_REGISTRY
 from domain.institution import Institution
 from domain.professional import Professional
 from domain.values import InstitutionKind, Sector
@@ -36,7 +36,8 @@ from projections.queries import like_literal
 from projections.tables import institution_view, professional_view
 
 router = APIRouter(tags=["registry"], route_class=GuardedRoute)
-ADMIN = "keeping the registry"
+KEEPING = admits(KEEPING_THE_REGISTRY)
+READING = admits(ANY_ROLE)  # a directory (names, sectors, professions)
 
 
 # --- institutions ---------------------------------------------------------------------------
@@ -48,13 +49,13 @@ ADMIN = "keeping the registry"
     response_model=CommandResult,
     summary="Register an institution (admin)",
 )
+@KEEPING
 def register_institution(
     body: InstitutionCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "register_institution",
         lambda: maillage.register_institution(
@@ -69,6 +70,7 @@ def register_institution(
     response_model=Page[InstitutionItem],
     summary="List institutions (directory; every role)",
 )
+@READING
 def list_institutions(
     principal: PrincipalDep,
     conn: ConnectionDep,
@@ -97,6 +99,7 @@ def list_institutions(
     response_model=InstitutionRead,
     summary="Read an institution (ETag: its version)",
 )
+@READING
 def read_institution(
     institution_id: UUID, principal: PrincipalDep, maillage: MaillageDep, response: Response
 ) -> InstitutionRead:
@@ -122,13 +125,13 @@ def read_institution(
     response_model=CommandResult,
     summary="Register a professional (admin)",
 )
+@KEEPING
 def register_professional(
     body: ProfessionalCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "register_professional",
         lambda: maillage.register_professional(name=body.name, profession=body.profession),
@@ -141,6 +144,7 @@ def register_professional(
     response_model=Page[ProfessionalItem],
     summary="List professionals (directory; every role)",
 )
+@READING
 def list_professionals(
     principal: PrincipalDep,
     conn: ConnectionDep,
@@ -166,6 +170,7 @@ def list_professionals(
     response_model=ProfessionalRead,
     summary="Read a professional: employments and networks (ETag: its version)",
 )
+@READING
 def read_professional(
     professional_id: UUID, principal: PrincipalDep, maillage: MaillageDep, response: Response
 ) -> ProfessionalRead:
@@ -187,6 +192,7 @@ def read_professional(
     response_model=CommandResult,
     summary="Start an employment (admin)",
 )
+@KEEPING
 def start_employment(
     professional_id: UUID,
     body: EmploymentStart,
@@ -195,7 +201,6 @@ def start_employment(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "start_employment",
         lambda: maillage.start_employment(
@@ -215,6 +220,7 @@ def start_employment(
     response_model=CommandResult,
     summary="End an employment (admin)",
 )
+@KEEPING
 def end_employment(
     professional_id: UUID,
     institution_id: UUID,
@@ -224,7 +230,6 @@ def end_employment(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "end_employment",
         lambda: maillage.end_employment(

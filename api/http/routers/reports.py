@@ -20,40 +20,52 @@ from sqlalchemy import Connection
 
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, SettingsDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import IfMatch
 from api.http.schemas.common import CommandResult
 from api.http.schemas.reports import FundingCreate, FundingEnding, FundingItem
-from api.http.textguard import GuardedRoute
 from domain.access import (
+    KEEPING_THE_REGISTRY,
+    READING_FUNDINGS,
+    READING_REPORTS,
+    READING_THE_NETWORK_MAP,
     Principal,
     Role,
     check_network_map_reader,
     check_report_reader,
-    check_role,
     fundings_of,
 )
+from domain.errors import InvalidValueError
 from domain.funding import FundedKind
 from domain.network_map import NetworkMap
+from domain.report_family import check_publishable, publishable_from, reporting_period
 from domain.reports import Month, MonthRange, Report, csv_rows
 from projections import reports as queries
 from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
 from projections.charts import report_chart as chart_of
 
 router = APIRouter(tags=["reports"], route_class=GuardedRoute)
-ADMIN = "recording fundings"
+KEEPING = admits(KEEPING_THE_REGISTRY)  # fundings
 
 _MONTH = r"^[0-9]{4}-[0-9]{2}$"
+_GRID = (
+    "A calendar month (from=to), quarter (e.g. from=2026-07&to=2026-09) or year "
+    "(from=2026-01&to=2026-12), published once acts can no longer be dated in it "
+    "(`MAILLAGE_BACKDATING_WINDOW_DAYS` after it ends); give both `from` and `to`, or neither "
+    "for the latest published quarter."
+)
 From = Annotated[
     str | None,
     Query(
         alias="from",
         pattern=_MONTH,
-        description="First month (YYYY-MM); default: eleven months before `to`.",
-        examples=["2026-01"],
+        description=f"First month (YYYY-MM). {_GRID}",
+        examples=["2026-07"],
     ),
 ]
 To = Annotated[
-    str | None, Query(pattern=_MONTH, description="Last month (YYYY-MM); default: this month.")
+    str | None,
+    Query(pattern=_MONTH, description=f"Last month (YYYY-MM). {_GRID}", examples=["2026-09"]),
 ]
 
 
@@ -66,13 +78,13 @@ To = Annotated[
     response_model=CommandResult,
     summary="Record that an institution funds a partnership, a network or an institution (admin)",
 )
+@KEEPING
 def grant_funding(
     body: FundingCreate,
     principal: PrincipalDep,
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "grant_funding",
         lambda: maillage.grant_funding(
@@ -91,6 +103,7 @@ def grant_funding(
     response_model=CommandResult,
     summary="End a funding early (admin)",
 )
+@KEEPING
 def end_funding(
     funding_id: UUID,
     body: FundingEnding,
@@ -99,7 +112,6 @@ def end_funding(
     command: CommandDep,
     expected: IfMatch = None,
 ) -> CommandResult:
-    check_role(principal, Role.ADMIN, doing=ADMIN)
     return command.run(
         "end_funding",
         lambda: maillage.end_funding(
@@ -115,6 +127,7 @@ def end_funding(
     response_model=list[FundingItem],
     summary="Fundings: all of them (admin), or those of the funder's institution (funder)",
 )
+@admits(READING_FUNDINGS)
 def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str, Any]]:
     return queries.fundings(conn, funder_id=fundings_of(principal))
 
@@ -124,26 +137,44 @@ def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str
 
 @dataclass(frozen=True)
 class Terms:
-    """What a report is computed under: today (the application's clock: the default period
-    ends this month) and the smallest cell shown (`report_min_cell`)."""
+    """What a report is computed under: today (the application's clock), how long acts may
+    be dated in the past (a period is published once that is over) and the smallest cell shown
+    (`report_min_cell`)."""
 
     today: datetime
+    back_dating_days: int
     min_cell: int
 
 
 async def report_terms(maillage: MaillageDep, settings: SettingsDep) -> Terms:
-    return Terms(maillage.time.now(), settings.report_min_cell)
+    policy = maillage.time
+    return Terms(policy.now(), policy.backdating_window.days, settings.report_min_cell)
 
 
 TermsDep = Annotated[Terms, Depends(report_terms)]
 
 
 def _period(terms: Terms, first: str | None, last: str | None) -> MonthRange:
-    today = terms.today
-    end = Month.parse(last, field="query.to") if last else Month.of(today)
-    if not first:
-        return MonthRange.year_to(end)
-    return MonthRange(Month.parse(first, field="query.from"), end)
+    """The period asked for, on the reporting grid and published; by default the latest
+    published quarter."""
+    today = terms.today.date()
+    if first is None and last is None:
+        month = Month.of(today)
+        quarter = MonthRange.quarter(month.year, (month.month - 1) // 3 + 1)
+        while today < publishable_from(quarter, terms.back_dating_days):
+            first_month = quarter.first.back(3)
+            quarter = MonthRange.quarter(first_month.year, (first_month.month - 1) // 3 + 1)
+        return quarter
+    if first is None or last is None:
+        raise InvalidValueError(
+            "give both `from` and `to` (a calendar month, quarter or year), or neither",
+            field="query.from" if first is None else "query.to",
+        )
+    period = reporting_period(
+        MonthRange(Month.parse(first, field="query.from"), Month.parse(last, field="query.to"))
+    )
+    check_publishable(period, today, terms.back_dating_days)
+    return period
 
 
 def _report(
@@ -155,7 +186,6 @@ def _report(
     first: str | None,
     last: str | None,
 ) -> Report:
-    check_role(principal, Role.FUNDER, Role.SUPERVISOR, doing="reading reports")
     period = _period(terms, first, last)
     scope = queries.scope(conn, kind, scope_id)
     funded = (
@@ -211,6 +241,7 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
     # its globals, where a local alias would not be found.
     scope = Path(alias=id_name, description=f"The {noun}.")
 
+    @admits(READING_REPORTS)
     def report(
         terms: TermsDep,
         principal: PrincipalDep,
@@ -221,6 +252,7 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
     ) -> Report:
         return _report(terms, principal, conn, kind, scope_id, first, to)
 
+    @admits(READING_REPORTS)
     def report_csv(
         terms: TermsDep,
         principal: PrincipalDep,
@@ -231,6 +263,7 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
     ) -> Response:
         return _csv(report(terms, principal, conn, scope_id, first, to))
 
+    @admits(READING_REPORTS)
     def report_chart(
         terms: TermsDep,
         principal: PrincipalDep,
@@ -292,6 +325,7 @@ def _map(
     summary="Which institutions work together, on how many shared beneficiaries, under which "
     "tie (supervisors)",
 )
+@admits(READING_THE_NETWORK_MAP)
 def network_map(
     terms: TermsDep,
     principal: PrincipalDep,
@@ -308,6 +342,7 @@ def network_map(
     responses=IMAGE_RESPONSE,
     summary="The network map as a picture, SVG or PNG (supervisors)",
 )
+@admits(READING_THE_NETWORK_MAP)
 def network_map_picture(
     terms: TermsDep,
     principal: PrincipalDep,

@@ -8,19 +8,28 @@ it is shown; supervisors see those readings in the case's audit trail.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, SettingsDep
+from api.http.guard import GuardedRoute, admits
 from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
 from api.http.schemas.common import Page, page
+from api.http.schemas.dates import IsoDateTime
 from api.http.schemas.views import AuditEntry, CaseActor
-from api.http.textguard import GuardedRoute
 from api.settings import Settings
-from domain.access import CaseUse, Role, check_caseload_reader, check_own_institution, check_role
+from domain.access import (
+    AUDITING_AN_INSTITUTION,
+    CASE_ADMISSIONS,
+    READING_A_CASELOAD,
+    READING_INVOLVEMENT,
+    CaseUse,
+    check_caseload_reader,
+    check_own_institution,
+)
 from domain.coherence import Coherence
 from domain.errors import InvalidValueError, NotFoundError
 from projections import queries
@@ -30,8 +39,8 @@ router = APIRouter(tags=["views"], route_class=GuardedRoute)
 _POSITION = re.compile(r"^[0-9]{1,18}$")  # a position in the log, as the list returned it
 
 
-Since = Annotated[datetime | None, Query(description="Entries that occurred at or after.")]
-Until = Annotated[datetime | None, Query(description="Entries that occurred at or before.")]
+Since = Annotated[IsoDateTime | None, Query(description="Entries that occurred at or after.")]
+Until = Annotated[IsoDateTime | None, Query(description="Entries that occurred at or before.")]
 Kinds = Annotated[
     list[str] | None,
     Query(max_length=20, description="Event types, e.g. InterventionRecorded (repeatable)."),
@@ -55,6 +64,7 @@ def _cursor(cursor: str | None) -> int | None:
     response_model=Coherence,
     summary="Who intervenes, for which institution, on what basis — and the alerts",
 )
+@admits(CASE_ADMISSIONS[CaseUse.READ])
 def case_coherence(
     case_id: UUID,
     purpose: Purpose,
@@ -88,9 +98,10 @@ def case_coherence(
         "had happened by `at`, as known now (late entries included)."
     ),
 )
+@admits(CASE_ADMISSIONS[CaseUse.READ])
 def case_coherence_as_of(
     case_id: UUID,
-    at: datetime,
+    at: IsoDateTime,
     purpose: Purpose,
     principal: PrincipalDep,
     maillage: MaillageDep,
@@ -115,6 +126,7 @@ def case_coherence_as_of(
     response_model=Page[AuditEntry],
     summary="The case's full history, readings included (supervisors)",
 )
+@admits(CASE_ADMISSIONS[CaseUse.AUDIT])
 def case_audit(
     case_id: UUID,
     purpose: Purpose,
@@ -149,6 +161,7 @@ def case_audit(
     summary="What an institution's professionals did, and what was addressed to it (its "
     "supervisors)",
 )
+@admits(AUDITING_AN_INSTITUTION)
 def institution_audit(
     institution_id: UUID,
     principal: PrincipalDep,
@@ -159,7 +172,6 @@ def institution_audit(
     until: Until = None,
     kinds: Kinds = None,
 ) -> Page[Any]:
-    check_role(principal, Role.SUPERVISOR, doing="auditing an institution")
     check_own_institution(principal, institution_id, doing="auditing an institution")
     found = queries.audit_trail(
         conn,
@@ -178,6 +190,7 @@ def institution_audit(
     response_model=Page[CaseActor],
     summary="The cases a professional takes part in (themselves, or their supervisor)",
 )
+@admits(READING_A_CASELOAD)
 def caseload(
     professional_id: UUID,
     principal: PrincipalDep,
@@ -198,6 +211,7 @@ def caseload(
     response_model=Page[CaseActor],
     summary="The institution's professionals on cases: roles and bases (its supervisors)",
 )
+@admits(READING_INVOLVEMENT)
 def involvement(
     institution_id: UUID,
     principal: PrincipalDep,
@@ -206,7 +220,6 @@ def involvement(
     cursor: Cursor = None,
     include_past: bool = False,
 ) -> Page[Any]:
-    check_role(principal, Role.SUPERVISOR, doing="reading an institution's involvement")
     check_own_institution(principal, institution_id, doing="reading its involvement")
     rows = queries.involvement(conn, institution_id, include_past=include_past)
     return _paged(rows, limit, cursor)

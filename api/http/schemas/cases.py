@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.dates import IsoDate, IsoDateTime
 from domain.application import Maillage, Recorded
 from domain.case import BeneficiaryIdentity, Consent, ErasureGround, Participant, Referral
 from domain.grounds import GroundClaim
@@ -21,7 +22,7 @@ from domain.values import (
 
 
 class Occurred(BaseModel):
-    occurred_at: datetime | None = Field(
+    occurred_at: IsoDateTime | None = Field(
         default=None,
         description="When it happened, if not now (within the backdating window). With a zone.",
     )
@@ -30,7 +31,7 @@ class Occurred(BaseModel):
 class Beneficiary(BaseModel):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
 
 
 class CaseCreate(Occurred):
@@ -60,7 +61,7 @@ class ConsentCreate(Occurred):
     recipients: list[UUID] = Field(min_length=1, max_length=100, description="Institutions.")
     categories: list[InformationCategory] = Field(min_length=1)
     representative_name: str | None = Field(default=None, max_length=200)
-    valid_until: date | None = None
+    valid_until: IsoDate | None = None
 
 
 class Join(Occurred):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.dates import IsoDateTime
 from domain.network import Invitation, Member
 
 
@@ -16,7 +16,7 @@ class InformalNetworkCreate(BaseModel):
     founder_id: UUID | None = Field(
         default=None, description="Yourself by default; another professional: admin only."
     )
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class FormalNetworkCreate(BaseModel):
@@ -24,7 +24,7 @@ class FormalNetworkCreate(BaseModel):
     founding_institutions: list[UUID] = Field(min_length=1, max_length=100)
     objectives: list[str] = Field(min_length=1, max_length=50)
     values_statement: str | None = Field(default=None, max_length=10000)
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class InvitationCreate(BaseModel):
@@ -38,7 +38,7 @@ class InstitutionAdd(BaseModel):
 
 class Admission(BaseModel):
     delegation_id: UUID = Field(description="The delegation naming this network.")
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class CoordinatorAppointment(BaseModel):
@@ -53,7 +53,7 @@ class NetworkMeeting(BaseModel):
     attendees: list[UUID] = Field(min_length=1, max_length=200)
     decisions: list[str] = Field(default_factory=list, max_length=100)
     recorded_by: UUID | None = Field(default=None, description="Yourself by default.")
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class Departure(BaseModel):
@@ -62,7 +62,7 @@ class Departure(BaseModel):
 
 class Dissolution(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class NetworkRead(BaseModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.dates import IsoDate, IsoDateTime
 from domain.partnership import PartyScope, Signature, Suspension
 from domain.values import ActionKind, InformationCategory, PartnershipKind, PartnershipOrigin
 
@@ -33,8 +34,8 @@ class PartnershipCreate(BaseModel):
         description="`mandated` when imposed by a law, a scheme or a commissioning body."
     )
     parties: list[UUID] = Field(min_length=2, max_length=100)
-    valid_from: date
-    valid_until: date | None = None
+    valid_from: IsoDate
+    valid_until: IsoDate | None = None
     mandate_reference: str | None = Field(
         default=None, max_length=500, description="Required of a mandated partnership."
     )
@@ -44,28 +45,28 @@ class PartnershipCreate(BaseModel):
 
 class SignatureCreate(BaseModel):
     institution_id: UUID
-    signed_on: date
+    signed_on: IsoDate
     signatory_id: UUID | None = None
 
 
 class Amendment(BaseModel):
     reference: str = Field(min_length=1, max_length=500)
-    valid_until: date | None = None
+    valid_until: IsoDate | None = None
     scopes: list[Scope] | None = None
 
 
 class Suspend(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class Resume(BaseModel):
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class Terminate(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
-    terminated_on: date
+    terminated_on: IsoDate
 
 
 class PartnershipRead(BaseModel):

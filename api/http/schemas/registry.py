@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.dates import IsoDate, IsoDateTime
 from domain.professional import Employment
 from domain.values import ActionKind, InstitutionKind, Sector
 
@@ -57,34 +58,34 @@ class ProfessionalItem(BaseModel):
 
 class EmploymentStart(BaseModel):
     institution_id: UUID
-    start: date
-    end: date | None = None
+    start: IsoDate
+    end: IsoDate | None = None
     position: str | None = Field(default=None, max_length=200)
 
 
 class EmploymentEnd(BaseModel):
-    end: date
+    end: IsoDate
 
 
 class DelegationGrant(BaseModel):
     institution_id: UUID = Field(description="The delegating institution.")
     professional_id: UUID = Field(description="The delegate, employed by that institution.")
     scope: list[ActionKind] = Field(min_length=1, description="The action kinds delegated.")
-    valid_from: date
-    valid_until: date
+    valid_from: IsoDate
+    valid_until: IsoDate
     case_id: UUID | None = Field(default=None, description="The case it covers, if any.")
     network_id: UUID | None = Field(default=None, description="The formal network, if any.")
     granted_by: UUID | None = Field(default=None, description="The professional who signs it.")
 
 
 class DelegationExtension(BaseModel):
-    valid_until: date
+    valid_until: IsoDate
 
 
 class DelegationRevocation(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
     revoked_by: UUID | None = None
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class DelegationRead(BaseModel):

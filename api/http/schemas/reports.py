@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.dates import IsoDate
 from domain.funding import FundedKind
 
 
@@ -14,15 +15,15 @@ class FundingCreate(BaseModel):
     funder_id: UUID = Field(description="The funding institution (its staff's tokens name it).")
     target_kind: FundedKind
     target_id: UUID = Field(description="The partnership, network or institution funded.")
-    valid_from: date
-    valid_until: date | None = None
+    valid_from: IsoDate
+    valid_until: IsoDate | None = None
     reference: str | None = Field(
         default=None, max_length=300, examples=["Convention de financement CD68 2026-03"]
     )
 
 
 class FundingEnding(BaseModel):
-    ended_on: date = Field(description="The last funded day.")
+    ended_on: IsoDate = Field(description="The last funded day.")
     reason: str = Field(min_length=1, max_length=500)
 
 
