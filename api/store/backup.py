@@ -138,6 +138,7 @@ def load_backup(settings: Settings, source: Path, progress: Progress | None = No
             f"MAILLAGE_DATABASE_URL names a {kind} store"
         )
     if kind == "sqlite":
+        _refuse_without_key_file(settings, source)
         _load_sqlite(settings, source, progress)
     else:
         from api.store.backup_postgres import load
@@ -146,6 +147,32 @@ def load_backup(settings: Settings, source: Path, progress: Progress | None = No
             load(settings, manifest, container, progress)
     upgrade(settings)
     return manifest
+
+
+def _refuse_without_key_file(settings: Settings, source: Path) -> None:
+    """A backup of wrapped keys opens only with the key-encryption key that wrapped them: in
+    the embedded mode without `MAILLAGE_KEY_ENCRYPTION_KEY`, its key file must be beside the
+    file to restore into before anything is written (a new one would open nothing)."""
+    from api.store.kek import key_file_of
+
+    if settings.key_encryption_key is not None or key_file_of(settings).exists():
+        return
+    with read_only(source) as src:
+        found = src.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='beneficiary_key'"
+        ).fetchone()
+        wrapped = (
+            found
+            and src.execute(
+                "SELECT 1 FROM beneficiary_key WHERE key IS NOT NULL LIMIT 1"
+            ).fetchone()
+        )
+    if wrapped:
+        raise BackupError(
+            f"this backup holds beneficiaries' keys wrapped by a key-encryption key: copy the "
+            f"key file of the store it was taken from to {key_file_of(settings)} (or set "
+            "MAILLAGE_KEY_ENCRYPTION_KEY to that key) before restoring; nothing was written"
+        )
 
 
 def _load_sqlite(settings: Settings, source: Path, progress: Progress | None) -> None:

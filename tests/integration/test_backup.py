@@ -10,6 +10,7 @@ refused and changes nothing.
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 import uuid
@@ -27,6 +28,7 @@ from api.settings import Settings, get_settings
 from api.store import backup as backups
 from api.store.backup_format import derived_tables
 from api.store.integrity import Head, verify
+from api.store.kek import key_file_of
 from api.store.keyring import beneficiary_key
 from domain.application import Maillage
 from domain.timing import TimePolicy
@@ -53,6 +55,13 @@ def empty_store(tmp_path: Path) -> Iterator[Settings]:
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
+
+
+def carry_key_file(source: Settings, target: Settings) -> None:
+    """What an operator restoring a SQLite backup does: the key-encryption key's file goes
+    beside the restored file (it is never in the backup)."""
+    if not ON_POSTGRES and key_file_of(source).exists():
+        shutil.copy2(key_file_of(source), key_file_of(target))
 
 
 def run_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str) -> Any:
@@ -176,6 +185,12 @@ def test_a_backup_under_concurrent_writes_restores_the_same_log_chain_keys_and_v
     assert started_at <= cut < max(seen_during), "the writer did not write while it ran"
     assert head(app) > cut
 
+    if not ON_POSTGRES:  # without the key file beside it: refused, nothing written
+        refused = run_cli(empty_store, monkeypatch, "restore", str(file))
+        assert refused.exit_code != 0
+        assert "key file" in refused.output
+        assert not Path(empty_store.database_url.removeprefix("sqlite:///")).exists()
+    carry_key_file(store_settings, empty_store)
     restored = run_cli(empty_store, monkeypatch, "restore", str(file))
     assert restored.exit_code == 0, restored.output
     assert "chain verified" in said(restored)
@@ -286,6 +301,7 @@ def test_an_erasure_the_backup_caught_half_way_is_finished_by_the_restore(
     file = tmp_path / "maillage.backup"
     assert run_cli(store_settings, monkeypatch, "backup", str(file)).exit_code == 0
 
+    carry_key_file(store_settings, empty_store)
     restored = run_cli(empty_store, monkeypatch, "restore", str(file))
     assert restored.exit_code == 0, restored.output
     assert "1 erasure(s) the backup caught half-way" in said(restored)
