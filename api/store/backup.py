@@ -29,6 +29,7 @@ from typing import Any
 
 from api.settings import Settings
 from api.store.backup_format import (
+    WRAPPING_KEYS,
     BackupError,
     Manifest,
     Progress,
@@ -100,6 +101,14 @@ def _backup_sqlite(settings: Settings, partial: Path, progress: Progress | None)
             "SELECT position, chain_hash FROM event_chain ORDER BY position DESC LIMIT 1"
         ).fetchone()
         events = src.execute("SELECT count(*) FROM stored_events").fetchone()[0]
+        has_keys = src.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='beneficiary_key'"
+        ).fetchone()
+        wrapping = (
+            sorted(r[0] for r in src.execute(WRAPPING_KEYS.format("beneficiary_key")))
+            if has_keys
+            else []
+        )
 
         def step(_status: int, remaining: int, total: int) -> None:
             if progress is not None:
@@ -113,6 +122,7 @@ def _backup_sqlite(settings: Settings, partial: Path, progress: Progress | None)
             head=head_of(chain),
             events=events,
             taken_at=now_text(),
+            key_encryption_keys=wrapping,
         )
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no WAL beside it
         write_manifest(dst, manifest)
@@ -137,8 +147,8 @@ def load_backup(settings: Settings, source: Path, progress: Progress | None = No
             f"this backup was taken from a {manifest.store} store and restores into one only; "
             f"MAILLAGE_DATABASE_URL names a {kind} store"
         )
+    _refuse_without_its_keys(settings, manifest)
     if kind == "sqlite":
-        _refuse_without_key_file(settings, source)
         _load_sqlite(settings, source, progress)
     else:
         from api.store.backup_postgres import load
@@ -149,29 +159,27 @@ def load_backup(settings: Settings, source: Path, progress: Progress | None = No
     return manifest
 
 
-def _refuse_without_key_file(settings: Settings, source: Path) -> None:
-    """A backup of wrapped keys opens only with the key-encryption key that wrapped them: in
-    the embedded mode without `MAILLAGE_KEY_ENCRYPTION_KEY`, its key file must be beside the
-    file to restore into before anything is written (a new one would open nothing)."""
-    from api.store.kek import key_file_of
+def _refuse_without_its_keys(settings: Settings, manifest: Manifest) -> None:
+    """A backup's beneficiary keys open only with the key-encryption keys that wrapped them
+    (named in its manifest): refuse, before writing anything, a restore that is not given them
+    — `MAILLAGE_KEY_ENCRYPTION_KEY` (and the previous one), or in the embedded mode the key file
+    of the store the backup was taken from, copied beside the file to restore into."""
+    from api.settings import InsecureSettingsError
+    from api.store.kek import KeyEncryptionKeyError, key_encryption_keys
 
-    if settings.key_encryption_key is not None or key_file_of(settings).exists():
+    if not manifest.key_encryption_keys:
         return
-    with read_only(source) as src:
-        found = src.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='beneficiary_key'"
-        ).fetchone()
-        wrapped = (
-            found
-            and src.execute(
-                "SELECT 1 FROM beneficiary_key WHERE key IS NOT NULL LIMIT 1"
-            ).fetchone()
-        )
-    if wrapped:
+    try:
+        given = set(key_encryption_keys(settings, store_has_wrapped_keys=lambda: True).ids)
+    except (KeyEncryptionKeyError, InsecureSettingsError) as error:
+        raise BackupError(f"{error}; nothing was written") from error
+    missing = sorted(set(manifest.key_encryption_keys) - given)
+    if missing:
         raise BackupError(
-            f"this backup holds beneficiaries' keys wrapped by a key-encryption key: copy the "
-            f"key file of the store it was taken from to {key_file_of(settings)} (or set "
-            "MAILLAGE_KEY_ENCRYPTION_KEY to that key) before restoring; nothing was written"
+            f"this backup's beneficiary keys are wrapped by {', '.join(missing)}, which this "
+            f"process is not given (it has {', '.join(sorted(given))}): set "
+            "MAILLAGE_KEY_ENCRYPTION_KEY to that key, or copy the key file of the store the "
+            "backup was taken from beside the file to restore into; nothing was written"
         )
 
 

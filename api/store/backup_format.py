@@ -47,6 +47,9 @@ class Manifest:
     taken_at: str
     maillage: str = field(default_factory=installed_version)
     tables: dict[str, TableCopy] = field(default_factory=dict)  # PostgreSQL: what was copied
+    # The key-encryption keys (ids, never the keys) that wrap the beneficiaries' keys held: a
+    # restore checks it is given them before writing anything.
+    key_encryption_keys: list[str] = field(default_factory=list)
 
     @property
     def chain_head(self) -> Head:
@@ -90,6 +93,9 @@ def head_of(row: Any) -> str:
 
 def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+WRAPPING_KEYS = "SELECT DISTINCT kek_id FROM {} WHERE key IS NOT NULL AND kek_id IS NOT NULL"
 
 
 def write_manifest(container: sqlite3.Connection, manifest: Manifest) -> None:

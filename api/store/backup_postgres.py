@@ -25,6 +25,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from api.settings import Settings
 from api.store.backup_format import (
+    WRAPPING_KEYS,
     BackupError,
     Manifest,
     Progress,
@@ -107,6 +108,16 @@ def export(
                     Identifier(schema, "event_chain")
                 )
             ).fetchone()
+            wrapping = (
+                sorted(
+                    str(r[0])
+                    for r in conn.execute(
+                        SQL(WRAPPING_KEYS).format(Identifier(schema, "beneficiary_key"))
+                    )
+                )
+                if "beneficiary_key" in present
+                else []
+            )
             copies = {
                 table: _export_table(conn, container, schema, table, progress)
                 for table in kept_tables(present)
@@ -118,6 +129,7 @@ def export(
         events=copies[EVENTS].rows,
         taken_at=now_text(),
         tables=copies,
+        key_encryption_keys=wrapping,
     )
 
 

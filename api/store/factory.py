@@ -213,6 +213,9 @@ def build_keyring(settings: Settings, *, clock: Clock) -> SqlKeyring:
     except BaseException:
         engine.dispose()
         raise
+    # The connection that asked opened before the keyring's own settings (SQLite's
+    # secure_delete, which overwrites a destroyed key's bytes): let none of it be reused.
+    engine.dispose()
     return SqlKeyring(engine, keks, clock=clock)
 
 

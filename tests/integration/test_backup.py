@@ -10,6 +10,8 @@ refused and changes nothing.
 
 from __future__ import annotations
 
+import base64
+import os
 import shutil
 import threading
 import time
@@ -325,3 +327,43 @@ def test_a_restore_into_a_migrated_empty_store(
     assert restored.exit_code == 0, restored.output
     with open_services(empty_store) as copy:
         assert log_of(copy.maillage) == log_of(store_world.app)
+
+
+def test_a_restore_not_given_the_key_that_wrapped_the_keys_is_refused_before_writing(
+    store_settings: Settings,
+    store_world: World,
+    empty_store: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another key-encryption key (or, embedded, a stale key file beside the target) would
+    restore a store whose sealed fields open for nobody: refused, nothing written; with the
+    right one, restored."""
+    store_world.open_case()
+    file = tmp_path / "maillage.backup"
+    assert run_cli(store_settings, monkeypatch, "backup", str(file)).exit_code == 0
+    assert backups.read_manifest(file).key_encryption_keys
+
+    other = base64.b64encode(os.urandom(32)).decode()
+    with monkeypatch.context() as wrong:
+        wrong.setenv("MAILLAGE_KEY_ENCRYPTION_KEY", other)
+        refused = run_cli(empty_store, monkeypatch, "restore", str(file))
+    assert refused.exit_code != 0
+    said_ = " ".join(refused.output.split())  # as the console wrapped it
+    assert "which this process is not given" in said_
+    assert "nothing was written" in said_
+    if not ON_POSTGRES:
+        assert not Path(empty_store.database_url.removeprefix("sqlite:///")).exists()
+    else:
+        engine = create_engine(TEST_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as conn:
+            tables = conn.execute(
+                text("SELECT count(*) FROM information_schema.tables WHERE table_schema = :s"),
+                {"s": empty_store.database_schema},
+            ).scalar()
+        engine.dispose()
+        assert tables == 0
+
+    carry_key_file(store_settings, empty_store)
+    restored = run_cli(empty_store, monkeypatch, "restore", str(file))
+    assert restored.exit_code == 0, restored.output
