@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 
 Row = dict[int, Fraction]  # figure id -> coefficient
@@ -66,23 +66,43 @@ def reduce(equations: Iterable[tuple[dict[int, int], int]]) -> list[tuple[Row, F
     return list(pivots.values())
 
 
+def settle(
+    start: Iterable[int],
+    narrow: Callable[[int], Iterable[int]],
+    holding: Mapping[int, list[int]],
+    budget: int,
+) -> set[int]:
+    """Narrow items (lines, rows) until nothing moves: a worklist, first in first out (every
+    item has its turn in each round); `narrow(n)` gives the figures it moved, and the items
+    `holding` them are narrowed again. At most `budget` narrowings; the figures moved."""
+    moved: set[int] = set()
+    pending = deque(start)
+    queued = set(pending)
+    while pending and budget:
+        budget -= 1
+        n = pending.popleft()
+        queued.discard(n)
+        for figure in narrow(n):
+            moved.add(figure)
+            for other in holding[figure]:
+                if other not in queued:
+                    queued.add(other)
+                    pending.append(other)
+    return moved
+
+
 def narrow_rows(rows: list[tuple[Row, Fraction]], bounds: Bounds, rounds: int = 20) -> set[int]:
     """Narrow bounds from combined equalities (integers: bounds rounded inwards, with a margin
-    for floating point); the figures whose bounds moved. A worklist, as line by line."""
+    for floating point); the figures whose bounds moved."""
     plain = [({f: float(c) for f, c in row.items()}, float(value)) for row, value in rows]
     rows_of: dict[int, list[int]] = defaultdict(list)
     for n, (row, _) in enumerate(plain):
         for figure in row:
             rows_of[figure].append(n)
-    moved: set[int] = set()
-    pending = deque(range(len(plain)))
-    queued = set(pending)
-    budget = rounds * max(len(plain), 1)
-    while pending and budget:
-        budget -= 1
-        n = pending.popleft()
-        queued.discard(n)
+
+    def narrow(n: int) -> list[int]:
         row, value = plain[n]
+        moved = []
         for figure, coefficient in row.items():
             low, high = _rest(row, value, figure, bounds)
             if coefficient < 0:
@@ -93,12 +113,10 @@ def narrow_rows(rows: list[tuple[Row, Fraction]], bounds: Bounds, rounds: int = 
             new_hi = min(hi, math.floor(high / coefficient + EPSILON)) if high < INFINITY else hi
             if (new_lo, new_hi) != (lo, hi):
                 bounds[figure] = (new_lo, new_hi)
-                moved.add(figure)
-                for other in rows_of[figure]:
-                    if other not in queued:
-                        queued.add(other)
-                        pending.append(other)
-    return moved
+                moved.append(figure)
+        return moved
+
+    return settle(range(len(plain)), narrow, rows_of, rounds * max(len(plain), 1))
 
 
 def _rest(row: dict[int, float], value: float, figure: int, bounds: Bounds) -> tuple[float, float]:

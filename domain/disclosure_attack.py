@@ -4,11 +4,11 @@ tell of each withheld one, line by line (bounds narrowed until nothing moves) an
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
-from domain.disclosure_algebra import Row, narrow_rows, reduce
+from domain.disclosure_algebra import Row, narrow_rows, reduce, settle
 from domain.disclosure_lines import Figure, Line
 
 INFINITY = float("inf")
@@ -65,20 +65,9 @@ def _propagate(
     bounds: dict[int, tuple[float, float]],
     start: Iterable[int],
 ) -> None:
-    """Narrow line by line: a worklist, first in first out (every line has its turn in each
-    round); a line is narrowed again only when one of its figures moved."""
-    pending = deque(start)
-    queued = set(pending)
-    budget = MAX_ROUNDS * max(len(lines), 1)
-    while pending and budget:
-        budget -= 1
-        n = pending.popleft()
-        queued.discard(n)
-        for moved in _narrow(lines[n], bounds):
-            for other in touching[moved]:
-                if other not in queued:
-                    queued.add(other)
-                    pending.append(other)
+    """Narrow line by line (`settle`): a line is narrowed again only when one of its figures
+    moved."""
+    settle(start, lambda n: _narrow(lines[n], bounds), touching, MAX_ROUNDS * max(len(lines), 1))
 
 
 def _combined(
@@ -126,15 +115,11 @@ def _narrow(line: Line, bounds: dict[int, tuple[float, float]]) -> list[int]:
     finite_hi = sum(hi for _, hi in cells if hi < INFINITY)
     unbounded = sum(1 for _, hi in cells if hi == INFINITY)
     # the total from its cells
-    new_hi = (
-        t_hi
-        if line.kind in ("cover", "super")
-        else min(t_hi, finite_hi if not unbounded else INFINITY)
-    )
+    new_hi = t_hi if line.kind == "super" else min(t_hi, finite_hi if not unbounded else INFINITY)
     new_lo = t_lo
     if line.kind in ("sum", "super"):
         new_lo = max(t_lo, sum_lo)
-    elif line.kind in ("union", "cover"):
+    elif line.kind == "union":
         new_lo = max(t_lo, max((lo for lo, _ in cells), default=0))
     if (new_lo, new_hi) != (t_lo, t_hi):
         bounds[id(line.total)] = (new_lo, new_hi)
@@ -146,12 +131,12 @@ def _narrow(line: Line, bounds: dict[int, tuple[float, float]]) -> list[int]:
             continue
         others_unbounded = unbounded - (hi == INFINITY)
         cell_lo = lo
-        if not others_unbounded and line.kind not in ("cover", "super"):
+        if not others_unbounded and line.kind != "super":
             cell_lo = max(lo, t_lo - (finite_hi - (hi if hi < INFINITY else 0)))
         cell_hi = hi
         if line.kind in ("sum", "super"):
             cell_hi = min(hi, t_hi - (sum_lo - lo))
-        elif line.kind in ("union", "cover"):
+        elif line.kind == "union":
             cell_hi = min(hi, t_hi)
         if (cell_lo, cell_hi) != (lo, hi):
             bounds[id(cell)] = (cell_lo, cell_hi)

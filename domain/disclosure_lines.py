@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 SuppressionReason = Literal["small", "complementary", "total"]
-LineKind = Literal["sum", "union", "super", "cover", "bound"]
+LineKind = Literal["sum", "union", "super", "bound"]
 
 
 @dataclass(eq=False)
@@ -35,7 +35,6 @@ class Line:
       the cells' sum, at least each cell (a quarter and its months, counting beneficiaries);
     - `super`: the total is at least the cells' sum (a partnership's acts over a quarter: a
       case its members follow together over the quarter may not be so in any one month);
-    - `cover`: the total is at least each cell (a quarter's newly opened cases and its months');
     - `bound`: the total is at most the cells' sum (a scope and its members' own figures).
 
     `cascade`: a withheld total withholds the cells (a report's own lines)."""
@@ -52,7 +51,6 @@ class Line:
             "sum": values == self.total.value,
             "union": values >= self.total.value >= max((c.value for c in self.cells), default=0),
             "super": self.total.value >= values,
-            "cover": self.total.value >= max((c.value for c in self.cells), default=0),
             "bound": values >= self.total.value,
         }[self.kind]
         if not ok:
@@ -69,6 +67,4 @@ def strongest(total: int, cells: Sequence[int]) -> LineKind:
         return "union"
     if total > whole:
         return "super"
-    if total >= most:
-        return "cover"
-    return "bound"
+    return "bound"  # below one of its cells: at most their sum, no more
