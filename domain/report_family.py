@@ -92,6 +92,16 @@ def check_publishable(period: MonthRange, today: date, back_dating_days: int) ->
         )
 
 
+def latest_published_quarter(today: date, back_dating_days: int) -> MonthRange:
+    """The default period of a report: the most recent quarter already published."""
+    month = Month.of(today)
+    quarter = MonthRange.quarter(month.year, (month.month - 1) // 3 + 1)
+    while today < publishable_from(quarter, back_dating_days):
+        before = quarter.first.back(3)
+        quarter = MonthRange.quarter(before.year, (before.month - 1) // 3 + 1)
+    return quarter
+
+
 def component(
     target: Scope, scopes: Iterable[Scope], acted_for: dict[UUID, set[UUID]]
 ) -> list[Scope]:

@@ -25,6 +25,7 @@ from domain.report_family import (
     component,
     family_report,
     family_reports,
+    latest_published_quarter,
     reporting_period,
 )
 from domain.reports import ActFact, CaseFact, ReferralFact, Scope, compute_report, draft_report
@@ -241,6 +242,10 @@ def test_reports_are_published_for_calendar_months_quarters_and_years_once_final
     with pytest.raises(PeriodNotPublishedError) as refused:
         check_publishable(september, date(2026, 10, 30), 30)
     assert refused.value.details["published_from"] == "2026-10-31"
+    # Asked for nothing: the latest quarter published (the third opens on 31 October).
+    assert latest_published_quarter(date(2026, 10, 30), 30) == MonthRange.quarter(2026, 2)
+    assert latest_published_quarter(date(2026, 10, 31), 30) == MonthRange.quarter(2026, 3)
+    assert latest_published_quarter(date(2026, 1, 15), 30) == MonthRange.quarter(2025, 3)
 
 
 def test_a_single_report_protected_alone_agrees_with_its_family_when_nothing_ties_it() -> None:

@@ -38,7 +38,11 @@ from domain.access import (
 from domain.errors import InvalidValueError
 from domain.funding import FundedKind
 from domain.network_map import NetworkMap
-from domain.report_family import check_publishable, publishable_from, reporting_period
+from domain.report_family import (
+    check_publishable,
+    latest_published_quarter,
+    reporting_period,
+)
 from domain.reports import Month, MonthRange, Report, csv_rows
 from projections import reports as queries
 from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
@@ -159,12 +163,7 @@ def _period(terms: Terms, first: str | None, last: str | None) -> MonthRange:
     published quarter."""
     today = terms.today.date()
     if first is None and last is None:
-        month = Month.of(today)
-        quarter = MonthRange.quarter(month.year, (month.month - 1) // 3 + 1)
-        while today < publishable_from(quarter, terms.back_dating_days):
-            first_month = quarter.first.back(3)
-            quarter = MonthRange.quarter(first_month.year, (first_month.month - 1) // 3 + 1)
-        return quarter
+        return latest_published_quarter(today, terms.back_dating_days)
     if first is None or last is None:
         raise InvalidValueError(
             "give both `from` and `to` (a calendar month, quarter or year), or neither",
