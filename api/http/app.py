@@ -17,6 +17,7 @@ from api.http import deps, guard, idempotency, observability, problems, tracing
 from api.http.auth import TokenVerifier
 from api.http.deps import HttpParts, MetricsDep, ServicesDep
 from api.http.guard import public
+from api.http.language import ContentLanguage
 from api.http.limits import BodyLimit
 from api.http.observability import Metrics
 from api.http.problems import PROBLEM_JSON, Problem
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
     idempotency.install(app)  # replays; keys are claimed on the command path (`commands`)
     guard.install(app)  # every route: who calls, their role, their text, before the rest
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # before anything reads it
+    app.add_middleware(ContentLanguage)  # every answer says its language (api.i18n)
     observability.install(app, metrics)  # outermost: replays and refusals are counted too
     for area in (
         cases,
