@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Row, Table, select
+from sqlalchemy import Connection, Table, select
 
 from projections.tables import institution_view, partnership_terms_view, professional_view
 
@@ -62,14 +62,13 @@ def _named(conn: Connection, table: Table, key: str, ids: Iterable[UUID | None])
 
 def _rows(
     conn: Connection, table: Table, key: str, ids: Iterable[UUID | None], column: str = "terms"
-) -> list[Row[Any]]:
+) -> list[tuple[str, str]]:
     wanted = sorted({str(i) for i in ids if i is not None})
     if not wanted:
         return []
-    rows: list[Row[Any]] = []
+    rows: list[tuple[str, str]] = []
     for start in range(0, len(wanted), 500):  # bounded IN lists on both stores
         chunk = wanted[start : start + 500]
-        rows += conn.execute(
-            select(table.c[key], table.c[column]).where(table.c[key].in_(chunk))
-        ).all()
+        found = conn.execute(select(table.c[key], table.c[column]).where(table.c[key].in_(chunk)))
+        rows += [(str(ident), str(value)) for ident, value in found]
     return rows

@@ -32,4 +32,5 @@ def test_names_are_current_registry_names_and_unknown_ids_are_absent(
     assert found.professional(None) is None
     assert found.institutions == {world.i("aemo"): "AEMO Colmar", world.i("ase"): "ASE 68"}
     assert found.partnership(convention) is not None
-    assert nothing.professionals == {} and nothing.partnerships == {}
+    assert nothing.professionals == {}
+    assert nothing.partnerships == {}
