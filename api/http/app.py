@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from api.composition import build_services
-from api.http import deps, guard, idempotency, observability, problems, tracing
+from api.http import deps, guard, idempotency, observability, openapi, problems, tracing
 from api.http.auth import TokenVerifier
 from api.http.deps import HttpParts, MetricsDep, ServicesDep
 from api.http.guard import public
@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_tags=TAGS,
+        generate_unique_id_function=openapi.operation_id,  # the handler's name
     )
     traces = tracing.install(app, settings)  # request spans (off unless MAILLAGE_OTEL_ENABLED)
     deps.install(app, HttpParts(verifier, metrics, traces))
@@ -185,7 +186,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         responses={200: {"content": {"text/plain": {}}}},
     )
     @public
-    def prometheus(metrics: MetricsDep) -> Response:
+    def read_metrics(metrics: MetricsDep) -> Response:
         return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
 
     @app.get("/health", tags=["operations"], summary="The process is alive")
@@ -217,4 +218,5 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
             status = 503
         return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
+    openapi.install(app)  # who may call each operation, its refusals, its examples
     return app
