@@ -1,20 +1,21 @@
-"""The OpenAPI document a front-end team builds on: readable operationIds, who may call each
-operation, the refusals its parameters can earn, and an example of every request body.
+"""The OpenAPI document a front-end team builds on: readable operationIds, what each operation
+does and refuses, who may call it, and an example of every request body.
 
-What each operation does, records and refuses for its own reasons is its handler's docstring
-(FastAPI's `description`). What can be derived is derived here, when the document is first
-built, so that it cannot drift from the code:
+What each operation does, records and refuses for its own reasons is written in
+`api.http.reference`, by operationId, with its request-body examples. What can be derived is
+derived here, when the document is first built, so that it cannot drift from the code:
 
 - the operationId is the handler's name (`record_intervention`), unique across the app;
 - "Who may call it" is written from the route's `Admission` (`api.http.guard`), the same object
   the guard and the domain's rules start from, with each refused role's reason;
 - the refusals every route of a shape can earn (a stale `If-Match`, an `occurred_at` out of the
-  backdating window, an `after` beyond the log) are listed from the route's own parameters;
-- each request body's examples come from `api.http.examples`, by operationId.
+  backdating window, an `after` beyond the log, a write's `Idempotency-Key`) are listed from the
+  route's own parameters and dependencies, and a write declares its `Idempotency-Key` header.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -22,8 +23,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from api.http.commands import command
-from api.http.examples import EXAMPLES
 from api.http.guard import GuardedRoute, roles_of
+from api.http.reference import DESCRIPTIONS, EXAMPLES
 from domain.access import Admission, Role
 
 JSON = "application/json"
@@ -40,7 +41,8 @@ def who_may_call(admission: Admission | None) -> str:
         return "**Who may call it**: anyone, without a token."
     admitted = ", ".join(f"`{role}`" for role in roles_of(admission))
     lines = [
-        f"**Who may call it**: {admitted} (`x-roles`). Any other role is refused with 403 "
+        f"**Who may call it**: {admitted} (`x-roles`), with a bearer token (401 "
+        "`unauthenticated` without a trusted one). Any other role is refused with 403 "
         "`access-denied` before the request is read:"
     ]
     for role in Role:
@@ -150,7 +152,8 @@ def describe(document: dict[str, Any], app: FastAPI) -> None:
     """Complete each operation of `document` (built by FastAPI from `app`) in place."""
     for path, method, route in guarded_operations(app):
         operation = document["paths"][path][method]
-        parts = [operation.get("description", "").strip()]
+        written = DESCRIPTIONS.get(route.name)
+        parts = [inspect.cleandoc(written) if written else operation.get("description", "")]
         common = common_refusals(route)
         if common:
             parts.append("**Refusals any such request can earn**:\n" + "\n".join(common))
