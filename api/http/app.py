@@ -31,6 +31,7 @@ from api.http.routers import (
     registry,
     reports,
     views,
+    vocabulary,
 )
 from api.settings import Settings, get_settings
 from api.store.migrations import current_revision, ensure_current, head_revision
@@ -82,6 +83,10 @@ TAGS = [
     {
         "name": "reports",
         "description": "Fundings, funder reports (small cells withheld) and the network map.",
+    },
+    {
+        "name": "vocabulary",
+        "description": "Every code the API takes or answers, with its words (French first).",
     },
     {"name": "operations", "description": "Liveness, readiness, metrics."},
 ]
@@ -175,6 +180,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         networks,
         reports,
         chain,
+        vocabulary,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 

@@ -29,10 +29,11 @@ from api.http.reference import (
     registry,
     reports,
     views,
+    vocabulary,
 )
 
 Examples = Mapping[str, Mapping[str, Any]]  # name -> {"summary": …, "value": …}
-AREAS = (cases, case_acts, views, registry, partnerships, networks, reports, operations)
+AREAS = (cases, case_acts, views, registry, partnerships, networks, reports, operations, vocabulary)
 
 DESCRIPTIONS: Mapping[str, str] = {
     name: text for area in AREAS for name, text in area.DESCRIPTIONS.items()

@@ -8,7 +8,8 @@ DESCRIPTIONS: dict[str, str] = {
         projection lag. Public, for the operators' scraper; nothing personal (no id, no name).
     """,
     "health": """
-        The process is alive (it answers). Public; says nothing of the store: see `ready`.
+        The process is alive: it answers without touching the store (a liveness probe: restart
+        the process when it stops answering). Public; whether it can serve is `ready`.
     """,
     "ready": """
         The service can serve: the store is reachable, its migrations are current, and how far each
