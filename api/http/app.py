@@ -13,7 +13,16 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from api.composition import build_services
-from api.http import deps, guard, idempotency, observability, openapi, problems, tracing
+from api.http import (
+    deps,
+    docs,
+    guard,
+    idempotency,
+    observability,
+    openapi,
+    problems,
+    tracing,
+)
 from api.http.auth import TokenVerifier
 from api.http.deps import HttpParts, MetricsDep, ServicesDep
 from api.http.guard import public
@@ -161,6 +170,9 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         lifespan=lifespan,
         openapi_tags=TAGS,
         generate_unique_id_function=openapi.operation_id,  # the handler's name
+        docs_url=None,  # FastAPI's pages load their assets from a CDN: `docs` serves its own
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     traces = tracing.install(app, settings)  # request spans (off unless MAILLAGE_OTEL_ENABLED)
     deps.install(app, HttpParts(verifier, metrics, traces))
@@ -225,4 +237,5 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
     openapi.install(app)  # who may call each operation, its refusals, its examples
+    docs.install(app)  # /docs and /redoc, every asset served from here
     return app
