@@ -376,6 +376,7 @@ MATRIX: list[Line] = [
         },
     ),
     _l("GET", "/institutions", EVERYONE),
+    _l("GET", "/vocabulary", EVERYONE),
     _l("GET", "/institutions/{institution_id}", EVERYONE),
     _l(
         "POST",
