@@ -580,7 +580,6 @@ OPERATIONS = {
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
 }
 
