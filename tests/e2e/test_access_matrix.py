@@ -399,6 +399,7 @@ MATRIX: list[Line] = [
         },
     ),
     _l("GET", "/institutions", EVERYONE),
+    _l("GET", "/vocabulary", EVERYONE),
     _l("GET", "/institutions/{institution_id}", EVERYONE),
     _l(
         "POST",
@@ -602,7 +603,6 @@ OPERATIONS = {
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
 }
 
