@@ -6,6 +6,7 @@ position (notification id) and the batch to write into (`projections.projector`)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -114,6 +115,7 @@ class AuditTrail(Projector):
     def entry(self, batch: Batch, event: DomainEvent, position: int) -> None:
         act = event if isinstance(event, CASE_ACTS) else None
         professional_id, institution_id = _who(event)
+        summary = summarise(event)
         batch.append(
             audit_entry_view,
             {
@@ -129,7 +131,8 @@ class AuditTrail(Projector):
                 "basis_ref": _id(act.basis.ref_id) if act is not None else None,
                 "occurred_at": occurred_at(event),
                 "recorded_at": event.timestamp,
-                "summary": summarise(event),
+                "summary_key": summary.key,
+                "summary_values": json.dumps(summary.values, sort_keys=True),
             },
         )
 

@@ -132,3 +132,15 @@ def cases_closed_before(conn: Connection, cutoff: datetime, page: int = 2000) ->
             if facts.erased_at is None and closed is not None and as_utc(closed) < cutoff:
                 due.append(UUID(row.case_id))
         after = rows[-1].case_id
+
+
+def holders(conn: Connection, case_ids: Sequence[str]) -> dict[str, str]:
+    """The institution holding each of these cases (one query)."""
+    wanted = sorted(set(case_ids))
+    found: dict[str, str] = {}
+    t = case_coherence_view
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(t.c.case_id, t.c.holder_institution_id).where(t.c.case_id.in_(chunk))
+        found.update({str(c): str(h) for c, h in conn.execute(query)})
+    return found

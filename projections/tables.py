@@ -1,4 +1,4 @@
-"""The read-side tables (SQLAlchemy Core). Alembic creates them (`alembic/versions/0002_…`);
+"""The read-side tables (SQLAlchemy Core). Alembic creates them (`alembic/versions/0002_…`, 0009);
 this module only describes them for the projectors and the queries."""
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ audit_entry_view = Table(
     Column("basis_ref", String(UUID_LEN)),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("summary", Text, nullable=False),
+    # the entry's sentence, worded when read (`projections.summaries`): its key and values (JSON)
+    Column("summary_key", String(64), nullable=False),
+    Column("summary_values", Text, nullable=False),
     Index("ix_audit_case", "case_id", "position"),
     Index("ix_audit_professional", "professional_id", "position"),
     Index("ix_audit_institution", "institution_id", "position"),

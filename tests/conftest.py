@@ -51,9 +51,9 @@ def world(app: Maillage) -> World:
     return World.build(app)
 
 
-@pytest.fixture
-def store_settings(tmp_path: Path) -> Iterator[Settings]:
-    """Settings naming a fresh, migrated store of the kind under test."""
+def fresh_store(tmp_path: Path, revision: str = "head") -> Iterator[Settings]:
+    """Settings naming a fresh store of the kind under test, migrated up to `revision`
+    (a PostgreSQL schema of its own, dropped afterwards)."""
     if ON_POSTGRES:
         schema = f"t_{uuid.uuid4().hex[:16]}"
         settings = Settings(
@@ -62,7 +62,7 @@ def store_settings(tmp_path: Path) -> Iterator[Settings]:
             jwt_secret=TEST_SIGNING_KEY,
             key_encryption_key=TEST_KEK,
         )
-        upgrade(settings)
+        upgrade(settings, revision)
         yield settings
         engine = create_engine(TEST_URL.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.begin() as conn:
@@ -72,8 +72,14 @@ def store_settings(tmp_path: Path) -> Iterator[Settings]:
         settings = Settings(
             database_url=f"sqlite:///{tmp_path / 'maillage.sqlite3'}", jwt_secret=TEST_SIGNING_KEY
         )
-        upgrade(settings)
+        upgrade(settings, revision)
         yield settings
+
+
+@pytest.fixture
+def store_settings(tmp_path: Path) -> Iterator[Settings]:
+    """Settings naming a fresh, migrated store of the kind under test."""
+    yield from fresh_store(tmp_path)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from uuid import UUID
 from api.cli.demo_script import FUNDERS, INSTITUTIONS, PROFESSIONALS, SCRIPT
 from api.cli.demo_terms import Say, Scene
 from api.http.auth import mint_token
+from api.i18n import FRENCH
 from api.settings import Settings
 from domain.access import Role
 from domain.application import Maillage, Recorded
@@ -146,7 +147,7 @@ def load_demo(
     for line in SCRIPT:
         if isinstance(line, Say):
             if progress is not None:
-                progress.print(f"  · {line.message}")
+                progress.print(f"  · {FRENCH.gettext(line.message)}")
             continue
         use_case = getattr(app, line.command)
         recorded: Recorded = use_case(**{k: scene.resolve(v) for k, v in line.args.items()})

@@ -22,6 +22,7 @@ from api.cli.demo_terms import (
     referral,
 )
 from domain.grounds import GroundClaim
+from domain.wording import N_
 
 JEANNE = Acting("jeanne", "aemo")
 KARIM = Acting("karim", "ase")
@@ -66,7 +67,7 @@ INES_PLAN = [
 ]
 
 LEO: list[Say | Step] = [
-    Say("case 1: Léo, 11, followed by the AEMO under a judge's order"),
+    Say(N_("case 1: Léo, 11, followed by the AEMO under a judge's order")),
     do(
         "open_case",
         beneficiary=Beneficiary("Léo", "Schmitt", age=11, month=5, day=14),
@@ -220,7 +221,7 @@ LEO: list[Say | Step] = [
 ]
 
 INES: list[Say | Step] = [
-    Say("case 2: Inès, 16, followed by the ASE, no coordinator yet"),
+    Say(N_("case 2: Inès, 16, followed by the ASE, no coordinator yet")),
     do(
         "open_case",
         beneficiary=Beneficiary("Inès", "Moreau", age=16, month=2, day=3),

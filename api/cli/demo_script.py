@@ -31,6 +31,7 @@ from api.cli.demo_terms import (
     partnership,
     professional,
 )
+from domain.wording import N_
 
 # key: (name, sector, kind)
 INSTITUTIONS = {
@@ -66,7 +67,7 @@ EMPLOYED_SINCE = date(2019, 9, 1)
 YEAR_START = YearStart(-1)  # partnerships, fundings and network delegations run from last year
 
 REGISTRY: list[Say | Step] = [
-    Say("registry: institutions and professionals"),
+    Say(N_("registry: institutions and professionals")),
     *(
         do(
             "register_institution",
@@ -123,7 +124,7 @@ def signatures(key: str, *parties: str) -> list[Step]:
 
 
 PARTNERSHIPS: list[Say | Step] = [
-    Say("partnerships: the departmental protocol (mandated convention) and a charter"),
+    Say(N_("partnerships: the departmental protocol (mandated convention) and a charter")),
     do(
         "propose_partnership",
         kind="convention",
@@ -201,7 +202,7 @@ PARTNERSHIPS: list[Say | Step] = [
 ]
 
 NETWORKS: list[Say | Step] = [
-    Say("networks: an informal one among educators, a formal one in child mental health"),
+    Say(N_("networks: an informal one among educators, a formal one in child mental health")),
     do(
         "found_informal_network",
         name="Réseau des éducateurs du Grand Colmar",
@@ -241,7 +242,9 @@ NETWORKS: list[Say | Step] = [
 ]
 
 FUNDINGS: list[Say | Step] = [
-    Say("fundings: the département funds the protocol and the AEMO, the ARS the formal network"),
+    Say(
+        N_("fundings: the département funds the protocol and the AEMO, the ARS the formal network")
+    ),
     *(
         do(
             "grant_funding",

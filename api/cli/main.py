@@ -76,10 +76,14 @@ def demo() -> None:
     except TokenLifetimeError as error:  # MAILLAGE_TOKEN_TTL_MINUTES beyond the bound
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
+    from api.cli.demo_walkthrough import walkthrough
+
     with open_services(settings) as services:
         now = services.time.now()  # the one clock: the story's dates and the tokens' instants
         story = load_demo(services.maillage, now=now, progress=console)
-    console.print(f"[green]demo loaded[/green]: {story.summary()}")
+        console.print(f"[green]demo loaded[/green]: {story.summary()}\n")
+        for said in walkthrough(services, story):
+            console.print(said, markup=False, highlight=False)
     if settings.signing_key() is None:
         console.print("no signing key configured: ask your identity provider for tokens")
         return
@@ -92,6 +96,7 @@ def demo() -> None:
         "\nthen, with `maillage serve` running:\n"
         '  curl -H "Authorization: Bearer $CASE_WORKER_TOKEN" '
         f'"http://127.0.0.1:8000/cases/{leo}/coherence?purpose=follow_up"\n'
+        "(views answer in French; add -H 'Accept-Language: en' for English)\n"
         "or open http://127.0.0.1:8000/docs and paste a token under Authorize."
     )
 

@@ -804,7 +804,10 @@ async def test_a_refused_reading_is_not_recorded_and_an_allowed_one_is(api: Api)
         if e["event_type"] == "Consultation.CaseContentRead" and e["professional_id"] != auditor
     ]
     jeanne = str(scene.subjects[PARTICIPANT])
-    assert readings == [(jeanne, "Read the file view as case worker (purpose: coordination)")]
+    assert [who for who, _ in readings] == [jeanne]
+    assert readings[0][1].endswith(
+        "a consulté « Dossier » (rôle : intervenant), motif : coordination"
+    )
     refused_ids = {str(scene.subjects[p]) for p in refused}
     assert not refused_ids & {who for who, _ in readings}
 

@@ -18,6 +18,9 @@ from typing import Any
 from uuid import UUID
 
 from api.cli.demo import INSTITUTIONS, PROFESSIONALS
+from api.i18n import FRENCH
+from domain.labels import label
+from projections.sentence import lower_first
 from tests.e2e.conftest import Api
 from tests.world import NOW
 
@@ -66,6 +69,9 @@ INES_PLAN = [
     ("jeanne", "home_visit", 4),
     ("karim", "home_visit", 2),
 ]
+
+
+FR_KINDS = {k: lower_first(label(FRENCH, "action_kind", k)) for _, k, _ in LEO_PLAN}
 
 
 # --- HTTP helpers ---------------------------------------------------------------------------
@@ -704,9 +710,12 @@ async def test_the_demo_story_through_http(api: Api) -> None:
     expected_interventions = [(w, k) for w, k, _ in LEO_PLAN] + [("jeanne", "home_visit")]
     interventions = [e for e in acts if e["event_type"] == "Case.InterventionRecorded"]
     assert [
-        (s.name(e["professional_id"]), e["summary"].removeprefix("Intervention: "))
+        (s.name(e["professional_id"]), e["summary"].split(" a enregistré une intervention : "))
         for e in interventions
-    ] == [(w, k.replace("_", " ")) for w, k in expected_interventions]
+    ] == [
+        (w, [f"{PROFESSIONALS[w][0]} ({INSTITUTIONS[PROFESSIONALS[w][2]][0]})", FR_KINDS[k]])
+        for w, k in expected_interventions
+    ]
     expected_basis = {
         "jeanne": ("aemo", "case_holder"),
         "karim": ("ase", "convention"),
@@ -729,10 +738,17 @@ async def test_the_demo_story_through_http(api: Api) -> None:
         ("jeanne", "aemo", "ase", shares["secrecy"]["version"]),
         ("luc", "hospital", "cmp", shares["care"]["version"]),
     ]
+    jeanne, luc = (
+        "Jeanne Martin (Service AEMO de Colmar)",
+        "Luc Meyer (Hôpital Pasteur — pédiatrie)",
+    )
+    cmp, ase = INSTITUTIONS["cmp"][0], INSTITUTIONS["ase"][0]
     assert [e["summary"] for e in shared] == [
-        "Shared family situation under consent",
-        "Shared child protection under CASF art. L.226-2-2",
-        "Shared health under CSP art. L.1110-4",
+        f"{jeanne} a transmis des informations (situation familiale) à {cmp}, "
+        "avec le consentement de la personne",
+        f"{jeanne} a transmis des informations (protection de l'enfance) à {ase} "
+        "au titre de CASF art. L.226-2-2",
+        f"{luc} a transmis des informations (santé) à {cmp} au titre de CSP art. L.1110-4",
     ]
     assert [who(e) for e in acts if e["event_type"] == "Case.ReferralAccepted"] == [
         ("luc", "hospital", "informal"),
@@ -752,17 +768,35 @@ async def test_the_demo_story_through_http(api: Api) -> None:
 
     # Who read the case, which view, for which purpose — the readings made above, in order.
     readings = [(who(e)[:2], e["summary"]) for e in reads]
+    karim, claire = (
+        "Karim Benali (Aide sociale à l'enfance du Haut-Rhin)",
+        "Claire Roth (Service AEMO de Colmar)",
+    )
+    as_of = "« Vue de cohérence à une date passée » (rôle : intervenant), motif : coordination"
     assert readings[:6] == [
-        (("jeanne", "aemo"), "Read the coherence view as case worker (purpose: coordination)"),
-        (("jeanne", "aemo"), "Read the coherence view as case worker (purpose: follow up)"),
-        (("karim", "ase"), "Read the coherence as of view as case worker (purpose: coordination)"),
-        (("karim", "ase"), "Read the coherence as of view as case worker (purpose: coordination)"),
-        (("karim", "ase"), "Read the coherence as of view as case worker (purpose: coordination)"),
-        (("claire", "aemo"), "Read the audit trail view as supervisor (purpose: supervision)"),
+        (
+            ("jeanne", "aemo"),
+            f"{jeanne} a consulté « Vue de cohérence » (rôle : intervenant), motif : coordination",
+        ),
+        (
+            ("jeanne", "aemo"),
+            f"{jeanne} a consulté « Vue de cohérence » (rôle : intervenant), motif : suivi",
+        ),
+        (("karim", "ase"), f"{karim} a consulté {as_of}"),
+        (("karim", "ase"), f"{karim} a consulté {as_of}"),
+        (("karim", "ase"), f"{karim} a consulté {as_of}"),
+        (
+            ("claire", "aemo"),
+            f"{claire} a consulté « Piste d'audit » (rôle : encadrant), motif : encadrement",
+        ),
     ]
     # …then, maybe, the pages of the trail just read (each recorded before it was shown).
     assert all(
-        r == (("claire", "aemo"), "Read the audit trail view as supervisor (purpose: audit)")
+        r
+        == (
+            ("claire", "aemo"),
+            f"{claire} a consulté « Piste d'audit » (rôle : encadrant), motif : contrôle",
+        )
         for r in readings[6:]
     )
     assert all(e["basis_kind"] is None for e in reads)

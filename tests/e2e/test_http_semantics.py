@@ -328,14 +328,19 @@ async def test_every_reading_is_recorded_with_its_purpose(setup: Setup) -> None:
     readings = [e for e in await setup.audit() if e["event_type"] == "Consultation.CaseContentRead"]
     jeanne = str(setup.world.professionals["jeanne"])
     summaries = [(e["professional_id"], e["summary"]) for e in readings]
-    assert (jeanne, "Read the coherence view as case worker (purpose: coordination)") in summaries
+    by_jeanne = "Jeanne (AEMO Colmar) a consulté"
     assert (
         jeanne,
-        "Read the coherence as of view as case worker (purpose: legal request)",
+        f"{by_jeanne} « Vue de cohérence » (rôle : intervenant), motif : coordination",
+    ) in summaries
+    assert (
+        jeanne,
+        f"{by_jeanne} « Vue de cohérence à une date passée » (rôle : intervenant), "
+        "motif : demande légale",
     ) in summaries
     # the supervisor's own reading of the audit trail is recorded as well
-    assert any("audit trail view as supervisor" in s for _, s in summaries)
-    assert not any("purpose" not in s for _, s in summaries)
+    assert any("« Piste d'audit » (rôle : encadrant)" in s for _, s in summaries)
+    assert all("motif : " in s for _, s in summaries)
 
 
 # --- operations -----------------------------------------------------------------------------

@@ -32,6 +32,8 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
     assert loaded.exit_code == 0, loaded.output
     assert "demo loaded" in loaded.output
     assert "8 institutions" in loaded.output
+    assert "Dossier de Léo, dernières entrées de son historique" in loaded.output  # French, named
+    assert "Dossiers suivis par Jeanne Martin :" in loaded.output
     exports = dict(
         line.removeprefix("export ").split("=", 1)
         for line in loaded.stdout.splitlines()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
+from api.i18n import ENGLISH, FRENCH
 from domain.application import Maillage
 from projections.queries import audit_trail, caseload, involvement
 from projections.runner import ProjectionRunner
+from projections.view_wording import word_audit
 from tests.world import World, ago
 
 
@@ -67,13 +69,18 @@ def test_caseload_involvement_and_audit_trail(store_app: Maillage, engine: Engin
             conn, case_id=first, kinds=["InterventionRecorded"], since=ago(5), until=ago(4)
         )
         assert [e["occurred_at"] for e in visits.entries] == [ago(5), ago(4)]
-        assert all(e["summary"] == "Intervention: home visit" for e in visits.entries)
+        worded = word_audit(conn, visits.entries, FRENCH)
+        assert {e["summary"] for e in worded} == {
+            "Karim (ASE 68) a enregistré une intervention : visite à domicile"
+        }
         assert all(e["recorded_at"] >= e["occurred_at"] for e in visits.entries)
 
         cmp_history = audit_trail(conn, institution_id=world.i("cmp"))
         shared = [e for e in cmp_history.entries if e["event_type"] == "Case.InformationShared"]
         assert len(shared) == 1
-        assert shared[0]["summary"] == "Shared health under consent"
+        assert word_audit(conn, shared, ENGLISH)[0]["summary"] == (
+            "Jeanne (AEMO Colmar) shared health with CMP Colmar, with the person's consent"
+        )
 
         karim = audit_trail(conn, professional_id=world.p("karim"), kinds=["ParticipantLeft"])
         assert [e["case_id"] for e in karim.entries] == [str(second)]

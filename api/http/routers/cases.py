@@ -14,11 +14,12 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from api.http.commands import Command, CommandDep
-from api.http.deps import MaillageDep, PrincipalDep
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
 from api.http.guard import GuardedRoute, admits
+from api.http.language import WordsDep
+from api.http.naming import case_file
 from api.http.params import IfMatch, Purpose, etag, read_case
 from api.http.schemas.cases import (
-    BeneficiaryRead,
     CaseCreate,
     CaseRead,
     CoordinatorDesignation,
@@ -90,26 +91,13 @@ def read_case_file(
     purpose: Purpose,
     principal: PrincipalDep,
     maillage: MaillageDep,
+    conn: ConnectionDep,
+    words: WordsDep,
     response: Response,
 ) -> CaseRead:
     case = read_case(maillage, principal, case_id, use=CaseUse.READ, view="file", purpose=purpose)
     etag(response, case.version)
-    b = case.beneficiary
-    return CaseRead(
-        id=case.id,
-        version=case.version,
-        beneficiary=BeneficiaryRead(
-            first_name=b.first_name, last_name=b.last_name, birth_date=b.birth_date
-        ),
-        legal_framework=str(case.legal_framework),
-        holder_institution_id=case.holder_institution_id,
-        participants=list(case.participants),
-        coordinator=case.coordinator,
-        consents=list(case.consents),
-        referrals=list(case.referrals),
-        closed=case.closed,
-        erased=case.erased,
-    )
+    return case_file(case, conn, words)
 
 
 @router.post("/cases/{case_id}/closure", response_model=CommandResult, summary="Close the case")

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
 from api.http.guard import GuardedRoute, admits
+from api.http.language import WordsDep
 from api.http.params import Cursor, IfMatch, Limit, etag
+from api.http.registry_naming import delegation_items, delegation_read
 from api.http.schemas.common import CommandResult, Page, page
 from api.http.schemas.registry import (
     DelegationExtension,
@@ -82,6 +84,7 @@ def grant_delegation(
 def list_delegations(
     principal: PrincipalDep,
     conn: ConnectionDep,
+    words: WordsDep,
     limit: Limit = 100,
     cursor: Cursor = None,
     professional_id: UUID | None = None,
@@ -119,7 +122,9 @@ def list_delegations(
                 "revoked_at": terms.revoked_at,
             }
         )
-    return page(items, limit, "delegation_id")
+    found = page(items, limit, "delegation_id")
+    found.items = delegation_items(conn, found.items, words)
+    return found
 
 
 @router.get(
@@ -129,25 +134,17 @@ def list_delegations(
 )
 @READING
 def read_delegation(
-    delegation_id: UUID, principal: PrincipalDep, maillage: MaillageDep, response: Response
+    delegation_id: UUID,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    conn: ConnectionDep,
+    words: WordsDep,
+    response: Response,
 ) -> DelegationRead:
     d = maillage.load(Delegation, delegation_id, field="delegation_id")
     check_delegation_reader(principal, d.institution_id, d.professional_id)
     etag(response, d.version)
-    return DelegationRead(
-        id=d.id,
-        version=d.version,
-        institution_id=d.institution_id,
-        professional_id=d.professional_id,
-        case_id=d.case_id,
-        network_id=d.network_id,
-        scope=[str(k) for k in d.scope],
-        valid_from=d.valid_from,
-        valid_until=d.valid_until,
-        granted_by=d.granted_by,
-        revoked_at=d.revoked_at,
-        revocation_reason=d.revocation_reason,
-    )
+    return delegation_read(d, conn, words)
 
 
 @router.post(

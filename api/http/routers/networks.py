@@ -9,9 +9,11 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from api.http.commands import Command, CommandDep
-from api.http.deps import MaillageDep, PrincipalDep
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
 from api.http.guard import GuardedRoute, admits
+from api.http.language import WordsDep
 from api.http.params import IfMatch, etag
+from api.http.registry_naming import network_read
 from api.http.schemas.common import CommandResult
 from api.http.schemas.networks import (
     Admission,
@@ -116,23 +118,16 @@ def found_formal_network(
 )
 @admits(ANY_ROLE)
 def read_network(
-    network_id: UUID, principal: PrincipalDep, maillage: MaillageDep, response: Response
+    network_id: UUID,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    conn: ConnectionDep,
+    words: WordsDep,
+    response: Response,
 ) -> NetworkRead:
     n = maillage.load(Network, network_id, field="network_id")
     etag(response, n.version)
-    return NetworkRead(
-        id=n.id,
-        version=n.version,
-        kind=str(n.kind),
-        name=n.name,
-        values_statement=n.values_statement,
-        institutions=list(n.institutions),
-        objectives=list(n.objectives),
-        members=list(n.members),
-        invitations=list(n.invitations),
-        coordinator_id=n.coordinator_id,
-        dissolved=n.dissolved,
-    )
+    return network_read(n, conn, words)
 
 
 @router.post(

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from api.http.commands import Command, CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
 from api.http.guard import GuardedRoute, admits
+from api.http.language import WordsDep
 from api.http.params import Cursor, IfMatch, Limit, etag
+from api.http.registry_naming import partnership_items, partnership_read
 from api.http.schemas.common import CommandResult, Page, page
 from api.http.schemas.partnerships import (
     Amendment,
@@ -74,6 +76,7 @@ def propose_partnership(
 def list_partnerships(
     principal: PrincipalDep,
     conn: ConnectionDep,
+    words: WordsDep,
     limit: Limit = 100,
     cursor: Cursor = None,
     institution_id: UUID | None = None,
@@ -109,7 +112,9 @@ def list_partnerships(
                 "terminated_on": terms.terminated_on,
             }
         )
-    return page(items, limit, "partnership_id")
+    found = page(items, limit, "partnership_id")
+    found.items = partnership_items(conn, found.items, words)
+    return found
 
 
 @router.get(
@@ -119,26 +124,16 @@ def list_partnerships(
 )
 @READING
 def read_partnership(
-    partnership_id: UUID, principal: PrincipalDep, maillage: MaillageDep, response: Response
+    partnership_id: UUID,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    conn: ConnectionDep,
+    words: WordsDep,
+    response: Response,
 ) -> PartnershipRead:
     p = maillage.load(Partnership, partnership_id, field="partnership_id")
     etag(response, p.version)
-    return PartnershipRead(
-        id=p.id,
-        version=p.version,
-        kind=str(p.kind),
-        title=p.title,
-        origin=str(p.origin),
-        mandate_reference=p.mandate_reference,
-        parties=list(p.parties),
-        valid_from=p.valid_from,
-        valid_until=p.valid_until,
-        scopes=list(p.scopes),
-        values_statement=p.values_statement,
-        signatures=list(p.signatures),
-        suspensions=list(p.suspensions),
-        terminated_on=p.terminated_on,
-    )
+    return partnership_read(p, conn, words)
 
 
 def _change(

@@ -13,13 +13,16 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from sqlalchemy import Connection
 
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, SettingsDep
 from api.http.guard import GuardedRoute, admits
+from api.http.language import WordsDep
 from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
 from api.http.schemas.common import Page, page
 from api.http.schemas.dates import IsoDateTime
 from api.http.schemas.views import AuditEntry, CaseActor
+from api.i18n import Words
 from api.settings import Settings
 from domain.access import (
     AUDITING_AN_INSTITUTION,
@@ -34,6 +37,7 @@ from domain.coherence import Coherence
 from domain.errors import InvalidValueError, NotFoundError
 from projections import queries
 from projections.coherence import AsOf, coherence, coherence_as_of
+from projections.view_wording import word_audit, word_case_actors
 
 router = APIRouter(tags=["views"], route_class=GuardedRoute)
 _POSITION = re.compile(r"^[0-9]{1,18}$")  # a position in the log, as the list returned it
@@ -130,6 +134,7 @@ def case_audit(
     maillage: MaillageDep,
     conn: ConnectionDep,
     projections: ProjectionsDep,
+    words: WordsDep,
     limit: Limit = 100,
     cursor: Cursor = None,
     since: Since = None,
@@ -148,7 +153,7 @@ def case_audit(
         after=_cursor(cursor),
         limit=limit,
     )
-    return _audit_page(found)
+    return _audit_page(conn, found, words)
 
 
 @router.get(
@@ -162,6 +167,7 @@ def institution_audit(
     institution_id: UUID,
     principal: PrincipalDep,
     conn: ConnectionDep,
+    words: WordsDep,
     limit: Limit = 100,
     cursor: Cursor = None,
     since: Since = None,
@@ -178,7 +184,7 @@ def institution_audit(
         after=_cursor(cursor),
         limit=limit,
     )
-    return _audit_page(found)
+    return _audit_page(conn, found, words)
 
 
 @router.get(
@@ -191,6 +197,7 @@ def caseload(
     professional_id: UUID,
     principal: PrincipalDep,
     conn: ConnectionDep,
+    words: WordsDep,
     limit: Limit = 100,
     cursor: Cursor = None,
     include_past: bool = False,
@@ -199,7 +206,7 @@ def caseload(
     rows = queries.caseload(conn, professional_id, include_past=include_past)
     # Only the cases where they act for the reader's institution.
     rows = [r for r in rows if r["institution_id"] == str(principal.institution_id)]
-    return _paged(rows, limit, cursor)
+    return _paged(conn, rows, limit, cursor, words)
 
 
 @router.get(
@@ -212,23 +219,29 @@ def involvement(
     institution_id: UUID,
     principal: PrincipalDep,
     conn: ConnectionDep,
+    words: WordsDep,
     limit: Limit = 100,
     cursor: Cursor = None,
     include_past: bool = False,
 ) -> Page[Any]:
     check_own_institution(principal, institution_id, doing="reading its involvement")
     rows = queries.involvement(conn, institution_id, include_past=include_past)
-    return _paged(rows, limit, cursor)
+    return _paged(conn, rows, limit, cursor, words)
 
 
-def _paged(rows: list[dict[str, Any]], limit: int, cursor: str | None) -> Page[Any]:
+def _paged(
+    conn: Connection, rows: list[dict[str, Any]], limit: int, cursor: str | None, words: Words
+) -> Page[Any]:
+    """One page of case actors, named (one query per kind of id for the page)."""
     for row in rows:
         row["key"] = f"{row['case_id']}/{row['professional_id']}/{row['institution_id']}"
     if cursor is not None:
         rows = [r for r in rows if r["key"] > cursor]
-    return page(rows[: limit + 1], limit, "key")
+    found = page(rows[: limit + 1], limit, "key")
+    found.items = word_case_actors(conn, found.items, words)
+    return found
 
 
-def _audit_page(found: queries.Page) -> Page[Any]:
+def _audit_page(conn: Connection, found: queries.Page, words: Words) -> Page[Any]:
     cursor = str(found.next_cursor) if found.next_cursor is not None else None
-    return Page[Any](items=found.entries, next_cursor=cursor)
+    return Page[Any](items=word_audit(conn, found.entries, words), next_cursor=cursor)

@@ -7,9 +7,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.case_file import ActorRead, ConsentRead, ParticipantRead, ReferralRead
 from api.http.schemas.dates import IsoDate, IsoDateTime
+from api.http.schemas.naming import Label, Name
 from domain.application import Maillage, Recorded
-from domain.case import BeneficiaryIdentity, Consent, ErasureGround, Participant, Referral
+from domain.case import BeneficiaryIdentity, ErasureGround
 from domain.grounds import GroundClaim
 from domain.values import (
     ActionKind,
@@ -178,15 +180,20 @@ class BeneficiaryRead(BaseModel):
 
 
 class CaseRead(BaseModel):
+    """A case's file: every id with the registry's current name beside it, every code with its
+    label in the answer's language (`api.http.schemas.naming`)."""
+
     id: UUID
     version: int
     beneficiary: BeneficiaryRead
     legal_framework: str
+    legal_framework_label: Label
     holder_institution_id: UUID
-    participants: list[Participant]
-    coordinator: Actor | None
-    consents: list[Consent]
-    referrals: list[Referral]
+    holder_institution_name: Name
+    participants: list[ParticipantRead]
+    coordinator: ActorRead | None
+    consents: list[ConsentRead]
+    referrals: list[ReferralRead]
     closed: bool
     erased: bool = Field(
         description="The beneficiary's personal data was erased: the identity reads `[erased]`."

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.http.schemas.dates import IsoDateTime
-from domain.network import Invitation, Member
+from api.http.schemas.naming import Label, Name, Names
 
 
 class InformalNetworkCreate(BaseModel):
@@ -65,15 +65,35 @@ class Dissolution(BaseModel):
     occurred_at: IsoDateTime | None = None
 
 
+class MemberRead(BaseModel):
+    professional_id: UUID
+    professional_name: Name
+    institution_id: UUID | None = Field(description="Formal networks: the delegating institution.")
+    institution_name: Name
+    delegation_id: UUID | None
+
+
+class InvitationRead(BaseModel):
+    invitee_id: UUID
+    invitee_name: Name
+    inviter_id: UUID
+    inviter_name: Name
+
+
 class NetworkRead(BaseModel):
+    """A network; names beside ids and labels beside codes (`api.http.schemas.naming`)."""
+
     id: UUID
     version: int
     kind: str
+    kind_label: Label
     name: str
     values_statement: str | None
     institutions: list[UUID]
+    institution_names: Names
     objectives: list[str]
-    members: list[Member]
-    invitations: list[Invitation]
+    members: list[MemberRead]
+    invitations: list[InvitationRead]
     coordinator_id: UUID | None
+    coordinator_name: Name
     dissolved: bool

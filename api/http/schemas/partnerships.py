@@ -8,7 +8,8 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.http.schemas.dates import IsoDate, IsoDateTime
-from domain.partnership import PartyScope, Signature, Suspension
+from api.http.schemas.naming import Label, Labels, Name, Names
+from domain.partnership import PartyScope, Suspension
 from domain.values import ActionKind, InformationCategory, PartnershipKind, PartnershipOrigin
 
 
@@ -69,29 +70,56 @@ class Terminate(BaseModel):
     terminated_on: IsoDate
 
 
+class ScopeRead(BaseModel):
+    institution_id: UUID
+    institution_name: Name
+    action_kinds: list[str]
+    action_kind_labels: Labels
+    information_categories: list[str]
+    information_category_labels: Labels
+
+
+class SignatureRead(BaseModel):
+    institution_id: UUID
+    institution_name: Name
+    signed_on: date
+    signatory_id: UUID | None
+    signatory_name: Name
+
+
 class PartnershipRead(BaseModel):
+    """A partnership; names beside ids and labels beside codes (`api.http.schemas.naming`)."""
+
     id: UUID
     version: int
     kind: str
+    kind_label: Label
     title: str
     origin: str
+    origin_label: Label
     mandate_reference: str | None
     parties: list[UUID]
+    party_names: Names
     valid_from: date
     valid_until: date | None
-    scopes: list[PartyScope]
+    scopes: list[ScopeRead]
     values_statement: str | None
-    signatures: list[Signature]
+    signatures: list[SignatureRead]
     suspensions: list[Suspension]
     terminated_on: date | None
 
 
 class PartnershipItem(BaseModel):
+    """A partnership in a list; names beside ids (`api.http.schemas.naming`)."""
+
     partnership_id: UUID
     kind: str
+    kind_label: Label
     title: str
     parties: list[UUID]
+    party_names: Names
     valid_from: date
     valid_until: date | None
     signed_by: list[UUID]
+    signed_by_names: Names
     terminated_on: date | None

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.http.schemas.dates import IsoDate, IsoDateTime
+from api.http.schemas.naming import Labels, Name
 from domain.professional import Employment
 from domain.values import ActionKind, InstitutionKind, Sector
 
@@ -88,28 +89,27 @@ class DelegationRevocation(BaseModel):
     occurred_at: IsoDateTime | None = None
 
 
-class DelegationRead(BaseModel):
+class DelegationItem(BaseModel):
+    """A delegation; names beside ids and labels beside codes (`api.http.schemas.naming`)."""
+
+    delegation_id: UUID
+    institution_id: UUID = Field(description="The delegating institution.")
+    institution_name: Name
+    professional_id: UUID = Field(description="The delegate.")
+    professional_name: Name
+    case_id: UUID | None
+    network_id: UUID | None
+    network_name: Name
+    scope: list[str]
+    scope_labels: Labels
+    valid_from: date
+    valid_until: date
+    revoked_at: datetime | None
+
+
+class DelegationRead(DelegationItem):
     id: UUID
     version: int
-    institution_id: UUID
-    professional_id: UUID
-    case_id: UUID | None
-    network_id: UUID | None
-    scope: list[str]
-    valid_from: date
-    valid_until: date
     granted_by: UUID | None
-    revoked_at: datetime | None
+    granted_by_name: Name
     revocation_reason: str | None
-
-
-class DelegationItem(BaseModel):
-    delegation_id: UUID
-    institution_id: UUID
-    professional_id: UUID
-    case_id: UUID | None
-    network_id: UUID | None
-    scope: list[str]
-    valid_from: date
-    valid_until: date
-    revoked_at: datetime | None
