@@ -36,11 +36,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import NoReturn
+from typing import Any, NoReturn
 from uuid import UUID
 
 from domain.errors import AccessDeniedError
 from domain.reports import Month
+from domain.templates import Term
 from domain.values import Actor
 from domain.wording import N_
 
@@ -96,7 +97,7 @@ class Principal:
     def actor(self) -> Actor:
         if self.institution_id is None:
             raise AccessDeniedError(
-                "this token names no institution to act for", field="institution_id"
+                N_("this token names no institution to act for"), field="institution_id"
             )
         return Actor(self.subject, self.institution_id)
 
@@ -105,7 +106,8 @@ class Principal:
 class Admission:
     """Who may ask for something at all, by role alone: the first step of a rule, decided before
     the facts are gathered (and, over HTTP, before the request is read). `refusals` says, for a
-    role refused, why in its own terms; otherwise the refusal names the roles admitted."""
+    role refused, why in its own terms; otherwise the refusal names the roles admitted. `doing`
+    and the refusals are templates (`N_`), worded in the reader's language by the API."""
 
     doing: str
     roles: frozenset[Role]
@@ -115,10 +117,9 @@ class Admission:
         if principal.role in self.roles:
             return
         reason = self.refusals.get(principal.role)
-        if reason is None:
-            names = " or ".join(r.value for r in Role if r in self.roles)
-            reason = f"{self.doing} is for the role {names}, not {principal.role.value}"
-        _deny(reason)
+        if reason is not None:
+            _deny(reason, role=principal.role)
+        _deny_role(principal, self.doing, [r for r in Role if r in self.roles])
 
 
 def _admission(doing: str, *roles: Role, refusals: Mapping[Role, str] | None = None) -> Admission:
@@ -127,40 +128,43 @@ def _admission(doing: str, *roles: Role, refusals: Mapping[Role, str] | None = N
 
 _CW, _SUP, _FUNDER, _ADMIN = Role.CASE_WORKER, Role.SUPERVISOR, Role.FUNDER, Role.ADMIN
 _NO_CASE = {
-    _FUNDER: "a funder reads aggregate reports, never a case",
-    _ADMIN: "an administrator keeps the registry and reads no case content",
+    _FUNDER: N_("a funder reads aggregate reports, never a case"),
+    _ADMIN: N_("an administrator keeps the registry and reads no case content"),
 }
-_NOT_AUDITING = {**_NO_CASE, _CW: "auditing a case's history is for supervisors"}
-_NOT_ACTING = {**_NO_CASE, _SUP: "a supervisor audits cases; acting on them is for case workers"}
+_NOT_AUDITING = {**_NO_CASE, _CW: N_("auditing a case's history is for supervisors")}
+_NOT_ACTING = {
+    **_NO_CASE,
+    _SUP: N_("a supervisor audits cases; acting on them is for case workers"),
+}
 
 # Any authenticated role: what each one sees is decided with the facts (a delegation is shown to
 # its delegate whatever their role, a list shows each reader their part).
-ANY_ROLE = _admission("calling the API", *Role)
+ANY_ROLE = _admission(N_("calling the API"), *Role)
 # Institutions, professionals, employments, delegations, partnerships, formal networks, fundings.
-KEEPING_THE_REGISTRY = _admission("keeping the registry", _ADMIN)
-OPENING_A_CASE = _admission("opening a case", _CW)
-ERASING_PERSONAL_DATA = _admission("erasing a beneficiary's personal data", _ADMIN)
+KEEPING_THE_REGISTRY = _admission(N_("keeping the registry"), _ADMIN)
+OPENING_A_CASE = _admission(N_("opening a case"), _CW)
+ERASING_PERSONAL_DATA = _admission(N_("erasing a beneficiary's personal data"), _ADMIN)
 CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
-    CaseUse.READ: _admission("reading a case", _CW, _SUP, refusals=_NO_CASE),
-    CaseUse.AUDIT: _admission("auditing a case", _SUP, refusals=_NOT_AUDITING),
-    CaseUse.ACT: _admission("acting on a case", _CW, refusals=_NOT_ACTING),
-    CaseUse.JOIN: _admission("joining a case", _CW, refusals=_NOT_ACTING),
-    CaseUse.ANSWER_REFERRAL: _admission("answering a referral", _CW, refusals=_NOT_ACTING),
+    CaseUse.READ: _admission(N_("reading a case"), _CW, _SUP, refusals=_NO_CASE),
+    CaseUse.AUDIT: _admission(N_("auditing a case"), _SUP, refusals=_NOT_AUDITING),
+    CaseUse.ACT: _admission(N_("acting on a case"), _CW, refusals=_NOT_ACTING),
+    CaseUse.JOIN: _admission(N_("joining a case"), _CW, refusals=_NOT_ACTING),
+    CaseUse.ANSWER_REFERRAL: _admission(N_("answering a referral"), _CW, refusals=_NOT_ACTING),
 }
 ACTING_IN_NETWORKS = _admission(
-    "acting in a network",
+    N_("acting in a network"),
     _CW,
     _SUP,
     _ADMIN,
-    refusals={_FUNDER: "a funder takes no part in networks"},
+    refusals={_FUNDER: N_("a funder takes no part in networks")},
 )
-READING_A_CASELOAD = _admission("reading a caseload", _CW, _SUP)
-AUDITING_AN_INSTITUTION = _admission("auditing an institution", _SUP)
-READING_INVOLVEMENT = _admission("reading an institution's involvement", _SUP)
-READING_THE_CHAIN_HEAD = _admission("reading the log's chain head", _SUP, _ADMIN)
-READING_FUNDINGS = _admission("reading fundings", _ADMIN, _FUNDER)
-READING_REPORTS = _admission("reading reports", _FUNDER, _SUP)
-READING_THE_NETWORK_MAP = _admission("reading the network map", _SUP)
+READING_A_CASELOAD = _admission(N_("reading a caseload"), _CW, _SUP)
+AUDITING_AN_INSTITUTION = _admission(N_("auditing an institution"), _SUP)
+READING_INVOLVEMENT = _admission(N_("reading an institution's involvement"), _SUP)
+READING_THE_CHAIN_HEAD = _admission(N_("reading the log's chain head"), _SUP, _ADMIN)
+READING_FUNDINGS = _admission(N_("reading fundings"), _ADMIN, _FUNDER)
+READING_REPORTS = _admission(N_("reading reports"), _FUNDER, _SUP)
+READING_THE_NETWORK_MAP = _admission(N_("reading the network map"), _SUP)
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
     CASE_ADMISSIONS[use].check(principal)  # from here on, a case worker or a supervisor
     role = principal.role
     if not standing.employed:
-        _deny("the token's professional is not employed by the institution it names")
+        _deny(N_("the token's professional is not employed by the institution it names"))
     if role is Role.CASE_WORKER:
         if standing.participant or standing.delegated:
             return
@@ -225,14 +229,14 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
         standing.institution_on_case or standing.institution_was_involved
     ):
         return
-    _deny("a supervisor audits only the cases their institution is or was involved in")
+    _deny(N_("a supervisor audits only the cases their institution is or was involved in"))
 
 
 def check_role(principal: Principal, *allowed: Role, doing: str) -> None:
-    """Refuse unless the principal holds one of the `allowed` roles for `doing`."""
+    """Refuse unless the principal holds one of the `allowed` roles for `doing` (a template
+    marked with `N_`, e.g. `N_("founding a network for someone else")`)."""
     if principal.role not in allowed:
-        names = " or ".join(r.value for r in allowed)
-        _deny(f"{doing} is for the role {names}, not {principal.role.value}")
+        _deny_role(principal, doing, list(allowed))
 
 
 def check_network_person(principal: Principal, person_id: UUID, *, doing: str) -> None:
@@ -249,12 +253,13 @@ def check_caseload_reader(principal: Principal, professional_id: UUID) -> None:
     READING_A_CASELOAD.check(principal)
     if principal.role is Role.SUPERVISOR or principal.subject == professional_id:
         return
-    _deny("a caseload is shown to the professional and to supervisors of their institution")
+    _deny(N_("a caseload is shown to the professional and to supervisors of their institution"))
 
 
 def check_own_institution(principal: Principal, institution_id: UUID, *, doing: str) -> None:
+    """`doing` is a template marked with `N_`, like `check_role`'s."""
     if principal.institution_id != institution_id:
-        _deny(f"{doing} is reserved to the institution's own staff")
+        _deny(N_("{doing} is reserved to the institution's own staff"), doing=Term(doing))
 
 
 def check_report_reader(
@@ -274,17 +279,19 @@ def check_report_reader(
             scope_institutions
         ):
             return
-        _deny("a supervisor reads the reports of their institution and of what it is a member of")
+        _deny(
+            N_("a supervisor reads the reports of their institution and of what it is a member of")
+        )
     if principal.role is Role.FUNDER:
         if principal.institution_id is None:
-            _deny("a funder's token names the funding institution")
+            _deny(N_("a funder's token names the funding institution"))
         for start, end in funded:
             if start <= Month.of(first_day).last_day and (
                 end is None or end >= last_day.replace(day=1)
             ):
                 return
-        _deny("a funder reads the reports of what it funds, over the funded period")
-    _deny("reports are for funders and supervisors")
+        _deny(N_("a funder reads the reports of what it funds, over the funded period"))
+    _deny(N_("reports are for funders and supervisors"))
 
 
 def fundings_of(principal: Principal) -> UUID | None:
@@ -294,7 +301,7 @@ def fundings_of(principal: Principal) -> UUID | None:
     if principal.role is Role.ADMIN:
         return None
     if principal.institution_id is None:
-        _deny("a funder's token names the funding institution")
+        _deny(N_("a funder's token names the funding institution"))
     return principal.institution_id
 
 
@@ -302,5 +309,14 @@ def check_network_map_reader(principal: Principal) -> None:
     READING_THE_NETWORK_MAP.check(principal)
 
 
-def _deny(reason: str) -> NoReturn:
-    raise AccessDeniedError(reason)
+def _deny(reason: str, **details: Any) -> NoReturn:
+    raise AccessDeniedError(reason, **details)
+
+
+def _deny_role(principal: Principal, doing: str, admitted: list[Role]) -> NoReturn:
+    _deny(
+        N_("{doing} is for the role {roles}, not {role}"),
+        doing=Term(doing),
+        roles={"any_of": admitted},
+        role=principal.role,
+    )

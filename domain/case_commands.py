@@ -31,6 +31,7 @@ from domain.errors import (
     NoLegalBasisForSharingError,
 )
 from domain.values import ActionKind, Actor, Basis, parse_enum, require_text
+from domain.wording import N_
 
 
 class CaseCommands(CaseState):
@@ -97,12 +98,17 @@ class CaseCommands(CaseState):
         consent = self.consent(consent_id)
         if consent is None:
             raise ConsentNotFoundError(
-                f"case {self.id} has no consent {consent_id}", field="consent_id"
+                N_("case {case_id} has no consent {consent_id}"),
+                field="consent_id",
+                case_id=self.id,
+                consent_id=consent_id,
             )
         if consent.withdrawn_at is not None:
             raise ConsentAlreadyWithdrawnError(
-                f"consent {consent_id} was withdrawn on {consent.withdrawn_at.isoformat()}",
+                N_("consent {consent_id} was withdrawn on {withdrawn_at}"),
                 field="consent_id",
+                consent_id=consent_id,
+                withdrawn_at=consent.withdrawn_at,
             )
         self._consent_withdrawn(consent_id=consent_id, by=by, basis=basis, occurred_at=occurred_at)
 
@@ -112,9 +118,14 @@ class CaseCommands(CaseState):
         self.check_open()
         if self.is_participant(by):
             raise AlreadyParticipatingError(
-                f"professional {by.professional_id} already takes part in case {self.id} "
-                f"for institution {by.institution_id}",
+                N_(
+                    "professional {professional_id} already takes part in case {case_id} for "
+                    "institution {institution_id}"
+                ),
                 field="professional_id",
+                professional_id=by.professional_id,
+                case_id=self.id,
+                institution_id=by.institution_id,
             )
         self._participant_joined(by=by, role=role_text(role), basis=basis, occurred_at=occurred_at)
 
@@ -177,7 +188,7 @@ class CaseCommands(CaseState):
         self.check_can_act(by)
         if not authorisation.consent_ids and authorisation.ground is None:
             raise NoLegalBasisForSharingError(
-                "sharing needs a consent in force or a legal ground", field="legal_ground"
+                N_("sharing needs a consent in force or a legal ground"), field="legal_ground"
             )
         self._information_shared(
             share_id=share_id,
@@ -329,7 +340,7 @@ class CaseCommands(CaseState):
     def reopen(self, *, by: Actor, basis: Basis, reason: str, occurred_at: datetime) -> None:
         self.check_not_erased()
         if not self.closed:
-            raise CaseNotClosedError(f"case {self.id} is open", field="case_id")
+            raise CaseNotClosedError(N_("case {case_id} is open"), field="case_id", case_id=self.id)
         self.check_participant(by)
         self._reopened(
             by=by, basis=basis, reason=require_text(reason, field="reason"), occurred_at=occurred_at

@@ -25,6 +25,7 @@ from domain.values import (
     parse_enums,
     require_text,
 )
+from domain.wording import N_
 
 
 def optional_text(value: str | None, *, field: str, max_length: int = 10000) -> str | None:
@@ -54,7 +55,7 @@ def opening_identity(
     )
     if identity.birth_date is not None and identity.birth_date > occurred_at.date():
         raise InvalidValueError(
-            "the beneficiary's birth date is after the case opening",
+            N_("the beneficiary's birth date is after the case opening"),
             field="beneficiary.birth_date",
         )
     return identity
@@ -85,17 +86,19 @@ def consent_terms(
     name = representative_name.strip() if representative_name else None
     if giver_ is ConsentGiver.LEGAL_REPRESENTATIVE and not name:
         raise InvalidValueError(
-            "a consent given by a legal representative names them",
+            N_("a consent given by a legal representative names them"),
             field="representative_name",
         )
     to = list(dict.fromkeys(recipients))
     if not to:
-        raise InvalidValueError("a consent names its recipient institutions", field="recipients")
+        raise InvalidValueError(
+            N_("a consent names its recipient institutions"), field="recipients"
+        )
     kinds = parse_enums(InformationCategory, categories, field="categories")
     if not kinds:
-        raise InvalidValueError("a consent names information categories", field="categories")
+        raise InvalidValueError(N_("a consent names information categories"), field="categories")
     if valid_until is not None and valid_until < occurred_at.date():
-        raise InvalidValueError("a consent cannot end before it is given", field="valid_until")
+        raise InvalidValueError(N_("a consent cannot end before it is given"), field="valid_until")
     return ConsentTerms(giver_, name, to, [str(k) for k in kinds])
 
 
@@ -103,7 +106,9 @@ def sharing_categories(categories: Iterable[str]) -> list[str]:
     """A share names what is shared, as information categories."""
     kinds = parse_enums(InformationCategory, categories, field="categories")
     if not kinds:
-        raise InvalidValueError("name what is shared (information categories)", field="categories")
+        raise InvalidValueError(
+            N_("name what is shared (information categories)"), field="categories"
+        )
     return [str(k) for k in kinds]
 
 
@@ -111,7 +116,7 @@ def check_cross_institution(by: Actor, recipient_institution_id: UUID) -> None:
     """A share goes to another institution than the one acting."""
     if recipient_institution_id == by.institution_id:
         raise SameInstitutionError(
-            "sharing within one institution is not a cross-institution act",
+            N_("sharing within one institution is not a cross-institution act"),
             field="recipient_institution_id",
         )
 
@@ -120,7 +125,7 @@ def check_referral_target(by: Actor, to_institution_id: UUID) -> None:
     """A referral goes to another institution than the one referring."""
     if to_institution_id == by.institution_id:
         raise SameInstitutionError(
-            "a referral goes to another institution", field="to_institution_id"
+            N_("a referral goes to another institution"), field="to_institution_id"
         )
 
 
@@ -132,12 +137,18 @@ def acknowledged_alert(
     kind = parse_enum(AlertKind, alert_kind, field="alert_kind")
     if kind not in ACKNOWLEDGEABLE_ALERTS:
         raise InvalidValueError(
-            f"an alert {kind!s} is cleared by fixing its cause, not by acknowledging it",
+            N_("an alert {alert_kind} is cleared by fixing its cause, not by acknowledging it"),
             field="alert_kind",
+            alert_kind=kind,
         )
     named = sorted(set(versions))
     if not named:
-        raise InvalidValueError("name the events acknowledged", field="versions")
+        raise InvalidValueError(N_("name the events acknowledged"), field="versions")
     if named[0] < 1 or named[-1] > last_version:
-        raise InvalidValueError(f"case {case_id} has events 1 to {last_version}", field="versions")
+        raise InvalidValueError(
+            N_("case {case_id} has events 1 to {last_version}"),
+            field="versions",
+            case_id=case_id,
+            last_version=last_version,
+        )
     return kind, named

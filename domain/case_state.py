@@ -26,6 +26,7 @@ from domain.errors import (
     WrongInstitutionError,
 )
 from domain.values import Actor
+from domain.wording import N_
 
 
 class CaseState:
@@ -127,14 +128,19 @@ class CaseState:
 
     def check_open(self) -> None:
         if self.closed:
-            raise CaseClosedError(f"case {self.id} is closed", field="case_id")
+            raise CaseClosedError(N_("case {case_id} is closed"), field="case_id", case_id=self.id)
 
     def check_participant(self, actor: Actor, *, field: str = "professional_id") -> None:
         if not self.is_participant(actor):
             raise NotACaseParticipantError(
-                f"professional {actor.professional_id} does not take part in case {self.id} "
-                f"for institution {actor.institution_id}",
+                N_(
+                    "professional {professional_id} does not take part in case {case_id} for "
+                    "institution {institution_id}"
+                ),
                 field=field,
+                professional_id=actor.professional_id,
+                case_id=self.id,
+                institution_id=actor.institution_id,
             )
 
     def check_can_act(self, actor: Actor) -> None:
@@ -149,9 +155,13 @@ class CaseState:
         """Only the institution holding the case acknowledges its alerts."""
         if actor.institution_id != self.holder_institution_id:
             raise WrongInstitutionError(
-                f"only the institution holding case {self.id} "
-                f"({self.holder_institution_id}) acknowledges its alerts",
+                N_(
+                    "only the institution holding case {case_id} ({holder_institution_id}) "
+                    "acknowledges its alerts"
+                ),
                 field="institution_id",
+                case_id=self.id,
+                holder_institution_id=self.holder_institution_id,
             )
 
     def pending_referral_for(self, referral_id: UUID, by: Actor) -> Referral:
@@ -160,16 +170,23 @@ class CaseState:
         referral = self.referral(referral_id)
         if referral is None:
             raise ReferralNotFoundError(
-                f"case {self.id} has no referral {referral_id}", field="referral_id"
+                N_("case {case_id} has no referral {referral_id}"),
+                field="referral_id",
+                case_id=self.id,
+                referral_id=referral_id,
             )
         if referral.status != "pending":
             raise ReferralNotPendingError(
-                f"referral {referral_id} is already {referral.status}", field="referral_id"
+                _ANSWERED.get(referral.status, N_("referral {referral_id} is already {status}")),
+                field="referral_id",
+                referral_id=referral_id,
+                status=referral.status,
             )
         if by.institution_id != referral.to_institution_id:
             raise WrongInstitutionError(
-                f"only institution {referral.to_institution_id} answers this referral",
+                N_("only institution {to_institution_id} answers this referral"),
                 field="institution_id",
+                to_institution_id=referral.to_institution_id,
             )
         return referral
 
@@ -180,6 +197,14 @@ class CaseState:
             not self.closed or self.closed_at is None or self.closed_at >= closed_before
         ):
             raise RetentionNotDueError(
-                f"case {self.id} is not closed since before {closed_before.date()}",
+                N_("case {case_id} is not closed since before {closed_before}"),
                 field="case_id",
+                case_id=self.id,
+                closed_before=closed_before.date(),
             )
+
+
+_ANSWERED = {
+    "accepted": N_("referral {referral_id} was already accepted"),
+    "declined": N_("referral {referral_id} was already declined"),
+}

@@ -24,6 +24,7 @@ from domain.errors import (
 )
 from domain.professional import Professional
 from domain.values import ActionKind, Period, parse_enums, require_text, scope_allows
+from domain.wording import N_
 
 _INVALIDITY = (
     DelegationOutOfScopeError,
@@ -73,18 +74,25 @@ class Delegation(Aggregate):
     ) -> Delegation:
         if case_id is None and network_id is None:
             raise InvalidValueError(
-                "a delegation is granted for a formal network, a case, or both",
+                N_("a delegation is granted for a formal network, a case, or both"),
                 field="case_id",
             )
         kinds = parse_enums(ActionKind, scope, field="scope")
         if not kinds:
-            raise InvalidValueError("a delegation needs at least one action kind", field="scope")
+            raise InvalidValueError(
+                N_("a delegation needs at least one action kind"), field="scope"
+            )
         Period(valid_from, valid_until)  # refuses an inverted period
         if not holder.employed_at(institution_id, valid_from):
             raise NotEmployedError(
-                f"institution {institution_id} can only delegate to its own professionals: "
-                f"{holder.id} is not employed there on {valid_from.isoformat()}",
+                N_(
+                    "institution {institution_id} can only delegate to its own professionals: "
+                    "{professional_id} is not employed there on {on}"
+                ),
                 field="professional_id",
+                institution_id=institution_id,
+                professional_id=holder.id,
+                on=valid_from,
             )
         return cls(
             institution_id=institution_id,
@@ -127,18 +135,24 @@ class Delegation(Aggregate):
         if lapse is Lapse.REVOKED:
             assert self.revoked_at is not None
             raise DelegationRevokedError(
-                f"delegation {self.id} was revoked on {self.revoked_at.isoformat()}",
+                N_("delegation {delegation_id} was revoked on {revoked_at}"),
                 field="delegation_id",
+                delegation_id=self.id,
+                revoked_at=self.revoked_at,
             )
         if lapse is Lapse.NOT_YET_VALID:
             raise DelegationNotYetValidError(
-                f"delegation {self.id} is valid from {self.valid_from.isoformat()}",
+                N_("delegation {delegation_id} is valid from {valid_from}"),
                 field="delegation_id",
+                delegation_id=self.id,
+                valid_from=self.valid_from,
             )
         if lapse is Lapse.EXPIRED:
             raise DelegationExpiredError(
-                f"delegation {self.id} expired on {self.valid_until.isoformat()}",
+                N_("delegation {delegation_id} expired on {valid_until}"),
                 field="delegation_id",
+                delegation_id=self.id,
+                valid_until=self.valid_until,
             )
 
     def check_covers(
@@ -154,21 +168,36 @@ class Delegation(Aggregate):
         """Refuse, naming the rule, unless this delegation covers the given action."""
         if professional_id != self.professional_id or institution_id != self.institution_id:
             raise DelegationOutOfScopeError(
-                f"delegation {self.id} was not granted to this professional for this institution",
+                N_(
+                    "delegation {delegation_id} was not granted to this professional for this "
+                    "institution"
+                ),
                 field="delegation_id",
+                delegation_id=self.id,
             )
         if case_id is not None and self.case_id != case_id:
             raise DelegationOutOfScopeError(
-                f"delegation {self.id} does not cover case {case_id}", field="delegation_id"
+                N_("delegation {delegation_id} does not cover case {case_id}"),
+                field="delegation_id",
+                delegation_id=self.id,
+                case_id=case_id,
             )
         if network_id is not None and self.network_id != network_id:
             raise DelegationOutOfScopeError(
-                f"delegation {self.id} does not cover network {network_id}", field="delegation_id"
+                N_("delegation {delegation_id} does not cover network {network_id}"),
+                field="delegation_id",
+                delegation_id=self.id,
+                network_id=network_id,
             )
         if not scope_allows(self.scope, action_kind):
             raise DelegationOutOfScopeError(
-                f"delegation {self.id} does not cover the action kind {action_kind!r}",
+                N_(
+                    "delegation {delegation_id} does not cover the action kind {action_kind} "
+                    "(its scope: {scope})"
+                ),
                 field="delegation_id",
+                delegation_id=self.id,
+                action_kind=action_kind,
                 scope=list(self.scope),
             )
         self.check_valid_at(at)
@@ -202,8 +231,9 @@ class Delegation(Aggregate):
         self._check_not_revoked()
         if valid_until <= self.valid_until:
             raise InvalidValueError(
-                f"an extension must end after the current end ({self.valid_until.isoformat()})",
+                N_("an extension must end after the current end ({current_end})"),
                 field="valid_until",
+                current_end=self.valid_until,
             )
         self._extended(valid_until=valid_until)
 
@@ -227,5 +257,7 @@ class Delegation(Aggregate):
     def _check_not_revoked(self) -> None:
         if self.revoked_at is not None:
             raise DelegationRevokedError(
-                f"delegation {self.id} is already revoked", field="delegation_id"
+                N_("delegation {delegation_id} is already revoked"),
+                field="delegation_id",
+                delegation_id=self.id,
             )

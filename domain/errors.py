@@ -1,8 +1,13 @@
 """Every refusal of the domain is one of these errors, named after the broken rule.
 
 Each error carries the rule it enforces (`rule`, stable, used by the API as the problem `type`),
-the field at fault when there is one, and a human sentence. The API maps the classes to HTTP
-statuses in one place; nothing here knows about HTTP.
+the field at fault when there is one, and a sentence kept as an English template (`N_`) with its
+values apart: `NotEmployedError(N_("professional {professional_id} is not employed by
+institution {institution_id}"), field="institution_id", professional_id=..., institution_id=...)`.
+The values are the refusal's `details` (plain JSON: ids, enums and dates as strings, see
+`domain.templates`), `message` is the English sentence, and `worded(wording)` the sentence in
+another language (the API's, French first). The templates may also name `{field}`. The API maps
+the classes to HTTP statuses in one place; nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -10,17 +15,29 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from domain.templates import fill, plain
+from domain.wording import N_, Wording
+
 
 class MaillageError(Exception):
     """Base of every domain refusal."""
 
     rule: str = "maillage-error"
 
-    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, *, field: str | None = None, **details: Any) -> None:
+        self.template = template
         self.field = field
-        self.details = details
+        self.details: dict[str, Any] = {name: plain(value) for name, value in details.items()}
+        self.message = fill(template, self.values())
+        super().__init__(self.message)
+
+    def values(self) -> dict[str, Any]:
+        """What the template is filled with: the details, and the field at fault."""
+        return {"field": self.field, **self.details}
+
+    def worded(self, wording: Wording) -> str:
+        """The sentence in `wording`'s language (English: `message`)."""
+        return fill(self.template, self.values(), wording)
 
 
 # --- input and time -------------------------------------------------------------------------
@@ -47,9 +64,23 @@ class NotFoundError(MaillageError):
     rule = "not-found"
 
     def __init__(self, kind: str, ident: UUID | str, *, field: str | None = None) -> None:
-        super().__init__(f"{kind} {ident} does not exist", field=field, kind=kind, id=str(ident))
+        template = _NOT_FOUND.get(kind, N_("{kind} {id} does not exist"))
+        super().__init__(template, field=field, kind=kind, id=ident)
         self.kind = kind
         self.ident = ident
+
+
+# `kind` stays a stable code in the details; the sentence names the record in words.
+_NOT_FOUND: dict[str, str] = {
+    "case": N_("case {id} does not exist"),
+    "case at that instant": N_("case {id} did not exist at that instant"),
+    "institution": N_("institution {id} does not exist"),
+    "professional": N_("professional {id} does not exist"),
+    "delegation": N_("delegation {id} does not exist"),
+    "partnership": N_("partnership {id} does not exist"),
+    "network": N_("network {id} does not exist"),
+    "funding": N_("funding {id} does not exist"),
+}
 
 
 class AlreadyExistsError(MaillageError):
@@ -179,7 +210,9 @@ class BeneficiaryErasedError(MaillageError):
 
     @classmethod
     def of_case(cls, case_id: UUID) -> BeneficiaryErasedError:
-        return cls(f"the beneficiary of case {case_id} was erased", field="case_id")
+        return cls(
+            N_("the beneficiary of case {case_id} was erased"), field="case_id", case_id=case_id
+        )
 
 
 class RetentionNotDueError(MaillageError):

@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import FundingEndedError, InvalidValueError
 from domain.values import Period, parse_enum, require_text
+from domain.wording import N_
 
 
 def last_day(valid_until: date | None, ended_on: date | None) -> date | None:
@@ -47,7 +48,7 @@ class Funding(Aggregate):
     ) -> Funding:
         kind = parse_enum(FundedKind, target_kind, field="target_kind")
         if kind is FundedKind.INSTITUTION and target_id == funder_id:
-            raise InvalidValueError("an institution does not fund itself", field="target_id")
+            raise InvalidValueError(N_("an institution does not fund itself"), field="target_id")
         Period(valid_from, valid_until)
         return cls(
             funder_id=funder_id,
@@ -86,10 +87,13 @@ class Funding(Aggregate):
     def end(self, *, ended_on: date, reason: str) -> None:
         if self.ended_on is not None:
             raise FundingEndedError(
-                f"funding {self.id} was ended on {self.ended_on.isoformat()}", field="ended_on"
+                N_("funding {funding_id} was ended on {ended_on}"),
+                field="ended_on",
+                funding_id=self.id,
+                ended_on=self.ended_on,
             )
         if ended_on < self.valid_from:
-            raise InvalidValueError("a funding cannot end before it starts", field="ended_on")
+            raise InvalidValueError(N_("a funding cannot end before it starts"), field="ended_on")
         self._ended(ended_on=ended_on, reason=require_text(reason, field="reason"))
 
     @event("FundingEnded")

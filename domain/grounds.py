@@ -7,6 +7,12 @@ A ground is a code, its legal reference and its conditions. A condition is one o
 - `fact`: something the domain checks itself from the case (e.g. the beneficiary is a minor).
 `AnyOf` groups alternatives. Another country's rules are another catalogue: the rule engine
 (`evaluate`) does not change.
+
+A refusal names what is missing as codes a client can act on (`details.missing_conditions`):
+each item is a condition's code, or `{"any_of": [code, code…]}` when meeting any one of the
+alternatives suffices; `details.condition_kinds` says of each code named how it is met —
+`attested` (put the code in `legal_ground.attested`), `stated` (give a text in
+`legal_ground.statements[code]`) or `fact` (the case itself must show it; nothing to attest).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from domain.errors import LegalGroundConditionsNotMetError, UnknownLegalGroundError
+from domain.wording import N_
 
 ConditionKind = Literal["attested", "stated", "fact"]
 
@@ -145,8 +152,10 @@ def ground(code: str, catalogue: Mapping[str, LegalGround] = FRANCE) -> LegalGro
         return catalogue[code]
     except KeyError:
         raise UnknownLegalGroundError(
-            f"unknown legal ground {code!r}; known: {', '.join(sorted(catalogue))}",
+            N_("unknown legal ground '{code}'; known: {known}"),
             field="legal_ground.code",
+            code=code,
+            known=sorted(catalogue),
         ) from None
 
 
@@ -164,10 +173,12 @@ def evaluate(
     ]
     if unmet:
         raise LegalGroundConditionsNotMetError(
-            f"legal ground {definition.code} ({definition.reference}) is not met: "
-            + "; ".join(r.description for r in unmet),
+            N_("legal ground {ground} ({reference}) is not met; missing: {missing_conditions}"),
             field="legal_ground",
-            unmet=[_key(r) for r in unmet],
+            ground=definition.code,
+            reference=definition.reference,
+            missing_conditions=[_missing(r) for r in unmet],
+            condition_kinds={c.key: c.kind for r in unmet for c in _conditions(r)},
         )
     return definition
 
@@ -182,7 +193,12 @@ def _met(requirement: Requirement, claim: GroundClaim, facts: Mapping[str, bool]
     return bool(facts.get(requirement.key, False))
 
 
-def _key(requirement: Requirement) -> str:
+def _missing(requirement: Requirement) -> str | dict[str, list[str]]:
+    """A condition's code, or alternatives as `{"any_of": [codes]}` (see the module's doc)."""
     if isinstance(requirement, AnyOf):
-        return "|".join(o.key for o in requirement.options)
+        return {"any_of": [o.key for o in requirement.options]}
     return requirement.key
+
+
+def _conditions(requirement: Requirement) -> tuple[Condition, ...]:
+    return requirement.options if isinstance(requirement, AnyOf) else (requirement,)

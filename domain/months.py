@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.errors import InvalidValueError
+from domain.wording import N_
 
 MAX_MONTHS = 120
 
@@ -27,7 +28,9 @@ class Month:
             year = int(parts[0])
             if 1900 <= year <= 9999:
                 return cls(year, int(parts[1]))
-        raise InvalidValueError(f"{text!r} is not a month (YYYY-MM)", field=field)
+        raise InvalidValueError(
+            N_("'{value}' is not a month (YYYY-MM)"), field=field, value=str(text)
+        )
 
     @classmethod
     def of(cls, day: date | datetime) -> Month:
@@ -65,9 +68,11 @@ class MonthRange:
 
     def __post_init__(self) -> None:
         if self.last < self.first:
-            raise InvalidValueError("the period ends before it starts", field="to")
+            raise InvalidValueError(N_("the period ends before it starts"), field="to")
         if len(self.months()) > MAX_MONTHS:
-            raise InvalidValueError(f"a period spans at most {MAX_MONTHS} months", field="to")
+            raise InvalidValueError(
+                N_("a period spans at most {max_months} months"), field="to", max_months=MAX_MONTHS
+            )
 
     def months(self) -> list[str]:
         found: list[str] = []

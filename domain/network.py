@@ -26,6 +26,7 @@ from domain.errors import (
     NotANetworkMemberError,
 )
 from domain.values import ActionKind, NetworkKind, require_text
+from domain.wording import N_
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,14 @@ class Network(Aggregate):
         institutions = list(dict.fromkeys(founding_institutions))
         if not institutions:
             raise InvalidValueError(
-                "a formal network is founded by at least one institution",
+                N_("a formal network is founded by at least one institution"),
                 field="founding_institutions",
             )
         goals = [require_text(o, field="objectives") for o in objectives]
         if not goals:
             raise InvalidValueError(
-                "a formal network is driven by a common project with objectives", field="objectives"
+                N_("a formal network is driven by a common project with objectives"),
+                field="objectives",
             )
         return cls(
             kind=NetworkKind.FORMAL,
@@ -140,11 +142,15 @@ class Network(Aggregate):
         self.check_member(inviter_id, field="inviter_id")
         if self.is_member(invitee_id):
             raise AlreadyAMemberError(
-                f"professional {invitee_id} is already a member", field="invitee_id"
+                N_("professional {professional_id} is already a member"),
+                field="invitee_id",
+                professional_id=invitee_id,
             )
         if self._invitation(invitee_id) is not None:
             raise AlreadyAMemberError(
-                f"professional {invitee_id} is already invited", field="invitee_id"
+                N_("professional {professional_id} is already invited"),
+                field="invitee_id",
+                professional_id=invitee_id,
             )
         self._invited(invitation=Invitation(invitee_id, inviter_id))
 
@@ -179,9 +185,13 @@ class Network(Aggregate):
         self._check_not_dissolved()
         if self._invitation(invitee_id) is None:
             raise NoInvitationError(
-                f"professional {invitee_id} has no pending invitation to network {self.id}: "
-                "joining an informal network needs a member's invitation",
+                N_(
+                    "professional {professional_id} has no pending invitation to network "
+                    "{network_id}: joining an informal network needs a member's invitation"
+                ),
                 field="invitee_id",
+                professional_id=invitee_id,
+                network_id=self.id,
             )
 
     # --- formal: institutions, delegations, project, traces ----------------------------------
@@ -191,8 +201,10 @@ class Network(Aggregate):
         self._check_kind(NetworkKind.FORMAL)
         if delegation.institution_id not in self.institutions:
             raise NotAFoundingInstitutionError(
-                f"institution {delegation.institution_id} takes no part in network {self.id}",
+                N_("institution {institution_id} takes no part in network {network_id}"),
                 field="delegation_id",
+                institution_id=delegation.institution_id,
+                network_id=self.id,
             )
         delegation.check_covers(
             professional_id=delegation.professional_id,
@@ -203,8 +215,9 @@ class Network(Aggregate):
         )
         if self.is_member(delegation.professional_id):
             raise AlreadyAMemberError(
-                f"professional {delegation.professional_id} is already a member",
+                N_("professional {professional_id} is already a member"),
                 field="delegation_id",
+                professional_id=delegation.professional_id,
             )
         self._admitted(
             member=Member(delegation.professional_id, delegation.institution_id, delegation.id)
@@ -218,7 +231,9 @@ class Network(Aggregate):
         self._check_kind(NetworkKind.FORMAL)
         if institution_id in self.institutions:
             raise AlreadyAMemberError(
-                f"institution {institution_id} already takes part", field="institution_id"
+                N_("institution {institution_id} already takes part"),
+                field="institution_id",
+                institution_id=institution_id,
             )
         self._institution_joined(institution_id=institution_id)
 
@@ -239,7 +254,7 @@ class Network(Aggregate):
         self._check_kind(NetworkKind.FORMAL)
         goals = [require_text(o, field="objectives") for o in objectives]
         if not goals:
-            raise InvalidValueError("a common project has objectives", field="objectives")
+            raise InvalidValueError(N_("a common project has objectives"), field="objectives")
         self._project_updated(objectives=goals)
 
     @event("NetworkProjectUpdated")
@@ -259,7 +274,7 @@ class Network(Aggregate):
         self.check_member(recorded_by, field="recorded_by")
         present = list(dict.fromkeys(attendees))
         if not present:
-            raise InvalidValueError("a meeting has attendees", field="attendees")
+            raise InvalidValueError(N_("a meeting has attendees"), field="attendees")
         for attendee in present:
             self.check_member(attendee, field="attendees")
         self._meeting_recorded(
@@ -307,17 +322,36 @@ class Network(Aggregate):
         self._check_not_dissolved()
         if not self.is_member(professional_id):
             raise NotANetworkMemberError(
-                f"professional {professional_id} is not a member of network {self.id}", field=field
+                N_("professional {professional_id} is not a member of network {network_id}"),
+                field=field,
+                professional_id=professional_id,
+                network_id=self.id,
             )
 
     def _check_kind(self, kind: NetworkKind) -> None:
         self._check_not_dissolved()
         if self.kind != kind:
             raise NetworkKindError(
-                f"network {self.id} is {self.kind}; this applies to {kind} networks only",
+                _KIND_ONLY[kind],
                 field="network_id",
+                network_id=self.id,
+                network_kind=self.kind,
+                applies_to=kind,
             )
 
     def _check_not_dissolved(self) -> None:
         if self.dissolved:
-            raise NetworkDissolvedError(f"network {self.id} is dissolved", field="network_id")
+            raise NetworkDissolvedError(
+                N_("network {network_id} is dissolved"), field="network_id", network_id=self.id
+            )
+
+
+# A command for one kind of network, asked of the other kind.
+_KIND_ONLY = {
+    NetworkKind.FORMAL: N_(
+        "network {network_id} is informal; this applies to formal networks only"
+    ),
+    NetworkKind.INFORMAL: N_(
+        "network {network_id} is formal; this applies to informal networks only"
+    ),
+}

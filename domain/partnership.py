@@ -42,6 +42,7 @@ from domain.values import (
     require_text,
     scope_allows,
 )
+from domain.wording import N_
 
 __all__ = [
     "ConventionLack",
@@ -73,18 +74,21 @@ class Partnership(Aggregate):
         distinct = list(dict.fromkeys(parties))
         if len(distinct) < 2:
             raise InvalidValueError(
-                "a partnership needs at least two institutions", field="parties"
+                N_("a partnership needs at least two institutions"), field="parties"
             )
         Period(valid_from, valid_until)
         reference = mandate_reference.strip() if mandate_reference else None
         if origin_ is PartnershipOrigin.MANDATED and not reference:
             raise MandateReferenceRequiredError(
-                "a mandated partnership names the law, scheme or commissioning body imposing it",
+                N_(
+                    "a mandated partnership names the law, scheme or commissioning body imposing it"
+                ),
                 field="mandate_reference",
             )
         if kind_ is PartnershipKind.CHARTER and scopes:
             raise CharterHasNoScopeError(
-                "a charter states shared values and carries no operational scope", field="scopes"
+                N_("a charter states shared values and carries no operational scope"),
+                field="scopes",
             )
         if kind_ is PartnershipKind.CONVENTION:
             _check_scopes(scopes, distinct)
@@ -219,13 +223,17 @@ class Partnership(Aggregate):
         self._check_not_terminated()
         if institution_id not in self.parties:
             raise NotAPartyError(
-                f"institution {institution_id} is not a party to partnership {self.id}",
+                N_("institution {institution_id} is not a party to partnership {partnership_id}"),
                 field="institution_id",
+                institution_id=institution_id,
+                partnership_id=self.id,
             )
         if any(s.institution_id == institution_id for s in self.signatures):
             raise AlreadySignedError(
-                f"institution {institution_id} has already signed partnership {self.id}",
+                N_("institution {institution_id} has already signed partnership {partnership_id}"),
                 field="institution_id",
+                institution_id=institution_id,
+                partnership_id=self.id,
             )
         self._signed(signature=Signature(institution_id, signed_on, signatory_id))
 
@@ -243,11 +251,11 @@ class Partnership(Aggregate):
         """An amendment changes the end date and/or the scopes; signatures stay."""
         self._check_not_terminated()
         if valid_until is None and scopes is None:
-            raise InvalidValueError("an amendment changes the end date or the scopes", field=None)
+            raise InvalidValueError(N_("an amendment changes the end date or the scopes"))
         if scopes is not None:
             if not self.is_convention:
                 raise CharterHasNoScopeError(
-                    "a charter carries no operational scope", field="scopes"
+                    N_("a charter carries no operational scope"), field="scopes"
                 )
             _check_scopes(scopes, self.parties)
         if valid_until is not None:
@@ -270,7 +278,9 @@ class Partnership(Aggregate):
     def suspend(self, *, reason: str, suspended_at: datetime) -> None:
         self._check_not_terminated()
         if self.suspended_since is not None:
-            raise PartnershipStateError(f"partnership {self.id} is already suspended")
+            raise PartnershipStateError(
+                N_("partnership {partnership_id} is already suspended"), partnership_id=self.id
+            )
         self._suspended(reason=require_text(reason, field="reason"), suspended_at=suspended_at)
 
     @event("PartnershipSuspended")
@@ -281,11 +291,14 @@ class Partnership(Aggregate):
         self._check_not_terminated()
         since = self.suspended_since
         if since is None:
-            raise PartnershipStateError(f"partnership {self.id} is not suspended")
+            raise PartnershipStateError(
+                N_("partnership {partnership_id} is not suspended"), partnership_id=self.id
+            )
         if resumed_at < since:
             raise InvalidValueError(
-                f"a partnership cannot resume before it was suspended ({since.isoformat()})",
+                N_("a partnership cannot resume before it was suspended ({suspended_at})"),
                 field="occurred_at",
+                suspended_at=since,
             )
         self._resumed(resumed_at=resumed_at)
 
@@ -298,7 +311,7 @@ class Partnership(Aggregate):
         self._check_not_terminated()
         if terminated_on < self.valid_from:
             raise InvalidValueError(
-                "a partnership cannot end before it starts", field="terminated_on"
+                N_("a partnership cannot end before it starts"), field="terminated_on"
             )
         self._terminated(reason=require_text(reason, field="reason"), terminated_on=terminated_on)
 
@@ -308,23 +321,28 @@ class Partnership(Aggregate):
 
     def _check_not_terminated(self) -> None:
         if self.terminated_on is not None:
-            raise PartnershipEndedError(f"partnership {self.id} is terminated")
+            raise PartnershipEndedError(
+                N_("partnership {partnership_id} is terminated"), partnership_id=self.id
+            )
 
 
 def _check_scopes(scopes: Sequence[PartyScope], parties: Sequence[UUID]) -> None:
     if not scopes:
         raise InvalidValueError(
-            "a convention states what each party may do and exchange", field="scopes"
+            N_("a convention states what each party may do and exchange"), field="scopes"
         )
     seen: set[UUID] = set()
     for scope in scopes:
         if scope.institution_id not in parties:
             raise NotAPartyError(
-                f"scope given for institution {scope.institution_id}, which is not a party",
+                N_("scope given for institution {institution_id}, which is not a party"),
                 field="scopes",
+                institution_id=scope.institution_id,
             )
         if scope.institution_id in seen:
             raise InvalidValueError(
-                f"two scopes given for institution {scope.institution_id}", field="scopes"
+                N_("two scopes given for institution {institution_id}"),
+                field="scopes",
+                institution_id=scope.institution_id,
             )
         seen.add(scope.institution_id)

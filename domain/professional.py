@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import EmploymentOverlapError, InvalidValueError, NotEmployedError
 from domain.values import Period, require_text
+from domain.wording import N_
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,14 @@ class Professional(Aggregate):
         """A professional acts for an institution only while employed there."""
         if not self.employed_at(institution_id, at.date()):
             raise NotEmployedError(
-                f"professional {self.id} is not employed by institution {institution_id} "
-                f"on {at.date().isoformat()}",
+                N_(
+                    "professional {professional_id} is not employed by institution "
+                    "{institution_id} on {on}"
+                ),
                 field="institution_id",
-                professional_id=str(self.id),
-                institution_id=str(institution_id),
+                professional_id=self.id,
+                institution_id=institution_id,
+                on=at.date(),
             )
 
     def start_employment(
@@ -75,9 +79,19 @@ class Professional(Aggregate):
         for e in self.employments:
             if e.institution_id == institution_id and _overlap(e.period, new):
                 raise EmploymentOverlapError(
-                    f"an employment at institution {institution_id} already covers part of "
-                    f"{start.isoformat()}–{end.isoformat() if end else 'open'}",
+                    N_(
+                        "an employment at institution {institution_id} already covers part of "
+                        "{start} – {end}"
+                    )
+                    if end is not None
+                    else N_(
+                        "an employment at institution {institution_id} already covers part of "
+                        "the time from {start}"
+                    ),
                     field="start",
+                    institution_id=institution_id,
+                    start=start,
+                    end=end,
                 )
         self._employment_started(
             institution_id=institution_id, start=start, end=end, position=position
@@ -93,12 +107,20 @@ class Professional(Aggregate):
         current = self._open_employment(institution_id)
         if current is None:
             raise NotEmployedError(
-                f"professional {self.id} has no open employment at institution {institution_id}",
+                N_(
+                    "professional {professional_id} has no open employment at institution "
+                    "{institution_id}"
+                ),
                 field="institution_id",
+                professional_id=self.id,
+                institution_id=institution_id,
             )
         if end < current.start:
             raise InvalidValueError(
-                f"employment cannot end ({end}) before it started ({current.start})", field="end"
+                N_("employment cannot end ({end}) before it started ({start})"),
+                field="end",
+                end=end,
+                start=current.start,
             )
         self._employment_ended(institution_id=institution_id, end=end)
 

@@ -46,6 +46,7 @@ from domain.reports import (
     draft_report,
     publish,
 )
+from domain.wording import N_
 
 # Which of a member institution's own figures a partnership's or network's figure sums.
 MEMBER_FIGURE = {
@@ -67,10 +68,13 @@ def reporting_period(period: MonthRange, *, field: str = "query.from") -> MonthR
     """`period`, when it is a calendar month, quarter or year (the only periods published)."""
     if period.grid is None:
         raise PeriodOffGridError(
-            f"{period} is not a calendar month, quarter or year: reports are published for "
-            "those only (e.g. from=2026-07&to=2026-09), so that no two reports differ by a "
-            "few beneficiaries",
+            N_(
+                "{period} is not a calendar month, quarter or year: reports are published for "
+                "those only (e.g. from=2026-07&to=2026-09), so that no two reports differ by a "
+                "few beneficiaries"
+            ),
             field=field,
+            period=str(period),
         )
     return period
 
@@ -85,10 +89,14 @@ def check_publishable(period: MonthRange, today: date, back_dating_days: int) ->
     opens = publishable_from(period, back_dating_days)
     if today < opens:
         raise PeriodNotPublishedError(
-            f"the report of {period} is published from {opens.isoformat()}: acts may still be "
-            f"dated in it until {back_dating_days} days after it ends",
+            N_(
+                "the report of {period} is published from {published_from}: acts may still be "
+                "dated in it until {back_dating_days} days after it ends"
+            ),
             field="query.to",
-            published_from=opens.isoformat(),
+            period=str(period),
+            published_from=opens,
+            back_dating_days=back_dating_days,
         )
 
 

@@ -9,6 +9,7 @@ from domain.case import Case, SharingAuthorisation
 from domain.errors import NoLegalBasisForSharingError
 from domain.grounds import FRANCE, GroundClaim, LegalGround, evaluate
 from domain.institution import Institution
+from domain.wording import N_
 
 
 def authorise_sharing(
@@ -38,9 +39,12 @@ def authorise_sharing(
     if consent_ids is None:
         uncovered = [c for c in categories if case.consents_covering(recipient.id, [c], at) is None]
         raise NoLegalBasisForSharingError(
-            f"no consent in force covers sharing {', '.join(uncovered)} with institution "
-            f"{recipient.id}, and no legal ground was given",
+            N_(
+                "no consent in force covers sharing {uncovered} with institution "
+                "{recipient_institution_id}, and no legal ground was given"
+            ),
             field="categories",
             uncovered=uncovered,
+            recipient_institution_id=recipient.id,
         )
     return SharingAuthorisation(consent_ids=consent_ids)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from domain.errors import InvalidValueError, OccurredInFutureError, OccurredTooLongAgoError
+from domain.wording import N_
 
 Clock = Callable[[], datetime]
 
@@ -37,26 +38,31 @@ class TimePolicy:
             return now
         if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
             raise InvalidValueError(
-                "occurred_at must carry a time zone (e.g. 2026-03-01T10:00:00+01:00)",
+                N_("occurred_at must carry a time zone (e.g. 2026-03-01T10:00:00+01:00)"),
                 field="occurred_at",
             )
         try:
             occurred_at = occurred_at.astimezone(UTC)
         except OverflowError:  # 0001-01-01T00:00+01:00 has no UTC instant
             raise OccurredTooLongAgoError(
-                "occurred_at is outside the calendar once converted to UTC", field="occurred_at"
+                N_("occurred_at is outside the calendar once converted to UTC"),
+                field="occurred_at",
             ) from None
         if occurred_at > now + self.clock_skew:
             raise OccurredInFutureError(
-                f"occurred_at {occurred_at.isoformat()} is in the future",
+                N_("occurred_at {occurred_at} is in the future"),
                 field="occurred_at",
-                now=now.isoformat(),
+                occurred_at=occurred_at,
+                now=now,
             )
         if occurred_at < now - self.backdating_window:
             raise OccurredTooLongAgoError(
-                f"occurred_at {occurred_at.isoformat()} is older than the allowed window of "
-                f"{self.backdating_window.days} days",
+                N_(
+                    "occurred_at {occurred_at} is older than the allowed window of "
+                    "{window_days} days"
+                ),
                 field="occurred_at",
+                occurred_at=occurred_at,
                 window_days=self.backdating_window.days,
             )
         return occurred_at

@@ -15,6 +15,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from domain.errors import InvalidValueError
+from domain.wording import N_
 
 
 class Sector(StrEnum):
@@ -173,7 +174,10 @@ class Period:
     def __post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
             raise InvalidValueError(
-                f"period ends ({self.end}) before it starts ({self.start})", field="end"
+                N_("period ends ({end}) before it starts ({start})"),
+                field="end",
+                end=self.end,
+                start=self.start,
             )
 
     def contains(self, day: date) -> bool:
@@ -188,9 +192,11 @@ def parse_enum(enum: type[E], value: object, *, field: str) -> E:
     try:
         return enum(str(value))
     except ValueError:
-        allowed = ", ".join(m.value for m in enum)
         raise InvalidValueError(
-            f"{value!r} is not a valid {field}; expected one of: {allowed}", field=field
+            N_("'{value}' is not a valid {field}; expected one of: {expected}"),
+            field=field,
+            value=str(value),
+            expected=[m.value for m in enum],
         ) from None
 
 
@@ -208,7 +214,11 @@ def require_text(value: str, *, field: str, max_length: int = 500) -> str:
     """A required free text: stripped, non-empty, bounded."""
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        raise InvalidValueError(f"{field} must not be empty", field=field)
+        raise InvalidValueError(N_("{field} must not be empty"), field=field)
     if len(text) > max_length:
-        raise InvalidValueError(f"{field} is longer than {max_length} characters", field=field)
+        raise InvalidValueError(
+            N_("{field} is longer than {max_length} characters"),
+            field=field,
+            max_length=max_length,
+        )
     return text

@@ -29,7 +29,7 @@ from api.http.guard import public
 from api.http.language import ContentLanguage
 from api.http.limits import BodyLimit
 from api.http.observability import Metrics
-from api.http.problems import PROBLEM_JSON, Problem
+from api.http.problem_document import PROBLEM_JSON, Problem
 from api.http.routers import (
     case_acts,
     cases,
@@ -51,6 +51,8 @@ log = logging.getLogger("maillage.api")
 
 
 def _problem(description: str) -> dict[str, Any]:
+    """A shared error answer: a `Problem`, sent as `application/problem+json` (the schema says
+    so: `api.http.problem_document.document` moves what FastAPI puts under `application/json`)."""
     return {"model": Problem, "description": description, "content": {PROBLEM_JSON: {}}}
 
 
@@ -68,7 +70,16 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     409: _problem("The record's current state refuses it (closed case, already signed…)."),
     412: _problem("If-Match names a version that is no longer current (`stale-version`)."),
     413: _problem("The body is larger than the service takes (`body-too-large`)."),
-    422: _problem("Invalid input (`invalid-request`, with `errors`) or a broken rule."),
+    422: _problem(
+        "Invalid input (`invalid-request`, with `errors`: each invalid input's `field`, stable "
+        "`type` and `message`) or a broken rule (its `rule`, the `field` at fault and its "
+        "values in `details`). Where `details` lists alternatives it writes them "
+        '`{"any_of": [code, code]}`, one of which is enough: a legal ground\'s unmet '
+        'conditions read `"missing_conditions": ["strictly_necessary", {"any_of": '
+        '["parental_authority_informed", "not_informed_reason"]}]`, and `condition_kinds` says '
+        "how each code is met (`attested`: put it in `legal_ground.attested`; `stated`: give "
+        "`legal_ground.statements[code]`; `fact`: the case must show it)."
+    ),
     428: _problem(
         "A write on a case without `Idempotency-Key`, when the service requires one "
         "(`idempotency-key-required`)."
@@ -119,7 +130,8 @@ case's content needs a declared `purpose` and is recorded in the case's audit tr
 and `Idempotency-Key` on any POST to make a retry safe (a retry after a timeout or a 503 is then
 recorded once, or told it was recorded; without a key it may be recorded twice). Every error is
 `application/problem+json` with a stable `type` (`urn:maillage:problem:<rule>`) and the `field`
-at fault.
+at fault; its `title` and `detail` are in French, or in English with `Accept-Language: en`
+(codes and `details` keys are the same in both).
 
 **Read your writes**: commands return `position`; pass it as `after` to a view.
 """

@@ -31,6 +31,7 @@ from api.http.problems import AuthenticationError
 from api.settings import Settings
 from domain.access import Principal, Role
 from domain.timing import utc_now
+from domain.wording import N_
 
 _NEEDS_INSTITUTION = (Role.CASE_WORKER, Role.SUPERVISOR)
 
@@ -73,13 +74,38 @@ class TokenVerifier:
                 skew=self.settings.clock_skew_seconds,
                 longest=60 * self.settings.token_max_lifetime_minutes,
             )
-        except jwt.ExpiredSignatureError:
-            raise AuthenticationError("the token has expired") from None
         except jwt.PyJWTError as error:
-            raise AuthenticationError(f"the token is not valid: {error}") from None
+            raise _refusal(error) from None
         except (TypeError, ValueError):  # e.g. a key of the wrong kind for the token's algorithm
-            raise AuthenticationError("the token is not valid for this service's keys") from None
+            raise AuthenticationError(
+                N_("the token is not valid for this service's keys")
+            ) from None
         return principal_from(claims)
+
+
+# Why the library refused a token, in words a person reads (French first): by its error class.
+_LIBRARY_REFUSALS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    (jwt.ExpiredSignatureError, N_("the token has expired")),
+    (
+        jwt.InvalidAudienceError,
+        N_("the token is not valid: it is not meant for this service (aud)"),
+    ),
+    (jwt.InvalidIssuerError, N_("the token is not valid: it comes from another issuer (iss)")),
+    (jwt.InvalidSignatureError, N_("the token is not valid: its signature does not match")),
+    (jwt.InvalidAlgorithmError, N_("the token is not valid: its algorithm is not accepted")),
+    (jwt.DecodeError, N_("the token is not valid: it cannot be decoded")),
+)
+
+
+def _refusal(error: jwt.PyJWTError) -> AuthenticationError:
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return AuthenticationError(
+            N_('the token is not valid: it is missing the "{claim}" claim'), claim=error.claim
+        )
+    for kind, template in _LIBRARY_REFUSALS:
+        if isinstance(error, kind):
+            return AuthenticationError(template)
+    return AuthenticationError(N_("the token is not valid: {reason}"), reason=str(error))
 
 
 def _instant(claims: dict[str, Any], name: str) -> int:
@@ -87,9 +113,17 @@ def _instant(claims: dict[str, Any], name: str) -> int:
     as an integer: no arithmetic on it can overflow)."""
     value = claims[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise jwt.DecodeError(f"the {name} claim must be a number of seconds since the epoch")
+        raise AuthenticationError(
+            N_(
+                "the token is not valid: its {claim} claim must be a number of seconds since "
+                "the epoch"
+            ),
+            claim=name,
+        )
     if isinstance(value, float) and not math.isfinite(value):
-        raise jwt.DecodeError(f"the {name} claim must be a finite number")
+        raise AuthenticationError(
+            N_("the token is not valid: its {claim} claim must be a finite number"), claim=name
+        )
     return int(value)
 
 
@@ -99,25 +133,40 @@ def _check_instants(claims: dict[str, Any], now: float, *, skew: int, longest: i
     (`exp - iat`) of at most `longest` seconds."""
     issued, expires = _instant(claims, "iat"), _instant(claims, "exp")
     if issued > now + skew:
-        raise jwt.ImmatureSignatureError("The token is not yet valid (iat)")
+        raise AuthenticationError(N_("the token is not yet valid ({claim})"), claim="iat")
     if "nbf" in claims and _instant(claims, "nbf") > now + skew:
-        raise jwt.ImmatureSignatureError("The token is not yet valid (nbf)")
+        raise AuthenticationError(N_("the token is not yet valid ({claim})"), claim="nbf")
     if expires <= now:
-        raise jwt.ExpiredSignatureError("Signature has expired")
+        raise AuthenticationError(N_("the token has expired"))
     if expires <= issued:
-        raise jwt.InvalidTokenError("the token expires (exp) before it is issued (iat)")
-    if expires - issued > longest:
+        raise AuthenticationError(N_("the token expires (exp) before it is issued (iat)"))
+    lifetime = expires - issued
+    if lifetime > longest:
         raise AuthenticationError(
-            f"the token lives {_duration(expires - issued)} (exp - iat), longer than the "
-            f"{_duration(longest)} this service accepts: ask for a shorter-lived token"
+            _too_long(lifetime),
+            lifetime_seconds=lifetime,
+            lifetime_minutes=lifetime // 60,
+            longest_minutes=longest // 60,
         )
 
 
-def _duration(seconds: int) -> str:
-    if seconds > 10 * 24 * 3600:
-        return "more than ten days"
-    minutes, rest = divmod(seconds, 60)
-    return f"{minutes} minutes" if rest == 0 else f"{seconds} seconds"
+def _too_long(lifetime: int) -> str:
+    """The sentence refusing a token living `lifetime` seconds (a whole number of minutes, or
+    seconds, or beyond ten days)."""
+    if lifetime > 10 * 24 * 3600:
+        return N_(
+            "the token lives more than ten days (exp - iat), longer than the {longest_minutes} "
+            "minutes this service accepts: ask for a shorter-lived token"
+        )
+    if lifetime % 60 == 0:
+        return N_(
+            "the token lives {lifetime_minutes} minutes (exp - iat), longer than the "
+            "{longest_minutes} minutes this service accepts: ask for a shorter-lived token"
+        )
+    return N_(
+        "the token lives {lifetime_seconds} seconds (exp - iat), longer than the "
+        "{longest_minutes} minutes this service accepts: ask for a shorter-lived token"
+    )
 
 
 def principal_from(claims: dict[str, Any]) -> Principal:
@@ -128,11 +177,13 @@ def principal_from(claims: dict[str, Any]) -> Principal:
         institution_id = UUID(str(inst)) if inst is not None else None
     except (ValueError, KeyError):
         raise AuthenticationError(
-            "the token's sub and inst must be ids, and role one of: "
-            + ", ".join(r.value for r in Role)
+            N_("the token's sub and inst must be ids, and role one of: {roles}"),
+            roles=[r.value for r in Role],
         ) from None
     if role in _NEEDS_INSTITUTION and institution_id is None:
-        raise AuthenticationError(f"a {role.value} token names the institution acted for (inst)")
+        raise AuthenticationError(
+            N_("a {role} token names the institution acted for (inst)"), role=role.value
+        )
     return Principal(subject, role, institution_id)
 
 

@@ -22,13 +22,14 @@ from fastapi.responses import JSONResponse
 
 from api.http import problems
 from api.http.deps import MaillageDep, MetricsDep, SettingsDep
-from api.http.idempotency import FIELD, HEADER, Claim, ClaimDep
+from api.http.idempotency import FIELD, Claim, ClaimDep
 from api.http.observability import Metrics
 from api.http.problems import PreconditionError
 from api.http.schemas.common import CommandResult
 from api.store import outcome
 from domain.application import Maillage, Recorded
 from domain.errors import MaillageError
+from domain.wording import N_
 
 
 @dataclass
@@ -58,8 +59,10 @@ class Command:
             raise PreconditionError(
                 428,
                 "idempotency-key-required",
-                f"a write on a case needs an {HEADER} header (a new UUID per act, the same on "
-                "every retry of it), so that a retry never records it twice",
+                N_(
+                    "a write on a case needs an Idempotency-Key header (a new UUID per act, the "
+                    "same on every retry of it), so that a retry never records it twice"
+                ),
                 FIELD,
             )
         with outcome.tracking(self.claim.fence if self.claim else None) as writes:

@@ -29,6 +29,7 @@ from api.store.idempotency import IdempotencyStore
 from domain.access import Principal
 from domain.application import Maillage
 from domain.timing import TimePolicy
+from domain.wording import N_
 from projections.runner import ProjectionRunner
 
 # The providers are `async def` although they only look something up: FastAPI runs a plain
@@ -142,7 +143,7 @@ async def current_principal(
     if known is not None:
         return known
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AuthenticationError("send a bearer token: Authorization: Bearer <token>")
+        raise AuthenticationError(N_("send a bearer token: Authorization: Bearer <token>"))
     # In a worker thread: an identity provider's keys may have to be fetched (JWKS).
     principal = await run_in_threadpool(verifier.verify, credentials.credentials, clock.now())
     request.state.principal = principal

@@ -27,9 +27,10 @@ from fastapi.routing import APIRoute
 
 from api.http.asgi import state_of
 from api.http.deps import resolve_principal
-from api.http.problems import problem_response
+from api.http.problem_document import problem_response
 from api.http.textguard import RULE, first_unstorable
 from domain.access import Admission, Role
+from domain.wording import N_
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 _DECLARED = "__maillage_admission__"
@@ -91,7 +92,7 @@ class GuardedRoute(APIRoute):
             return problem_response(
                 422,
                 RULE,
-                "text may not contain a NUL character or an unpaired surrogate",
+                N_("text may not contain a NUL character or an unpaired surrogate"),
                 request=request,
                 field=where,
             )

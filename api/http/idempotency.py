@@ -44,11 +44,13 @@ from api.http.problems import PreconditionError
 from api.store.idempotency import IdempotencyStore, Stored
 from api.store.outcome import ClaimTakenOverError, CommandWrites, Fence, Outcome
 from domain.access import Principal
+from domain.wording import N_
 
 HEADER = "Idempotency-Key"
 FIELD = "header.Idempotency-Key"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
-_REPLAYED_HEADERS = ("content-type", "location", "etag", "x-maillage-position")
+# A refusal kept is replayed in the language it was worded in (`content-language`).
+_REPLAYED_HEADERS = ("content-type", "content-language", "location", "etag", "x-maillage-position")
 
 
 @dataclass
@@ -107,7 +109,7 @@ async def idempotency_key(request: Request) -> str | None:
         raise PreconditionError(
             422,
             "invalid-idempotency-key",
-            "an Idempotency-Key is 1 to 200 visible ASCII characters (a UUID is a good one)",
+            N_("an Idempotency-Key is 1 to 200 visible ASCII characters (a UUID is a good one)"),
             FIELD,
         )
     return key
@@ -184,7 +186,7 @@ def _reused() -> PreconditionError:
     return PreconditionError(
         422,
         "idempotency-key-reused",
-        "this Idempotency-Key was used for a different request; use a new key",
+        N_("this Idempotency-Key was used for a different request; use a new key"),
         FIELD,
     )
 
@@ -199,9 +201,11 @@ def _refusal(stored: Stored, digest: str, now: datetime) -> Exception:
         return PreconditionError(
             409,
             "idempotency-key-recorded",
-            "the request with this Idempotency-Key was recorded, but its answer was lost when "
-            f"the store broke off (log position {stored.committed_position}): do not send it "
-            "again; read the record (its version or history)",
+            N_(
+                "the request with this Idempotency-Key was recorded, but its answer was lost "
+                "when the store broke off (log position {position}): do not send it again; "
+                "read the record (its version or history)"
+            ),
             FIELD,
             details={"position": stored.committed_position},
         )
@@ -209,9 +213,11 @@ def _refusal(stored: Stored, digest: str, now: datetime) -> Exception:
         return PreconditionError(
             409,
             "idempotency-outcome-unknown",
-            "the request with this Idempotency-Key was cut off while committing, and the store "
-            "cannot tell yet whether it landed: retry shortly with the same key (it is then "
-            "recorded once, or said recorded), or read the record",
+            N_(
+                "the request with this Idempotency-Key was cut off while committing, and the "
+                "store cannot tell yet whether it landed: retry shortly with the same key (it "
+                "is then recorded once, or said recorded), or read the record"
+            ),
             FIELD,
             headers={"Retry-After": "1"},
         )
@@ -219,11 +225,14 @@ def _refusal(stored: Stored, digest: str, now: datetime) -> Exception:
     return PreconditionError(
         409,
         "idempotency-key-in-progress",
-        "a request with this Idempotency-Key is still running, or was cut off and its outcome "
-        f"is not settled yet: retry with the same key after {wait} s — it is then answered, "
-        "recorded once, or said recorded",
+        N_(
+            "a request with this Idempotency-Key is still running, or was cut off and its "
+            "outcome is not settled yet: retry with the same key after {retry_after} s — it is "
+            "then answered, recorded once, or said recorded"
+        ),
         FIELD,
         headers={"Retry-After": str(wait)},
+        details={"retry_after": wait},
     )
 
 

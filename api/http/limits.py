@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from api.http.problems import PROBLEM_JSON, TYPE_PREFIX
+from api.http.problem_document import PROBLEM_JSON, problem_body
+from api.i18n import negotiate
+from domain.wording import N_
 
 RULE = "body-too-large"
 
@@ -25,17 +27,17 @@ def _is_too_large(error: BaseException) -> bool:
     return isinstance(error, BodyTooLargeError)
 
 
-def _problem(limit: int) -> bytes:
-    return json.dumps(
-        {
-            "type": TYPE_PREFIX + RULE,
-            "title": "body too large",
-            "status": 413,
-            "detail": f"the request body exceeds {limit} bytes",
-            "rule": RULE,
-            "field": "body",
-        }
-    ).encode()
+def _problem(limit: int, language: str) -> bytes:
+    detail = N_("the request body exceeds {limit} bytes")
+    problem = problem_body(413, RULE, detail, language, values={"limit": limit}, field="body")
+    return json.dumps(problem).encode()
+
+
+def _language(scope: dict[str, Any]) -> str:
+    for name, value in scope.get("headers") or []:
+        if name == b"accept-language":
+            return negotiate(value.decode("latin-1"))
+    return negotiate(None)
 
 
 class BodyLimit:
@@ -51,7 +53,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+            await self._refuse(send, scope)
             return
         received = 0
         answered = False
@@ -77,10 +79,10 @@ class BodyLimit:
             # ExceptionGroup.
             if answered or not _is_too_large(error):
                 raise
-            await self._refuse(send)
+            await self._refuse(send, scope)
 
-    async def _refuse(self, send: Any) -> None:
-        body = _problem(self.max_bytes)
+    async def _refuse(self, send: Any, scope: dict[str, Any]) -> None:
+        body = _problem(self.max_bytes, _language(scope))
         await send(
             {
                 "type": "http.response.start",

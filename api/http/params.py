@@ -13,6 +13,7 @@ from api.http.problems import PreconditionError
 from domain.access import CaseUse, Principal, ReadPurpose
 from domain.application import Maillage
 from domain.case import Case
+from domain.wording import N_
 from projections.runner import ProjectionRunner
 
 _VERSION = re.compile(r"^[0-9]{1,18}$")  # ASCII digits, within a 64-bit integer
@@ -35,7 +36,7 @@ def _if_match(
     value = if_match.strip().removeprefix("W/").strip('"')
     if not _VERSION.match(value):
         raise PreconditionError(
-            422, "invalid-if-match", 'If-Match takes an ETag such as "7"', "header.If-Match"
+            422, "invalid-if-match", N_('If-Match takes an ETag such as "7"'), "header.If-Match"
         )
     return int(value)
 
@@ -77,15 +78,17 @@ def wait_for_read_side(runner: ProjectionRunner, after: int | None) -> None:
         raise PreconditionError(
             422,
             "position-beyond-log",
-            f"position {after} is beyond the end of the log: pass a position a command returned",
+            N_("position {after} is beyond the end of the log: pass a position a command returned"),
             "query.after",
+            details={"after": after},
         )
     if not runner.wait_for(after, timeout=5.0):
         raise PreconditionError(
             503,
             "read-side-behind",
-            f"the read side has not reached position {after} yet; retry shortly",
+            N_("the read side has not reached position {after} yet; retry shortly"),
             "query.after",
+            details={"after": after},
         )
 
 

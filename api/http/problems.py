@@ -4,6 +4,13 @@ The domain's errors carry their rule; this is the one place that maps them to HT
 `type` is stable per rule (`urn:maillage:problem:<rule>`), `field` names the input at fault.
 Nothing else reaches a client: an unexpected failure is a bare 500 problem with the request id,
 its details only in the operator's log.
+
+People read `title` (by rule, `api.http.problem_titles`) and `detail` (the refusal's template
+filled with its `details`) in the language `Accept-Language` asks for: French unless English is
+asked (`api.i18n`). Codes — `type`, `rule`, `field`, the keys of `details` and `errors[].type` —
+stay the same in every language. The OpenAPI schema documents every error answer under
+`application/problem+json` (`api.http.problem_document.document`, installed below); the
+problem's model and media type live there too (re-exported here).
 """
 
 from __future__ import annotations
@@ -18,18 +25,23 @@ from eventsourcing import persistence as es
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http import invalid_input
+from api.http.language import language_of
+from api.http.problem_document import PROBLEM_JSON as PROBLEM_JSON
+from api.http.problem_document import TYPE_PREFIX as TYPE_PREFIX
+from api.http.problem_document import FieldError, document, problem_response
+from api.http.problem_document import Problem as Problem
+from api.i18n import DEFAULT_LANGUAGE, Words
 from api.store.kek import KeyEncryptionKeyError
 from api.store.outcome import ClaimTakenOverError, Outcome
 from domain import errors as e
+from domain.templates import fill
+from domain.wording import N_
 
 log = logging.getLogger("maillage.api")
-
-PROBLEM_JSON = "application/problem+json"
-TYPE_PREFIX = "urn:maillage:problem:"
 
 # Refusals because of the current state of a record (retrying later may succeed) are conflicts;
 # refusals of the request itself are unprocessable.
@@ -70,87 +82,35 @@ def status_of(error: e.MaillageError) -> int:
     return 422
 
 
-class FieldError(BaseModel):
-    field: str = Field(description="Where the value is: body.name, query.limit, header.If-Match…")
-    message: str
-    type: str
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem detail."""
-
-    type: str = Field(examples=["urn:maillage:problem:delegation-expired"])
-    title: str = Field(examples=["delegation expired"])
-    status: int = Field(examples=[422])
-    detail: str = Field(examples=["delegation 3f… expired on 2026-09-30"])
-    rule: str = Field(description="The broken rule, stable: what clients switch on.")
-    field: str | None = Field(default=None, description="The input at fault, when there is one.")
-    errors: list[FieldError] | None = Field(
-        default=None, description="Every invalid input (validation errors only)."
-    )
-    request_id: str | None = Field(default=None, description="Quote it to an operator.")
-    details: dict[str, Any] | None = None
-    outcome: str | None = Field(
-        default=None,
-        description=(
-            "Of a write the store broke off (503): `not-recorded`, `unknown` (it may have been "
-            "recorded) or `recorded` (the answer was lost)."
-        ),
-    )
-
-
-def problem_response(
-    status: int,
-    rule: str,
-    detail: str,
-    *,
-    request: Request | None = None,
-    field: str | None = None,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> JSONResponse:
-    problem = Problem(
-        type=TYPE_PREFIX + rule,
-        title=rule.replace("-", " "),
-        status=status,
-        detail=detail,
-        rule=rule,
-        field=field,
-        request_id=getattr(request.state, "request_id", None) if request is not None else None,
-        **extra,
-    )
-    return JSONResponse(
-        problem.model_dump(exclude_none=True),
-        status_code=status,
-        media_type=PROBLEM_JSON,
-        headers=headers,
-    )
-
-
 class AuthenticationError(Exception):
-    """No token, or one that cannot be trusted: 401, with a WWW-Authenticate challenge."""
+    """No token, or one that cannot be trusted: 401, with a WWW-Authenticate challenge. The
+    sentence is a template (`N_`) filled with `values`; `detail` is the English."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, template: str, **values: Any) -> None:
+        self.template, self.values = template, values
+        self.detail = fill(template, values)
+        super().__init__(self.detail)
 
 
 class PreconditionError(Exception):
     """A request refused for its headers or its timing rather than its content: a malformed
-    If-Match, a refused Idempotency-Key, a read side that is behind."""
+    If-Match, a refused Idempotency-Key, a read side that is behind. The sentence is a template
+    (`N_`) filled with `details`, which the problem shows too."""
 
     def __init__(
         self,
         status: int,
         rule: str,
-        detail: str,
+        template: str,
         field: str,
         *,
         headers: dict[str, str] | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.status, self.rule, self.detail, self.field = status, rule, detail, field
+        self.template = template
+        self.detail = fill(template, details or {})
+        super().__init__(self.detail)
+        self.status, self.rule, self.field = status, rule, field
         self.headers = headers if headers is not None else _retry_after(status)
         self.details = details
 
@@ -166,20 +126,6 @@ class WriteCutOffError(Exception):
 
 def _retry_after(status: int) -> dict[str, str] | None:
     return {"Retry-After": "1"} if status == 503 else None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, int | float | bool | str) or value is None:
-        return value
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):  # e.g. each convention considered, with why it did not serve
-        return {str(k): _plain(v) for k, v in value.items()}
-    return str(value)
-
-
-def _jsonable(details: dict[str, Any]) -> dict[str, Any] | None:
-    return {k: _plain(v) for k, v in details.items()} or None
 
 
 # The store cannot be reached: down, restarting, or no free connection in the pool.
@@ -208,37 +154,51 @@ def store_failure(error: BaseException) -> Exception | None:
 
 @dataclass(frozen=True)
 class Answer:
-    """The problem an error is answered with, before it is rendered."""
+    """The problem an error is answered with, before it is rendered in the reader's language:
+    its detail is a `template` (`N_`) filled with `values`; `invalid` holds the invalid inputs
+    of a request (pydantic's errors), worded when rendered."""
 
     status: int
     rule: str
-    detail: str
+    template: str
     field: str | None = None
     headers: dict[str, str] | None = None
     extra: dict[str, Any] = dataclass_field(default_factory=dict)
+    values: dict[str, Any] = dataclass_field(default_factory=dict)
+    invalid: list[dict[str, Any]] | None = None
 
 
 # What a 503 says, by what could be told of the writes of the command it cut off.
 _CUT_OFF: dict[Outcome | None, str] = {
-    None: "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key",
-    Outcome.NOT_RECORDED: (
+    None: N_(
+        "the store is unavailable for the moment: retry shortly, with the same Idempotency-Key"
+    ),
+    Outcome.NOT_RECORDED: N_(
         "the store broke off before anything was recorded: send the request again (with the "
         "same Idempotency-Key, if it had one)"
     ),
-    Outcome.UNKNOWN: (
+    Outcome.UNKNOWN: N_(
         "the store broke off while the command was being committed: it may or may not have "
         "been recorded. Retry with the same Idempotency-Key (recorded once, or answered 409 "
         "idempotency-key-recorded); without a key, read the record (its version or history) "
         "before sending it again"
     ),
-    Outcome.RECORDED: (
+    Outcome.RECORDED: N_(
         "the command was recorded but the store broke off before it was answered: do not send "
         "it again; read the record (a retry with the same Idempotency-Key answers 409 "
         "idempotency-key-recorded)"
     ),
 }
 
-_HTTP_RULES = {400: "malformed-body", 404: "no-such-route", 405: "method-not-allowed"}
+# HTTP's own refusals (no route, a method or media type a route does not take…).
+_HTTP: dict[int, tuple[str, str]] = {
+    400: ("malformed-body", N_("the body could not be read")),
+    404: ("no-such-route", N_("no route answers this path")),
+    405: ("method-not-allowed", N_("this route does not take this method")),
+    415: ("unsupported-media-type", N_("this route does not take this media type")),
+    429: ("too-many-requests", N_("too many requests: retry later")),
+}
+_HTTP_OTHER = ("http-error", N_("the request was refused: {reason}"))
 
 
 def answer_for(error: BaseException) -> Answer:
@@ -260,16 +220,21 @@ def answer_for(error: BaseException) -> Answer:
         return Answer(
             409,
             "idempotency-key-taken-over",
-            "this request ran longer than its claim on the Idempotency-Key, and a retry with the "
-            "key took it over: nothing was recorded by this one; the retry's answer counts",
+            N_(
+                "this request ran longer than its claim on the Idempotency-Key, and a retry "
+                "with the key took it over: nothing was recorded by this one; the retry's "
+                "answer counts"
+            ),
             "header.Idempotency-Key",
         )
     if isinstance(error, KeyEncryptionKeyError):  # the configuration's fault: logged in full
         return Answer(
             503,
             "beneficiary-keys-unavailable",
-            "the service cannot open this case's protected data with the key-encryption key it "
-            "was given; an operator must set the right one",
+            N_(
+                "the service cannot open this case's protected data with the key-encryption "
+                "key it was given; an operator must set the right one"
+            ),
         )
     if isinstance(error, e.MaillageError):
         headers = None
@@ -278,61 +243,79 @@ def answer_for(error: BaseException) -> Answer:
         return Answer(
             status_of(error),
             error.rule,
-            error.message,
+            error.template,
             error.field,
             headers,
-            {"details": _jsonable(error.details)},
+            {"details": error.details or None},
+            error.values(),
         )
     if isinstance(error, AuthenticationError):
         return Answer(
             401,
             "unauthenticated",
-            error.detail,
+            error.template,
             "Authorization",
             {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            values=error.values,
         )
     if isinstance(error, PreconditionError):
         extra = {"details": error.details} if error.details else {}
-        return Answer(error.status, error.rule, error.detail, error.field, error.headers, extra)
+        details = error.details or {}
+        return Answer(
+            error.status, error.rule, error.template, error.field, error.headers, extra, details
+        )
     if isinstance(error, RequestValidationError):
-        return _invalid_request(error)
+        found = [dict(item) for item in error.errors()]
+        first = _location(found[0]) if found else None
+        return Answer(422, "invalid-request", N_("invalid request"), first, invalid=found)
     if isinstance(error, StarletteHTTPException):
+        rule, template = _HTTP.get(error.status_code, _HTTP_OTHER)
         return Answer(
             error.status_code,
-            _HTTP_RULES.get(error.status_code, "http-error"),
-            str(error.detail),
+            rule,
+            template,
             headers=dict(error.headers) if error.headers else None,
+            values={"reason": str(error.detail)},
         )
     return Answer(
         500,
         "internal-error",
-        "the service failed to answer this request; quote its request id to an operator",
+        N_("the service failed to answer this request; quote its request id to an operator"),
     )
 
 
-def _invalid_request(error: RequestValidationError) -> Answer:
-    found = [
-        FieldError(
-            field=".".join(str(part) for part in item.get("loc", ())),
-            message=str(item.get("msg", "invalid")),
-            type=str(item.get("type", "value_error")),
-        )
-        for item in error.errors()
-    ]
-    first = found[0].field if found else None
-    detail = "; ".join(f"{f.field}: {f.message}" for f in found[:5]) or "invalid request"
-    return Answer(422, "invalid-request", detail, first, extra={"errors": found})
+def _location(item: dict[str, Any]) -> str:
+    return ".".join(str(part) for part in item.get("loc", ()))
 
 
 def render(answer: Answer, request: Request | None) -> JSONResponse:
+    template, values, extra = answer.template, answer.values, answer.extra
+    if answer.invalid is not None:  # worded in the reader's language
+        words = Words(language_of(request) if request is not None else DEFAULT_LANGUAGE)
+        found = [
+            FieldError(
+                field=_location(item),
+                message=invalid_input.message(words, item),
+                type=str(item.get("type", "value_error")),
+            )
+            for item in answer.invalid
+        ]
+        listed = "; ".join(
+            words.gettext(N_("{field}: {message}"), field=f.field, message=f.message)
+            for f in found[:5]
+        )
+        if listed:
+            template, values = "{errors}", {"errors": listed}
+        extra = {**extra, "errors": found}
     return problem_response(
         answer.status,
         answer.rule,
-        answer.detail,
+        template,
         request=request,
+        values=values,
         field=answer.field,
         headers=answer.headers,
-        **answer.extra,
+        **extra,
     )
 
 
@@ -372,6 +355,8 @@ _EXPECTED: tuple[type[Exception], ...] = (
 
 
 def install(app: FastAPI) -> None:
-    """Every error becomes a problem, through the one mapping above."""
+    """Every error becomes a problem, through the one mapping above, and the OpenAPI schema
+    says so (`application/problem+json`)."""
     for kind in (*_EXPECTED, Exception):
         app.add_exception_handler(kind, answer)
+    document(app)

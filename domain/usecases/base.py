@@ -55,6 +55,7 @@ from domain.usecases.preconditions import check_precondition, expecting
 from domain.usecases.repository import ConcurrentRepository
 from domain.usecases.unit_of_work import UnitOfWork, current_unit, unit_in_progress, working_copy
 from domain.values import Actor, Basis, BasisKind
+from domain.wording import N_
 
 __all__ = [
     "AggregateLocks",
@@ -236,7 +237,7 @@ class UseCaseBase(Application[UUID]):
             if recorded is not None:
                 return recorded
         raise ConcurrentUpdateError(
-            f"gave up after {self.max_attempts} attempts: others kept changing the same record",
+            N_("gave up after {attempts} attempts: others kept changing the same record"),
             attempts=self.max_attempts,
         )
 

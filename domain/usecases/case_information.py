@@ -17,6 +17,7 @@ from domain.sharing import authorise_sharing
 from domain.usecases.base import Recorded, new_id
 from domain.usecases.case_actions import CaseActions
 from domain.values import ActionKind, Actor, Basis
+from domain.wording import N_
 
 
 class CaseInformationUseCases(CaseActions):
@@ -102,8 +103,9 @@ class CaseInformationUseCases(CaseActions):
         crip = self.load(Institution, crip_institution_id, field="crip_institution_id")
         if not crip.is_crip:
             raise NotACripError(
-                f"institution {crip.id} is not a unit for concerning information (CRIP)",
+                N_("institution {institution_id} is not a unit for concerning information (CRIP)"),
                 field="crip_institution_id",
+                institution_id=crip.id,
             )
         transmission_id = new_id()
         return self._act(

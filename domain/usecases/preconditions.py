@@ -19,6 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.errors import StaleVersionError
+from domain.wording import N_
 
 _EXPECTED: ContextVar[tuple[UUID, int] | None] = ContextVar("maillage_expected", default=None)
 
@@ -45,8 +46,9 @@ def check_precondition(aggregates: Sequence[Aggregate]) -> None:
             before = aggregate.version - len(aggregate.pending_events)
             if before != version:
                 raise StaleVersionError(
-                    f"expected version {version}, the record is at {before}",
+                    N_("expected version {expected_version}, the record is at {current_version}"),
                     field="If-Match",
+                    expected_version=version,
                     current_version=before,
                 )
             return

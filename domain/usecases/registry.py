@@ -13,6 +13,7 @@ from domain.institution import Institution
 from domain.network import Network
 from domain.professional import DelegationRef, Professional
 from domain.usecases.base import Recorded, UseCaseBase
+from domain.wording import N_
 
 
 class RegistryUseCases(UseCaseBase):
@@ -77,9 +78,12 @@ class RegistryUseCases(UseCaseBase):
             network = self.load(Network, network_id, field="network_id")
             if not network.is_formal:
                 raise NetworkKindError(
-                    "delegations are given for formal networks; informal ones rest on "
-                    "personal engagement",
+                    N_(
+                        "delegations are given for formal networks; informal ones rest on "
+                        "personal engagement"
+                    ),
                     field="network_id",
+                    network_id=network_id,
                 )
         scope = list(scope)
 

@@ -4,11 +4,15 @@
 the use cases, tokens, idempotency records, keys and the projection runner alike) and gives
 an `Api`: the client, the application behind it (to set up a registry quickly), the app's
 services (`api.http.deps.services_of`: its projection runner…) and `headers()` minting a bearer
-token for any principal.
+token for any principal. Every problem the client receives, in every e2e test, is checked for
+a Python repr of one of Maillage's enums (`<ActionKind.CASE_PARTICIPATION: …>`): a test whose
+request is answered with one fails (`no_python_repr`).
 """
 
 from __future__ import annotations
 
+import enum
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +31,31 @@ from domain.access import Role
 from domain.application import Maillage
 from domain.timing import TimePolicy
 from tests.world import NOW
+
+
+def _enums(kind: type[enum.Enum] = enum.Enum) -> set[str]:
+    found: set[str] = set()
+    for sub in kind.__subclasses__():
+        if sub.__module__.split(".")[0] in ("domain", "api", "projections"):
+            found.add(sub.__name__)
+        found |= _enums(sub)
+    return found
+
+
+def python_reprs(text: str) -> list[str]:
+    """What in `text` reads as a Python repr of one of Maillage's enums, or of any enum member
+    (`<Name.MEMBER: value>`)."""
+    names = "|".join(sorted(_enums()))
+    pattern = re.compile(rf"<(?:{names})\b|<\w+\.\w+: ")
+    return pattern.findall(text)
+
+
+async def no_python_repr(response: httpx.Response) -> None:
+    """A client event hook: a problem showing a Python repr fails the test that asked."""
+    if response.headers.get("content-type", "").startswith("application/problem+json"):
+        await response.aread()
+        reprs = python_reprs(response.text)
+        assert not reprs, f"a problem shows a Python repr {reprs}: {response.text}"
 
 
 class AppClock:
@@ -82,5 +111,9 @@ async def api(store_settings: Settings) -> AsyncIterator[Api]:
     async with app.router.lifespan_context(app):
         maillage: Maillage = services_of(app).maillage
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://maillage") as client:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://maillage",
+            event_hooks={"response": [no_python_repr]},
+        ) as client:
             yield Api(client, maillage, settings, app, clock)

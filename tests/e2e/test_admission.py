@@ -196,7 +196,9 @@ async def test_a_funder_reading_a_case_without_purpose_is_refused_not_told_of_pu
     funder = api.headers(Role.FUNDER, uuid4(), world.i("aemo"))
     refused = await api.client.get(f"/cases/{case}", headers=funder)
     assert (refused.status_code, refused.json()["rule"]) == (403, "access-denied")
-    assert refused.json()["detail"] == "a funder reads aggregate reports, never a case"
+    assert (
+        refused.json()["detail"] == "un financeur consulte des rapports agrégés, jamais un dossier"
+    )
     assert "purpose" not in refused.text
     jeanne = world.actor("jeanne")
     worker = api.headers(Role.CASE_WORKER, jeanne.professional_id, jeanne.institution_id)
@@ -213,7 +215,9 @@ async def test_a_refused_role_reaches_nothing_of_the_route(api: Api) -> None:
     body = {"name": "IME", "sector": "medico_social", "kind": "other"}
     first = await api.client.post("/institutions", json=body, headers=headers)
     assert (first.status_code, first.json()["rule"]) == (403, "access-denied")
-    assert first.json()["detail"] == "keeping the registry is for the role admin, not funder"
+    assert (
+        first.json()["detail"] == "tenir le référentiel : réservé au rôle admin, pas au rôle funder"
+    )
     again = await api.client.post("/institutions", json=body, headers=headers)
     assert again.status_code == 403
     assert "Idempotent-Replayed" not in again.headers  # nothing was claimed, nothing kept

@@ -87,12 +87,12 @@ async def test_a_clock_override_moves_token_expiry(api: Api, overrides: Any) -> 
     overrides[deps.get_clock] = lambda: TimePolicy(clock=lambda: later)
     expired = await api.client.get("/institutions", headers=admin)
     assert (expired.status_code, expired.json()["rule"]) == (401, "unauthenticated")
-    assert expired.json()["detail"] == "the token has expired"
+    assert expired.json()["detail"] == "le jeton a expiré"
     earlier = api.services.time.now() - timedelta(hours=1)
     overrides[deps.get_clock] = lambda: TimePolicy(clock=lambda: earlier)
     immature = await api.client.get("/institutions", headers=admin)
     assert immature.status_code == 401
-    assert "not yet valid" in immature.json()["detail"]
+    assert "pas encore valide" in immature.json()["detail"]
 
 
 async def test_a_use_case_override_substitutes_the_application(api: Api, overrides: Any) -> None:
@@ -164,7 +164,7 @@ def test_every_route_guards_its_text_and_no_middleware_copies_the_body(api: Api)
     assert len(routes) > 60
     assert [r.path for r in routes if not isinstance(r, GuardedRoute)] == []
     layers = {m.cls.__name__ for m in api.app.user_middleware}  # type: ignore[attr-defined]
-    assert layers == {"BodyLimit", "Observe", "ContentLanguage"}  # the last reads headers only
+    assert layers == {"BodyLimit", "ContentLanguage", "Observe"}  # none reads the body
     assert not hasattr(api_asgi, "read_body")
 
 

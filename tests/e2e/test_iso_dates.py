@@ -249,7 +249,7 @@ async def test_an_instant_still_needs_its_zone(api: Api) -> None:
         response = await api.client.post(url, json=body, headers=headers)
         assert response.status_code == 422, response.text
         assert response.json()["field"] == "occurred_at"
-        assert "time zone" in response.json()["detail"]
+        assert "fuseau horaire" in response.json()["detail"]
         as_of = await api.client.get(
             f"/cases/{s.case_id}/coherence/as-of",
             params={"at": naive, "purpose": "coordination"},

@@ -57,7 +57,7 @@ async def test_a_wrong_kek_is_a_clear_503_and_logged(
         assert (answer.status_code, answer.headers["content-type"]) == (503, PROBLEM), answer.text
         body = answer.json()
         assert body["rule"] == "beneficiary-keys-unavailable"
-        assert "key-encryption key" in body["detail"]
+        assert "clé de chiffrement des clés" in body["detail"]
         assert "Schmitt" not in answer.text
         assert needed not in answer.text  # the operator's business, in the log
     assert position(writer) == recorded  # the refused reading and act recorded nothing

@@ -34,7 +34,9 @@ T = int(NOW.timestamp())  # the app's one clock
 
 
 def signed(api: Api, **overrides: Any) -> dict[str, str]:
-    return bearer(hs256(claims(api.settings, **overrides), TEST_SIGNING_KEY))
+    """A token with these claims; the refusals are asked for in English."""
+    headers = bearer(hs256(claims(api.settings, **overrides), TEST_SIGNING_KEY))
+    return {**headers, "Accept-Language": "en"}
 
 
 async def detail_of_refusal(api: Api, headers: dict[str, str]) -> str:
@@ -139,7 +141,7 @@ async def test_an_identity_providers_token_is_bounded_too(api: Api) -> None:
         no_iat = await client.get(PROTECTED, headers=bearer(rs256(claims(settings, iat=DROP), key)))
     assert within.status_code == 200, within.text
     assert_unauthenticated(forever)
-    assert "longer than the 480 minutes" in forever.json()["detail"]
+    assert "au-delà des 480 minutes" in forever.json()["detail"]  # French unless asked
     assert_unauthenticated(no_iat)
 
 

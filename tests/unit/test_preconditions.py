@@ -100,7 +100,7 @@ def test_a_stale_version_is_refused_and_nothing_is_recorded(
     current = _version(app, target)
     with pytest.raises(StaleVersionError) as refused, app.precondition(target, current - 1):
         command(app, world, target)
-    assert refused.value.details == {"current_version": current}
+    assert refused.value.details == {"current_version": current, "expected_version": current - 1}
     assert refused.value.field == "If-Match"
     assert _version(app, target) == current
 

@@ -371,7 +371,7 @@ def test_shared_secrecy_without_an_attestation_is_refused_naming_it(
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="ase", ground=shared_secrecy(attested))
 
-    assert refused.value.details["unmet"] == [missing]
+    assert refused.value.details["missing_conditions"] == [missing]
     assert refused.value.field == "legal_ground"
     assert position(app) == before
 
@@ -395,7 +395,7 @@ def test_a_failed_ground_is_not_replaced_by_a_consent(app: Maillage, world: Worl
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="ase", ground=shared_secrecy(SHARED_SECRECY_ATTESTED[1:]))
 
-    assert refused.value.details["unmet"] == ["recipient_bound_by_secrecy"]
+    assert refused.value.details["missing_conditions"] == ["recipient_bound_by_secrecy"]
     assert position(app) == before
 
 
@@ -408,7 +408,13 @@ def test_shared_secrecy_needs_parents_informed_or_the_reason_they_were_not(
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="ase", ground=shared_secrecy(SHARED_SECRECY_ATTESTED[:3]))
 
-    assert refused.value.details["unmet"] == ["parental_authority_informed|not_informed_reason"]
+    assert refused.value.details["missing_conditions"] == [
+        {"any_of": ["parental_authority_informed", "not_informed_reason"]}
+    ]
+    assert refused.value.details["condition_kinds"] == {
+        "parental_authority_informed": "attested",
+        "not_informed_reason": "stated",
+    }
     assert position(app) == before
 
 
@@ -441,7 +447,9 @@ def test_a_blank_reason_does_not_satisfy_the_alternative(app: Maillage, world: W
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="ase", ground=claim)
 
-    assert refused.value.details["unmet"] == ["parental_authority_informed|not_informed_reason"]
+    assert refused.value.details["missing_conditions"] == [
+        {"any_of": ["parental_authority_informed", "not_informed_reason"]}
+    ]
     assert position(app) == before
 
 
@@ -454,7 +462,7 @@ def test_shared_secrecy_in_child_protection_does_not_apply_to_an_adult(
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="ase", ground=shared_secrecy())
 
-    assert refused.value.details["unmet"] == ["beneficiary_is_minor"]
+    assert refused.value.details["missing_conditions"] == ["beneficiary_is_minor"]
     assert position(app) == before
 
 
@@ -465,11 +473,11 @@ def test_every_unmet_condition_is_named(app: Maillage, world: World) -> None:
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="ase", ground=shared_secrecy(["strictly_necessary"]))
 
-    assert refused.value.details["unmet"] == [
+    assert refused.value.details["missing_conditions"] == [
         "beneficiary_is_minor",
         "recipient_bound_by_secrecy",
         "contributes_to_child_protection",
-        "parental_authority_informed|not_informed_reason",
+        {"any_of": ["parental_authority_informed", "not_informed_reason"]},
     ]
     assert position(app) == before
 
@@ -488,7 +496,7 @@ def test_the_care_team_ground_needs_the_recipient_institution_on_the_case(
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="cmp", categories=["health"], ground=CARE_TEAM)
 
-    assert refused.value.details["unmet"] == ["recipient_on_case"]
+    assert refused.value.details["missing_conditions"] == ["recipient_on_case"]
     assert position(app) == before
 
 
@@ -522,7 +530,7 @@ def test_the_care_team_ground_no_longer_applies_once_the_recipient_left(
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="cmp", categories=["health"], ground=CARE_TEAM)
 
-    assert refused.value.details["unmet"] == ["recipient_on_case"]
+    assert refused.value.details["missing_conditions"] == ["recipient_on_case"]
     assert position(app) == before
 
 
@@ -536,7 +544,7 @@ def test_the_court_order_ground_needs_the_order_reference(
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         share(app, world, case_id, to="ase", ground=GroundClaim("court_order", (), statements))
 
-    assert refused.value.details["unmet"] == ["court_order_reference"]
+    assert refused.value.details["missing_conditions"] == ["court_order_reference"]
     assert position(app) == before
 
 
@@ -773,7 +781,10 @@ def test_a_custom_catalogue_refuses_naming_its_unmet_conditions() -> None:
     with pytest.raises(LegalGroundConditionsNotMetError) as refused:
         evaluate(claim, {"concertation_case": False}, BELGIUM)
 
-    assert refused.value.details["unmet"] == ["beneficiary_informed", "concertation_case|mandate"]
+    assert refused.value.details["missing_conditions"] == [
+        "beneficiary_informed",
+        {"any_of": ["concertation_case", "mandate"]},
+    ]
     assert "Code pénal belge art. 458quater" in refused.value.message
 
 

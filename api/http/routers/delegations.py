@@ -27,6 +27,7 @@ from api.http.schemas.registry import (
 from domain.access import ANY_ROLE, KEEPING_THE_REGISTRY, Principal, Role
 from domain.delegation import Delegation
 from domain.errors import AccessDeniedError
+from domain.wording import N_
 from projections.documents import DELEGATION_TERMS
 from projections.tables import delegation_terms_view
 
@@ -41,8 +42,10 @@ def check_delegation_reader(principal: Principal, institution_id: UUID, delegate
     if principal.role is Role.SUPERVISOR and principal.institution_id == institution_id:
         return
     raise AccessDeniedError(
-        "a delegation is shown to administrators, to its delegate and to supervisors of the "
-        "delegating institution"
+        N_(
+            "a delegation is shown to administrators, to its delegate and to supervisors of "
+            "the delegating institution"
+        )
     )
 
 

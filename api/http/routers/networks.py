@@ -36,6 +36,7 @@ from domain.access import (
     check_network_person,
 )
 from domain.network import Network
+from domain.wording import N_
 
 router = APIRouter(tags=["networks"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_THE_REGISTRY)  # formal networks
@@ -72,7 +73,7 @@ def found_informal_network(
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
-    founder = _person(principal, body.founder_id, "founding a network for someone else")
+    founder = _person(principal, body.founder_id, N_("founding a network for someone else"))
     return command.run(
         "found_informal_network",
         lambda: maillage.found_informal_network(
@@ -144,7 +145,7 @@ def invite_to_network(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    inviter = _person(principal, body.inviter_id, "inviting on someone else's behalf")
+    inviter = _person(principal, body.inviter_id, N_("inviting on someone else's behalf"))
     return _run(
         "invite_to_network",
         network_id,
@@ -170,7 +171,7 @@ def accept_network_invitation(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    _person(principal, invitee_id, "answering someone else's invitation")
+    _person(principal, invitee_id, N_("answering someone else's invitation"))
     return _run(
         "accept_network_invitation",
         network_id,
@@ -194,7 +195,7 @@ def decline_network_invitation(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    _person(principal, invitee_id, "answering someone else's invitation")
+    _person(principal, invitee_id, N_("answering someone else's invitation"))
     return _run(
         "decline_network_invitation",
         network_id,
@@ -316,7 +317,7 @@ def record_network_meeting(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    recorder = _person(principal, body.recorded_by, "recording a meeting for someone else")
+    recorder = _person(principal, body.recorded_by, N_("recording a meeting for someone else"))
     return _run(
         "record_network_meeting",
         network_id,
@@ -346,7 +347,7 @@ def leave_network(
     command: CommandDep,
     if_match: IfMatch,
 ) -> CommandResult:
-    person = _person(principal, body.professional_id, "taking someone else out of a network")
+    person = _person(principal, body.professional_id, N_("taking someone else out of a network"))
     return _run(
         "leave_network",
         network_id,

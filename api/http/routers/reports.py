@@ -44,6 +44,7 @@ from domain.report_family import (
     reporting_period,
 )
 from domain.reports import Month, MonthRange, Report, csv_rows
+from domain.wording import N_
 from projections import reports as queries
 from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
 from projections.charts import report_chart as chart_of
@@ -166,7 +167,7 @@ def _period(terms: Terms, first: str | None, last: str | None) -> MonthRange:
         return latest_published_quarter(today, terms.back_dating_days)
     if first is None or last is None:
         raise InvalidValueError(
-            "give both `from` and `to` (a calendar month, quarter or year), or neither",
+            N_("give both `from` and `to` (a calendar month, quarter or year), or neither"),
             field="query.from" if first is None else "query.to",
         )
     period = reporting_period(

@@ -35,6 +35,7 @@ from domain.access import (
 )
 from domain.coherence import Coherence
 from domain.errors import InvalidValueError, NotFoundError
+from domain.wording import N_
 from projections import queries
 from projections.coherence import AsOf, coherence, coherence_as_of
 from projections.view_wording import word_audit, word_case_actors
@@ -59,7 +60,7 @@ def _cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     if not _POSITION.match(cursor):
-        raise InvalidValueError("this cursor is not one this list returned", field="cursor")
+        raise InvalidValueError(N_("this cursor is not one this list returned"), field="cursor")
     return int(cursor)
 
 
@@ -109,7 +110,9 @@ def case_coherence_as_of(
     question: AsOf = AsOf.RECORDED,
 ) -> Coherence:
     if at.tzinfo is None:
-        raise InvalidValueError("`at` needs a time zone (e.g. 2026-11-20T12:00:00Z)", field="at")
+        raise InvalidValueError(
+            N_("`at` needs a time zone (e.g. 2026-11-20T12:00:00Z)"), field="at"
+        )
     read_case(
         maillage, principal, case_id, use=CaseUse.READ, view="coherence_as_of", purpose=purpose
     )
@@ -174,7 +177,7 @@ def institution_audit(
     until: Until = None,
     kinds: Kinds = None,
 ) -> Page[Any]:
-    check_own_institution(principal, institution_id, doing="auditing an institution")
+    check_own_institution(principal, institution_id, doing=N_("auditing an institution"))
     found = queries.audit_trail(
         conn,
         institution_id=institution_id,
@@ -224,7 +227,7 @@ def involvement(
     cursor: Cursor = None,
     include_past: bool = False,
 ) -> Page[Any]:
-    check_own_institution(principal, institution_id, doing="reading its involvement")
+    check_own_institution(principal, institution_id, doing=N_("reading its involvement"))
     rows = queries.involvement(conn, institution_id, include_past=include_past)
     return _paged(conn, rows, limit, cursor, words)
 
