@@ -36,7 +36,10 @@ async def _participants(api: Api, case: UUID, headers: dict[str, str]) -> dict[s
             headers=headers,
         )
     )
-    return {p["professional_id"]: p["basis"] for p in file["participants"]}
+    return {
+        p["professional_id"]: {"kind": p["basis"]["kind"], "ref_id": p["basis"]["ref_id"]}
+        for p in file["participants"]
+    }
 
 
 async def test_a_cmp_worker_joins_under_a_convention_covering_consultation_and_assessment(

@@ -40,6 +40,12 @@ class Scene:
             valid_until=date(2027, 1, 1),
             case_id=self.case_id,
         ).id
+        api.maillage.join_case(  # a delegation naming the case lets her take part (4b)
+            case_id=self.case_id,
+            by=world.actor("sophie"),
+            role="psychiatre",
+            delegation_id=self.delegation_id,
+        )
         self.unknown = uuid4()  # no case has this id
         self.jeanne = self.worker("jeanne", "aemo")
         self.sophie = self.worker("sophie", "cmp")
@@ -93,8 +99,8 @@ async def _ground_not_met(s: Scene, language: dict[str, str]) -> httpx.Response:
 
 async def _outside_the_delegation(s: Scene, language: dict[str, str]) -> httpx.Response:
     return await s.api.client.post(
-        f"/cases/{s.case_id}/participants",
-        json={"role": "psychiatre", "delegation_id": str(s.delegation_id)},
+        f"/cases/{s.case_id}/interventions",
+        json={"kind": "assessment", "delegation_id": str(s.delegation_id)},
         headers={**s.sophie, **language},
     )
 
@@ -177,9 +183,9 @@ REFUSALS: dict[str, tuple[Ask, int, str, str | None, str, str, str, str]] = {
         "delegation-out-of-scope",
         "delegation_id",
         "Hors du périmètre de la délégation",
-        "ne couvre pas le type d'action case_participation (son périmètre : home_visit)",
+        "ne couvre pas le type d'action assessment (son périmètre : home_visit)",
         "Outside the delegation's scope",
-        "does not cover the action kind case_participation (its scope: home_visit)",
+        "does not cover the action kind assessment (its scope: home_visit)",
     ),
     "in the future": (
         _future,
@@ -270,14 +276,14 @@ async def test_invalid_inputs_are_worded_one_by_one_with_stable_codes(api: Api) 
 
 
 async def test_a_missing_scope_names_the_action_kind_by_its_code(api: Api) -> None:
-    """The issue's 4f: joining under a delegation that does not cover `case_participation`
-    showed `<ActionKind.CASE_PARTICIPATION: 'case_participation'>`."""
+    """The issue's 4f: citing a delegation whose scope lacks the act showed the kind's Python
+    repr (`<ActionKind.CASE_PARTICIPATION: 'case_participation'>`); the code is shown now."""
     s = Scene(api)
     refused = await _outside_the_delegation(s, {})
     problem = refused.json()
     assert problem["details"] == {
         "delegation_id": str(s.delegation_id),
-        "action_kind": "case_participation",
+        "action_kind": "assessment",
         "scope": ["home_visit"],
     }
     assert "<" not in refused.text
