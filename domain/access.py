@@ -7,11 +7,16 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
 - Case workers and supervisors have a standing only while employed by the institution their
   token names; a token is a claim, the registry decides.
 - A case worker reads and acts only on the cases they take part in, or hold a delegation in force
-  for from an institution with a standing on the case. They may join a case their institution is
-  already on or was referred to, or one whose actors a convention (or a network shared with its
-  coordinator, informal networks included: membership there is reciprocal, by invitation and
-  acceptance) links them to; joining on personal trust alone (an informal basis) goes through a
-  referral to their institution. They answer referrals made to it.
+  for: a delegation naming a case is their institution's mandate to act on it (DOMAIN.md), a
+  standing of its own, whether or not the institution is on the case yet. They may join a case
+  their institution is already on or was referred to, one they hold a delegation in force for
+  (whatever kinds of action it names), or one where a convention in force links their
+  institution to an institution on the case with at least one action kind in its scope for
+  theirs (joining is taking part to perform those acts), or a network shared with its
+  coordinator (informal networks included: membership there is reciprocal, by invitation and
+  acceptance). Joining on personal trust alone (an informal basis) goes through a referral to
+  their institution. A refused join names each partnership of their institution and why it did
+  not serve (`domain.partnership_terms.ConventionLack`). They answer referrals made to it.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
 - Aggregate reports (small cells withheld, `domain.disclosure`): a funder reads those of what its
@@ -37,6 +42,7 @@ from uuid import UUID
 from domain.errors import AccessDeniedError
 from domain.reports import Month
 from domain.values import Actor
+from domain.wording import N_
 
 
 class Role(StrEnum):
@@ -44,6 +50,13 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     FUNDER = "funder"
     ADMIN = "admin"
+
+
+# Roles held by professionals of the registry: a token's `sub` is a professional's id, and their
+# standing is decided by the registry (employed by the institution `inst` names). An
+# administrator's or a funder's `sub` names a person who need not be in the registry: an
+# operator, a funding officer (their `inst`, for a funder, is the funding institution).
+PROFESSIONAL_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
 
 
 class CaseUse(StrEnum):
@@ -156,12 +169,17 @@ class CaseStanding:
 
     employed: bool = False  # a registered professional, employed now by the institution
     participant: bool = False  # takes part now, for the principal's institution
-    delegated: bool = False  # holds a delegation in force for this case, from an institution
-    # that has a standing on it (involved, or linked by a convention or a network)
+    delegated: bool = False  # holds a delegation in force for this case, from that institution
     institution_on_case: bool = False  # the institution holds it or has a participant now
     institution_was_involved: bool = False  # …or had one, or a referral from or to it
     referred: bool = False  # a referral to the principal's institution is pending or accepted
     formal_link: bool = False  # a convention or a network links them to the case's actors
+    # For a join nothing else allows: each partnership of the institution, and why it does not
+    # let them join (a `ConventionLack` code).
+    conventions: tuple[tuple[UUID, str], ...] = ()
+    # The delegations they hold for the case from that institution, none in force: why (a
+    # `domain.delegation.Lapse` code).
+    lapsed_delegations: tuple[tuple[UUID, str], ...] = ()
 
 
 def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding) -> None:
@@ -179,12 +197,30 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
             return
         if use is CaseUse.ANSWER_REFERRAL and standing.referred:
             return
+        delegations = [
+            {"delegation_id": str(d), "reason": reason} for d, reason in standing.lapsed_delegations
+        ]
         if use is CaseUse.JOIN:
-            _deny(
-                "to join a case, your institution must be on it or referred to it, a convention "
-                "or a network must link you to its actors, or you must hold a delegation for it"
+            raise AccessDeniedError(
+                N_(
+                    "to join a case, your institution must be on it or referred to it, you must "
+                    "hold a delegation in force for it, a convention in force must link your "
+                    "institution to an institution on it with at least one action kind in its "
+                    "scope for yours, or a network must link you to its coordinator"
+                ),
+                conventions=[
+                    {"partnership_id": str(p), "reason": reason}
+                    for p, reason in standing.conventions
+                ],
+                delegations=delegations,
             )
-        _deny("a case worker reaches only the cases they take part in or hold a delegation for")
+        raise AccessDeniedError(
+            N_(
+                "a case worker reaches only the cases they take part in or hold a delegation in "
+                "force for"
+            ),
+            delegations=delegations,
+        )
     if role is Role.SUPERVISOR and (
         standing.institution_on_case or standing.institution_was_involved
     ):

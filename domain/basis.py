@@ -2,14 +2,15 @@
 
 In order: a valid delegation covering the case and action kind; the acting institution holds the
 case; an active convention between the acting institution and one already on the case covering
-that kind; a network shared with the case's coordinator; otherwise `informal` — recorded, never
-refused. Sources are read lazily so that the common case (a delegation, or the holder) loads
-nothing more.
+that kind (taking part in the case: any kind of the acting party's scope,
+`domain.values.scope_allows`); a network shared with the case's coordinator; otherwise
+`informal` — recorded, never refused. Sources are read lazily so that the common case (a
+delegation, or the holder) loads nothing more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -18,7 +19,7 @@ from uuid import UUID
 from domain.case import Case
 from domain.delegation import Delegation
 from domain.network import Network
-from domain.partnership import Partnership
+from domain.partnership import ConventionLack, Partnership
 from domain.values import Actor, Basis, BasisKind
 
 
@@ -50,19 +51,9 @@ class BasisDecision:
                 return Basis(BasisKind.DELEGATION, delegation.id)
         if self.actor.institution_id == case.holder_institution_id:
             return Basis(BasisKind.CASE_HOLDER, case.holder_institution_id)
-        others = [i for i in case.institutions if i != self.actor.institution_id]
-        if others:
-            for partnership in sources.partnerships_of(self.actor.institution_id):
-                if any(
-                    partnership.covers_exchange(
-                        acting_institution_id=self.actor.institution_id,
-                        other_institution_id=other,
-                        at=self.at,
-                        action_kind=self.action_kind,
-                    )
-                    for other in others
-                ):
-                    return Basis(BasisKind.CONVENTION, partnership.id)
+        convention = self.convention(case, sources)
+        if convention is not None:
+            return Basis(BasisKind.CONVENTION, convention)
         coordinator = case.coordinator
         if coordinator is not None and coordinator.professional_id != self.actor.professional_id:
             for network in sources.shared_networks(
@@ -75,3 +66,24 @@ class BasisDecision:
                 ):
                     return Basis(BasisKind.NETWORK, network.id)
         return Basis.informal()
+
+    def conventions(
+        self, case: Case, sources: BasisSources
+    ) -> Iterator[tuple[UUID, ConventionLack | None]]:
+        """The partnerships of the acting institution, each with why it does not cover this
+        action on this case (None: it does)."""
+        others = [i for i in case.institutions if i != self.actor.institution_id]
+        for partnership in sources.partnerships_of(self.actor.institution_id):
+            yield (
+                partnership.id,
+                partnership.why_not_covering(
+                    acting_institution_id=self.actor.institution_id,
+                    on_case=others,
+                    at=self.at,
+                    action_kind=self.action_kind,
+                ),
+            )
+
+    def convention(self, case: Case, sources: BasisSources) -> UUID | None:
+        """The first convention covering this action on this case, if any."""
+        return next((p for p, lack in self.conventions(case, sources) if lack is None), None)

@@ -1,4 +1,9 @@
-"""A formal delegation: an institution mandates one of its professionals, within a scope."""
+"""A formal delegation: an institution mandates one of its professionals, within a scope.
+
+A delegation naming a case is the institution's mandate to act on that case: it lets its holder
+take part in the case (join it, read it) whatever kinds of action its scope names, and covers
+the acts of those kinds (`domain.values.scope_allows`).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from domain.errors import (
     NotEmployedError,
 )
 from domain.professional import Professional
-from domain.values import ActionKind, Period, parse_enums, require_text
+from domain.values import ActionKind, Period, parse_enums, require_text, scope_allows
 
 _INVALIDITY = (
     DelegationOutOfScopeError,
@@ -160,7 +165,7 @@ class Delegation(Aggregate):
             raise DelegationOutOfScopeError(
                 f"delegation {self.id} does not cover network {network_id}", field="delegation_id"
             )
-        if action_kind not in self.scope:
+        if not scope_allows(self.scope, action_kind):
             raise DelegationOutOfScopeError(
                 f"delegation {self.id} does not cover the action kind {action_kind!r}",
                 field="delegation_id",

@@ -2,13 +2,16 @@
 
 A partnership is in force only once every party has signed, within its dates, while neither
 suspended nor terminated. Only a convention covers an exchange, and only for the action kinds and
-information categories in the acting party's scope.
+information categories in the acting party's scope. Its scope for a party says what that party's
+professionals may do on a case shared with another party: taking part in it (joining) comes with
+any action kind the scope names (`domain.values.scope_allows`). When a convention does not
+cover, `Partnership.why_not_covering` says why, as a `ConventionLack` code.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from uuid import UUID
 
@@ -23,82 +26,31 @@ from domain.errors import (
     PartnershipEndedError,
     PartnershipStateError,
 )
+from domain.partnership_terms import (
+    ConventionLack,
+    PartyScope,
+    Signature,
+    Suspension,
+    partnership_in_force,
+    partnership_lapse,
+)
 from domain.values import (
-    ActionKind,
-    InformationCategory,
     PartnershipKind,
     PartnershipOrigin,
     Period,
     parse_enum,
-    parse_enums,
     require_text,
+    scope_allows,
 )
 
-
-@dataclass(frozen=True)
-class PartyScope:
-    """What one party of a convention may perform (action kinds) and exchange (categories)."""
-
-    institution_id: UUID
-    action_kinds: tuple[str, ...]
-    information_categories: tuple[str, ...]
-
-    @classmethod
-    def parse(
-        cls,
-        institution_id: UUID,
-        action_kinds: Iterable[str],
-        information_categories: Iterable[str],
-    ) -> PartyScope:
-        return cls(
-            institution_id=institution_id,
-            action_kinds=tuple(
-                str(k) for k in parse_enums(ActionKind, action_kinds, field="scope")
-            ),
-            information_categories=tuple(
-                str(c)
-                for c in parse_enums(
-                    InformationCategory, information_categories, field="information_categories"
-                )
-            ),
-        )
-
-
-@dataclass(frozen=True)
-class Suspension:
-    """A period during which the partnership was not in force; `end` None while it lasts."""
-
-    start: datetime
-    end: datetime | None = None
-
-    def covers(self, at: datetime) -> bool:
-        return self.start <= at and (self.end is None or at < self.end)
-
-
-@dataclass(frozen=True)
-class Signature:
-    institution_id: UUID
-    signed_on: date
-    signatory_id: UUID | None = None
-
-
-def partnership_in_force(
-    *,
-    fully_signed: bool,
-    valid_from: date,
-    valid_until: date | None,
-    terminated_on: date | None,
-    suspensions: Iterable[Suspension],
-    at: datetime,
-) -> bool:
-    """The one rule of a partnership being in force, shared by the aggregate and the read side:
-    signed by every party, within its period, not terminated, not suspended."""
-    day = at.date()
-    if not fully_signed or not Period(valid_from, valid_until).contains(day):
-        return False
-    if terminated_on is not None and day >= terminated_on:
-        return False
-    return not any(s.covers(at) for s in suspensions)
+__all__ = [
+    "ConventionLack",
+    "Partnership",
+    "PartyScope",
+    "Signature",
+    "Suspension",
+    "partnership_in_force",
+]
 
 
 class Partnership(Aggregate):
@@ -186,7 +138,10 @@ class Partnership(Aggregate):
         return all(p in signed for p in self.parties)
 
     def in_force_at(self, at: datetime) -> bool:
-        return partnership_in_force(
+        return self.lapse_at(at) is None
+
+    def lapse_at(self, at: datetime) -> ConventionLack | None:
+        return partnership_lapse(
             fully_signed=self.fully_signed,
             valid_from=self.valid_from,
             valid_until=self.valid_until,
@@ -218,14 +173,45 @@ class Partnership(Aggregate):
         categories: Iterable[str] = (),
     ) -> bool:
         """A convention in force, signed by both, whose acting party's scope has this action."""
-        if not self.is_convention or not self.in_force_at(at):
-            return False
-        if acting_institution_id not in self.parties or other_institution_id not in self.parties:
-            return False
+        lack = self.why_not_covering(
+            acting_institution_id=acting_institution_id,
+            on_case=(other_institution_id,),
+            at=at,
+            action_kind=action_kind,
+            categories=categories,
+        )
+        return lack is None
+
+    def why_not_covering(
+        self,
+        *,
+        acting_institution_id: UUID,
+        on_case: Iterable[UUID],
+        at: datetime,
+        action_kind: str,
+        categories: Iterable[str] = (),
+    ) -> ConventionLack | None:
+        """Why this partnership does not cover `action_kind` (and `categories`) by a professional
+        of the acting institution on a case where the institutions `on_case` are; None if it
+        does. The case is looked at last: a reason about the case is given only for a convention
+        that would otherwise cover."""
+        if not self.is_convention:
+            return ConventionLack.CHARTER
+        lapse = self.lapse_at(at)
+        if lapse is not None:
+            return lapse
+        if acting_institution_id not in self.parties:
+            return ConventionLack.NOT_A_PARTY
         scope = self.scope_of(acting_institution_id)
-        if scope is None or action_kind not in scope.action_kinds:
-            return False
-        return all(c in scope.information_categories for c in categories)
+        if scope is None or not scope.action_kinds:
+            return ConventionLack.NO_ACTION_KINDS
+        if not scope_allows(scope.action_kinds, action_kind):
+            return ConventionLack.ACTION_NOT_IN_SCOPE
+        if not all(c in scope.information_categories for c in categories):
+            return ConventionLack.CATEGORY_NOT_IN_SCOPE
+        if not any(i in self.parties for i in on_case if i != acting_institution_id):
+            return ConventionLack.NO_PARTY_ON_CASE
+        return None
 
     # --- lifecycle --------------------------------------------------------------------------
 

@@ -59,6 +59,17 @@ class ActionKind(StrEnum):
     OTHER = "other"
 
 
+def scope_allows(scope: Iterable[str], action_kind: str) -> bool:
+    """Does a scope (a delegation's, a convention party's) allow this kind of action on a case?
+
+    Taking part in a case (`case_participation`: joining it, leaving it) is allowed by any scope
+    that names an act: one takes part in a case to perform those acts. A scope may still name
+    `case_participation` alone (taking part, to be informed, with no act of one's own).
+    """
+    kinds = tuple(scope)
+    return action_kind in kinds or (action_kind == ActionKind.CASE_PARTICIPATION and bool(kinds))
+
+
 class InformationCategory(StrEnum):
     IDENTITY = "identity"
     FAMILY_SITUATION = "family_situation"

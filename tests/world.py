@@ -85,6 +85,17 @@ class World:
             **kwargs,
         ).id
 
+    def delegation(self, who: str, case_id: UUID, *scope: str) -> UUID:
+        """Their employer mandates `who` to act on the case for `scope`, from today for a year."""
+        return self.app.grant_delegation(
+            institution_id=self.institutions[self.PROFESSIONALS[who][1]],
+            professional_id=self.professionals[who],
+            case_id=case_id,
+            scope=list(scope),
+            valid_from=TODAY,
+            valid_until=TODAY + timedelta(days=365),
+        ).id
+
     def convention(
         self,
         a: str,

@@ -9,12 +9,16 @@ personal data and the log safe are in `api.cli.safekeeping`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import typer
 
 from api.cli import backup, keys, safekeeping
 from api.cli.root import EntryPoint, RoleName, cli, console, migrated_settings, progress_bars
+
+if TYPE_CHECKING:
+    from domain.access import Principal
 
 
 @cli.command()
@@ -94,22 +98,33 @@ def demo() -> None:
 
 @cli.command()
 def token(
-    professional: str = typer.Option(..., help="The professional's id (the token's subject)."),
     role: RoleName = typer.Option(..., help="case_worker, supervisor, funder or admin."),
+    professional: str = typer.Option(
+        None,
+        help="The professional's id (the token's subject): a professional of the registry, "
+        "employed by --institution today for a case worker or a supervisor.",
+    ),
+    subject: str = typer.Option(
+        None,
+        help="For an admin or a funder, who is not a professional of the registry: the id "
+        "naming them (an operator, a funding officer), unchecked.",
+    ),
     institution: str = typer.Option(
-        None, help="The institution acted for (required of case workers and supervisors)."
+        None,
+        help="The institution acted for (required of case workers and supervisors; a funder's "
+        "is the funding institution): a registered one.",
     ),
     ttl_minutes: int = typer.Option(
         None,
-        help="Lifetime in minutes (default MAILLAGE_TOKEN_TTL_MINUTES; at most "
+        help="Lifetime in minutes (default MAILLAGE_TOKEN_TTL_MINUTES; 1 to "
         "MAILLAGE_TOKEN_MAX_LIFETIME_MINUTES, the longest the service accepts).",
     ),
 ) -> None:
-    """Mint a bearer token signed with the service's key (the embedded mode, or a shared key)."""
-    from api.http.auth import TokenLifetimeError, mint_token
+    """Mint a bearer token signed with the service's key (the embedded mode, or a shared key),
+    for a principal the registry knows."""
+    from api.http.auth import TokenLifetimeError, mint_token, token_lifetime
     from api.settings import get_settings
     from api.store.factory import time_policy
-    from domain.access import Role
 
     settings = get_settings()
     if settings.signing_key() is None:
@@ -118,31 +133,74 @@ def token(
             "provider[/red]"
         )
         raise typer.Exit(2)
+    principal, as_professional = _token_principal(role, professional, subject, institution)
     try:
-        subject = UUID(professional)
-        institution_id = UUID(institution) if institution else None
-    except ValueError as error:
-        console.print("[red]--professional and --institution take ids (UUIDs)[/red]")
-        raise typer.Exit(2) from error
-    acting_as = Role(role)
-    if acting_as in (Role.CASE_WORKER, Role.SUPERVISOR) and institution_id is None:
-        console.print(f"[red]a {role.value} acts for an institution: pass --institution[/red]")
-        raise typer.Exit(2)
-    if settings.jwt_secret is None:
-        console.print("[yellow]signed with the embedded mode's public development key[/yellow]")
-    try:
-        minted = mint_token(
-            settings,
-            subject=subject,
-            role=acting_as,
-            institution_id=institution_id,
-            ttl_minutes=ttl_minutes,
-            now=time_policy(settings).now(),
-        )
+        ttl = token_lifetime(settings, ttl_minutes)  # before the store is opened
     except TokenLifetimeError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    print(minted)
+    if as_professional or principal.institution_id is not None:
+        _check_claims(principal, as_professional)
+    if settings.jwt_secret is None:
+        console.print("[yellow]signed with the embedded mode's public development key[/yellow]")
+    print(
+        mint_token(
+            settings,
+            subject=principal.subject,
+            role=principal.role,
+            institution_id=principal.institution_id,
+            ttl_minutes=ttl,
+            now=time_policy(settings).now(),
+        )
+    )
+
+
+def _token_principal(
+    role: RoleName, professional: str | None, subject: str | None, institution: str | None
+) -> tuple[Principal, bool]:
+    """The principal a token would name, and whether its subject is said to be a professional
+    of the registry; exit 2 on a request that cannot name one."""
+    from domain.access import PROFESSIONAL_ROLES, Principal, Role
+
+    acting_as = Role(role)
+    if (professional is None) == (subject is None):
+        console.print(
+            "[red]name the token's subject once: --professional ID (a professional of the "
+            "registry), or --subject ID (an admin or a funder outside it)[/red]"
+        )
+        raise typer.Exit(2)
+    if subject is not None and acting_as in PROFESSIONAL_ROLES:
+        console.print(
+            f"[red]a {role.value} is a professional of the registry: pass --professional[/red]"
+        )
+        raise typer.Exit(2)
+    try:
+        person = UUID(professional or subject or "")
+        institution_id = UUID(institution) if institution else None
+    except ValueError as error:
+        console.print("[red]--professional, --subject and --institution take ids (UUIDs)[/red]")
+        raise typer.Exit(2) from error
+    if acting_as in PROFESSIONAL_ROLES and institution_id is None:
+        console.print(f"[red]a {role.value} acts for an institution: pass --institution[/red]")
+        raise typer.Exit(2)
+    return Principal(person, acting_as, institution_id), professional is not None
+
+
+def _check_claims(principal: Principal, as_professional: bool) -> None:
+    """The registry knows the token's professional (employed there, in a professional's role)
+    and institution; exit 2, saying which it does not."""
+    from api.store.factory import build_application, time_policy
+    from domain.errors import MaillageError
+
+    settings = migrated_settings()
+    app = build_application(settings, time=time_policy(settings))
+    try:
+        app.check_claims(principal, professional=as_professional)
+    except MaillageError as error:
+        console.print(f"[red]no token minted: {error}[/red]")
+        raise typer.Exit(2) from error
+    finally:
+        app.close()
 
 
 @cli.command()

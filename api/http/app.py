@@ -13,7 +13,16 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from api.composition import build_services
-from api.http import deps, guard, idempotency, observability, problems, tracing
+from api.http import (
+    deps,
+    docs,
+    guard,
+    idempotency,
+    observability,
+    openapi,
+    problems,
+    tracing,
+)
 from api.http.auth import TokenVerifier
 from api.http.deps import HttpParts, MetricsDep, ServicesDep
 from api.http.guard import public
@@ -31,6 +40,7 @@ from api.http.routers import (
     registry,
     reports,
     views,
+    vocabulary,
 )
 from api.settings import Settings, get_settings
 from api.store.calendar_record import settle_time_zone
@@ -83,6 +93,10 @@ TAGS = [
     {
         "name": "reports",
         "description": "Fundings, funder reports (small cells withheld) and the network map.",
+    },
+    {
+        "name": "vocabulary",
+        "description": "Every code the API takes or answers, with its words (French first).",
     },
     {"name": "operations", "description": "Liveness, readiness, metrics."},
 ]
@@ -161,6 +175,10 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_tags=TAGS,
+        generate_unique_id_function=openapi.operation_id,  # the handler's name
+        docs_url=None,  # FastAPI's pages load their assets from a CDN: `docs` serves its own
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     traces = tracing.install(app, settings)  # request spans (off unless MAILLAGE_OTEL_ENABLED)
     deps.install(app, HttpParts(verifier, metrics, traces))
@@ -180,6 +198,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         networks,
         reports,
         chain,
+        vocabulary,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 
@@ -191,7 +210,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         responses={200: {"content": {"text/plain": {}}}},
     )
     @public
-    def prometheus(metrics: MetricsDep) -> Response:
+    def read_metrics(metrics: MetricsDep) -> Response:
         return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
 
     @app.get("/health", tags=["operations"], summary="The process is alive")
@@ -223,4 +242,6 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
             status = 503
         return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
+    openapi.install(app)  # who may call each operation, its refusals, its examples
+    docs.install(app)  # /docs and /redoc, every asset served from here
     return app

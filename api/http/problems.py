@@ -173,6 +173,8 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):  # e.g. each convention considered, with why it did not serve
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
 
 

@@ -10,12 +10,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
-from domain.access import CaseStanding, CaseUse, Principal, check_case_access
+from domain.access import (
+    PROFESSIONAL_ROLES,
+    CaseStanding,
+    CaseUse,
+    Principal,
+    check_case_access,
+)
 from domain.basis import BasisDecision
 from domain.case import Case
 from domain.consultation import Consultation
 from domain.delegation import Delegation, delegation_lapse
 from domain.errors import NotFoundError
+from domain.institution import Institution
 from domain.network import Network
 from domain.partnership import Partnership
 from domain.professional import Professional
@@ -39,39 +46,69 @@ class ConsultationUseCases(UseCaseBase):
             return CaseStanding()
         actor = principal.actor
         participant = case.is_participant(actor)
-        holds = not participant and self._holds_delegation(professional, institution_id, case, at)
-        linked = (holds or use is CaseUse.JOIN) and self._formally_linked(case, actor, at)
-        was_involved = case.was_involved(institution_id)
+        # a delegation naming the case is the institution's mandate to act on it: a standing
+        holds, lapsed = (
+            (False, ()) if participant else self._delegations(professional, case, actor, at)
+        )
+        on_case = institution_id in case.institutions
+        referred = case.referred_to(institution_id)
+        joining = use is CaseUse.JOIN and not (participant or holds or on_case or referred)
+        linked, conventions = self._formal_link(case, actor, at) if joining else (False, ())
         return CaseStanding(
             employed=True,
             participant=participant,
-            # a delegation opens a case only from an institution that has a standing on it
-            delegated=holds and (was_involved or linked),
-            institution_on_case=institution_id in case.institutions,
-            institution_was_involved=was_involved,
-            referred=case.referred_to(institution_id),
+            delegated=holds,
+            institution_on_case=on_case,
+            institution_was_involved=case.was_involved(institution_id),
+            referred=referred,
             formal_link=linked,
+            conventions=conventions,
+            lapsed_delegations=lapsed,
         )
 
-    def _holds_delegation(
-        self, professional: Professional, institution_id: UUID, case: Case, at: datetime
-    ) -> bool:
-        for delegation_id in professional.delegations_for_case(case.id, institution_id):
+    def _delegations(
+        self, professional: Professional, case: Case, actor: Actor, at: datetime
+    ) -> tuple[bool, tuple[tuple[UUID, str], ...]]:
+        """Does the professional hold a delegation in force for the case from the institution
+        they act for? If not, those they hold for it and why each does not hold (a `Lapse`)."""
+        lapsed: list[tuple[UUID, str]] = []
+        for delegation_id in professional.delegations_for_case(case.id, actor.institution_id):
             delegation = self.load(Delegation, delegation_id)
             lapse = delegation_lapse(
                 delegation.valid_from, delegation.valid_until, delegation.revoked_at, at
             )
             if lapse is None:
-                return True
-        return False
+                return True, ()
+            lapsed.append((delegation_id, str(lapse)))
+        return False, tuple(lapsed)
 
-    def _formally_linked(self, case: Case, actor: Actor, at: datetime) -> bool:
-        """Would the domain find a basis other than personal trust for them on this case,
-        leaving delegations aside (a convention in force with an institution on it, or a
-        network shared with its coordinator)?"""
+    def _formal_link(
+        self, case: Case, actor: Actor, at: datetime
+    ) -> tuple[bool, tuple[tuple[UUID, str], ...]]:
+        """Would the domain find a basis other than personal trust for them to take part in this
+        case, leaving delegations aside (a convention in force with an institution on it, or a
+        network shared with its coordinator)? If not, why each partnership of their institution
+        does not serve."""
         decision = BasisDecision(actor, ActionKind.CASE_PARTICIPATION, at)
-        basis = decision.decide(case, _WithoutDelegations(RegistrySources(self)))
-        return basis.kind in (BasisKind.CASE_HOLDER, BasisKind.CONVENTION, BasisKind.NETWORK)
+        sources = _WithoutDelegations(RegistrySources(self))
+        basis = decision.decide(case, sources)
+        if basis.kind in (BasisKind.CASE_HOLDER, BasisKind.CONVENTION, BasisKind.NETWORK):
+            return True, ()
+        lacks = tuple((p, str(lack)) for p, lack in decision.conventions(case, sources) if lack)
+        return False, lacks
+
+    def check_claims(self, principal: Principal, *, professional: bool = False) -> None:
+        """Refuse a principal the registry does not know, before a token is minted for it: the
+        institution it names is registered; its subject is a registered professional, employed
+        now by that institution, in a professional's role (`PROFESSIONAL_ROLES`) or whenever
+        it is said to be one (`professional`)."""
+        if principal.institution_id is not None:
+            self.load(Institution, principal.institution_id, field="institution_id")
+        if not professional and principal.role not in PROFESSIONAL_ROLES:
+            return
+        person = self.load(Professional, principal.subject, field="professional_id")
+        if principal.institution_id is not None and principal.role in PROFESSIONAL_ROLES:
+            person.check_acts_for(principal.institution_id, self.time.now())
 
     def authorise_case(self, principal: Principal, case_id: UUID, use: CaseUse) -> Case:
         """Load the case and refuse unless the principal may `use` it; unknown ids are 404s."""

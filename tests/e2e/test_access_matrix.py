@@ -1,9 +1,11 @@
 """Need-to-know, route by route: who may call each route of the API, and who is refused.
 
 The matrix names, for every (method, path) of the app, the principals allowed to call it in one
-fixed scene: a case opened by Jeanne (AEMO) and referred to ASE, a delegation for it held by
-Marie (AEMO), and around it colleagues, outsiders, supervisors, a funder (an institution of the
-registry funding the AEMO, a convention and an informal network) and an administrator.
+fixed scene: a case opened by Jeanne (AEMO) and referred to ASE, delegations for it held by
+Marie (AEMO) and by Luc (from the hospital, which is not on the case), a convention linking the
+CMP to the AEMO for consultation and assessment, and around it colleagues, outsiders,
+supervisors, a funder (an institution of the registry funding the AEMO, a convention and an
+informal network) and an administrator.
 Every principal calls every route with a valid request:
 
 - without a token, or with a forged one: 401 `unauthenticated`;
@@ -40,6 +42,12 @@ ANONYMOUS = "anonymous"  # no Authorization header
 FORGED = "forged"  # an admin token signed with another key
 PARTICIPANT = "participant"  # Jeanne, AEMO: opened the case (its referent)
 DELEGATE = "delegate"  # Marie, AEMO: holds a delegation in force for the case
+# Luc, hospital: holds a delegation in force for the case from the hospital, which is not on it
+# (a delegation naming a case is its institution's mandate to act on it: a standing of its own)
+DELEGATE_ELSEWHERE = "delegate_elsewhere"
+# Sophie, CMP: a convention in force links the CMP to the AEMO, its scope for the CMP naming
+# consultation and assessment: she may join (to do those acts), not read before she takes part
+CONVENTION_PARTNER = "convention_partner"
 COLLEAGUE = "colleague"  # Léa, AEMO: her institution holds the case, she takes no part in it
 REFERRED = "referred"  # Karim, ASE: the case was referred to his institution (pending)
 OUTSIDER = "outsider"  # Paul, school: no link at all to the case
@@ -54,6 +62,8 @@ UNAUTHENTICATED = (ANONYMOUS, FORGED)
 PRINCIPALS: dict[str, tuple[Role, str | None, str | None]] = {
     PARTICIPANT: (Role.CASE_WORKER, "jeanne", "aemo"),
     DELEGATE: (Role.CASE_WORKER, "marie", "aemo"),
+    DELEGATE_ELSEWHERE: (Role.CASE_WORKER, "luc", "hospital"),
+    CONVENTION_PARTNER: (Role.CASE_WORKER, "sophie", "cmp"),
     COLLEAGUE: (Role.CASE_WORKER, "lea", "aemo"),
     REFERRED: (Role.CASE_WORKER, "karim", "ase"),
     OUTSIDER: (Role.CASE_WORKER, "paul", "school"),
@@ -69,10 +79,12 @@ CASE_WORKERS = frozenset(p for p, (role, _, _) in PRINCIPALS.items() if role is 
 NOT_FUNDERS = EVERYONE - {FUNDER}  # network acts for oneself: every role but funders
 SUPERVISORS = frozenset({SUPERVISOR, SUPERVISOR_REFERRED, SUPERVISOR_ELSEWHERE})
 # What each standing towards the case allows (domain.access.check_case_access).
-CASE_READERS = frozenset({PARTICIPANT, DELEGATE, SUPERVISOR, SUPERVISOR_REFERRED})
+CASE_READERS = frozenset(
+    {PARTICIPANT, DELEGATE, DELEGATE_ELSEWHERE, SUPERVISOR, SUPERVISOR_REFERRED}
+)
 CASE_AUDITORS = frozenset({SUPERVISOR, SUPERVISOR_REFERRED})
-CASE_ACTORS = frozenset({PARTICIPANT, DELEGATE})
-CASE_JOINERS = CASE_ACTORS | {COLLEAGUE, REFERRED}
+CASE_ACTORS = frozenset({PARTICIPANT, DELEGATE, DELEGATE_ELSEWHERE})
+CASE_JOINERS = CASE_ACTORS | {COLLEAGUE, REFERRED, CONVENTION_PARTNER}
 REFERRAL_ANSWERERS = CASE_ACTORS | {REFERRED}
 ADMINS = frozenset({ADMIN})
 
@@ -133,6 +145,17 @@ def build_scene(api: Api) -> Scene:
         valid_until=date(2027, 6, 30),
         case_id=case_id,
     ).id
+
+    # Standings on the case that do not come from taking part in it (domain.access).
+    ids["outside_delegation"] = app.grant_delegation(
+        institution_id=world.i("hospital"),
+        professional_id=world.p("luc"),
+        scope=["home_visit"],  # no case_participation: joining comes with its acts
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2027, 6, 30),
+        case_id=case_id,
+    ).id
+    ids["case_convention"] = world.convention("aemo", "cmp", kinds=("consultation", "assessment"))
 
     # Registry around the case, touching none of its institutions.
     ids["partnership"] = world.convention("school", "hospital", sign=False)
@@ -376,6 +399,7 @@ MATRIX: list[Line] = [
         },
     ),
     _l("GET", "/institutions", EVERYONE),
+    _l("GET", "/vocabulary", EVERYONE),
     _l("GET", "/institutions/{institution_id}", EVERYONE),
     _l(
         "POST",
@@ -579,7 +603,6 @@ OPERATIONS = {
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
 }
 
@@ -739,7 +762,15 @@ async def test_a_refused_reading_is_not_recorded_and_an_allowed_one_is(api: Api)
     """Seen from the case's audit trail, as its holding institution's supervisor sees it."""
     scene = build_scene(api)
     case = f"/cases/{scene.case_id}"
-    refused = [COLLEAGUE, REFERRED, OUTSIDER, SUPERVISOR_ELSEWHERE, FUNDER, ADMIN]
+    refused = [
+        COLLEAGUE,
+        REFERRED,
+        CONVENTION_PARTNER,
+        OUTSIDER,
+        SUPERVISOR_ELSEWHERE,
+        FUNDER,
+        ADMIN,
+    ]
     for principal in refused:
         for view, query in (
             ("", READ),
@@ -792,9 +823,15 @@ async def test_lists_open_to_every_role_show_each_reader_only_their_part(api: Ap
 
     marie = scene.id("marie")
     for principal in PRINCIPALS:
-        # Asking for Marie's delegations by name does not widen what one sees.
+        # Asking for Marie's delegations by name does not widen what one sees: a case worker
+        # sees their own (Luc, his delegation for the case).
         seen = await items(principal, "/delegations", case_id=case, professional_id=marie)
-        expected = [scene.id("delegation")] if principal in {ADMIN, DELEGATE, SUPERVISOR} else []
+        expected = {
+            ADMIN: [scene.id("delegation")],
+            DELEGATE: [scene.id("delegation")],
+            SUPERVISOR: [scene.id("delegation")],
+            DELEGATE_ELSEWHERE: [scene.id("outside_delegation")],
+        }.get(principal, [])
         assert [d["delegation_id"] for d in seen] == expected, principal
 
     jeanne = f"/professionals/{scene.id('jeanne')}/caseload"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import jwt
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from api.cli.main import cli
@@ -66,42 +69,154 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
     }
 
 
+@dataclass(frozen=True)
+class Registry:
+    institution: UUID  # the AEMO
+    elsewhere: UUID  # the CMP
+    professional: UUID  # employed by the AEMO since 2020
+
+
+def _registry(settings: Settings) -> Registry:
+    app = build_application(settings)
+    try:
+        aemo = app.register_institution(name="AEMO", sector="social", kind="aemo_service").id
+        cmp = app.register_institution(name="CMP", sector="health", kind="cmp").id
+        jeanne = app.register_professional(name="Jeanne", profession="éducatrice").id
+        app.start_employment(professional_id=jeanne, institution_id=aemo, start=date(2020, 1, 1))
+    finally:
+        app.close()
+    return Registry(aemo, cmp, jeanne)
+
+
+def _mint(*arguments: str) -> Result:
+    return CliRunner().invoke(cli, ["token", *arguments])
+
+
+def _refused(result: Result, says: str) -> None:
+    """Exit code 2, the reason on stderr, no token on stdout, no traceback."""
+    assert result.exit_code == 2, result.output
+    assert says in " ".join(result.stderr.split()), result.stderr  # as the console wraps it
+    assert result.stdout.strip() == ""
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # typer's exit, nothing raised
+
+
 def test_token_mints_a_token_the_service_accepts(cli_env: Settings) -> None:
-    professional, institution = uuid4(), uuid4()
-    minted = CliRunner().invoke(
-        cli,
-        [
-            "token",
-            "--professional",
-            str(professional),
-            "--role",
-            "supervisor",
-            "--institution",
-            str(institution),
-        ],
+    r = _registry(cli_env)
+    minted = _mint(
+        "--professional",
+        str(r.professional),
+        "--role",
+        "supervisor",
+        "--institution",
+        str(r.institution),
     )
     assert minted.exit_code == 0, minted.output
     principal = TokenVerifier(get_settings()).verify(minted.stdout.strip())
     assert (principal.subject, principal.role, principal.institution_id) == (
-        professional,
+        r.professional,
         Role.SUPERVISOR,
-        institution,
+        r.institution,
+    )
+
+
+def test_token_refuses_a_professional_the_registry_does_not_know(cli_env: Settings) -> None:
+    """A case worker's or a supervisor's token names a registered professional employed by its
+    institution today (the service would refuse every request of any other: say so now)."""
+    r = _registry(cli_env)
+    unknown = str(uuid4())
+    for role in ("case_worker", "supervisor"):
+        _refused(
+            _mint("--professional", unknown, "--role", role, "--institution", str(r.institution)),
+            f"professional {unknown} does not exist",
+        )
+        _refused(
+            _mint(
+                "--professional",
+                str(r.professional),
+                "--role",
+                role,
+                "--institution",
+                str(r.elsewhere),
+            ),
+            f"is not employed by institution {r.elsewhere}",
+        )
+    nowhere = str(uuid4())
+    _refused(
+        _mint(
+            "--professional", str(r.professional), "--role", "case_worker", "--institution", nowhere
+        ),
+        f"institution {nowhere} does not exist",
+    )
+    # an admin or a funder said to be a professional of the registry is checked as one
+    _refused(
+        _mint("--professional", unknown, "--role", "admin"), f"professional {unknown} does not"
+    )
+
+
+def test_token_for_an_admin_or_a_funder_names_its_subject_explicitly(cli_env: Settings) -> None:
+    """Administrators and funders are not professionals of the registry: `--subject` says so,
+    and names them (unchecked); a funder's institution is the funding one, and registered."""
+    r = _registry(cli_env)
+    operator = uuid4()
+    admin = _mint("--subject", str(operator), "--role", "admin")
+    assert admin.exit_code == 0, admin.output
+    principal = TokenVerifier(get_settings()).verify(admin.stdout.strip())
+    assert (principal.subject, principal.role, principal.institution_id) == (
+        operator,
+        Role.ADMIN,
+        None,
+    )
+    funder = _mint(
+        "--subject", str(operator), "--role", "funder", "--institution", str(r.elsewhere)
+    )
+    assert funder.exit_code == 0, funder.output
+    assert TokenVerifier(get_settings()).verify(funder.stdout.strip()).institution_id == r.elsewhere
+    nowhere = str(uuid4())
+    _refused(
+        _mint("--subject", str(operator), "--role", "funder", "--institution", nowhere),
+        f"institution {nowhere} does not exist",
+    )
+    _refused(
+        _mint(
+            "--subject",
+            str(r.professional),
+            "--role",
+            "case_worker",
+            "--institution",
+            str(r.institution),
+        ),
+        "a case_worker is a professional of the registry: pass --professional",
+    )
+    _refused(_mint("--role", "admin"), "name the token's subject once")
+    _refused(
+        _mint("--subject", str(operator), "--professional", str(r.professional), "--role", "admin"),
+        "name the token's subject once",
     )
 
 
 @pytest.mark.parametrize(
     ("arguments", "says"),
     [
-        (["--role", "case_worker"], "pass --institution"),
-        (["--role", "admin", "--institution", "not-an-id"], "take ids"),
+        (["--professional", str(uuid4()), "--role", "case_worker"], "pass --institution"),
+        (["--subject", str(uuid4()), "--role", "admin", "--institution", "not-an-id"], "take ids"),
     ],
 )
 def test_token_refuses_incomplete_requests(
     cli_env: Settings, arguments: list[str], says: str
 ) -> None:
-    refused = CliRunner().invoke(cli, ["token", "--professional", str(uuid4()), *arguments])
-    assert refused.exit_code == 2
-    assert says in refused.output
+    _refused(_mint(*arguments), says)
+
+
+@pytest.mark.parametrize("minutes", ["0", "-5", "481"])
+def test_token_refuses_a_lifetime_of_zero_negative_or_beyond_the_bound(
+    cli_env: Settings, minutes: str
+) -> None:
+    refused = _mint("--subject", str(uuid4()), "--role", "admin", f"--ttl-minutes={minutes}")
+    _refused(
+        refused,
+        f"a token lives 1 to 480 minutes (MAILLAGE_TOKEN_MAX_LIFETIME_MINUTES), not {minutes}",
+    )
 
 
 def test_token_refuses_a_lifetime_beyond_what_the_service_accepts(
@@ -110,7 +225,7 @@ def test_token_refuses_a_lifetime_beyond_what_the_service_accepts(
     """`--ttl-minutes` up to MAILLAGE_TOKEN_MAX_LIFETIME_MINUTES (480 by default), not one more;
     a default lifetime (MAILLAGE_TOKEN_TTL_MINUTES) beyond it is refused too, by `token` and by
     `demo` (before it loads anything)."""
-    mint = ["token", "--professional", str(uuid4()), "--role", "admin", "--ttl-minutes"]
+    mint = ["token", "--subject", str(uuid4()), "--role", "admin", "--ttl-minutes"]
     at_bound = CliRunner().invoke(cli, [*mint, "480"])
     assert at_bound.exit_code == 0, at_bound.output
     token = at_bound.stdout.strip()
@@ -145,9 +260,7 @@ def test_token_needs_a_key_outside_the_embedded_mode(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("MAILLAGE_JWT_SECRET", raising=False)
     get_settings.cache_clear()
     try:
-        refused = CliRunner().invoke(
-            cli, ["token", "--professional", str(uuid4()), "--role", "admin"]
-        )
+        refused = CliRunner().invoke(cli, ["token", "--subject", str(uuid4()), "--role", "admin"])
     finally:
         get_settings.cache_clear()
     assert refused.exit_code == 2

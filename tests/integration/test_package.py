@@ -56,6 +56,17 @@ def test_the_wheel_holds_every_migration_under_another_name_than_alembic() -> No
     assert shipped == expected
 
 
+def test_the_wheel_ships_every_asset_of_the_docs_pages() -> None:
+    """/docs and /redoc load their scripts from the package (`api.http.docs`): all of them ship."""
+    folder = ROOT / "api" / "http"
+    shipped = {
+        path for pattern in SETUPTOOLS["package-data"]["api.http"] for path in folder.glob(pattern)
+    }
+    expected = {path for path in (folder / "docs_assets").rglob("*") if path.is_file()}
+    assert len(expected) > 8
+    assert shipped == expected
+
+
 def _installed_scripts(site: Path) -> Path:
     """`maillage_migrations` as a wheel installs it, in a folder of its own on sys.path."""
     package = site / "maillage_migrations"

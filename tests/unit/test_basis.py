@@ -250,3 +250,61 @@ def test_a_delegation_for_another_case_does_not_cover(app: Maillage, world: Worl
             delegation_id=delegation_id,
             occurred_at=ago(1),  # type: ignore[arg-type]
         )
+
+
+# --- taking part: any act of the scope brings it (domain.values.scope_allows) ---------------
+
+
+def _consulted_basis(app: Maillage, world: World, case_id: object) -> tuple[str, object]:
+    """The basis of a consultation Sophie records on the case."""
+    before = position(app)
+    app.record_intervention(
+        case_id=case_id,  # type: ignore[arg-type]
+        by=world.actor("sophie"),
+        kind="consultation",
+        occurred_at=ago(1),
+    )
+    (event,) = events_since(app, before)
+    basis = event.basis  # type: ignore[attr-defined]
+    return basis.kind, basis.ref_id
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["delegation named", "delegation found"])
+def test_a_delegation_naming_the_case_covers_joining_whatever_its_scope(
+    app: Maillage, world: World, named: bool
+) -> None:
+    """A delegation naming a case is the institution's mandate to act on it: joining under it
+    needs no `case_participation` in its scope; its acts are those its scope names."""
+    case_id = world.open_case()
+    delegation_id = _delegate(app, world, "sophie", case_id, scope=["consultation"])
+    before = position(app)
+    app.join_case(
+        case_id=case_id,
+        by=world.actor("sophie"),
+        role="psy",
+        delegation_id=delegation_id if named else None,  # type: ignore[arg-type]
+        occurred_at=ago(2),
+    )
+    assert _joined_basis(app, before) == (BasisKind.DELEGATION, delegation_id)
+    assert _consulted_basis(app, world, case_id) == (BasisKind.DELEGATION, delegation_id)
+
+
+def test_a_convention_covers_joining_for_the_acts_of_its_scope(app: Maillage, world: World) -> None:
+    """The CMP's scope names consultation and assessment, not `case_participation`: its
+    professional joins on the convention, and consults on it."""
+    case_id = world.open_case()
+    convention_id = world.convention("cmp", "aemo", kinds=("consultation", "assessment"))
+    before = position(app)
+    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(2))
+    assert _joined_basis(app, before) == (BasisKind.CONVENTION, convention_id)
+    assert _consulted_basis(app, world, case_id) == (BasisKind.CONVENTION, convention_id)
+
+
+def test_a_convention_scope_naming_no_act_does_not_cover_joining(
+    app: Maillage, world: World
+) -> None:
+    case_id = world.open_case()
+    world.convention("cmp", "aemo", kinds=())
+    before = position(app)
+    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(1))
+    assert _joined_basis(app, before) == (BasisKind.INFORMAL, None)

@@ -10,7 +10,7 @@ import pytest
 from domain.access import CaseUse, Principal, Role
 from domain.application import Maillage
 from domain.errors import AccessDeniedError
-from tests.world import TODAY, World, ago
+from tests.world import World, ago
 
 
 def worker(world: World, who: str) -> Principal:
@@ -42,31 +42,47 @@ def test_the_holder_reads_and_an_unlinked_worker_does_not(world: World) -> None:
     assert not allowed(world.app, worker(world, "paul"), case, CaseUse.JOIN)
 
 
-def test_a_delegation_opens_a_case_only_from_an_institution_with_a_standing(
+def refusal(app: Maillage, principal: Principal, case: UUID, use: CaseUse) -> AccessDeniedError:
+    with pytest.raises(AccessDeniedError) as refused:
+        app.authorise_case(principal, case, use)
+    return refused.value
+
+
+def test_a_delegation_naming_the_case_opens_it_though_its_institution_is_not_on_it(
     world: World,
 ) -> None:
+    """A delegation in force naming a case is the institution's mandate to act on it (DOMAIN.md):
+    the school is not on the case and has no convention with the AEMO, yet its delegate reads
+    the case, may act on it, and joins it under the delegation, whose scope names no
+    `case_participation`."""
     app, case = world.app, world.open_case()
-    # the school has no part in the case and no convention with the AEMO
-    app.grant_delegation(
-        institution_id=world.i("school"),
-        professional_id=world.p("paul"),
-        case_id=case,
-        scope=["other"],
-        valid_from=TODAY,
-        valid_until=date(TODAY.year + 1, 1, 1),
-    )
-    assert not allowed(app, worker(world, "paul"), case, CaseUse.READ)
-    # the CMP has a convention in force with the AEMO: its delegation opens the case
-    world.convention("aemo", "cmp")
-    app.grant_delegation(
-        institution_id=world.i("cmp"),
-        professional_id=world.p("sophie"),
-        case_id=case,
-        scope=["case_participation", "consultation"],
-        valid_from=TODAY,
-        valid_until=date(TODAY.year + 1, 1, 1),
-    )
-    assert allowed(app, worker(world, "sophie"), case, CaseUse.READ)
+    paul = worker(world, "paul")
+    assert not allowed(app, paul, case, CaseUse.READ)
+    delegation = world.delegation("paul", case, "school_support")
+    for use in (CaseUse.READ, CaseUse.ACT, CaseUse.JOIN, CaseUse.ANSWER_REFERRAL):
+        assert allowed(app, paul, case, use), use
+    assert not allowed(app, paul, case, CaseUse.AUDIT)  # auditing stays with supervisors
+    # the delegation is his: the school's supervisor audits the case once the school is on it
+    school_head = supervisor_of(world, "school")
+    assert not allowed(app, school_head, case, CaseUse.AUDIT)
+    app.join_case(case_id=case, by=world.actor("paul"), role="enseignant", delegation_id=delegation)
+    assert allowed(app, school_head, case, CaseUse.AUDIT)
+
+
+def test_a_lapsed_delegation_opens_nothing_and_the_refusal_says_why(world: World) -> None:
+    app, case = world.app, world.open_case()
+    delegation = world.delegation("paul", case, "school_support")
+    app.revoke_delegation(delegation_id=delegation, reason="fin de mission")
+    paul = worker(world, "paul")
+    refused = refusal(app, paul, case, CaseUse.READ)
+    assert refused.details["delegations"] == [
+        {"delegation_id": str(delegation), "reason": "revoked"}
+    ]
+    refused = refusal(app, paul, case, CaseUse.JOIN)
+    assert refused.details["delegations"] == [
+        {"delegation_id": str(delegation), "reason": "revoked"}
+    ]
+    assert refused.details["conventions"] == []
 
 
 def test_a_token_is_a_claim_the_registry_decides(world: World) -> None:
@@ -120,3 +136,50 @@ def test_funders_and_admins_reach_no_case(world: World, role: Role, use: CaseUse
     case = world.open_case()
     principal = Principal(world.p("jeanne"), role, world.i("aemo"))  # even the holder's person
     assert not allowed(world.app, principal, case, use)
+
+
+def test_a_convention_lets_its_professionals_join_for_the_acts_of_their_scope(
+    world: World,
+) -> None:
+    """The CMP and the AEMO (on the case) signed a convention whose scope for the CMP names
+    consultation and assessment: its case worker joins (joining is taking part to do those
+    acts), and reads the case only once a participant."""
+    app, case = world.app, world.open_case()
+    sophie = worker(world, "sophie")
+    world.convention("aemo", "cmp", kinds=("consultation", "assessment"))
+    assert allowed(app, sophie, case, CaseUse.JOIN)
+    assert not allowed(app, sophie, case, CaseUse.READ)
+    app.join_case(case_id=case, by=world.actor("sophie"), role="psychologue")
+    assert allowed(app, sophie, case, CaseUse.READ)
+
+
+def test_a_refused_join_names_each_partnership_and_why_it_did_not_serve(world: World) -> None:
+    """The CMP's partnerships: a charter with the AEMO, a convention the AEMO never signed, one
+    whose scope gives the CMP no act, a suspended one, and one in force with the school, which
+    is not on the case. None lets Sophie join; the refusal says which and why, as codes."""
+    app, case = world.app, world.open_case()
+    charter = app.propose_partnership(
+        kind="charter",
+        title="Charte",
+        origin="spontaneous",
+        parties=[world.i("cmp"), world.i("aemo")],
+        valid_from=date(2025, 1, 1),
+    ).id
+    unsigned = world.convention("cmp", "aemo", sign=False)
+    no_act = world.convention("cmp", "aemo", kinds=())  # information only, no act
+    suspended = world.convention("cmp", "aemo", kinds=("consultation",))
+    app.suspend_partnership(partnership_id=suspended, reason="audit")
+    elsewhere = world.convention("cmp", "school", kinds=("consultation",))
+
+    refused = refusal(app, worker(world, "sophie"), case, CaseUse.JOIN)
+
+    assert refused.rule == "access-denied"
+    assert refused.details["conventions"] == [
+        {"partnership_id": str(charter), "reason": "charter"},
+        {"partnership_id": str(unsigned), "reason": "not_signed"},
+        {"partnership_id": str(no_act), "reason": "no_action_kinds"},
+        {"partnership_id": str(suspended), "reason": "suspended"},
+        {"partnership_id": str(elsewhere), "reason": "no_party_on_case"},
+    ]
+    app.resume_partnership(partnership_id=suspended)
+    assert allowed(app, worker(world, "sophie"), case, CaseUse.JOIN)

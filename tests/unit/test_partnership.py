@@ -20,7 +20,7 @@ from domain.errors import (
     PartnershipStateError,
 )
 from domain.institution import Institution
-from domain.partnership import Partnership, PartyScope, Signature
+from domain.partnership import ConventionLack, Partnership, PartyScope, Signature
 from tests.world import NOW, World, ago, events_since, names, position
 
 
@@ -735,3 +735,99 @@ def test_joining_backdated_into_a_past_suspension_does_not_rest_on_the_conventio
     events = events_since(app, before)
     assert names(events) == ["ParticipantJoined"]
     assert events[0].basis.kind == "informal"
+
+
+# --- why a convention does not cover --------------------------------------------------------
+
+
+def why_not(
+    partnership: Partnership,
+    world: World,
+    acting: str = "cmp",
+    on_case: Sequence[str] = ("aemo",),
+    *,
+    at: datetime = NOW,
+    action_kind: str = "case_participation",
+    categories: Sequence[str] = (),
+) -> ConventionLack | None:
+    return partnership.why_not_covering(
+        acting_institution_id=world.i(acting),
+        on_case=[world.i(i) for i in on_case],
+        at=at,
+        action_kind=action_kind,
+        categories=categories,
+    )
+
+
+def cmp_convention(
+    app: Maillage, world: World, other: str = "aemo", kinds: Sequence[str] = ("consultation",)
+) -> UUID:
+    partnership_id = app.propose_partnership(
+        kind="convention",
+        title=f"Convention CMP-{other}",
+        origin="spontaneous",
+        parties=[world.i("cmp"), world.i(other)],
+        valid_from=date(2025, 1, 1),
+        valid_until=date(2027, 12, 31),
+        scopes=[scope(world, "cmp", kinds, ("health",)), scope(world, other)],
+    ).id
+    sign_all(app, world, partnership_id, "cmp", other)
+    return partnership_id
+
+
+def test_taking_part_comes_with_any_action_kind_of_the_acting_partys_scope(
+    app: Maillage, world: World
+) -> None:
+    """A convention's scope says what its professionals may do on a shared case: taking part in
+    it (joining) comes with any of those acts, with no `case_participation` of its own."""
+    partnership = load(app, cmp_convention(app, world, kinds=("consultation", "assessment")))
+
+    assert why_not(partnership, world) is None
+    assert covers(partnership, world, "cmp", "aemo", action_kind="case_participation")
+    assert why_not(partnership, world, action_kind="assessment") is None
+    assert why_not(partnership, world, action_kind="home_visit") is (
+        ConventionLack.ACTION_NOT_IN_SCOPE
+    )
+    assert why_not(partnership, world, action_kind="consultation", categories=["justice"]) is (
+        ConventionLack.CATEGORY_NOT_IN_SCOPE
+    )
+
+
+def test_a_scope_naming_no_action_kind_lets_no_one_take_part(app: Maillage, world: World) -> None:
+    partnership = load(app, cmp_convention(app, world, kinds=()))
+
+    assert why_not(partnership, world) is ConventionLack.NO_ACTION_KINDS
+    assert not covers(partnership, world, "cmp", "aemo", action_kind="case_participation")
+    assert why_not(partnership, world, "aemo", ("cmp",)) is None  # the other party's scope does
+
+
+def test_why_a_convention_does_not_cover_says_what_it_is_before_the_case(
+    app: Maillage, world: World
+) -> None:
+    """Each reason, in order: what the partnership is, whether it is in force, what it says for
+    the acting party; whether a party is on the case comes last."""
+    assert why_not(load(app, charter(app, world, "cmp", "aemo")), world) is ConventionLack.CHARTER
+    unsigned = load(app, world.convention("cmp", "aemo", sign=False))
+    assert why_not(unsigned, world, on_case=()) is ConventionLack.NOT_SIGNED
+
+    dated = load(app, cmp_convention(app, world))
+    assert why_not(dated, world, at=datetime(2024, 12, 31, 12, tzinfo=UTC)) is (
+        ConventionLack.NOT_YET_IN_FORCE
+    )
+    assert why_not(dated, world, at=datetime(2028, 1, 1, 12, tzinfo=UTC)) is ConventionLack.EXPIRED
+    assert why_not(dated, world, "school") is ConventionLack.NOT_A_PARTY
+    assert why_not(dated, world, on_case=("school", "cmp")) is ConventionLack.NO_PARTY_ON_CASE
+    assert why_not(dated, world, on_case=("school", "aemo")) is None
+
+    suspended_id = cmp_convention(app, world, "ase")
+    app.suspend_partnership(partnership_id=suspended_id, reason="audit", occurred_at=ago(3))
+    assert why_not(load(app, suspended_id), world, on_case=("ase",)) is ConventionLack.SUSPENDED
+    assert why_not(load(app, suspended_id), world, on_case=("ase",), at=ago(4)) is None
+
+    terminated_id = cmp_convention(app, world, "school")
+    app.terminate_partnership(
+        partnership_id=terminated_id, reason="fin", terminated_on=date(2026, 6, 1)
+    )
+    assert why_not(load(app, terminated_id), world, on_case=("school",)) is (
+        ConventionLack.TERMINATED
+    )

@@ -246,12 +246,6 @@ def designate_coordinator(
     "/cases/{case_id}/erasure",
     response_model=CommandResult,
     summary="Erase the beneficiary's personal data (administrators; recorded, irreversible)",
-    description=(
-        "Records the erasure with its ground, closes the case for good, then destroys the "
-        "beneficiary's key: every personal field of the case's events (identity, names, free "
-        "texts) becomes unreadable, without rewriting the log. Acts, bases, institutions and "
-        "counts stay. Asking again finishes an interrupted erasure, else answers 409."
-    ),
 )
 @admits(ERASING_PERSONAL_DATA)
 def erase_beneficiary(

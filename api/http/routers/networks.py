@@ -141,7 +141,7 @@ def read_network(
     summary="Invite a professional to an informal network (a member, for themselves)",
 )
 @ACTING
-def invite(
+def invite_to_network(
     network_id: UUID,
     body: InvitationCreate,
     principal: PrincipalDep,
@@ -167,7 +167,7 @@ def invite(
     summary="Accept an invitation (the invitee)",
 )
 @ACTING
-def accept_invitation(
+def accept_network_invitation(
     network_id: UUID,
     invitee_id: UUID,
     principal: PrincipalDep,
@@ -191,7 +191,7 @@ def accept_invitation(
     summary="Decline an invitation (the invitee)",
 )
 @ACTING
-def decline_invitation(
+def decline_network_invitation(
     network_id: UUID,
     invitee_id: UUID,
     principal: PrincipalDep,
@@ -215,7 +215,7 @@ def decline_invitation(
     summary="Add an institution to a formal network (admin)",
 )
 @KEEPING
-def add_institution(
+def add_institution_to_network(
     network_id: UUID,
     body: InstitutionAdd,
     principal: PrincipalDep,
@@ -240,7 +240,7 @@ def add_institution(
     summary="Admit a delegate to a formal network (admin)",
 )
 @KEEPING
-def admit(
+def admit_to_network(
     network_id: UUID,
     body: Admission,
     principal: PrincipalDep,
@@ -265,7 +265,7 @@ def admit(
     summary="Appoint the network's coordinator (admin)",
 )
 @KEEPING
-def appoint_coordinator(
+def appoint_network_coordinator(
     network_id: UUID,
     body: CoordinatorAppointment,
     principal: PrincipalDep,
@@ -290,7 +290,7 @@ def appoint_coordinator(
     summary="Update a formal network's project (admin)",
 )
 @KEEPING
-def update_project(
+def update_network_project(
     network_id: UUID,
     body: Project,
     principal: PrincipalDep,
@@ -313,7 +313,7 @@ def update_project(
     summary="Record a network meeting (a member, for themselves)",
 )
 @ACTING
-def record_meeting(
+def record_network_meeting(
     network_id: UUID,
     body: NetworkMeeting,
     principal: PrincipalDep,
@@ -343,7 +343,7 @@ def record_meeting(
     summary="Leave a network (a member, for themselves)",
 )
 @ACTING
-def leave(
+def leave_network(
     network_id: UUID,
     body: Departure,
     principal: PrincipalDep,
@@ -367,7 +367,7 @@ def leave(
     summary="Dissolve a network (admin)",
 )
 @KEEPING
-def dissolve(
+def dissolve_network(
     network_id: UUID,
     body: Dissolution,
     principal: PrincipalDep,

@@ -177,9 +177,9 @@ def _worded(report: Report, words: Wording, conn: Connection) -> ReportWords:
     )
 
 
-def _csv(report: ReportWords, words: Wording, dialect: Dialect | None) -> Response:
+def _csv(report: ReportWords, words: Wording, dialect: str | None) -> Response:
     name = f"report-{report.scope_kind}-{report.first_month}-{report.last_month}.csv"
-    chosen = dialect or Dialect.of_language(words.language)
+    chosen = Dialect(dialect) if dialect else Dialect.of_language(words.language)
     return csv_response(report_rows(report, words), chosen, name)
 
 
@@ -190,8 +190,8 @@ def _image(content: bytes, fmt: ImageFormat) -> Response:
 ImageFormatQuery = Annotated[
     Literal["svg", "png"], Query(alias="format", description="svg (default) or png.")
 ]
-DialectQuery = Annotated[
-    Dialect | None,
+DialectQuery = Annotated[  # a format, not a code of the domain: no schema of its own
+    Literal["fr", "en"] | None,
     Query(
         description="`fr`: `;` between cells, decimal comma; `en`: `,` and a decimal point. Both "
         "UTF-8 with a byte-order mark. Default: the language's (`Accept-Language`), which also "

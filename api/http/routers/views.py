@@ -93,10 +93,6 @@ def case_coherence(
     "/cases/{case_id}/coherence/as-of",
     response_model=Coherence,
     summary="The coherence view as it stood at a past instant",
-    description=(
-        "`question=recorded`: only what had been recorded by `at`. `question=occurred`: what "
-        "had happened by `at`, as known now (late entries included)."
-    ),
 )
 @admits(CASE_ADMISSIONS[CaseUse.READ])
 def case_coherence_as_of(
