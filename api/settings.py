@@ -5,8 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.errors import InvalidValueError
+from domain.months import DEFAULT_TIME_ZONE, Calendar
 
 # The signing key of the embedded mode (a SQLite file on one machine, for trying Maillage out).
 # Anyone can read it here, so anywhere else the service refuses to start with it.
@@ -82,6 +85,16 @@ class Settings(BaseSettings):
         description=(
             "Reports and the network map withhold any figure behind 1 to this many minus one "
             "beneficiaries (and what would let it be recovered); 1 withholds nothing."
+        ),
+    )
+    time_zone: str = Field(
+        default=DEFAULT_TIME_ZONE,
+        description=(
+            "The IANA time zone of the service's calendar (e.g. Europe/Paris, "
+            "America/Cayenne, Indian/Reunion): reports count an act in the month, and the days "
+            "to a first meeting in the days, of this zone; a period is published from a day of "
+            "it. A store keeps the zone it was first served with: the service refuses to start "
+            "under another one (published reports would change)."
         ),
     )
     jwt_secret: SecretStr | None = Field(
@@ -189,6 +202,23 @@ class Settings(BaseSettings):
     )
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_max_overflow: int = Field(default=10, ge=0)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _an_iana_zone(cls, value: str) -> str:
+        try:
+            Calendar.of(value)
+        except InvalidValueError:
+            raise ValueError(
+                f"MAILLAGE_TIME_ZONE={value!r} is not an IANA time zone: give a name of the tz "
+                "database, e.g. Europe/Paris, America/Cayenne, Indian/Reunion or UTC"
+            ) from None
+        return value
+
+    @property
+    def calendar(self) -> Calendar:
+        """The service's calendar: the months and days reports are cut in."""
+        return Calendar.of(self.time_zone)
 
     @property
     def is_sqlite(self) -> bool:

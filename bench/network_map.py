@@ -24,12 +24,14 @@ from rich.progress import Progress
 from sqlalchemy import func, select
 
 from api.composition import open_services
+from api.i18n import FRENCH
 from api.settings import Settings
 from bench.common import Figure, percentile, postgres_reachable, store
 from bench.generate import generate
 from domain.reports import Month, MonthRange
 from projections.charts import network_map_chart
 from projections.report_tables import report_act_view
+from projections.report_words import word_map
 from projections.reports import the_network_map
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -50,14 +52,17 @@ def bench_network_map(
                     func.min(report_act_view.c.occurred_at), func.max(report_act_view.c.occurred_at)
                 )
             ).one()
-        period = MonthRange(Month.of(first), Month.of(last))
+        calendar = settings.calendar
+        period = MonthRange(Month.of(calendar.day(first)), Month.of(calendar.day(last)))
         computed, drawn, svg_size, nodes, edges = [], [], 0, 0, 0
         for _ in range(RUNS):
             start = time.perf_counter()
             with engine.connect() as conn:
-                found = the_network_map(conn, period, min_cell=5)
+                found = word_map(
+                    the_network_map(conn, period, min_cell=5, calendar=calendar), FRENCH
+                )
             middle = time.perf_counter()
-            svg = network_map_chart(found, "svg")
+            svg = network_map_chart(found, FRENCH, "svg")
             end = time.perf_counter()
             computed.append(middle - start)
             drawn.append(end - middle)

@@ -2,17 +2,24 @@
 
 A month is written `YYYY-MM`; a period spans at most `MAX_MONTHS` months, so that a request
 cannot make a report walk centuries.
+
+Months and days are those of the service's calendar (`Calendar`: its time zone, the setting
+`MAILLAGE_TIME_ZONE`, `Europe/Paris` by default), never UTC's: an act at 2026-10-31T23:30Z
+was done on 1 November in Paris, and counts in November's report. Facts keep their instants;
+the calendar cuts them when a report is asked for.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import InvalidValueError
 from domain.wording import N_
 
 MAX_MONTHS = 120
+DEFAULT_TIME_ZONE = "Europe/Paris"
 
 
 @dataclass(frozen=True, order=True)
@@ -128,3 +135,53 @@ class MonthRange:
 
     def _numbers(self) -> range:
         return range(self.first.month, self.last.month + 1)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The service's calendar: on which day, hence in which month, an instant falls."""
+
+    zone: tzinfo
+    name: str
+
+    @classmethod
+    def of(cls, name: str) -> Calendar:
+        """The calendar of an IANA time zone (`Europe/Paris`, `America/Cayenne`, `UTC`)."""
+        if name == "UTC":
+            return cls(UTC, "UTC")
+        try:
+            zone = ZoneInfo(name) if name and name.strip() == name else None
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # a path; a folder (`Europe`)
+            zone = None
+        if zone is None:
+            raise InvalidValueError(
+                N_("{zone} is not an IANA time zone (e.g. Europe/Paris, America/Cayenne, UTC)"),
+                field="time_zone",
+                zone=repr(name),
+            )
+        return cls(zone, name)
+
+    def local(self, instant: datetime) -> datetime:
+        """The instant on the calendar's clock (an aware datetime; a naive one is UTC)."""
+        aware = instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+        return aware.astimezone(self.zone)
+
+    def day(self, instant: datetime) -> date:
+        return self.local(instant).date()
+
+    def start(self, day: date) -> datetime:
+        """The instant `day` begins (its first local time, should midnight be skipped)."""
+        return datetime.combine(day, time.min, tzinfo=self.zone).astimezone(UTC)
+
+    def bounds(self, period: MonthRange) -> tuple[datetime, datetime]:
+        """The instants `period` begins and ends (excluded), in UTC."""
+        return self.start(period.first.first_day), self.start(period.last.next().first_day)
+
+    def after(self, day: date, elapsed: timedelta) -> date:
+        """The first day that begins at least `elapsed` after the end of `day`."""
+        final = self.start(day + timedelta(days=1)) + elapsed
+        found = self.day(final)
+        return found if self.start(found) >= final else found + timedelta(days=1)
+
+
+UTC_CALENDAR = Calendar(UTC, "UTC")

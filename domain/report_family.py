@@ -35,7 +35,7 @@ from uuid import UUID
 from domain.disclosure import Line, protect, strongest
 from domain.errors import InvalidValueError
 from domain.funding import FundedKind
-from domain.months import Month, MonthRange
+from domain.months import UTC_CALENDAR, Calendar, Month, MonthRange
 from domain.reports import (
     ActFact,
     CaseFact,
@@ -79,14 +79,22 @@ def reporting_period(period: MonthRange, *, field: str = "query.from") -> MonthR
     return period
 
 
-def publishable_from(period: MonthRange, back_dating_days: int) -> date:
+def publishable_from(
+    period: MonthRange, back_dating_days: int, calendar: Calendar = UTC_CALENDAR
+) -> date:
     """The first day a period's report is published: its figures are final by then (no act
-    can be dated in it any more)."""
-    return period.last.last_day + timedelta(days=back_dating_days + 1)
+    can be dated in it any more). Days of the service's calendar: the period ends at local
+    midnight, and the day it opens begins at least the back-dating window later (a day longer
+    when a change of summer time would leave an hour in which an act could still be dated
+    in the period)."""
+    return calendar.after(period.last.last_day, timedelta(days=back_dating_days))
 
 
-def check_publishable(period: MonthRange, today: date, back_dating_days: int) -> None:
-    opens = publishable_from(period, back_dating_days)
+def check_publishable(
+    period: MonthRange, today: date, back_dating_days: int, calendar: Calendar = UTC_CALENDAR
+) -> None:
+    """`today`: the day of the service's calendar (`Calendar.day` of now)."""
+    opens = publishable_from(period, back_dating_days, calendar)
     if today < opens:
         raise PeriodNotPublishedError(
             N_(
@@ -100,11 +108,13 @@ def check_publishable(period: MonthRange, today: date, back_dating_days: int) ->
         )
 
 
-def latest_published_quarter(today: date, back_dating_days: int) -> MonthRange:
+def latest_published_quarter(
+    today: date, back_dating_days: int, calendar: Calendar = UTC_CALENDAR
+) -> MonthRange:
     """The default period of a report: the most recent quarter already published."""
     month = Month.of(today)
     quarter = MonthRange.quarter(month.year, (month.month - 1) // 3 + 1)
-    while today < publishable_from(quarter, back_dating_days):
+    while today < publishable_from(quarter, back_dating_days, calendar):
         before = quarter.first.back(3)
         quarter = MonthRange.quarter(before.year, (before.month - 1) // 3 + 1)
     return quarter
@@ -231,7 +241,6 @@ def _over_members(drafts: _Drafts, tie: Scope, period: MonthRange) -> list[Line]
     report only."""
     members = sorted(_institutions_of(tie, drafts.acted_for(period)) & drafts.institutions, key=str)
     own = {i: drafts.get(drafts.scopes[i], period).figures() for i in members}
-    names = drafts.facts.institution_names
     lines: list[Line] = []
     for (line, label), figure in drafts.get(tie, period).figures().items():
         if line in MEMBER_FIGURE:
@@ -239,11 +248,7 @@ def _over_members(drafts: _Drafts, tie: Scope, period: MonthRange) -> list[Line]
                 f for i in members if (f := own[i].get((MEMBER_FIGURE[line], label))) is not None
             ]
         elif line == "interventions_by_institution" and label is not None:
-            cells = [
-                own[i][("interventions_by_kind", None)]
-                for i in members
-                if names.get(i, str(i)) == label
-            ]
+            cells = [own[i][("interventions_by_kind", None)] for i in members if str(i) == label]
         elif line == "beneficiaries" and label is None:
             cells = [own[i][(line, None)] for i in members]
         else:

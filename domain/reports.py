@@ -19,7 +19,13 @@ never from a person's file. A report covers a *scope* and a period of whole mont
   beneficiaries whose case had one by the end of the period.
 
 Every figure then goes through small-cell protection (`domain.disclosure`). Months and periods
-are in `domain.months` (re-exported here).
+are in `domain.months` (re-exported here). Facts carry their instants on the service's calendar
+(`Calendar.local`, done by whoever reads them from the store): the month an act falls in, and
+the days from an opening to a meeting, are those of that calendar's wall clock — calendar days,
+so that a meeting at 00:30 the day after an opening at 23:30 is one day later.
+
+Labels are codes (an action kind, a basis, an institution's id…) and English templates marked
+with `N_`; they are worded for people where the report is shown (`projections.report_words`).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from domain.disclosure import Figure, Line, protect
 from domain.funding import FundedKind
 from domain.months import MAX_MONTHS, Month, MonthRange
 from domain.values import ActionKind, BasisKind
+from domain.wording import N_
 
 __all__ = [
     "MAX_MONTHS",
@@ -49,7 +56,6 @@ __all__ = [
     "Report",
     "Scope",
     "compute_report",
-    "csv_rows",
     "draft_report",
     "publish",
 ]
@@ -62,7 +68,8 @@ INSTITUTION_BUCKETS = ("1", "2", "3", "4", "5 or more")
 
 @dataclass(frozen=True)
 class ActFact:
-    """One act on a case: who, for which institution, on what basis, when."""
+    """One act on a case: who, for which institution, on what basis, when (on the service's
+    calendar)."""
 
     case_id: UUID
     occurred_at: datetime
@@ -120,7 +127,7 @@ class Scope:
 
 @dataclass(frozen=True)
 class PublishedCell:
-    label: str
+    label: str  # the figure's code: `home_visit`, `case_holder`, an institution's id…
     value: int | None  # None: withheld
     withheld: bool = False  # that it is, never why (small, or protecting another)
     share: float | None = None  # of the line's total, when both are published
@@ -129,8 +136,8 @@ class PublishedCell:
 @dataclass(frozen=True)
 class PublishedLine:
     name: str
-    title: str
-    unit: str
+    title: str  # an English template (`TITLES`), worded where it is shown
+    unit: str  # a code: beneficiaries, interventions, actions or referrals
     total: PublishedCell
     cells: tuple[PublishedCell, ...]
 
@@ -153,12 +160,12 @@ class Report:
 
 
 TITLES = {
-    "beneficiaries": ("Beneficiaries followed", "beneficiaries"),
-    "institutions_per_beneficiary": ("Institutions per beneficiary", "beneficiaries"),
-    "interventions_by_kind": ("Interventions by kind", "interventions"),
-    "interventions_by_institution": ("Interventions by institution", "interventions"),
-    "actions_by_basis": ("Actions by basis", "actions"),
-    "referrals": ("Referrals made, by outcome", "referrals"),
+    "beneficiaries": (N_("Beneficiaries followed"), "beneficiaries"),
+    "institutions_per_beneficiary": (N_("Institutions per beneficiary"), "beneficiaries"),
+    "interventions_by_kind": (N_("Interventions by kind"), "interventions"),
+    "interventions_by_institution": (N_("Interventions by institution"), "interventions"),
+    "actions_by_basis": (N_("Actions by basis"), "actions"),
+    "referrals": (N_("Referrals made, by outcome"), "referrals"),
 }
 
 
@@ -270,10 +277,7 @@ def draft_report(
             "interventions_by_institution",
             total,
             [
-                _figure(
-                    names.get(inst, str(inst)),
-                    [a for a in interventions if a.institution_id == inst],
-                )
+                _figure(str(inst), [a for a in interventions if a.institution_id == inst])
                 for inst in by_institution
             ],
         )
@@ -305,8 +309,8 @@ def draft_report(
     for line in lines:
         line.check()
     end = period.last.last_day
-    delays = [
-        (f.first_meeting_at - f.opened_at).total_seconds() / 86400
+    delays: list[float] = [
+        (f.first_meeting_at.date() - f.opened_at.date()).days  # calendar days
         for f in case_facts.values()
         if f.first_meeting_at is not None and f.first_meeting_at.date() <= end
     ]
@@ -317,7 +321,7 @@ def publish(draft: Draft, min_cell: int) -> Report:
     """The report of a protected draft: withheld figures as None, shares, the median."""
     scope, period, lines, delays = draft.scope, draft.period, draft.lines, draft.delays
     median_hidden = min_cell > 1 and len(delays) < min_cell
-    median = round(statistics.median(delays), 1) if delays and not median_hidden else None
+    median = round(float(statistics.median(delays)), 1) if delays and not median_hidden else None
     return Report(
         scope_kind=str(scope.kind),
         scope_id=scope.id,
@@ -358,33 +362,3 @@ def _publish(line: Line) -> PublishedLine:
         PublishedCell(line.total.label, total, line.total.suppressed is not None),
         tuple(cell(c) for c in line.cells),
     )
-
-
-# --- as a download --------------------------------------------------------------------------
-
-
-def csv_rows(report: Report) -> list[list[str]]:
-    """The report as rows for a CSV download: one per figure, withheld ones marked."""
-    rows = [["section", "figure", "value", "share", "withheld"]]
-    for line in report.lines:
-        for c in (line.total, *line.cells):
-            rows.append(
-                [
-                    line.title,
-                    "total" if c is line.total else c.label,
-                    "" if c.value is None else str(c.value),
-                    "" if c.share is None else f"{c.share:.4f}",
-                    "withheld" if c.withheld else "",
-                ]
-            )
-    median = report.median_days_to_first_meeting
-    rows.append(
-        [
-            "Days from opening to first coordination meeting",
-            "median",
-            "" if median is None else f"{median:.1f}",
-            "",
-            "withheld" if report.median_suppressed else "",
-        ]
-    )
-    return rows

@@ -1,6 +1,7 @@
 """Pictures of a report and of the network map, drawn with matplotlib (its object API, no
 pyplot: no display, no system dependency) as SVG — text kept as text, so that names can be
-searched and read — or PNG.
+searched and read — or PNG. Every word is the reader's language (`projections.report_words`
+and the `Wording` the API passes in): French first, English on request.
 
 A report's chart is what a funder puts on a slide: titled with the scope and the period, one
 panel per breakdown with labelled axes, withheld figures shown as such, never as zero.
@@ -16,8 +17,8 @@ import math
 import threading
 from typing import TYPE_CHECKING, Any, Literal
 
-from domain.network_map import NetworkMap
-from domain.reports import PublishedLine, Report
+from domain.wording import Wording
+from projections.report_words import TIES, LineWords, MapWords, ReportWords, decimal
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,13 +35,13 @@ SECTOR_COLOURS = {
     "justice": "#66a61e",
     "other": "#666666",
 }
-# strongest tie -> (colour, line style, label)
-TIE_STYLES: dict[str, tuple[str, Any, str]] = {
-    "convention": ("#08306b", "-", "convention"),
-    "charter": ("#4292c6", "-", "charter"),
-    "formal_network": ("#41ab5d", "--", "formal network"),
-    "informal_network": ("#9e9ac8", ":", "informal network only"),
-    "none": ("#d7191c", "-", "shared beneficiaries, no partnership"),
+# strongest tie -> (colour, line style); its label: report_words.TIES
+TIE_STYLES: dict[str, tuple[str, Any]] = {
+    "convention": ("#08306b", "-"),
+    "charter": ("#4292c6", "-"),
+    "formal_network": ("#41ab5d", "--"),
+    "informal_network": ("#9e9ac8", ":"),
+    "none": ("#d7191c", "-"),
 }
 PANELS = (
     "beneficiaries",
@@ -73,12 +74,8 @@ def _metadata(fmt: ImageFormat) -> dict[str, str | None]:
     return {"Software": "Maillage"}
 
 
-def _label(text: str) -> str:
-    return text.replace("_", " ")
-
-
-def _panel(ax: Axes, line: PublishedLine) -> None:
-    labels = [_label(c.label) for c in line.cells]
+def _panel(ax: Axes, line: LineWords, report: ReportWords, words: Wording) -> None:
+    labels = [c.label for c in line.cells]
     values = [c.value or 0 for c in line.cells]
     positions = list(range(len(labels)))
     bars = ax.barh(positions, values, color="#3182bd")
@@ -90,7 +87,7 @@ def _panel(ax: Axes, line: PublishedLine) -> None:
             ax.text(
                 0,
                 bar.get_y() + bar.get_height() / 2,
-                " withheld",
+                f" {report.withheld_label}",
                 va="center",
                 fontsize=8,
                 color="#666666",
@@ -98,19 +95,23 @@ def _panel(ax: Axes, line: PublishedLine) -> None:
         else:
             text = f" {cell.value}"
             if cell.share is not None and line.name == "actions_by_basis":
-                text += f" ({cell.share:.0%})"
+                text += " " + words.gettext("({percent}%)", percent=round(cell.share * 100))
             ax.text(cell.value, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=8)
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.3)
     total = line.total.value
-    total_text = f"{total}" if total is not None else "withheld"
-    ax.set_title(f"{line.title} — total: {total_text}", fontsize=10, loc="left")
-    ax.set_xlabel(f"number of {line.unit}")
+    total_text = f"{total}" if total is not None else report.withheld_label
+    ax.set_title(
+        words.gettext("{title} — total: {total}", title=line.title, total=total_text),
+        fontsize=10,
+        loc="left",
+    )
+    ax.set_xlabel(line.axis_label)
     ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
 
 
-def report_chart(report: Report, fmt: ImageFormat = "svg") -> bytes:
+def report_chart(report: ReportWords, words: Wording, fmt: ImageFormat = "svg") -> bytes:
     import matplotlib  # here, not at import: serving and the CLI start without it
     from matplotlib.figure import Figure
 
@@ -118,34 +119,32 @@ def report_chart(report: Report, fmt: ImageFormat = "svg") -> bytes:
         figure = Figure(figsize=(11, 8), layout="constrained")
         axes = figure.subplots(2, 2)
         for ax, name in zip(axes.flat, PANELS, strict=True):
-            _panel(ax, report.line(name))
+            _panel(ax, report.line(name), report, words)
         median = report.median_days_to_first_meeting
         if median is not None:
-            note = f"Median days from opening to first coordination meeting: {median:g}"
+            days = decimal(median, words)
+            note = words.gettext("{what}: {days}", what=report.median_label, days=days)
         elif report.median_suppressed:
-            note = "Median days to first coordination meeting: withheld"
+            note = words.gettext(
+                "{what}: {withheld}", what=report.median_label, withheld=report.withheld_label
+            )
         else:
-            note = "No coordination meeting yet"
-        figure.text(
-            0.0,
-            -0.01,
-            f"Withheld: a figure with 1 to {report.min_cell - 1} beneficiaries behind it, or one "
-            "that would let such a figure be recovered. Zeros are shown: they single out nobody.",
-            fontsize=8,
-            color="#555555",
-            va="top",
+            note = words.gettext("No coordination meeting yet")
+        figure.text(0.0, -0.01, report.withheld_note, fontsize=8, color="#555555", va="top")
+        title = words.gettext(
+            "{scope} ({kind}) — {period}",
+            scope=report.scope_name,
+            kind=report.scope_kind_label,
+            period=report.period_label,
         )
-        figure.suptitle(
-            f"{report.scope_name} ({report.scope_kind}) — {report.period}\n{note}",
-            fontsize=13,
-        )
+        figure.suptitle(f"{title}\n{note}", fontsize=13)
         return _save(figure, fmt)
 
 
 WIDTH_CLASSES = (0.6, 1.6, 3.0, 4.5)  # line widths: fewer than k, then by thirds of the heaviest
 
 
-def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
+def network_map_chart(found: MapWords, words: Wording, fmt: ImageFormat = "svg") -> bytes:
     """Laid out by hand rather than by a tight bounding box (which draws everything twice):
     the circle, a margin as wide as the longest name, the title above and the legend below.
     Edges of one tie and one width class are one path: a few elements, however many edges."""
@@ -185,7 +184,7 @@ def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
             (x0, y0, _), (x1, y1, _) = where[e.source], where[e.target]
             groups.setdefault((e.tie, size), []).append((x0, y0, x1, y1))
         for (tie, size), segments in sorted(groups.items()):
-            colour, style, _ = TIE_STYLES[tie]
+            colour, style = TIE_STYLES[tie]
             vertices = [point for x0, y0, x1, y1 in segments for point in ((x0, y0), (x1, y1))]
             codes = [code for _ in segments for code in (Path.MOVETO, Path.LINETO)]
             ax.add_artist(  # not add_patch: the limits are set, no need to walk the path
@@ -222,20 +221,22 @@ def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
                 fontsize=font,
                 zorder=5,
             )
-        sectors = sorted({node.sector for node in found.nodes})
+        sectors = sorted({(node.sector, node.sector_label) for node in found.nodes})
         handles = [
             Line2D(
                 [],
                 [],
                 marker="o",
                 linestyle="",
-                color=SECTOR_COLOURS.get(s, "#666666"),
-                label=_label(s),
+                color=SECTOR_COLOURS.get(sector, "#666666"),
+                label=label,
             )
-            for s in sectors
+            for sector, label in sectors
         ] + [
-            Line2D([], [], color=colour, linestyle=style, linewidth=2, label=label)
-            for colour, style, label in TIE_STYLES.values()
+            Line2D(
+                [], [], color=colour, linestyle=style, linewidth=2, label=words.gettext(TIES[tie])
+            )
+            for tie, (colour, style) in TIE_STYLES.items()
         ]
         figure.legend(
             handles=handles,
@@ -244,14 +245,17 @@ def network_map_chart(found: NetworkMap, fmt: ImageFormat = "svg") -> bytes:
             fontsize=9,
             frameon=False,
             ncols=2,
-            title=f"Sector (node) · strongest tie (edge; the wider, the more shared "
-            f"beneficiaries; thinnest: fewer than {found.min_cell})",
+            title=words.gettext(
+                "Sector (node) · strongest tie (edge; the wider, the more shared beneficiaries; "
+                "thinnest: fewer than {k})",
+                k=found.min_cell,
+            ),
         )
-        figure.suptitle(
-            f"Who works with whom — {found.period}\n{len(found.nodes)} institutions, "
-            f"{len(found.edges)} links; red: shared beneficiaries with no partnership",
-            fontsize=14,
-            y=1 - 0.15 / height,
-            va="top",
+        counts = words.gettext(
+            "{institutions}, {links}; red: shared beneficiaries with no partnership",
+            institutions=words.ngettext("{n} institution", "{n} institutions", len(found.nodes)),
+            links=words.ngettext("{n} link", "{n} links", len(found.edges)),
         )
+        heading = words.gettext("Who works with whom — {period}", period=found.period_label)
+        figure.suptitle(f"{heading}\n{counts}", fontsize=14, y=1 - 0.15 / height, va="top")
         return _save(figure, fmt, tight=False)

@@ -200,6 +200,7 @@ class Reports(Projector):
         detail: str,
         valid_from: date | None = None,
         valid_until: date | None = None,
+        began_at: datetime | None = None,
     ) -> None:
         batch.put(
             report_scope_view,
@@ -211,6 +212,8 @@ class Reports(Projector):
                 "valid_from": valid_from,
                 "valid_until": valid_until,
                 "ended_on": None,
+                "began_at": began_at,
+                "ended_at": None,
             },
         )
 
@@ -261,8 +264,8 @@ class Reports(Projector):
         self._update_scope(batch, PARTNERSHIP, e.originator_id, ended_on=e.terminated_on)
 
     def network(self, batch: Batch, e: NetworkFounded, _: int) -> None:
-        founded: datetime = e.founded_at
-        self._scope(batch, NETWORK, e.originator_id, e.name, str(e.kind), founded.date())
+        founded: datetime = e.founded_at  # an instant: its day is the service calendar's
+        self._scope(batch, NETWORK, e.originator_id, e.name, str(e.kind), began_at=founded)
         for institution in e.founding_institutions:
             self._member(batch, NETWORK, e.originator_id, institution, INSTITUTION, True)
         if e.founder_id is not None:
@@ -276,7 +279,7 @@ class Reports(Projector):
 
     def dissolved(self, batch: Batch, e: NetworkDissolved, _: int) -> None:
         at: datetime = e.dissolved_at
-        self._update_scope(batch, NETWORK, e.originator_id, ended_on=at.date())
+        self._update_scope(batch, NETWORK, e.originator_id, ended_at=at)
 
     # --- fundings -------------------------------------------------------------------------
 

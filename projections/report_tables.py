@@ -1,10 +1,11 @@
 """The report projection's tables (SQLAlchemy Core), created by
-`alembic/versions/0005_create_report_views.py`.
+`alembic/versions/0005_create_report_views.py` (and 0009).
 
 Facts, not figures: one row per act on a case, per case, per referral, per scope (partnership,
 network, institution) and its members, per funding. Reports and the network map aggregate them
 when asked (`projections.reports`), so any period made of months can be asked for, and
 beneficiaries are counted once over it (a month's distinct counts do not add up to a year's).
+Times are instants: nothing here depends on the service's time zone.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ report_referral_view = Table(
 )
 
 # A scope: an institution (detail: its sector), a partnership (charter | convention) or a
-# network (formal | informal); `valid_from`/`valid_until`/`ended_on` bound it as a tie.
+# network (formal | informal); `valid_from`/`valid_until`/`ended_on` bound a partnership as a
+# tie (days its parties chose), `began_at`/`ended_at` a network (the instants it was founded and
+# dissolved, cut into days of the service's calendar when read; migration 0010).
 report_scope_view = Table(
     "report_scope_view",
     metadata,
@@ -60,6 +63,8 @@ report_scope_view = Table(
     Column("valid_from", Date),
     Column("valid_until", Date),
     Column("ended_on", Date),
+    Column("began_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
 )
 
 # Its members: institutions (partnership parties, a formal network's institutions, an

@@ -1,10 +1,16 @@
-"""Reports and the network map, read from the report projection's facts."""
+"""Reports and the network map, read from the report projection's facts.
+
+The projection keeps instants (UTC); they are cut into months and days here, on the service's
+calendar (`domain.months.Calendar`, from `MAILLAGE_TIME_ZONE`): a period's acts are those
+between its first local midnight and the one after it, and every fact reaches the domain on
+local time. Nothing stored depends on the zone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +18,7 @@ from sqlalchemy import Connection, and_, select
 
 from domain.errors import NotFoundError
 from domain.funding import FundedKind, last_day
+from domain.months import Calendar
 from domain.network_map import NetworkMap, Tie, network_map
 from domain.report_family import Facts, component, family_report, reporting_period
 from domain.reports import (
@@ -30,15 +37,8 @@ from projections.report_tables import (
     report_scope_member_view,
     report_scope_view,
 )
-from projections.tables import as_utc
 
 TIES = (FundedKind.PARTNERSHIP, FundedKind.NETWORK)  # the scopes that tie institutions
-
-
-def _bounds(period: MonthRange) -> tuple[datetime, datetime]:
-    start = datetime.combine(period.first.first_day, time.min, tzinfo=UTC)
-    after = datetime.combine(period.last.next().first_day, time.min, tzinfo=UTC)
-    return start, after
 
 
 def _uuid_parser() -> Callable[[str], UUID]:
@@ -58,9 +58,9 @@ def _members(rows: Iterable[Any], kind: str) -> frozenset[UUID]:
     return frozenset(UUID(r.member_id) for r in rows if r.member_kind == kind)
 
 
-def _acts(conn: Connection, period: MonthRange, *where: Any) -> list[ActFact]:
+def _acts(conn: Connection, period: MonthRange, calendar: Calendar, *where: Any) -> list[ActFact]:
     t = report_act_view
-    start, after = _bounds(period)
+    start, after = calendar.bounds(period)
     rows = conn.execute(
         select(
             t.c.case_id,
@@ -77,7 +77,7 @@ def _acts(conn: Connection, period: MonthRange, *where: Any) -> list[ActFact]:
     return [
         ActFact(
             case_id=uuid(r.case_id),
-            occurred_at=as_utc(r.occurred_at),
+            occurred_at=calendar.local(r.occurred_at),
             institution_id=uuid(r.institution_id),
             professional_id=uuid(r.professional_id),
             event=r.event,
@@ -142,10 +142,10 @@ def all_scopes(conn: Connection) -> list[Scope]:
     return found
 
 
-def _acted_for(conn: Connection, period: MonthRange) -> dict[UUID, set[UUID]]:
+def _acted_for(conn: Connection, period: MonthRange, calendar: Calendar) -> dict[UUID, set[UUID]]:
     """The institutions each professional acted for in the period."""
     t = report_act_view
-    start, after = _bounds(period)
+    start, after = calendar.bounds(period)
     found: dict[UUID, set[UUID]] = {}
     rows = conn.execute(
         select(t.c.professional_id, t.c.institution_id)
@@ -157,12 +157,14 @@ def _acted_for(conn: Connection, period: MonthRange) -> dict[UUID, set[UUID]]:
     return found
 
 
-def report(conn: Connection, found: Scope, period: MonthRange, *, min_cell: int) -> Report:
-    """The report of a scope (`scope()`) over `period` (a calendar month, quarter or year),
-    protected together with every report tied to it (`domain.report_family`)."""
+def report(
+    conn: Connection, found: Scope, period: MonthRange, *, min_cell: int, calendar: Calendar
+) -> Report:
+    """The report of a scope (`scope()`) over `period` (a calendar month, quarter or year of
+    `calendar`), protected together with every report tied to it (`domain.report_family`)."""
     t, c, r = report_act_view, report_case_view, report_referral_view
-    start, after = _bounds(reporting_period(period))
-    acted_for = _acted_for(conn, period)
+    start, after = calendar.bounds(reporting_period(period))
+    acted_for = _acted_for(conn, period, calendar)
     family = component(found, all_scopes(conn), acted_for)
     institutions = {str(i) for s in family for i in s.institutions}
     professionals = {str(p) for s in family for p in s.professionals}
@@ -179,13 +181,15 @@ def report(conn: Connection, found: Scope, period: MonthRange, *, min_cell: int)
                 )
             }
     acts = [
-        act for chunk in _chunks(case_ids) for act in _acts(conn, period, t.c.case_id.in_(chunk))
+        act
+        for chunk in _chunks(case_ids)
+        for act in _acts(conn, period, calendar, t.c.case_id.in_(chunk))
     ]
     cases = [
         CaseFact(
             UUID(row.case_id),
-            as_utc(row.opened_at),
-            as_utc(row.first_meeting_at) if row.first_meeting_at is not None else None,
+            calendar.local(row.opened_at),
+            calendar.local(row.first_meeting_at) if row.first_meeting_at is not None else None,
         )
         for row in _rows_for(conn, select(c), c.c.case_id, case_ids)
     ]
@@ -196,7 +200,7 @@ def report(conn: Connection, found: Scope, period: MonthRange, *, min_cell: int)
             UUID(row.case_id),
             UUID(row.from_institution_id),
             UUID(row.made_by),
-            as_utc(row.made_at),
+            calendar.local(row.made_at),
             row.status,
         )
         for row in _rows_for(conn, in_period, r.c.case_id, case_ids)
@@ -217,7 +221,9 @@ def _rows_for(conn: Connection, query: Any, column: Any, keys: set[str]) -> list
     return [row for chunk in _chunks(keys) for row in conn.execute(query.where(column.in_(chunk)))]
 
 
-def ties(conn: Connection) -> list[Tie]:
+def ties(conn: Connection, calendar: Calendar) -> list[Tie]:
+    """Partnerships and networks as ties: a partnership between the days its parties chose, a
+    network from the day it was founded to the day it was dissolved (days of `calendar`)."""
     s, m = report_scope_view, report_scope_member_view
     members: dict[tuple[str, str], list[Any]] = {}
     for row in conn.execute(select(m).where(m.c.scope_kind.in_(TIES))):
@@ -233,12 +239,16 @@ def ties(conn: Connection) -> list[Tie]:
                 name=row.name,
                 institutions=_members(belong, "institution"),
                 professionals=_members(belong, "professional"),
-                valid_from=row.valid_from,
-                valid_until=last_day(row.valid_until, row.ended_on),
+                valid_from=_day(calendar, row.began_at) or row.valid_from,
+                valid_until=last_day(row.valid_until, _day(calendar, row.ended_at) or row.ended_on),
                 complete=all(x.signed for x in belong),
             )
         )
     return found
+
+
+def _day(calendar: Calendar, instant: datetime | None) -> date | None:
+    return calendar.day(instant) if instant is not None else None
 
 
 @dataclass(frozen=True)
@@ -248,10 +258,10 @@ class _Presence:
     professional_id: UUID
 
 
-def _presences(conn: Connection, period: MonthRange) -> list[_Presence]:
+def _presences(conn: Connection, period: MonthRange, calendar: Calendar) -> list[_Presence]:
     """Who acted on which case for which institution in the period, once each."""
     t = report_act_view
-    start, after = _bounds(period)
+    start, after = calendar.bounds(period)
     rows = conn.execute(
         select(t.c.case_id, t.c.institution_id, t.c.professional_id)
         .distinct()
@@ -262,9 +272,15 @@ def _presences(conn: Connection, period: MonthRange) -> list[_Presence]:
     return [_Presence(uuid(c), uuid(i), uuid(p)) for c, i, p in rows]
 
 
-def the_network_map(conn: Connection, period: MonthRange, *, min_cell: int) -> NetworkMap:
+def the_network_map(
+    conn: Connection, period: MonthRange, *, min_cell: int, calendar: Calendar
+) -> NetworkMap:
     return network_map(
-        period, _presences(conn, period), institution_names(conn), ties(conn), min_cell=min_cell
+        period,
+        _presences(conn, period, calendar),
+        institution_names(conn),
+        ties(conn, calendar),
+        min_cell=min_cell,
     )
 
 

@@ -128,8 +128,8 @@ class Attack:
                     )
 
     def _over_members(self) -> None:
-        institutions = {
-            r["scope_name"]: str(r["scope_id"])
+        institutions = {  # a partnership's cell by institution is labelled with its id
+            str(r["scope_id"]): str(r["scope_id"])
             for r in self.reports
             if r["scope_kind"] == "institution"
         }

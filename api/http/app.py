@@ -43,6 +43,7 @@ from api.http.routers import (
     vocabulary,
 )
 from api.settings import Settings, get_settings
+from api.store.calendar_record import settle_time_zone
 from api.store.migrations import current_revision, ensure_current, head_revision
 from api.version import installed_version
 from domain.timing import TimePolicy
@@ -148,6 +149,11 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ensure_current(settings)
         services = build_services(settings, time=time)
+        try:  # reports of published periods never change: the zone is the store's
+            settle_time_zone(services.engine, settings.time_zone, services.time.now())
+        except Exception:
+            services.close()
+            raise
         deps.provide(app, services)
         metrics.watch_projections(services.projections.lag)
         traces.watch(services.engine)  # SQL spans (when MAILLAGE_OTEL_ENABLED)

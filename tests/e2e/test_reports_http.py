@@ -68,7 +68,8 @@ async def test_a_funder_reads_the_report_of_what_it_funds_in_every_format(api: A
     # Two beneficiaries: below the threshold, every count about them is withheld.
     followed = next(line for line in report["lines"] if line["name"] == "beneficiaries")
     assert followed["total"] == {
-        "label": "followed",
+        "code": "followed",
+        "label": "total",
         "value": None,
         "withheld": True,
         "share": None,
@@ -78,18 +79,19 @@ async def test_a_funder_reads_the_report_of_what_it_funds_in_every_format(api: A
     assert download.status_code == 200
     assert download.headers["content-type"].startswith("text/csv")
     assert "attachment" in download.headers["content-disposition"]
-    rows = list(csv.reader(io.StringIO(download.text)))
-    assert rows[0] == ["section", "figure", "value", "share", "withheld"]
-    assert ["Beneficiaries followed", "total", "", "", "withheld"] in rows
-    assert not {row[4] for row in rows[1:]} - {"", "withheld"}  # never why
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][2:] == ["Rubrique", "Indicateur", "Code", "Valeur", "Part", "Secret statistique"]
+    name = report["scope_name"]
+    assert [name, "T4 2026", "Usagers suivis", "total", "followed", "", "", "masqué"] in rows
+    assert not {row[7] for row in rows[1:]} - {"", "masqué"}  # never why
 
     chart = await api.client.get(f"{protocol}/chart", params=PERIOD, headers=headers)
     assert chart.status_code == 200
     assert chart.headers["content-type"] == "image/svg+xml"
     texts = " ".join(_texts(chart.content))
     assert "Protocole départemental" in texts
-    assert "number of beneficiaries" in texts  # labelled axes
-    assert "withheld" in texts
+    assert "nombre d'usagers" in texts  # labelled axes
+    assert "masqué" in texts
 
     png = await api.client.get(
         f"{protocol}/chart", params={**PERIOD, "format": "png"}, headers=headers
@@ -202,8 +204,8 @@ async def test_supervisors_see_the_network_map_naming_every_institution(api: Api
     assert picture.headers["content-type"] == "image/svg+xml"
     texts = _texts(picture.content)
     assert nodes <= set(texts)
-    assert any("Who works with whom" in t for t in texts)
-    assert any("no partnership" in t for t in texts)  # the legend names the incoherence
+    assert any("Qui travaille avec qui — T4 2026" in t for t in texts)
+    assert "usagers partagés, sans partenariat" in texts  # the legend names the incoherence
 
 
 # --- the demo's figures over HTTP, nothing withheld ---------------------------------------
@@ -231,7 +233,7 @@ async def api_all_figures(store_settings: Settings) -> AsyncIterator[Api]:
 def _line(report: dict[str, Any], name: str) -> dict[str, int | None]:
     line = next(x for x in report["lines"] if x["name"] == name)
     return {"total": line["total"]["value"]} | {
-        c["label"]: c["value"] for c in line["cells"] if c["value"]
+        c["code"]: c["value"] for c in line["cells"] if c["value"]
     }
 
 
@@ -265,7 +267,7 @@ async def test_the_demo_protocol_report_over_http_equals_the_hand_count(
         "delegation": 5,
     }
     assert _line(report, "referrals") == {"total": 3, "accepted": 3}
-    assert report["median_days_to_first_meeting"] == 18.2
+    assert report["median_days_to_first_meeting"] == 18  # calendar days, in Paris
     assert UUID(report["scope_id"]) == story.partnerships["protocol"]
 
 

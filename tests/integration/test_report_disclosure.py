@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from domain.application import Maillage
 from domain.funding import FundedKind
+from domain.months import Calendar
 from domain.reports import Month, MonthRange
 from projections import reports
 from projections.runner import ProjectionRunner
@@ -15,6 +16,7 @@ from tests.unit.test_disclosure import feasible_values_in_report
 from tests.world import World, ago
 
 NOVEMBER = MonthRange(Month(2026, 11), Month(2026, 11))
+PARIS = Calendar.of("Europe/Paris")
 
 
 def test_three_beneficiaries_with_the_school_too_cannot_be_singled_out(
@@ -48,8 +50,8 @@ def test_three_beneficiaries_with_the_school_too_cannot_be_singled_out(
     ProjectionRunner(store_app, engine).catch_up()
     with engine.connect() as conn:
         aemo = reports.scope(conn, FundedKind.INSTITUTION, world.i("aemo"))
-        raw = reports.report(conn, aemo, NOVEMBER, min_cell=1)
-        published = reports.report(conn, aemo, NOVEMBER, min_cell=5)
+        raw = reports.report(conn, aemo, NOVEMBER, min_cell=1, calendar=PARIS)
+        published = reports.report(conn, aemo, NOVEMBER, min_cell=5, calendar=PARIS)
 
     targets = [
         ("institutions_per_beneficiary", "2"),

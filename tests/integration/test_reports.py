@@ -3,6 +3,7 @@ by hand from the demo's script (`api.cli.demo.load_demo`), on SQLite and on Post
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
@@ -11,13 +12,15 @@ from sqlalchemy import Engine
 from api.cli.demo import DemoStory, load_demo
 from domain.application import Maillage
 from domain.funding import FundedKind
+from domain.months import UTC_CALENDAR, Calendar, Month
 from domain.reports import MonthRange, Report
 from projections import reports
 from projections.runner import ProjectionRunner
-from tests.world import NOW
+from tests.world import NOW, World
 
 # The demo's cases run from 24 days before NOW (2026-11-20) to the day before.
 PERIOD = MonthRange.quarter(2026, 4)
+PARIS = Calendar.of("Europe/Paris")
 
 
 @pytest.fixture
@@ -29,7 +32,8 @@ def demo(store_app: Maillage, engine: Engine) -> DemoStory:
 
 def _report(engine: Engine, kind: FundedKind, target: UUID, min_cell: int) -> Report:
     with engine.connect() as conn:
-        return reports.report(conn, reports.scope(conn, kind, target), PERIOD, min_cell=min_cell)
+        found = reports.scope(conn, kind, target)
+        return reports.report(conn, found, PERIOD, min_cell=min_cell, calendar=PARIS)
 
 
 def _cells(report: Report, line: str) -> dict[str, int | None]:
@@ -63,12 +67,9 @@ def test_the_protocol_report_equals_the_demo_counted_by_hand(
         "assessment": 1 + 2 + 1,
         "meeting": 1,
     }
-    names = {
-        "Service AEMO de Colmar": 7 + 2,
-        "Aide sociale à l'enfance du Haut-Rhin": 3 + 4,
-        "CMP enfants et adolescents de Colmar": 4,
-    }
-    assert _cells(report, "interventions_by_institution") == {"total": 20, **names}
+    i = demo.institutions  # cells by institution: their ids (worded with names when shown)
+    by_id = {str(i["aemo"]): 7 + 2, str(i["ase"]): 3 + 4, str(i["cmp"]): 4}
+    assert _cells(report, "interventions_by_institution") == {"total": 20, **by_id}
     assert len(report.line("interventions_by_institution").cells) == 4  # the CRIP: 0
     # Every act of a party. Léo — Jeanne (case holder): opening, consent, coordinator, two
     # referrals, 7 interventions, two shares, the meeting = 15; Karim (convention): joining + 3;
@@ -81,8 +82,9 @@ def test_the_protocol_report_equals_the_demo_counted_by_hand(
                       "delegation": round(5 / 33, 4)}  # fmt: skip
     # Jeanne to the hospital and to the IME (Léo), Karim to the school (Inès): all accepted.
     assert _cells(report, "referrals") == {"total": 3, "accepted": 3}
-    # Léo: opened 24 days before NOW at 10:00, first meeting 6 days before at 14:00.
-    assert report.median_days_to_first_meeting == round(18 + 4 / 24, 1)
+    # Léo: opened 24 days before NOW at 10:00, first meeting 6 days before at 14:00: 18
+    # calendar days (Paris).
+    assert report.median_days_to_first_meeting == 18
 
 
 def test_the_formal_network_and_an_institution_counted_by_hand(
@@ -109,7 +111,7 @@ def test_the_formal_network_and_an_institution_counted_by_hand(
     assert _cells(aemo, "beneficiaries") == {"total": 2, "newly opened": 2}
     assert _cells(aemo, "interventions_by_institution") == {
         "total": 9,
-        "Service AEMO de Colmar": 9,
+        str(demo.institutions["aemo"]): 9,
     }
 
 
@@ -129,7 +131,7 @@ def test_the_demo_is_too_small_to_publish_any_count_of_beneficiaries(
 
 def test_the_demo_network_map_shows_the_incoherent_tie(demo: DemoStory, engine: Engine) -> None:
     with engine.connect() as conn:
-        found = reports.the_network_map(conn, PERIOD, min_cell=1)
+        found = reports.the_network_map(conn, PERIOD, min_cell=1, calendar=PARIS)
     i = demo.institutions
     named = {n.institution_id: n.name for n in found.nodes}
     # Every institution that acted on a case, or bound by a tie in force: all but the court
@@ -147,3 +149,30 @@ def test_the_demo_network_map_shows_the_incoherent_tie(demo: DemoStory, engine: 
     assert edge("cmp", "hospital") == ("formal_network", 1, False)  # their convention: unsigned
     assert edge("ase", "school") == ("none", 2, True)  # Inès and Léo, no partnership at all
     assert edge("aemo", "crip") == ("convention", 0, False)  # a tie, no shared beneficiary
+
+
+def test_a_network_is_in_force_from_the_day_of_the_services_calendar_it_was_founded(
+    store_app: Maillage, engine: Engine
+) -> None:
+    """Founded at 23:30 UTC on 31 October: on 1 November in Paris — October's map shows no tie
+    between its institutions there, and does on UTC's calendar (migration 0010 keeps the
+    instant; the projection replays from the start)."""
+    world = World.build(store_app)
+    store_app.found_formal_network(
+        name="Réseau santé mentale",
+        founding_institutions=[world.i("cmp"), world.i("hospital")],
+        objectives=["Coordonner les soins"],
+        occurred_at=datetime(2026, 10, 31, 23, 30, tzinfo=UTC),
+    )
+    ProjectionRunner(store_app, engine).catch_up()
+    october, november = MonthRange.month(Month(2026, 10)), MonthRange.month(Month(2026, 11))
+    pair = {world.i("cmp"), world.i("hospital")}
+
+    def tie(period: MonthRange, calendar: Calendar) -> str | None:
+        with engine.connect() as conn:
+            found = reports.the_network_map(conn, period, min_cell=1, calendar=calendar)
+        return next((e.tie for e in found.edges if {e.source, e.target} == pair), None)
+
+    assert tie(october, PARIS) is None
+    assert tie(november, PARIS) == "formal_network"
+    assert tie(october, UTC_CALENDAR) == "formal_network"

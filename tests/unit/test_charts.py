@@ -1,17 +1,23 @@
-"""The pictures: SVG that parses and names what it shows; PNG on request. (How fast the map of
-200 institutions is drawn is measured by `python -m bench.network_map`, never asserted here.)"""
+"""The pictures: SVG that parses and names what it shows, in French unless English is asked for;
+PNG on request. (How fast the map of 200 institutions is drawn is measured by
+`python -m bench.network_map`, never asserted here.)"""
 
 from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from typing import Any
 from uuid import uuid4
 from xml.etree import ElementTree
 
+import pytest
+
+from api.i18n import ENGLISH, FRENCH, Words
 from domain.funding import FundedKind
 from domain.network_map import Tie, network_map
 from domain.reports import ActFact, Month, MonthRange, Scope, compute_report
 from projections.charts import network_map_chart, report_chart
+from projections.report_words import word_map, word_report
 
 SVG = "{http://www.w3.org/2000/svg}"
 AT = datetime(2026, 4, 10, 10, tzinfo=UTC)
@@ -43,14 +49,50 @@ def test_the_map_of_200_institutions_parses_and_names_every_one() -> None:
     ]
     found = network_map(APRIL, acts, institutions, ties, min_cell=5)
     assert len(found.nodes) == 200
-    svg = network_map_chart(found, "svg")
+    svg = network_map_chart(word_map(found, FRENCH), FRENCH, "svg")
     shown = texts(svg)
     assert {name for name, _ in institutions.values()} <= set(shown)
-    assert any(t.startswith("Who works with whom — 2026-04") for t in shown)
-    assert network_map_chart(found, "png").startswith(b"\x89PNG\r\n\x1a\n")
+    assert any(t.startswith("Qui travaille avec qui — avril 2026") for t in shown)
+    assert {"médico-social", "santé", "charte", "réseau formel"} <= set(shown)  # the legend
+    assert any(t.startswith("Secteur (point)") for t in shown)
+    english = texts(network_map_chart(word_map(found, ENGLISH), ENGLISH, "svg"))
+    assert any(t.startswith("Who works with whom — April 2026") for t in english)
+    assert {"medico-social", "health", "charter", "formal network"} <= set(english)
+    assert network_map_chart(word_map(found, FRENCH), FRENCH, "png").startswith(
+        b"\x89PNG\r\n\x1a\n"
+    )
 
 
-def test_a_report_chart_is_titled_labelled_and_shows_withheld_figures() -> None:
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (
+            FRENCH,
+            {
+                "title": "Service AEMO (établissement) — avril 2026",
+                "axes": {"nombre d'usagers", "nombre d'interventions", "nombre d'actes"},
+                "labels": {"visite à domicile", "soins", "institution détentrice du dossier"},
+                "withheld": " masqué",
+                "note": "Masqué\u00a0: tout chiffre qui concerne de 1 à 4",
+                "panel": "Interventions par nature — total\u00a0: 8",
+            },
+        ),
+        (
+            ENGLISH,
+            {
+                "title": "Service AEMO (institution) — April 2026",
+                "axes": {"number of beneficiaries", "number of interventions", "number of actions"},
+                "labels": {"home visit", "care", "case holder"},
+                "withheld": " withheld",
+                "note": "Withheld: a figure with 1 to 4 beneficiaries",
+                "panel": "Interventions by kind — total: 8",
+            },
+        ),
+    ],
+)
+def test_a_report_chart_is_titled_labelled_and_shows_withheld_figures(
+    words: Words, expected: dict[str, Any]
+) -> None:
     us = uuid4()
     acts = [
         ActFact(case, AT, us, uuid4(), "InterventionRecorded", "case_holder", "home_visit")
@@ -59,12 +101,12 @@ def test_a_report_chart_is_titled_labelled_and_shows_withheld_figures() -> None:
     acts.append(ActFact(uuid4(), AT, us, uuid4(), "InterventionRecorded", "informal", "care"))
     scope = Scope(FundedKind.INSTITUTION, us, "Service AEMO", institutions=frozenset({us}))
     report = compute_report(scope, APRIL, acts, [], [], min_cell=5)
-    shown = texts(report_chart(report, "svg"))
-    assert any("Service AEMO (institution) — 2026-04" in t for t in shown)
-    for axis in ("number of beneficiaries", "number of interventions", "number of actions"):
-        assert axis in shown
+    shown = texts(report_chart(word_report(report, words, {}), words, "svg"))
+    assert any(expected["title"] in t for t in shown)
+    assert expected["axes"] <= set(shown)
+    assert expected["labels"] <= set(shown)
     # care (one beneficiary) and the home visits protecting it; the same for the informal act
     # among the actions by basis
-    assert shown.count(" withheld") == 4
-    assert any(t.startswith("Withheld: a figure with 1 to 4 beneficiaries") for t in shown)
-    assert "Interventions by kind — total: 8" in shown
+    assert shown.count(expected["withheld"]) == 4
+    assert any(t.startswith(expected["note"]) for t in shown)
+    assert expected["panel"] in shown

@@ -193,7 +193,8 @@ def test_a_partnership_minus_its_members_own_reports_does_not_give_a_third_membe
                 s.act(case, "C", day(3, 2 + v), "care", "convention")
     p = s.scopes[4]
     partnership = s.report(p, MonthRange.month(Month(YEAR, 3)))
-    by_institution = {c["label"]: c["value"] for c in partnership["lines"][3]["cells"]}
+    named = {str(uid): name for name, uid in s.institutions.items()}  # cells: by id
+    by_institution = {named[c["label"]]: c["value"] for c in partnership["lines"][3]["cells"]}
     b_own = s.report(s.scopes[1], MonthRange.month(Month(YEAR, 3)))["lines"][2]["total"]["value"]
     total = partnership["lines"][2]["total"]["value"]
     assert by_institution["C"] is None

@@ -19,7 +19,9 @@ The report of a {scope} {shape}, over a published period (`from`, `to`; by defau
 published quarter): beneficiaries followed, interventions by kind and by institution, the
 share done under formal delegation and informally, institutions per beneficiary, time to a
 first coordination meeting. No person is named, and every figure that could single one out is
-withheld (`MAILLAGE_REPORT_MIN_CELL`), with whatever would let it be recovered.
+withheld (`MAILLAGE_REPORT_MIN_CELL`), with whatever would let it be recovered. Months and days
+are those of the service's time zone (`MAILLAGE_TIME_ZONE`, default Europe/Paris); labels are in
+French, in English with `Accept-Language: en`.
 
 For a funder whose institution funds the {scope} over every month of the period, and for
 supervisors of one of its member institutions.
@@ -30,8 +32,10 @@ Refusals:
 
 
 _SHAPES = {
-    "report": "as JSON",
-    "report_csv": "as a CSV download (`text/csv`)",
+    "report": "as JSON (every code with its label)",
+    "report_csv": "as a CSV download (`text/csv`, UTF-8 with a byte-order mark; `dialect=fr`: "
+    "`;` and a decimal comma, `dialect=en`: `,` and a decimal point; by default the language's; "
+    "a text a spreadsheet could take for a formula starts with an apostrophe)",
     "report_chart": "as a chart, SVG (default) or PNG (`format`)",
 }
 REPORTS = {

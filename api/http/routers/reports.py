@@ -8,22 +8,28 @@ supervisors. Every figure that could single out a person is withheld (`domain.di
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import Connection
 
 from api.http.commands import CommandDep
-from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, SettingsDep
+from api.http.csv_download import MEDIA_TYPE as CSV_MEDIA_TYPE
+from api.http.csv_download import Dialect, csv_response
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
 from api.http.guard import GuardedRoute, admits
+from api.http.language import WordsDep
 from api.http.params import IfMatch
+from api.http.report_terms import Terms, TermsDep, reporting_period_of
 from api.http.schemas.common import CommandResult
-from api.http.schemas.reports import FundingCreate, FundingEnding, FundingItem
+from api.http.schemas.reports import (
+    FundingCreate,
+    FundingEnding,
+    FundingItem,
+    NetworkMapRead,
+    ReportRead,
+)
 from domain.access import (
     KEEPING_THE_REGISTRY,
     READING_FUNDINGS,
@@ -35,19 +41,21 @@ from domain.access import (
     check_report_reader,
     fundings_of,
 )
-from domain.errors import InvalidValueError
 from domain.funding import FundedKind
-from domain.network_map import NetworkMap
-from domain.report_family import (
-    check_publishable,
-    latest_published_quarter,
-    reporting_period,
-)
-from domain.reports import Month, MonthRange, Report, csv_rows
-from domain.wording import N_
+from domain.reports import Report
+from domain.wording import Wording
 from projections import reports as queries
 from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
 from projections.charts import report_chart as chart_of
+from projections.names import names
+from projections.report_words import (
+    MapWords,
+    ReportWords,
+    institutions_of,
+    report_rows,
+    word_map,
+    word_report,
+)
 
 router = APIRouter(tags=["reports"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_THE_REGISTRY)  # fundings
@@ -140,43 +148,6 @@ def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str
 # --- reports ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Terms:
-    """What a report is computed under: today (the application's clock), how long acts may
-    be dated in the past (a period is published once that is over) and the smallest cell shown
-    (`report_min_cell`)."""
-
-    today: datetime
-    back_dating_days: int
-    min_cell: int
-
-
-async def report_terms(maillage: MaillageDep, settings: SettingsDep) -> Terms:
-    policy = maillage.time
-    return Terms(policy.now(), policy.backdating_window.days, settings.report_min_cell)
-
-
-TermsDep = Annotated[Terms, Depends(report_terms)]
-
-
-def _period(terms: Terms, first: str | None, last: str | None) -> MonthRange:
-    """The period asked for, on the reporting grid and published; by default the latest
-    published quarter."""
-    today = terms.today.date()
-    if first is None and last is None:
-        return latest_published_quarter(today, terms.back_dating_days)
-    if first is None or last is None:
-        raise InvalidValueError(
-            N_("give both `from` and `to` (a calendar month, quarter or year), or neither"),
-            field="query.from" if first is None else "query.to",
-        )
-    period = reporting_period(
-        MonthRange(Month.parse(first, field="query.from"), Month.parse(last, field="query.to"))
-    )
-    check_publishable(period, today, terms.back_dating_days)
-    return period
-
-
 def _report(
     terms: Terms,
     principal: Principal,
@@ -186,7 +157,7 @@ def _report(
     first: str | None,
     last: str | None,
 ) -> Report:
-    period = _period(terms, first, last)
+    period = reporting_period_of(terms, first, last)
     scope = queries.scope(conn, kind, scope_id)
     funded = (
         queries.funded_periods(conn, principal.institution_id, kind, scope_id)
@@ -196,18 +167,20 @@ def _report(
     check_report_reader(
         principal, scope.institutions, funded, period.first.first_day, period.last.last_day
     )
-    return queries.report(conn, scope, period, min_cell=terms.min_cell)
+    return queries.report(conn, scope, period, min_cell=terms.min_cell, calendar=terms.calendar)
 
 
-def _csv(report: Report) -> Response:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(csv_rows(report))
-    name = f"report-{report.scope_kind}-{report.first_month}-{report.last_month}.csv"
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+def _worded(report: Report, words: Wording, conn: Connection) -> ReportWords:
+    """The report in the reader's language, its institutions named."""
+    return word_report(
+        report, words, names(conn, institutions=institutions_of(report)).institutions
     )
+
+
+def _csv(report: ReportWords, words: Wording, dialect: str | None) -> Response:
+    name = f"report-{report.scope_kind}-{report.first_month}-{report.last_month}.csv"
+    chosen = Dialect(dialect) if dialect else Dialect.of_language(words.language)
+    return csv_response(report_rows(report, words), chosen, name)
 
 
 def _image(content: bytes, fmt: ImageFormat) -> Response:
@@ -217,8 +190,20 @@ def _image(content: bytes, fmt: ImageFormat) -> Response:
 ImageFormatQuery = Annotated[
     Literal["svg", "png"], Query(alias="format", description="svg (default) or png.")
 ]
+DialectQuery = Annotated[  # a format, not a code of the domain: no schema of its own
+    Literal["fr", "en"] | None,
+    Query(
+        description="`fr`: `;` between cells, decimal comma; `en`: `,` and a decimal point. Both "
+        "UTF-8 with a byte-order mark. Default: the language's (`Accept-Language`), which also "
+        "words the headers and labels."
+    ),
+]
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"}
+    200: {
+        "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}},
+        "description": "The report as CSV: one row per figure, withheld ones marked; a text "
+        "that a spreadsheet could take for a formula starts with an apostrophe.",
+    }
 }
 IMAGE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
@@ -246,41 +231,47 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
         terms: TermsDep,
         principal: PrincipalDep,
         conn: ConnectionDep,
+        words: WordsDep,
         scope_id: UUID = scope,
         first: From = None,
         to: To = None,
-    ) -> Report:
-        return _report(terms, principal, conn, kind, scope_id, first, to)
+    ) -> ReportWords:
+        found = _report(terms, principal, conn, kind, scope_id, first, to)
+        return _worded(found, words, conn)
 
     @admits(READING_REPORTS)
     def report_csv(
         terms: TermsDep,
         principal: PrincipalDep,
         conn: ConnectionDep,
+        words: WordsDep,
         scope_id: UUID = scope,
         first: From = None,
         to: To = None,
+        dialect: DialectQuery = None,
     ) -> Response:
-        return _csv(report(terms, principal, conn, scope_id, first, to))
+        found = report(terms, principal, conn, words, scope_id, first, to)
+        return _csv(found, words, dialect)
 
     @admits(READING_REPORTS)
     def report_chart(
         terms: TermsDep,
         principal: PrincipalDep,
         conn: ConnectionDep,
+        words: WordsDep,
         scope_id: UUID = scope,
         first: From = None,
         to: To = None,
         fmt: ImageFormatQuery = "svg",
     ) -> Response:
-        found = report(terms, principal, conn, scope_id, first, to)
-        return _image(chart_of(found, fmt), fmt)
+        found = report(terms, principal, conn, words, scope_id, first, to)
+        return _image(chart_of(found, words, fmt), fmt)
 
     router.add_api_route(
         path,
         report,
         methods=["GET"],
-        response_model=Report,
+        response_model=ReportRead,
         name=f"{noun}_report",
         summary=f"Report of a {noun}, figures that could single out a person withheld ({WHO})",
     )
@@ -313,15 +304,22 @@ _add_report_routes(FundedKind.NETWORK, "networks", "network_id")
 
 
 def _map(
-    terms: Terms, principal: Principal, conn: Connection, first: str | None, to: str | None
-) -> NetworkMap:
+    terms: Terms,
+    principal: Principal,
+    conn: Connection,
+    words: Wording,
+    first: str | None,
+    to: str | None,
+) -> MapWords:
     check_network_map_reader(principal)
-    return queries.the_network_map(conn, _period(terms, first, to), min_cell=terms.min_cell)
+    period = reporting_period_of(terms, first, to)
+    found = queries.the_network_map(conn, period, min_cell=terms.min_cell, calendar=terms.calendar)
+    return word_map(found, words)
 
 
 @router.get(
     "/network-map",
-    response_model=NetworkMap,
+    response_model=NetworkMapRead,
     summary="Which institutions work together, on how many shared beneficiaries, under which "
     "tie (supervisors)",
 )
@@ -330,10 +328,11 @@ def network_map(
     terms: TermsDep,
     principal: PrincipalDep,
     conn: ConnectionDep,
+    words: WordsDep,
     first: From = None,
     to: To = None,
-) -> NetworkMap:
-    return _map(terms, principal, conn, first, to)
+) -> MapWords:
+    return _map(terms, principal, conn, words, first, to)
 
 
 @router.get(
@@ -347,8 +346,10 @@ def network_map_picture(
     terms: TermsDep,
     principal: PrincipalDep,
     conn: ConnectionDep,
+    words: WordsDep,
     first: From = None,
     to: To = None,
     fmt: ImageFormatQuery = "svg",
 ) -> Response:
-    return _image(network_map_chart(_map(terms, principal, conn, first, to), fmt), fmt)
+    found = _map(terms, principal, conn, words, first, to)
+    return _image(network_map_chart(found, words, fmt), fmt)
