@@ -10,17 +10,21 @@ is shown (`api/i18n/locales/fr/views.po`). The domain keeps the labels and no la
 `Wording` a projection or a chart is given). A code a family does not know (an older stored
 value, a code added since) reads as itself; a family that does not exist is an error.
 `LABELS` lists every family and code, and `ENUMS` the enumeration behind each family that has
-one, for a vocabulary to publish.
+one, for a vocabulary to publish. This is the one table of labels of the product: the views, the
+audit trail and `GET /vocabulary` (`api.http.vocabulary`, which adds descriptions) all read it,
+so a code reads the same everywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import get_args
 
 from domain.access import ReadPurpose, Role
 from domain.case_values import ErasureGround
 from domain.funding import FundedKind
+from domain.grounds import ConditionKind
 from domain.values import (
     ActionKind,
     AlertKind,
@@ -45,6 +49,14 @@ def _family(name: str, enum: type[StrEnum], labels: Mapping[str, str]) -> dict[s
         raise KeyError(f"no label for {enum.__name__} {sorted(missing)}")
     ENUMS[name] = enum
     return dict(labels)
+
+
+def _of(codes: tuple[str, ...], labels: Mapping[str, str]) -> dict[str, str]:
+    """The labels of codes that are no enumeration (a `Literal`, say), each code labelled."""
+    missing = set(codes) - set(labels)
+    if missing:
+        raise KeyError(f"no label for {sorted(missing)}")
+    return {code: labels[code] for code in codes}
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -199,7 +211,16 @@ LABELS: dict[str, dict[str, str]] = {
             "institution": N_("Institution"),
         },
     ),
-    # not enumerations: the views a reading names, and a referral's answer
+    # not enumerations: how a legal ground's condition is met, the views a reading names, and a
+    # referral's answer
+    "condition_kind": _of(
+        get_args(ConditionKind),
+        {
+            "attested": N_("Attested by the professional"),
+            "stated": N_("Stated in a text"),
+            "fact": N_("Checked by the service"),
+        },
+    ),
     "case_view": {
         "file": N_("Case file"),
         "coherence": N_("Coherence view"),

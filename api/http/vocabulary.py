@@ -1,14 +1,22 @@
 """The vocabulary of `GET /vocabulary`, built from the domain's codes (its enumerations, the
-legal grounds of `domain.grounds.FRANCE`) and their words (`api.http.vocabulary_labels`), in
-the language of the `Wording` given."""
+legal grounds of `domain.grounds.FRANCE`), labelled by `domain.labels` and described by
+`api.http.vocabulary_labels`, in the language of the `Wording` given."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from api.http.vocabulary_labels import CONDITIONS, GROUNDS, LABELS, SOURCES
+from api.http.vocabulary_labels import (
+    CONDITIONS,
+    DESCRIPTIONS,
+    FAMILIES,
+    GROUNDS,
+    OWN_LABELS,
+    SOURCES,
+)
 from domain.grounds import FRANCE, AnyOf, Condition, LegalGround, Requirement
+from domain.labels import LABELS
 from domain.values import ACKNOWLEDGEABLE_ALERTS, AlertKind
 from domain.wording import Wording
 
@@ -27,15 +35,17 @@ MADE_OF: Mapping[str, tuple[str, ...]] = {
 
 
 def terms(words: Wording, name: str) -> list[dict[str, Any]]:
-    """One list of the vocabulary, worded: each code of its source, in order."""
-    labels = LABELS[name]
+    """One list of the vocabulary, worded: each code of its source, in order, labelled as the
+    views label it (`domain.labels`) unless no family of the domain has it."""
+    labels = LABELS[FAMILIES[name]] if name in FAMILIES else OWN_LABELS[name]
+    descriptions = DESCRIPTIONS.get(name, {})
     found = []
-    for code in SOURCES[name]:
-        label, description = labels[str(code)]
+    for code in map(str, SOURCES[name]):
+        description = descriptions.get(code)
         found.append(
             {
-                "code": str(code),
-                "label": words.gettext(label),
+                "code": code,
+                "label": words.gettext(labels[code]),
                 "description": words.gettext(description) if description else None,
             }
         )

@@ -1,19 +1,24 @@
-"""The words of `GET /vocabulary`: a label for every code the API takes or answers, and for
-some a sentence saying what it means, as English templates marked for the catalogues (French in
+"""The words of `GET /vocabulary` that the views do not say: for some codes a sentence saying
+what they mean, the labels of the few lists no family of `domain.labels` covers, and the legal
+grounds with their conditions, as English templates marked for the catalogues (French in
 `api/i18n/locales/fr/vocabulary.po`).
 
-The codes come from the domain (its enumerations, and the legal grounds of
-`domain.grounds.FRANCE` with their conditions); only their words are kept here, so a code added
-to the domain without words here fails `tests/e2e/test_vocabulary.py`.
+Every other label is the one of `domain.labels`, the product's one table of labels (French in
+`views.po`), so a code reads the same in the vocabulary, the views and the audit trail. The codes
+come from the domain (its enumerations, the legal grounds of `domain.grounds.FRANCE` with their
+conditions) and `projections.coherence.AsOf`; a code added without words fails at import
+(`domain.labels`) or in `tests/e2e/test_vocabulary.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import get_args
 
 from domain.access import ReadPurpose, Role
 from domain.case_values import ErasureGround
 from domain.funding import FundedKind
+from domain.grounds import ConditionKind
 from domain.values import (
     ActionKind,
     AlertKind,
@@ -30,16 +35,14 @@ from domain.values import (
 from domain.wording import N_
 from projections.coherence import AsOf
 
-CONDITION_KINDS = ("attested", "stated", "fact")  # domain.grounds.ConditionKind
-SCOPES = ("delegation", "convention", "consent")
-# The codes of each list of the vocabulary, in the domain's order.
+# Each list of the vocabulary and its codes, in the domain's order.
 SOURCES: Mapping[str, Iterable[str]] = {
     "action_kinds": ActionKind,
     "information_categories": InformationCategory,
-    "condition_kinds": CONDITION_KINDS,
+    "condition_kinds": get_args(ConditionKind),
     "roles": Role,
     "read_purposes": ReadPurpose,
-    "scopes": SCOPES,
+    "scopes": ("delegation", "convention", "consent"),
     "basis_kinds": BasisKind,
     "alert_kinds": AlertKind,
     "sectors": Sector,
@@ -53,235 +56,128 @@ SOURCES: Mapping[str, Iterable[str]] = {
     "funded_kinds": FundedKind,
     "as_of_questions": AsOf,
 }
+# The family of `domain.labels` that labels each list's codes, as the views label them.
+FAMILIES: Mapping[str, str] = {
+    "action_kinds": "action_kind",
+    "information_categories": "information_category",
+    "condition_kinds": "condition_kind",
+    "roles": "role",
+    "read_purposes": "read_purpose",
+    "basis_kinds": "basis_kind",
+    "alert_kinds": "alert_kind",
+    "sectors": "sector",
+    "institution_kinds": "institution_kind",
+    "legal_frameworks": "legal_framework",
+    "consent_givers": "consent_giver",
+    "partnership_kinds": "partnership_kind",
+    "partnership_origins": "partnership_origin",
+    "network_kinds": "network_kind",
+    "erasure_grounds": "erasure_ground",
+    "funded_kinds": "funded_kind",
+}
+# The lists no family of the domain labels: the kinds of scope (what a delegation, a convention
+# or a consent covers) and the two questions of a past coherence view (`projections.coherence`).
+OWN_LABELS: dict[str, dict[str, str]] = {
+    "scopes": {
+        "delegation": N_("Delegation scope"),
+        "convention": N_("Convention scope"),
+        "consent": N_("Consent"),
+    },
+    "as_of_questions": {
+        "recorded": N_("As recorded then"),
+        "occurred": N_("As it happened, known now"),
+    },
+}
 
-# list -> code -> (label, description or None)
-LABELS: dict[str, dict[str, tuple[str, str | None]]] = {
-    "action_kinds": {
-        "home_visit": (N_("Home visit"), None),
-        "assessment": (N_("Assessment"), None),
-        "consultation": (N_("Consultation"), None),
-        "educational_support": (N_("Educational support"), None),
-        "care": (N_("Care"), None),
-        "school_support": (N_("School support"), None),
-        "meeting": (N_("Meeting"), None),
-        "referral": (N_("Referral"), None),
-        "information_sharing": (N_("Information sharing"), None),
-        "coordination": (N_("Coordination"), None),
-        "case_participation": (N_("Taking part in a case"), None),
-        "other": (N_("Other"), None),
-    },
-    "information_categories": {
-        "identity": (N_("Identity"), None),
-        "family_situation": (N_("Family situation"), None),
-        "health": (N_("Health"), None),
-        "education": (N_("Schooling"), None),
-        "social": (N_("Social situation"), None),
-        "justice": (N_("Justice"), None),
-        "child_protection": (N_("Child protection"), None),
-        "other": (N_("Other"), None),
-    },
+# list -> code -> what the code means, for the codes a label alone does not explain
+DESCRIPTIONS: dict[str, dict[str, str]] = {
     "condition_kinds": {
-        "attested": (
-            N_("Attested by the professional"),
-            N_("List its code in `legal_ground.attested`."),
-        ),
-        "stated": (
-            N_("Stated in a text"),
-            N_("Give the text in `legal_ground.statements`, under its code."),
-        ),
-        "fact": (
-            N_("Checked by the service"),
-            N_("The service checks it from the case; nothing to send."),
-        ),
+        "attested": N_("List its code in `legal_ground.attested`."),
+        "stated": N_("Give the text in `legal_ground.statements`, under its code."),
+        "fact": N_("The service checks it from the case; nothing to send."),
     },
     "roles": {
-        "case_worker": (
-            N_("Case worker"),
-            N_(
-                "Opens cases; reads and acts on the cases they take part in or hold a delegation "
-                "for; answers referrals to their institution."
-            ),
+        "case_worker": N_(
+            "Opens cases; reads and acts on the cases they take part in or hold a delegation "
+            "for; answers referrals to their institution."
         ),
-        "supervisor": (
-            N_("Supervisor"),
-            N_(
-                "Head of service, network coordinator or inspector: audits the cases their "
-                "institution is or was involved in, reads its reports and the network map; never "
-                "acts on a case."
-            ),
+        "supervisor": N_(
+            "Head of service, network coordinator or inspector: audits the cases their "
+            "institution is or was involved in, reads its reports and the network map; never "
+            "acts on a case."
         ),
-        "funder": (
-            N_("Funder"),
-            N_(
-                "Reads the reports of what its institution funds, over the funded period; never a "
-                "case."
-            ),
+        "funder": N_(
+            "Reads the reports of what its institution funds, over the funded period; never a case."
         ),
-        "admin": (
-            N_("Administrator"),
-            N_(
-                "Keeps the registry (institutions, professionals, delegations, partnerships, "
-                "networks, fundings) and erases personal data on a legal request; reads no case "
-                "content."
-            ),
+        "admin": N_(
+            "Keeps the registry (institutions, professionals, delegations, partnerships, "
+            "networks, fundings) and erases personal data on a legal request; reads no case "
+            "content."
         ),
-    },
-    "read_purposes": {
-        "follow_up": (N_("Follow-up"), None),
-        "coordination": (N_("Coordination"), None),
-        "supervision": (N_("Supervision"), None),
-        "audit": (N_("Audit"), None),
-        "legal_request": (N_("Legal request"), None),
-        "emergency": (N_("Emergency"), None),
     },
     "scopes": {
-        "delegation": (
-            N_("Delegation scope"),
-            N_(
-                "The action kinds an institution delegates to one of its professionals, on a case "
-                "or in a formal network."
-            ),
+        "delegation": N_(
+            "The action kinds an institution delegates to one of its professionals, on a case "
+            "or in a formal network."
         ),
-        "convention": (
-            N_("Convention scope"),
-            N_(
-                "For each party, the action kinds it may perform and the information categories it"
-                " may exchange."
-            ),
+        "convention": N_(
+            "For each party, the action kinds it may perform and the information categories it"
+            " may exchange."
         ),
-        "consent": (
-            N_("Consent"),
-            N_(
-                "The information categories the person agreed may be shared, and with which "
-                "institutions."
-            ),
+        "consent": N_(
+            "The information categories the person agreed may be shared, and with which "
+            "institutions."
         ),
     },
     "basis_kinds": {
-        "delegation": (
-            N_("Delegation"),
-            N_("A formal delegation of the institution acted for, in force and covering the act."),
+        "delegation": N_(
+            "A formal delegation of the institution acted for, in force and covering the act."
         ),
-        "case_holder": (
-            N_("Case holder's own mandate"),
-            N_("The professional acts for the institution that holds the case."),
+        "case_holder": N_("The professional acts for the institution that holds the case."),
+        "convention": N_(
+            "A convention in force, signed by both institutions, whose scope covers the act."
         ),
-        "convention": (
-            N_("Convention"),
-            N_("A convention in force, signed by both institutions, whose scope covers the act."),
-        ),
-        "network": (
-            N_("Network"),
-            N_("A network shared with the case's coordinator."),
-        ),
-        "informal": (
-            N_("Informal"),
-            N_("None of the above: recorded and shown, never refused."),
-        ),
+        "network": N_("A network shared with the case's coordinator."),
+        "informal": N_("None of the above: recorded and shown, never refused."),
     },
     "alert_kinds": {
-        "action_without_valid_basis": (
-            N_("Action without a valid basis"),
-            N_("An act rested on no valid basis when it was done."),
+        "action_without_valid_basis": N_("An act rested on no valid basis when it was done."),
+        "delegation_lapsed_in_use": N_(
+            "An actor still on the case acts under a delegation that expired or was revoked."
         ),
-        "delegation_lapsed_in_use": (
-            N_("Lapsed delegation still in use"),
-            N_("An actor still on the case acts under a delegation that expired or was revoked."),
+        "exchange_without_convention": N_(
+            "Two institutions exchanged about the person with no convention in force between them."
         ),
-        "exchange_without_convention": (
-            N_("Exchange without a convention"),
-            N_(
-                "Two institutions exchanged about the person with no convention in force between "
-                "them."
-            ),
+        "shared_beyond_consent": N_(
+            "Information was shared beyond what the consent in force covered."
         ),
-        "shared_beyond_consent": (
-            N_("Information shared beyond consent"),
-            N_("Information was shared beyond what the consent in force covered."),
-        ),
-        "no_coordinator": (
-            N_("No coordinator"),
-            N_("Nobody keeps the person's path coherent across institutions."),
-        ),
-        "idle_actor": (
-            N_("Idle actor"),
-            N_(
-                "An actor on the case has recorded nothing for a long time "
-                "(MAILLAGE_IDLE_AFTER_DAYS)."
-            ),
+        "no_coordinator": N_("Nobody keeps the person's path coherent across institutions."),
+        "idle_actor": N_(
+            "An actor on the case has recorded nothing for a long time (MAILLAGE_IDLE_AFTER_DAYS)."
         ),
     },
-    "sectors": {
-        "social": (N_("Social"), None),
-        "medico_social": (N_("Medico-social"), None),
-        "health": (N_("Health"), None),
-        "education": (N_("Education"), None),
-        "justice": (N_("Justice"), None),
-        "other": (N_("Other"), None),
-    },
-    "institution_kinds": {
-        "aemo_service": (N_("AEMO service (educational action in an open setting)"), None),
-        "child_welfare": (N_("Child welfare (ASE)"), None),
-        "crip": (N_("Unit for concerning information (CRIP)"), None),
-        "cmp": (N_("Medico-psychological centre (CMP)"), None),
-        "hospital": (N_("Hospital"), None),
-        "school": (N_("School"), None),
-        "social_service": (N_("Social service"), None),
-        "medico_social_establishment": (N_("Medico-social establishment"), None),
-        "court": (N_("Court"), None),
-        "association": (N_("Association"), None),
-        "other": (N_("Other"), None),
-    },
+    "institution_kinds": {"aemo_service": N_("Educational action in an open setting.")},
     "legal_frameworks": {
-        "administrative": (N_("Administrative (agreed with the family)"), None),
-        "judicial": (N_("Judicial (a judge's order)"), None),
-        "voluntary": (N_("Voluntary (the person's own request)"), None),
-    },
-    "consent_givers": {
-        "beneficiary": (N_("The beneficiary"), None),
-        "legal_representative": (N_("Legal representative"), None),
+        "administrative": N_("Agreed with the family."),
+        "judicial": N_("Ordered by a judge."),
+        "voluntary": N_("At the person's own request."),
     },
     "partnership_kinds": {
-        "charter": (
-            N_("Charter"),
-            N_("Shared values; no operational commitment."),
-        ),
-        "convention": (
-            N_("Convention"),
-            N_("Who does what and may exchange which information, for how long."),
-        ),
+        "charter": N_("Shared values; no operational commitment."),
+        "convention": N_("Who does what and may exchange which information, for how long."),
     },
     "partnership_origins": {
-        "spontaneous": (N_("Spontaneous"), None),
-        "mandated": (N_("Imposed (law, scheme or commissioning body)"), None),
+        "mandated": N_("Imposed by law, a scheme or a commissioning body."),
     },
     "network_kinds": {
-        "informal": (
-            N_("Informal network"),
-            N_(
-                "Professionals who share values and exchange on personal trust; joined by "
-                "invitation."
-            ),
+        "informal": N_(
+            "Professionals who share values and exchange on personal trust; joined by invitation."
         ),
-        "formal": (
-            N_("Formal network"),
-            N_("Set up by institutions around a common project; members act under a delegation."),
+        "formal": N_(
+            "Set up by institutions around a common project; members act under a delegation."
         ),
     },
-    "erasure_grounds": {
-        "erasure_request": (N_("The person's request (RGPD art. 17)"), None),
-        "retention_expired": (N_("Retention period expired"), None),
-        "court_order": (N_("Court order"), None),
-    },
-    "funded_kinds": {
-        "partnership": (N_("Partnership"), None),
-        "network": (N_("Network"), None),
-        "institution": (N_("Institution"), None),
-    },
-    "as_of_questions": {
-        "recorded": (N_("As recorded then"), None),
-        "occurred": (N_("As it happened, known now"), None),
-    },
+    "erasure_grounds": {"erasure_request": N_("Right to erasure (RGPD art. 17).")},
 }
 
 GROUNDS: dict[str, str] = {

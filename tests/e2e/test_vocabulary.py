@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-from api.http.vocabulary_labels import CONDITIONS, GROUNDS, LABELS, SOURCES
+from api.http import vocabulary_labels as words_of
+from api.i18n import ENGLISH, FRENCH
 from domain.access import Role
 from domain.grounds import FRANCE, AnyOf
+from domain.labels import LABELS, label
 from domain.values import BasisKind
 from tests.e2e.conftest import Api
 from tests.world import World
@@ -54,6 +56,19 @@ async def test_english_on_request(api: Api) -> None:
     ground = next(g for g in vocabulary["legal_grounds"] if g["code"] == "care_team")
     assert ground["label"] == "Care team"
     assert ground["reference"] == "CSP art. L.1110-4"
+
+
+async def test_a_code_reads_in_the_vocabulary_as_in_the_views(api: Api) -> None:
+    """One table of labels (`domain.labels`): the vocabulary says what the views and the audit
+    trail say, in both languages; only the lists no family of the domain labels are its own."""
+    assert set(words_of.FAMILIES) | set(words_of.OWN_LABELS) == set(words_of.SOURCES)
+    for words, headers in ((FRENCH, {}), (ENGLISH, {"Accept-Language": "en"})):
+        vocabulary = await _vocabulary(api, **headers)
+        for name, family in words_of.FAMILIES.items():
+            expected = {str(c): label(words, family, c) for c in words_of.SOURCES[name]}
+            assert _labels(vocabulary, name) == expected, name
+    roles = _labels(await _vocabulary(api), "roles")
+    assert roles["case_worker"] == "Intervenant"
 
 
 async def test_legal_grounds_say_their_conditions_and_alternatives(api: Api) -> None:
@@ -102,9 +117,13 @@ async def test_every_code_of_the_schema_is_in_the_vocabulary(api: Api) -> None:
 
 def test_every_code_has_its_words() -> None:
     """A code added to the domain without words here is found (not a 500 at reading time)."""
-    for name, codes in SOURCES.items():
-        assert {str(c) for c in codes} == set(LABELS[name]), name
-    assert set(GROUNDS) == set(FRANCE)
+    for name, codes in words_of.SOURCES.items():
+        family = words_of.FAMILIES.get(name)
+        labelled = set(LABELS[family] if family else words_of.OWN_LABELS[name])
+        assert {str(c) for c in codes} == labelled, name
+        assert set(words_of.DESCRIPTIONS.get(name, {})) <= labelled, name
+    assert set(words_of.DESCRIPTIONS) <= set(words_of.SOURCES)
+    assert set(words_of.GROUNDS) == set(FRANCE)
     expected = set()
     for ground in FRANCE.values():
         for requirement in ground.requirements:
@@ -113,7 +132,7 @@ def test_every_code_has_its_words() -> None:
                 expected |= {(ground.code, o.key) for o in requirement.options}
             else:
                 expected.add((ground.code, requirement.key))
-    assert set(CONDITIONS) == expected
+    assert set(words_of.CONDITIONS) == expected
 
 
 async def test_a_ground_claimed_as_the_vocabulary_says_is_accepted(api: Api) -> None:

@@ -73,6 +73,25 @@ def test_no_french_is_kept_for_a_template_the_code_no_longer_says() -> None:
     assert not stale, f"French kept for templates no code says any more: {stale}"
 
 
+def test_each_template_has_one_french_in_the_whole_catalogue() -> None:
+    """The files of a language are merged into one catalogue: a msgid said twice (in two files,
+    or twice in one) would read one way or the other depending on load order."""
+    said_in: dict[str, list[tuple[str, object]]] = {}
+    for path in po_files("fr"):
+        with path.open("rb") as po:
+            catalog = read_po(po, locale="fr")
+        entries = [m for m in catalog if m.id]
+        written = len(re.findall(r"^msgid ", path.read_text(encoding="utf-8"), flags=re.M))
+        assert written - 1 == len(entries), f"{path.name} says a msgid twice"  # - the header
+        for m in entries:
+            msgid = m.id[0] if isinstance(m.id, tuple) else m.id
+            said_in.setdefault(msgid, []).append((path.name, m.string))
+    twice = {msgid: where for msgid, where in said_in.items() if len(where) > 1}
+    assert not twice, "translated in more than one file (keep one):\n" + "\n".join(
+        f"{msgid!r}: {where}" for msgid, where in sorted(twice.items())
+    )
+
+
 def test_the_catalogue_files_are_well_formed_po() -> None:
     for path in po_files("fr"):
         text = path.read_text(encoding="utf-8")
