@@ -12,7 +12,8 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   coordinator, informal networks included: membership there is reciprocal, by invitation and
   acceptance) links them to; joining on personal trust alone (an informal basis) goes through a
   referral to their institution. They answer referrals made to it.
-- A supervisor audits (reads, never acts on) the cases their institution is or was involved in.
+- A supervisor audits (reads, never acts on) the cases their institution is or was involved in,
+  and acknowledges, with a note, the alerts about past acts of the cases their institution is on.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
 - Aggregate reports (small cells withheld, `domain.disclosure`): a funder reads those of what its
   institution funds, over the funded period only; a supervisor those of their own institution
@@ -54,6 +55,7 @@ class CaseUse(StrEnum):
     ACT = "act"  # any recorded action by a participant
     JOIN = "join"  # take part in it
     ANSWER_REFERRAL = "answer_referral"
+    ACKNOWLEDGE = "acknowledge"  # acknowledge an alert about past acts, with a note
 
 
 class ReadPurpose(StrEnum):
@@ -133,6 +135,11 @@ CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
     CaseUse.ACT: _admission("acting on a case", _CW, refusals=_NOT_ACTING),
     CaseUse.JOIN: _admission("joining a case", _CW, refusals=_NOT_ACTING),
     CaseUse.ANSWER_REFERRAL: _admission("answering a referral", _CW, refusals=_NOT_ACTING),
+    CaseUse.ACKNOWLEDGE: _admission(
+        "acknowledging a case's alert",
+        _SUP,
+        refusals={**_NO_CASE, _CW: "acknowledging an alert is for supervisors"},
+    ),
 }
 ACTING_IN_NETWORKS = _admission(
     "acting in a network",
@@ -185,6 +192,10 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
                 "or a network must link you to its actors, or you must hold a delegation for it"
             )
         _deny("a case worker reaches only the cases they take part in or hold a delegation for")
+    if use is CaseUse.ACKNOWLEDGE:
+        if standing.institution_on_case:
+            return
+        _deny("a supervisor acknowledges the alerts of the cases their institution is on")
     if role is Role.SUPERVISOR and (
         standing.institution_on_case or standing.institution_was_involved
     ):

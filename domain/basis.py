@@ -5,12 +5,16 @@ case; an active convention between the acting institution and one already on the
 that kind; a network shared with the case's coordinator; otherwise `informal` — recorded, never
 refused. Sources are read lazily so that the common case (a delegation, or the holder) loads
 nothing more.
+
+When the professional holds a delegation for the case that does not cover the act (outside its
+scope, not yet valid, expired, revoked), the basis decided otherwise says which one and why
+(`explained`): a delegate's act outside their delegation is recorded, and flagged, as such.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -19,7 +23,7 @@ from domain.case import Case
 from domain.delegation import Delegation
 from domain.network import Network
 from domain.partnership import Partnership
-from domain.values import Actor, Basis, BasisKind
+from domain.values import Actor, Basis, BasisKind, OutsideDelegation
 
 
 class BasisSources(Protocol):
@@ -75,3 +79,16 @@ class BasisDecision:
                 ):
                     return Basis(BasisKind.NETWORK, network.id)
         return Basis.informal()
+
+    def explained(self, case: Case, sources: BasisSources) -> Basis:
+        """`decide`, and — when the basis is not a delegation — the first delegation the
+        professional holds for the case that did not cover the act, with why."""
+        basis = self.decide(case, sources)
+        if basis.kind == BasisKind.DELEGATION:
+            return basis
+        for delegation in sources.delegations_of(self.actor, case.id):
+            gap = delegation.gap(at=self.at, action_kind=self.action_kind)
+            if gap is not None:
+                outside = OutsideDelegation(delegation.id, str(gap), str(self.action_kind))
+                return replace(basis, outside_delegation=outside)
+        return basis

@@ -26,6 +26,7 @@ from domain.errors import (
     WrongInstitutionError,
 )
 from domain.values import Actor
+from domain.wording import N_
 
 
 class CaseState:
@@ -145,13 +146,15 @@ class CaseState:
         if self.erased:
             raise BeneficiaryErasedError.of_case(self.id)
 
-    def check_holder(self, actor: Actor) -> None:
-        """Only the institution holding the case acknowledges its alerts."""
-        if actor.institution_id != self.holder_institution_id:
+    def check_institution_on_case(self, actor: Actor) -> None:
+        """Only an institution on the case (holding it, or with a participant) acknowledges
+        its alerts."""
+        if actor.institution_id not in self.institutions:
             raise WrongInstitutionError(
-                f"only the institution holding case {self.id} "
-                f"({self.holder_institution_id}) acknowledges its alerts",
+                N_("institution {institution} is not on case {case}: it acknowledges no alert"),
                 field="institution_id",
+                institution=str(actor.institution_id),
+                case=str(self.id),
             )
 
     def pending_referral_for(self, referral_id: UUID, by: Actor) -> Referral:

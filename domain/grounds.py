@@ -186,3 +186,10 @@ def _key(requirement: Requirement) -> str:
     if isinstance(requirement, AnyOf):
         return "|".join(o.key for o in requirement.options)
     return requirement.key
+
+
+def ground_of_reference(
+    reference: str | None, catalogue: Mapping[str, LegalGround] = FRANCE
+) -> LegalGround | None:
+    """The ground whose legal reference an event recorded (the claim itself is sealed)."""
+    return next((g for g in catalogue.values() if g.reference == reference), None)

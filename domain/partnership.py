@@ -1,8 +1,8 @@
 """Partnerships between institutions: a charter of shared values, or an operational convention.
 
-A partnership is in force only once every party has signed, within its dates, while neither
-suspended nor terminated. Only a convention covers an exchange, and only for the action kinds and
-information categories in the acting party's scope.
+A partnership is in force only from the day every party has signed, within its dates, while
+neither suspended nor terminated. Only a convention covers an exchange, and only for the action
+kinds and information categories in the acting party's scope.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -82,23 +83,53 @@ class Signature:
     signatory_id: UUID | None = None
 
 
-def partnership_in_force(
+def signed_by_all_on(
+    parties: Iterable[UUID], signatures: Iterable[tuple[UUID, date]]
+) -> date | None:
+    """The day the last party signed (the first signature of each counts), None until all have."""
+    days: dict[UUID, date] = {}
+    for institution_id, day in signatures:
+        days.setdefault(institution_id, day)
+    wanted = list(parties)
+    if any(p not in days for p in wanted):
+        return None
+    return max(days[p] for p in wanted)
+
+
+class ConventionLack(StrEnum):
+    """Why a partnership is not in force at an instant (the first reason found, in this order)."""
+
+    NOT_SIGNED = "not_signed"  # a party had not signed (yet) that day
+    NOT_YET_IN_FORCE = "not_yet_in_force"  # before its first day
+    TERMINATED = "terminated"
+    EXPIRED = "expired"  # after its last day
+    SUSPENDED = "suspended"
+
+
+def partnership_lapse(
     *,
-    fully_signed: bool,
+    signed_on: date | None,
     valid_from: date,
     valid_until: date | None,
     terminated_on: date | None,
     suspensions: Iterable[Suspension],
     at: datetime,
-) -> bool:
+) -> ConventionLack | None:
     """The one rule of a partnership being in force, shared by the aggregate and the read side:
-    signed by every party, within its period, not terminated, not suspended."""
+    signed by every party (`signed_on`: the day the last one signed) by that day, within its
+    period, not terminated, not suspended. None: in force; else why not."""
     day = at.date()
-    if not fully_signed or not Period(valid_from, valid_until).contains(day):
-        return False
+    if signed_on is None or day < signed_on:
+        return ConventionLack.NOT_SIGNED
+    if day < valid_from:
+        return ConventionLack.NOT_YET_IN_FORCE
     if terminated_on is not None and day >= terminated_on:
-        return False
-    return not any(s.covers(at) for s in suspensions)
+        return ConventionLack.TERMINATED
+    if valid_until is not None and day > valid_until:
+        return ConventionLack.EXPIRED
+    if any(s.covers(at) for s in suspensions):
+        return ConventionLack.SUSPENDED
+    return None
 
 
 class Partnership(Aggregate):
@@ -182,12 +213,21 @@ class Partnership(Aggregate):
 
     @property
     def fully_signed(self) -> bool:
-        signed = {s.institution_id for s in self.signatures}
-        return all(p in signed for p in self.parties)
+        return self.signed_on is not None
+
+    @property
+    def signed_on(self) -> date | None:
+        """The day the last party signed; None while a party has not."""
+        return signed_by_all_on(
+            self.parties, ((s.institution_id, s.signed_on) for s in self.signatures)
+        )
 
     def in_force_at(self, at: datetime) -> bool:
-        return partnership_in_force(
-            fully_signed=self.fully_signed,
+        return self.lapse_at(at) is None
+
+    def lapse_at(self, at: datetime) -> ConventionLack | None:
+        return partnership_lapse(
+            signed_on=self.signed_on,
             valid_from=self.valid_from,
             valid_until=self.valid_until,
             terminated_on=self.terminated_on,

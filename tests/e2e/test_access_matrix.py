@@ -74,6 +74,8 @@ CASE_AUDITORS = frozenset({SUPERVISOR, SUPERVISOR_REFERRED})
 CASE_ACTORS = frozenset({PARTICIPANT, DELEGATE})
 CASE_JOINERS = CASE_ACTORS | {COLLEAGUE, REFERRED}
 REFERRAL_ANSWERERS = CASE_ACTORS | {REFERRED}
+# supervisors of an institution on the case (ASE is referred to it, not on it)
+CASE_ACKNOWLEDGERS = frozenset({SUPERVISOR})
 ADMINS = frozenset({ADMIN})
 
 
@@ -336,7 +338,7 @@ MATRIX: list[Line] = [
     _l(
         "POST",
         "/cases/{case_id}/alert-acknowledgements",
-        CASE_ACTORS,
+        CASE_ACKNOWLEDGERS,
         body=lambda s: {
             "alert_kind": "exchange_without_convention",
             "versions": [1],

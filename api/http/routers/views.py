@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from sqlalchemy import Connection
 
+from api.http.coherence_answer import acknowledged_versions, coherence_answer
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, SettingsDep
 from api.http.guard import GuardedRoute, admits
+from api.http.language import WordsDep
 from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
+from api.http.schemas.coherence import CoherenceRead
 from api.http.schemas.common import Page, page
 from api.http.schemas.dates import IsoDateTime
 from api.http.schemas.views import AuditEntry, CaseActor
+from api.i18n import Words
 from api.settings import Settings
 from domain.access import (
     AUDITING_AN_INSTITUTION,
@@ -30,6 +35,8 @@ from domain.access import (
     check_caseload_reader,
     check_own_institution,
 )
+from domain.application import Maillage
+from domain.case import Case
 from domain.coherence import Coherence
 from domain.errors import InvalidValueError, NotFoundError
 from projections import queries
@@ -44,6 +51,13 @@ Until = Annotated[IsoDateTime | None, Query(description="Entries that occurred a
 Kinds = Annotated[
     list[str] | None,
     Query(max_length=20, description="Event types, e.g. InterventionRecorded (repeatable)."),
+]
+Alerts = Annotated[
+    Literal["open", "all"],
+    Query(
+        description="`open`: the alerts open now. `all`: also the past incoherences already "
+        "acknowledged (`alert_history`), with their history and notes."
+    ),
 ]
 
 
@@ -61,7 +75,7 @@ def _cursor(cursor: str | None) -> int | None:
 
 @router.get(
     "/cases/{case_id}/coherence",
-    response_model=Coherence,
+    response_model=CoherenceRead,
     summary="Who intervenes, for which institution, on what basis — and the alerts",
 )
 @admits(CASE_ADMISSIONS[CaseUse.READ])
@@ -73,9 +87,13 @@ def case_coherence(
     conn: ConnectionDep,
     projections: ProjectionsDep,
     settings: SettingsDep,
+    words: WordsDep,
     after: After = None,
-) -> Coherence:
-    read_case(maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose)
+    alerts: Alerts = "open",
+) -> CoherenceRead:
+    case = read_case(
+        maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose
+    )
     wait_for_read_side(projections, after)
     view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(settings))
     if view is None:
@@ -86,16 +104,17 @@ def case_coherence(
         view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(settings))
     if view is None:
         raise NotFoundError("case", case_id, field="case_id")
-    return view
+    return _answer(view, case, maillage, conn, words, alerts)
 
 
 @router.get(
     "/cases/{case_id}/coherence/as-of",
-    response_model=Coherence,
+    response_model=CoherenceRead,
     summary="The coherence view as it stood at a past instant",
     description=(
         "`question=recorded`: only what had been recorded by `at`. `question=occurred`: what "
-        "had happened by `at`, as known now (late entries included)."
+        "had happened by `at`, as known now (late entries included). An alert acknowledged "
+        "after `at` shows open, as it was."
     ),
 )
 @admits(CASE_ADMISSIONS[CaseUse.READ])
@@ -105,12 +124,15 @@ def case_coherence_as_of(
     purpose: Purpose,
     principal: PrincipalDep,
     maillage: MaillageDep,
+    conn: ConnectionDep,
     settings: SettingsDep,
+    words: WordsDep,
     question: AsOf = AsOf.RECORDED,
-) -> Coherence:
+    alerts: Alerts = "open",
+) -> CoherenceRead:
     if at.tzinfo is None:
         raise InvalidValueError("`at` needs a time zone (e.g. 2026-11-20T12:00:00Z)", field="at")
-    read_case(
+    case = read_case(
         maillage, principal, case_id, use=CaseUse.READ, view="coherence_as_of", purpose=purpose
     )
     view = coherence_as_of(
@@ -118,7 +140,20 @@ def case_coherence_as_of(
     )
     if view is None:
         raise NotFoundError("case at that instant", case_id, field="at")
-    return view
+    return _answer(view, case, maillage, conn, words, alerts)
+
+
+def _answer(
+    view: Coherence, case: Case, maillage: Maillage, conn: Connection, words: Words, alerts: str
+) -> CoherenceRead:
+    """Named and worded; the sealed values the reader is entitled to opened: the consents'
+    representatives (from the case as loaded) and, with `alerts=all`, the acknowledgements'
+    notes (from the log)."""
+    notes = None
+    if alerts == "all":
+        notes = maillage.acknowledgement_notes(view.case_id, acknowledged_versions(view))
+    representatives = {c.consent_id: c.representative_name for c in case.consents}
+    return coherence_answer(view, conn, words, representatives=representatives, notes=notes)
 
 
 @router.get(
