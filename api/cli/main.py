@@ -63,8 +63,10 @@ def demo() -> None:
     """Load a realistic scenario (institutions, partnerships, networks, two cases) and print a
     token for each role."""
     from api.cli.demo import demo_tokens, load_demo
+    from api.cli.demo_alerts import demo_alerts
     from api.composition import open_services
     from api.http.auth import TokenLifetimeError, token_lifetime
+    from api.i18n import Words
 
     settings = migrated_settings()
     try:
@@ -75,7 +77,13 @@ def demo() -> None:
     with open_services(settings) as services:
         now = services.time.now()  # the one clock: the story's dates and the tokens' instants
         story = load_demo(services.maillage, now=now, progress=console)
+        alerts = demo_alerts(services.maillage, story, now)
     console.print(f"[green]demo loaded[/green]: {story.summary()}")
+    words = Words()
+    for beneficiary, sentences in alerts.items():
+        console.print(words.gettext("\nCoherence alerts for {name}:", name=beneficiary))
+        for sentence in sentences:
+            console.print(f"  · {sentence}")
     if settings.signing_key() is None:
         console.print("no signing key configured: ask your identity provider for tokens")
         return

@@ -29,6 +29,13 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
     assert loaded.exit_code == 0, loaded.output
     assert "demo loaded" in loaded.output
     assert "8 institutions" in loaded.output
+    printed = " ".join(loaded.output.split())  # the console wraps long lines
+    assert "Alertes de cohérence pour Léo :" in printed
+    assert (
+        "Dr Sophie Weber (CMP enfants et adolescents de Colmar) intervient encore sur ce "
+        "dossier sous une délégation révoquée le "
+    ) in printed
+    assert "3 établissements interviennent sur ce dossier et aucun référent" in printed
     exports = dict(
         line.removeprefix("export ").split("=", 1)
         for line in loaded.stdout.splitlines()

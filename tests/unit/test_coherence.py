@@ -28,6 +28,7 @@ from domain.grounds import GroundClaim
 from domain.usecases.base import Recorded
 from domain.values import AlertKind
 from projections.coherence import AsOf, coherence_as_of
+from tests.coherence_scenes import SECRECY
 from tests.world import NOW, TODAY, World, ago, position
 
 IDLE_AFTER = timedelta(days=10)
@@ -558,16 +559,7 @@ def test_a_share_under_a_legal_ground_never_raises_shared_beyond_consent(
 ) -> None:
     case_id = world.open_case(birth_year=2015, occurred_at=ago(12))
     given = consent(app, world, case_id, occurred_at=ago(10))
-    ground = GroundClaim(
-        code="shared_secrecy_child_protection",
-        attested=(
-            "recipient_bound_by_secrecy",
-            "contributes_to_child_protection",
-            "strictly_necessary",
-            "parental_authority_informed",
-        ),
-    )
-    share_with_cmp(app, world, case_id, days=2, ground=ground)
+    share_with_cmp(app, world, case_id, days=2, ground=SECRECY)
     assert given.entity_id is not None
 
     app.withdraw_consent(

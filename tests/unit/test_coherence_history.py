@@ -13,22 +13,13 @@ from uuid import UUID
 
 from domain.application import Maillage
 from domain.coherence import NO_CONVENTION, Alert, Coherence, EventRef
-from domain.grounds import GroundClaim
 from domain.usecases.base import Recorded
 from domain.values import AlertKind
 from projections.coherence import AsOf, coherence_as_of
+from tests.coherence_scenes import SECRECY, consented_case, share_while_suspended
 from tests.world import NOW, TODAY, World, ago
 
 EXCHANGE = AlertKind.EXCHANGE_WITHOUT_CONVENTION
-SECRECY = GroundClaim(
-    code="shared_secrecy_child_protection",
-    attested=(
-        "recipient_bound_by_secrecy",
-        "contributes_to_child_protection",
-        "strictly_necessary",
-        "parental_authority_informed",
-    ),
-)
 
 
 def view(app: Maillage, case_id: UUID, at: datetime = NOW) -> Coherence:
@@ -52,32 +43,10 @@ def share(app: Maillage, world: World, case_id: UUID, **kwargs: object) -> Recor
     )
 
 
-def consented_case(app: Maillage, world: World) -> UUID:
-    case_id = world.open_case(occurred_at=ago(12))
-    app.give_consent(
-        case_id=case_id,
-        by=world.actor("jeanne"),
-        giver="beneficiary",
-        recipients=[world.i("cmp")],
-        categories=["health"],
-        occurred_at=ago(11),
-    )
-    return case_id
-
-
 def suspended_then_resumed(app: Maillage, world: World) -> tuple[UUID, Recorded, EventRef]:
-    """The AEMO–CMP convention is suspended 5 days ago; 3 days ago the AEMO shares with the CMP
-    on consent; the convention resumes yesterday. Returns the case, the share, the resumption."""
     case_id = consented_case(app, world)
-    convention_id = world.convention("aemo", "cmp")
-    app.suspend_partnership(partnership_id=convention_id, reason="audit", occurred_at=ago(5))
-    shared = share(app, world, case_id)
-    resumed = app.resume_partnership(partnership_id=convention_id, occurred_at=ago(1))
-    return (
-        case_id,
-        shared,
-        EventRef(convention_id, resumed.version, "Partnership.PartnershipResumed"),
-    )
+    shared, resumption = share_while_suspended(app, world, case_id)
+    return case_id, shared, resumption
 
 
 def the_share(case_id: UUID, shared: Recorded) -> EventRef:

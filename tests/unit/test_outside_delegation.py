@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain.application import Maillage
 from domain.case import Case, Participant
-from domain.coherence import Coherence, EventRef
+from domain.coherence import Alert, Coherence, EventRef
 from domain.values import AlertKind, Basis, BasisKind, OutsideDelegation
 from projections.coherence import AsOf, coherence_as_of
 from tests.world import NOW, TODAY, World, ago, events_since, position
@@ -33,6 +33,18 @@ def delegate_sophie(app: Maillage, world: World, case_id: UUID, **kwargs: object
         valid_from=kwargs.pop("valid_from", date(2026, 1, 1)),  # type: ignore[arg-type]
         valid_until=date(2027, 1, 1),
     ).id
+
+
+def delegated_case(app: Maillage, world: World, joined: float = 3) -> tuple[UUID, UUID]:
+    """A case of the AEMO that Sophie joined `joined` days ago, on the CMP's delegation."""
+    case_id = world.open_case()
+    delegation_id = delegate_sophie(app, world, case_id)
+    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(joined))
+    return case_id, delegation_id
+
+
+def outside_alerts(app: Maillage, case_id: UUID) -> list[Alert]:
+    return [a for a in view(app, case_id).alerts if a.kind == OUTSIDE]
 
 
 def act(app: Maillage, world: World, case_id: UUID, kind: str, days: float = 1) -> Basis:
@@ -58,16 +70,14 @@ def standing(app: Maillage, case_id: UUID, world: World) -> tuple[Basis, Basis]:
 def test_an_act_outside_the_scope_is_recorded_with_its_delegation_and_reason(
     app: Maillage, world: World
 ) -> None:
-    case_id = world.open_case()
-    delegation_id = delegate_sophie(app, world, case_id)
-    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(3))
+    case_id, delegation_id = delegated_case(app, world)
 
     basis = act(app, world, case_id, "home_visit")
 
     assert basis == Basis(
         BasisKind.INFORMAL, None, OutsideDelegation(delegation_id, "outside_scope", "home_visit")
     )
-    (alert,) = [a for a in view(app, case_id).alerts if a.kind == OUTSIDE]
+    (alert,) = outside_alerts(app, case_id)
     assert (alert.professional_id, alert.institution_id) == (world.p("sophie"), world.i("cmp"))
     assert (alert.delegation_id, alert.reason, alert.action_kinds) == (
         delegation_id,
@@ -83,20 +93,16 @@ def test_an_act_outside_the_scope_is_recorded_with_its_delegation_and_reason(
 def test_an_act_covered_by_the_delegation_is_on_it_with_no_flag(
     app: Maillage, world: World
 ) -> None:
-    case_id = world.open_case()
-    delegation_id = delegate_sophie(app, world, case_id)
-    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(3))
+    case_id, delegation_id = delegated_case(app, world)
 
     assert act(app, world, case_id, "consultation") == Basis(BasisKind.DELEGATION, delegation_id)
-    assert [a for a in view(app, case_id).alerts if a.kind == OUTSIDE] == []
+    assert outside_alerts(app, case_id) == []
 
 
 def test_an_act_after_the_revocation_says_revoked_and_the_file_and_view_agree(
     app: Maillage, world: World
 ) -> None:
-    case_id = world.open_case()
-    delegation_id = delegate_sophie(app, world, case_id)
-    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(6))
+    case_id, delegation_id = delegated_case(app, world, joined=6)
     revoked = app.revoke_delegation(
         delegation_id=delegation_id, reason="left the team", occurred_at=ago(3)
     )
@@ -120,9 +126,7 @@ def test_an_act_after_the_revocation_says_revoked_and_the_file_and_view_agree(
 def test_an_older_act_entered_late_changes_neither_the_file_nor_the_view(
     app: Maillage, world: World
 ) -> None:
-    case_id = world.open_case()
-    delegation_id = delegate_sophie(app, world, case_id)
-    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(6))
+    case_id, delegation_id = delegated_case(app, world, joined=6)
     latest = act(app, world, case_id, "home_visit", days=1)
 
     act(app, world, case_id, "consultation", days=4)  # on the delegation, but older
@@ -144,17 +148,15 @@ def test_a_delegation_not_yet_valid_is_named_with_that_reason(app: Maillage, wor
     assert joined.basis.outside_delegation == OutsideDelegation(  # type: ignore[attr-defined]
         delegation_id, "not_yet_valid", "case_participation"
     )
-    (alert,) = [a for a in view(app, case_id).alerts if a.kind == OUTSIDE]
+    (alert,) = outside_alerts(app, case_id)
     assert alert.reason_since == TODAY + timedelta(days=10)
 
 
 def test_an_act_another_formal_basis_covers_records_the_delegation_but_raises_nothing(
     app: Maillage, world: World
 ) -> None:
-    case_id = world.open_case()
+    case_id, delegation_id = delegated_case(app, world)
     world.convention("cmp", "aemo")  # covers home visits between the two
-    delegation_id = delegate_sophie(app, world, case_id)
-    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(3))
 
     basis = act(app, world, case_id, "home_visit")
 
@@ -162,15 +164,13 @@ def test_an_act_another_formal_basis_covers_records_the_delegation_but_raises_no
     assert basis.outside_delegation == OutsideDelegation(
         delegation_id, "outside_scope", "home_visit"
     )
-    assert [a for a in view(app, case_id).alerts if a.kind == OUTSIDE] == []
+    assert outside_alerts(app, case_id) == []
 
 
 def test_acknowledging_an_act_outside_a_delegation_moves_it_to_the_history(
     app: Maillage, world: World
 ) -> None:
-    case_id = world.open_case()
-    delegate_sophie(app, world, case_id)
-    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(3))
+    case_id, _ = delegated_case(app, world)
     before = position(app)
     act(app, world, case_id, "home_visit")
     version = events_since(app, before)[0].originator_version
