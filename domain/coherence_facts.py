@@ -220,7 +220,7 @@ class CaseFacts:
         if e.basis.kind in (BasisKind.DELEGATION, BasisKind.CONVENTION):
             self.based_actions.append(BasedAction(ref, e.occurred_at, e.basis, e.by))
         outside = e.basis.outside_delegation
-        if outside is not None:
+        if outside is not None and not isinstance(e, ParticipantLeft):  # leaving is no act to flag
             self.outside_acts.append(OutsideAct(ref, e.occurred_at, e.by, e.basis.kind, outside))
 
     def _acted(self, e: CaseAct, ref: EventRef) -> None:

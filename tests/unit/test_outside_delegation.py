@@ -123,6 +123,18 @@ def test_an_act_after_the_revocation_says_revoked_and_the_file_and_view_agree(
     assert [a for a in alerts if a.kind == AlertKind.DELEGATION_LAPSED_IN_USE] == []
 
 
+def test_leaving_after_the_revocation_is_not_flagged(app: Maillage, world: World) -> None:
+    case_id, delegation_id = delegated_case(app, world, joined=6)
+    app.revoke_delegation(delegation_id=delegation_id, reason="left", occurred_at=ago(3))
+    before = position(app)
+
+    app.leave_case(case_id=case_id, by=world.actor("sophie"), occurred_at=ago(1))
+
+    (left,) = events_since(app, before)
+    assert left.basis.outside_delegation is not None  # type: ignore[attr-defined]  # recorded
+    assert outside_alerts(app, case_id) == []  # but leaving is what the revocation asks
+
+
 def test_an_older_act_entered_late_changes_neither_the_file_nor_the_view(
     app: Maillage, world: World
 ) -> None:
