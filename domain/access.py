@@ -17,7 +17,8 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   acceptance). Joining on personal trust alone (an informal basis) goes through a referral to
   their institution. A refused join names each partnership of their institution and why it did
   not serve (`domain.partnership_terms.ConventionLack`). They answer referrals made to it.
-- A supervisor audits (reads, never acts on) the cases their institution is or was involved in.
+- A supervisor audits (reads, never acts on) the cases their institution is or was involved in,
+  and acknowledges, with a note, the alerts about past acts of the cases their institution is on.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
 - Aggregate reports (small cells withheld, `domain.disclosure`): a funder reads those of what its
   institution funds, over the funded period only; a supervisor those of their own institution
@@ -68,6 +69,7 @@ class CaseUse(StrEnum):
     ACT = "act"  # any recorded action by a participant
     JOIN = "join"  # take part in it
     ANSWER_REFERRAL = "answer_referral"
+    ACKNOWLEDGE = "acknowledge"  # acknowledge an alert about past acts, with a note
 
 
 class ReadPurpose(StrEnum):
@@ -150,6 +152,11 @@ CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
     CaseUse.ACT: _admission(N_("acting on a case"), _CW, refusals=_NOT_ACTING),
     CaseUse.JOIN: _admission(N_("joining a case"), _CW, refusals=_NOT_ACTING),
     CaseUse.ANSWER_REFERRAL: _admission(N_("answering a referral"), _CW, refusals=_NOT_ACTING),
+    CaseUse.ACKNOWLEDGE: _admission(
+        N_("acknowledging a case's alert"),
+        _SUP,
+        refusals={**_NO_CASE, _CW: N_("acknowledging an alert is for supervisors")},
+    ),
 }
 ACTING_IN_NETWORKS = _admission(
     N_("acting in a network"),
@@ -225,6 +232,10 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
             ),
             delegations=delegations,
         )
+    if use is CaseUse.ACKNOWLEDGE:
+        if standing.institution_on_case:
+            return
+        _deny(N_("a supervisor acknowledges the alerts of the cases their institution is on"))
     if role is Role.SUPERVISOR and (
         standing.institution_on_case or standing.institution_was_involved
     ):

@@ -6,12 +6,16 @@ that kind (taking part in the case: any kind of the acting party's scope,
 `domain.values.scope_allows`); a network shared with the case's coordinator; otherwise
 `informal` — recorded, never refused. Sources are read lazily so that the common case (a
 delegation, or the holder) loads nothing more.
+
+When the professional holds a delegation for the case that does not cover the act (outside its
+scope, not yet valid, expired, revoked), the basis decided otherwise says which one and why
+(`explained`): a delegate's act outside their delegation is recorded, and flagged, as such.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -20,7 +24,7 @@ from domain.case import Case
 from domain.delegation import Delegation
 from domain.network import Network
 from domain.partnership import ConventionLack, Partnership
-from domain.values import Actor, Basis, BasisKind
+from domain.values import Actor, Basis, BasisKind, OutsideDelegation
 
 
 class BasisSources(Protocol):
@@ -87,3 +91,16 @@ class BasisDecision:
     def convention(self, case: Case, sources: BasisSources) -> UUID | None:
         """The first convention covering this action on this case, if any."""
         return next((p for p, lack in self.conventions(case, sources) if lack is None), None)
+
+    def explained(self, case: Case, sources: BasisSources) -> Basis:
+        """`decide`, and — when the basis is not a delegation — the first delegation the
+        professional holds for the case that did not cover the act, with why."""
+        basis = self.decide(case, sources)
+        if basis.kind == BasisKind.DELEGATION:
+            return basis
+        for delegation in sources.delegations_of(self.actor, case.id):
+            gap = delegation.gap(at=self.at, action_kind=self.action_kind)
+            if gap is not None:
+                outside = OutsideDelegation(delegation.id, str(gap), str(self.action_kind))
+                return replace(basis, outside_delegation=outside)
+        return basis

@@ -53,6 +53,17 @@ __all__ = [
 class Case(Aggregate, CaseCommands):
     """The aggregate: how a case is opened, and the events its commands record."""
 
+    class Event(Aggregate.Event):
+        """Every event of a case. Once an act is applied, its actor — if they take part —
+        stands on its basis (`Participant.after_act`: the rule the coherence view follows)."""
+
+        def apply(self, aggregate: Any) -> None:
+            state = vars(self)
+            by, basis, at = state.get("by"), state.get("basis"), state.get("occurred_at")
+            if isinstance(by, Actor) and isinstance(basis, Basis) and isinstance(at, datetime):
+                aggregate._stands_on(by, basis, at)
+            super().apply(aggregate)
+
     # Institutions a participant of which left the case (state derived on replay, not stored in
     # an event). The class default keeps snapshots taken before it existed loadable.
     past_institutions: tuple[UUID, ...] = ()
@@ -101,11 +112,18 @@ class Case(Aggregate, CaseCommands):
         self.beneficiary = ERASED_IDENTITY if isinstance(beneficiary, Erased) else beneficiary
         self.legal_framework = legal_framework
         self.holder_institution_id = by.institution_id
-        self.participants = [Participant(by.professional_id, by.institution_id, role, basis)]
+        self.participants = [
+            Participant(by.professional_id, by.institution_id, role, basis, occurred_at)
+        ]
         self.coordinator = None
         self.consents = []
         self.referrals = []
         self.closed = False
+
+    def _stands_on(self, by: Actor, basis: Basis, occurred_at: datetime) -> None:
+        for index, p in enumerate(self.participants):
+            if p.actor == by:
+                self.participants[index] = p.after_act(basis, occurred_at)
 
     # --- consents ---------------------------------------------------------------------------
 
@@ -150,7 +168,9 @@ class Case(Aggregate, CaseCommands):
     def _participant_joined(
         self, by: Actor, role: str, basis: Basis, occurred_at: datetime
     ) -> None:
-        self.participants.append(Participant(by.professional_id, by.institution_id, role, basis))
+        self.participants.append(
+            Participant(by.professional_id, by.institution_id, role, basis, occurred_at)
+        )
 
     @event("ParticipantLeft")
     def _participant_left(self, by: Actor, basis: Basis, occurred_at: datetime) -> None:

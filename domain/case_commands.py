@@ -310,13 +310,13 @@ class CaseCommands(CaseState):
         note: str,
         occurred_at: datetime,
     ) -> None:
-        """The holding institution acknowledges an alert about past acts (the events at
-        `versions` of this case), saying what was done about it; the alert is then cleared for
-        those events. Alerts about the present are cleared only by fixing their cause. A closed
-        case may still be acknowledged: a revocation entered late can concern it."""
+        """A supervisor of an institution on the case (`domain.access`) acknowledges an alert
+        about past acts (the events at `versions` of this case), saying in a note what was done
+        about it; the alert then leaves the open list for those events and stays in its history.
+        Alerts about the present are cleared only by fixing their cause. A closed case may still
+        be acknowledged: a revocation entered late can concern it."""
         self.check_not_erased()
-        self.check_participant(by)
-        self.check_holder(by)
+        self.check_institution_on_case(by)
         kind, named = acknowledged_alert(
             alert_kind, versions, case_id=self.id, last_version=self.version
         )

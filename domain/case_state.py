@@ -151,17 +151,15 @@ class CaseState:
         if self.erased:
             raise BeneficiaryErasedError.of_case(self.id)
 
-    def check_holder(self, actor: Actor) -> None:
-        """Only the institution holding the case acknowledges its alerts."""
-        if actor.institution_id != self.holder_institution_id:
+    def check_institution_on_case(self, actor: Actor) -> None:
+        """Only an institution on the case (holding it, or with a participant) acknowledges
+        its alerts."""
+        if actor.institution_id not in self.institutions:
             raise WrongInstitutionError(
-                N_(
-                    "only the institution holding case {case_id} ({holder_institution_id}) "
-                    "acknowledges its alerts"
-                ),
+                N_("institution {institution} is not on case {case}: it acknowledges no alert"),
                 field="institution_id",
-                case_id=self.id,
-                holder_institution_id=self.holder_institution_id,
+                institution=str(actor.institution_id),
+                case=str(self.id),
             )
 
     def pending_referral_for(self, referral_id: UUID, by: Actor) -> Referral:

@@ -7,7 +7,7 @@ aggregate re-exports them where callers have always found them (`domain.case`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
@@ -38,16 +38,32 @@ class BeneficiaryIdentity:
 ERASED_IDENTITY = BeneficiaryIdentity(ERASED_TEXT, ERASED_TEXT, None)
 
 
+def stands_on_latest(since: datetime | None, act_at: datetime) -> bool:
+    """The one rule of how an actor stands on a case, shared by the case's file
+    (`Participant`) and its coherence view (`domain.coherence_facts.ActorFacts`): on the basis
+    of their latest act, by when it occurred — an older act entered late changes nothing."""
+    return since is None or act_at >= since
+
+
 @dataclass(frozen=True)
 class Participant:
+    """A professional taking part in the case for an institution, standing on the basis of
+    their latest act (`since`: when it occurred; None in snapshots older than the field)."""
+
     professional_id: UUID
     institution_id: UUID
     role: str
     basis: Basis
+    since: datetime | None = None
 
     @property
     def actor(self) -> Actor:
         return Actor(self.professional_id, self.institution_id)
+
+    def after_act(self, basis: Basis, at: datetime) -> Participant:
+        if not stands_on_latest(self.since, at):
+            return self
+        return replace(self, basis=basis, since=at)
 
 
 @dataclass(frozen=True)

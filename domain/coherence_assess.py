@@ -1,6 +1,7 @@
-"""Reading a case's facts at an instant: its actors and the alerts that say what is incoherent
-(see `domain.coherence`). Alerts that depend on time (a delegation that has since expired, an
-actor idle for too long) are computed here, at reading time."""
+"""Reading a case's facts at an instant: its actors, its exchanges and the alerts that say what
+is incoherent (see `domain.coherence`, and `domain.coherence_alerts` for the alerts). Alerts that
+depend on time (a delegation that has since expired, an actor idle for too long, a convention
+now in force) are computed here, at reading time."""
 
 from __future__ import annotations
 
@@ -9,26 +10,25 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from domain import coherence_alerts as rules
 from domain.case import Consent
-from domain.coherence_facts import ActorFacts, CaseFacts, distinct
+from domain.coherence_alerts import MANY_INSTITUTIONS, Alert
+from domain.coherence_facts import ActorFacts, CaseFacts, ShareFacts
 from domain.coherence_registry import Registry
-from domain.delegation import Lapse
 from domain.events import EventRef
-from domain.values import Actor, AlertKind, Basis, BasisKind
+from domain.values import Actor, Basis, BasisKind
 
 DEFAULT_IDLE_AFTER = timedelta(days=90)
-MANY_INSTITUTIONS = 2  # from two institutions on, someone must coordinate
 
-
-@dataclass(frozen=True)
-class Alert:
-    kind: AlertKind
-    message: str
-    events: tuple[EventRef, ...]  # the events of the case that raised it
-    related: tuple[EventRef, ...] = ()  # registry events behind it (a revocation, a grant…)
-    professional_id: UUID | None = None
-    institution_id: UUID | None = None
-    acknowledgeable: bool = False
+__all__ = [
+    "DEFAULT_IDLE_AFTER",
+    "MANY_INSTITUTIONS",
+    "ActorLine",
+    "Alert",
+    "Coherence",
+    "ExchangeLine",
+    "assess",
+]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,27 @@ class ActorLine:
 
 
 @dataclass(frozen=True)
+class ExchangeLine:
+    """A share of information with another institution, and what made it lawful: a legal
+    ground (lawful sharing, whatever the conventions) or consent (then a convention in force
+    between the two, when it occurred, makes it a regular exchange)."""
+
+    event: EventRef
+    occurred_at: datetime
+    from_institution_id: UUID
+    to_institution_id: UUID
+    categories: tuple[str, ...]
+    lawful_on: str  # "legal_ground" | "consent"
+    legal_reference: str | None
+    consent_ids: tuple[UUID, ...]
+    convention_id: UUID | None  # the convention in force between the two when it occurred
+
+    @property
+    def regular(self) -> bool:
+        return self.lawful_on == "legal_ground" or self.convention_id is not None
+
+
+@dataclass(frozen=True)
 class Coherence:
     case_id: UUID
     at: datetime
@@ -56,7 +77,9 @@ class Coherence:
     actors: tuple[ActorLine, ...]
     coordinator: Actor | None
     consents_in_force: tuple[Consent, ...]
-    alerts: tuple[Alert, ...]
+    alerts: tuple[Alert, ...]  # open: live conditions, and past ones not acknowledged yet
+    alert_history: tuple[Alert, ...] = ()  # past incoherences acknowledged, with their history
+    exchanges: tuple[ExchangeLine, ...] = ()
 
 
 def assess(
@@ -67,14 +90,16 @@ def assess(
 ) -> Coherence:
     """The coherence view of a case at `at`, from its facts and the registry as known."""
     current = facts.current_actors
-    alerts: list[Alert] = []
-    alerts += _actions_without_valid_basis(facts, registry)
-    alerts += _exchanges_without_convention(facts, registry, at)
-    alerts += _shares_beyond_consent(facts, at)
+    past: list[Alert] = []
+    past += rules.actions_without_valid_basis(facts, registry)
+    past += rules.acts_outside_delegation(facts, registry)
+    past += rules.exchanges_without_convention(facts, registry, at)
+    past += rules.shares_beyond_consent(facts, at)
+    live: list[Alert] = []
     if not facts.closed:  # on a closed case nobody acts any more: nothing is pending
-        alerts += _lapsed_delegations_in_use(current, registry, at)
-        alerts += _no_coordinator(facts, current)
-        alerts += _idle_actors(current, at, idle_after)
+        live += rules.lapsed_delegations_in_use(current, registry, at)
+        live += rules.no_coordinator(facts, current)
+        live += rules.idle_actors(current, at, idle_after)
     return Coherence(
         case_id=facts.case_id,
         at=at,
@@ -86,7 +111,9 @@ def assess(
         actors=tuple(_line(a, registry, at) for a in current),
         coordinator=facts.coordinator,
         consents_in_force=tuple(c for c in facts.consents if c.in_force_at(at)),
-        alerts=tuple(alerts),
+        alerts=tuple(a for a in past if a.open) + tuple(live),
+        alert_history=tuple(a for a in past if not a.open),
+        exchanges=tuple(_exchange(s, registry) for s in facts.shares),
     )
 
 
@@ -103,6 +130,8 @@ def _line(actor: ActorFacts, registry: Registry, at: datetime) -> ActorLine:
                 "valid_until": d.valid_until,
                 "revoked_at": d.revoked_at,
                 "status": str(lapse) if lapse is not None else "valid",
+                "institution_id": d.institution_id,  # the delegating institution
+                "professional_id": d.professional_id,  # the delegate
             }
     elif basis.kind == BasisKind.CONVENTION and basis.ref_id is not None:
         p = registry.partnerships.get(basis.ref_id)
@@ -122,160 +151,18 @@ def _line(actor: ActorFacts, registry: Registry, at: datetime) -> ActorLine:
     )
 
 
-def _actions_without_valid_basis(facts: CaseFacts, registry: Registry) -> list[Alert]:
-    kind = AlertKind.ACTION_WITHOUT_VALID_BASIS
-    invalid: dict[UUID, list[EventRef]] = {}
-    related: dict[UUID, EventRef | None] = {}
-    for action in facts.based_actions:
-        ref_id = action.basis.ref_id
-        if ref_id is None or facts.is_acknowledged(kind, action.ref.version):
-            continue
-        if action.basis.kind == BasisKind.DELEGATION:
-            d = registry.delegations.get(ref_id)
-            if d is not None and d.lapse_at(action.occurred_at) is None:
-                continue
-            related[ref_id] = d.why_lapsed() if d is not None else None
-        else:
-            p = registry.partnerships.get(ref_id)
-            if p is not None and p.in_force_at(action.occurred_at):
-                continue
-            related[ref_id] = p.why_not_in_force() if p is not None else None
-        invalid.setdefault(ref_id, []).append(action.ref)
-    alerts = []
-    for ref_id, refs in invalid.items():
-        why = related[ref_id]
-        alerts.append(
-            Alert(
-                kind=kind,
-                message=(
-                    f"{len(refs)} act(s) rest on {ref_id}, which did not hold when they occurred"
-                ),
-                events=tuple(refs),
-                related=(why,) if why is not None else (),
-                acknowledgeable=True,
-            )
-        )
-    return alerts
-
-
-def _exchanges_without_convention(
-    facts: CaseFacts, registry: Registry, at: datetime
-) -> list[Alert]:
-    kind = AlertKind.EXCHANGE_WITHOUT_CONVENTION
-    pairs: dict[tuple[UUID, UUID], list[EventRef]] = {}
-    for share in facts.shares:
-        if share.convention_id is not None or facts.is_acknowledged(kind, share.ref.version):
-            continue
-        a, b = sorted((share.from_institution_id, share.to_institution_id), key=str)
-        pairs.setdefault((a, b), []).append(share.ref)
-    return [
-        Alert(
-            kind=kind,
-            message=(
-                f"institutions {a} and {b} exchanged information on this case "
-                f"{len(refs)} time(s) with no convention in force between them"
-            ),
-            events=tuple(refs),
-            acknowledgeable=True,
-        )
-        for (a, b), refs in pairs.items()
-        if registry.convention_in_force(a, b, at) is None
-    ]
-
-
-def _shares_beyond_consent(facts: CaseFacts, at: datetime) -> list[Alert]:
-    kind = AlertKind.SHARED_BEYOND_CONSENT
-    alerts = []
-    for share in facts.shares:
-        if not share.consent_ids or share.on_legal_ground:
-            continue  # a legal ground, not a consent, made it lawful
-        if facts.is_acknowledged(kind, share.ref.version):
-            continue
-        cited = [c for c in facts.consents if c.consent_id in share.consent_ids]
-        to, when = share.to_institution_id, share.occurred_at
-        uncovered = [
-            category
-            for category in share.categories
-            if not any(c.covers(to, category, when) for c in cited)
-        ]
-        if not uncovered:
-            continue
-        regularised = all(
-            any(c.covers(to, category, at) for c in facts.consents) for category in uncovered
-        )
-        if regularised:
-            continue
-        consent_refs = [r for c in cited for r in facts.consent_events.get(str(c.consent_id), [])]
-        alerts.append(
-            Alert(
-                kind=kind,
-                message=(
-                    f"{', '.join(uncovered)} shared with institution {share.to_institution_id} "
-                    "beyond the consent in force when it was shared"
-                ),
-                events=(share.ref, *[r for r in consent_refs if r.version != share.ref.version]),
-                institution_id=share.from_institution_id,
-                acknowledgeable=True,
-            )
-        )
-    return alerts
-
-
-def _lapsed_delegations_in_use(
-    current: list[ActorFacts], registry: Registry, at: datetime
-) -> list[Alert]:
-    alerts = []
-    for actor in current:
-        basis = actor.basis
-        if basis.kind != BasisKind.DELEGATION or basis.ref_id is None:
-            continue
-        d = registry.delegations.get(basis.ref_id)
-        lapse = d.lapse_at(at) if d is not None else None
-        if d is None or lapse not in (Lapse.EXPIRED, Lapse.REVOKED):
-            continue
-        alerts.append(
-            Alert(
-                kind=AlertKind.DELEGATION_LAPSED_IN_USE,
-                message=(
-                    f"professional {actor.professional_id} still acts on this case under "
-                    f"delegation {d.delegation_id}, which is {lapse}"
-                ),
-                events=(actor.last_action,),
-                related=(d.why_lapsed(),),
-                professional_id=actor.professional_id,
-                institution_id=actor.institution_id,
-            )
-        )
-    return alerts
-
-
-def _no_coordinator(facts: CaseFacts, current: list[ActorFacts]) -> list[Alert]:
-    institutions = distinct(a.institution_id for a in current)
-    if facts.coordinator is not None or len(institutions) < MANY_INSTITUTIONS:
-        return []
-    joins = [a.joined for a in current if a.institution_id != facts.holder_institution_id]
-    events = ([facts.coordinator_lost] if facts.coordinator_lost is not None else []) + joins
-    return [
-        Alert(
-            kind=AlertKind.NO_COORDINATOR,
-            message=f"{len(institutions)} institutions act on this case and none coordinates",
-            events=tuple(events),
-        )
-    ]
-
-
-def _idle_actors(current: list[ActorFacts], at: datetime, idle_after: timedelta) -> list[Alert]:
-    return [
-        Alert(
-            kind=AlertKind.IDLE_ACTOR,
-            message=(
-                f"professional {a.professional_id} has not acted on this case for "
-                f"{(at - a.last_action_at).days} days"
-            ),
-            events=(a.last_action,),
-            professional_id=a.professional_id,
-            institution_id=a.institution_id,
-        )
-        for a in current
-        if at - a.last_action_at > idle_after
-    ]
+def _exchange(share: ShareFacts, registry: Registry) -> ExchangeLine:
+    convention = registry.convention_in_force(
+        share.from_institution_id, share.to_institution_id, share.occurred_at
+    )
+    return ExchangeLine(
+        event=share.ref,
+        occurred_at=share.occurred_at,
+        from_institution_id=share.from_institution_id,
+        to_institution_id=share.to_institution_id,
+        categories=share.categories,
+        lawful_on="legal_ground" if share.on_legal_ground else "consent",
+        legal_reference=share.legal_reference,
+        consent_ids=share.consent_ids,
+        convention_id=convention.partnership_id if convention is not None else None,
+    )

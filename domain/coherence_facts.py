@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.case import Consent
+from domain.case_values import stands_on_latest
 from domain.event_classes import (
     AlertAcknowledged,
     BeneficiaryErased,
@@ -25,7 +26,7 @@ from domain.event_classes import (
     ParticipantLeft,
 )
 from domain.events import CASE_ACTS, EventRef
-from domain.values import Actor, AlertKind, Basis, BasisKind
+from domain.values import Actor, AlertKind, Basis, BasisKind, OutsideDelegation
 
 if TYPE_CHECKING:
     from domain.event_classes import CaseAct
@@ -59,8 +60,9 @@ class ShareFacts:
     to_institution_id: UUID
     categories: tuple[str, ...]
     consent_ids: tuple[UUID, ...]
-    on_legal_ground: bool  # not the reference itself: it may identify the person
+    on_legal_ground: bool  # the ground claimed is sealed (its statements may name people)
     convention_id: UUID | None
+    legal_reference: str | None = None  # the ground's statute, from the catalogue (in clear)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,30 @@ class BasedAction:
     ref: EventRef
     occurred_at: datetime
     basis: Basis
+    by: Actor | None = None
+
+
+@dataclass(frozen=True)
+class OutsideAct:
+    """An act whose professional holds a delegation for the case that did not cover it."""
+
+    ref: EventRef
+    occurred_at: datetime
+    by: Actor
+    basis_kind: str  # what the act rested on instead
+    outside: OutsideDelegation
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A recorded acknowledgement of an alert about past acts (its note stays sealed in the
+    event: it is opened at reading time, for a reader entitled to the case)."""
+
+    ref: EventRef
+    alert_kind: str
+    versions: tuple[int, ...]
+    by: Actor
+    occurred_at: datetime
 
 
 @dataclass
@@ -87,11 +113,13 @@ class CaseFacts:
     coordinator: Actor | None = None
     coordinator_since: EventRef | None = None
     coordinator_lost: EventRef | None = None
+    coordinator_lost_at: datetime | None = None
     consents: list[Consent] = field(default_factory=list)
     consent_events: dict[str, list[EventRef]] = field(default_factory=dict)
     shares: list[ShareFacts] = field(default_factory=list)
     based_actions: list[BasedAction] = field(default_factory=list)
-    acknowledged: list[tuple[str, int]] = field(default_factory=list)  # (alert kind, version)
+    outside_acts: list[OutsideAct] = field(default_factory=list)
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
 
     @classmethod
     def opened_by(cls, e: CaseOpened) -> CaseFacts:
@@ -126,9 +154,8 @@ class CaseFacts:
 
     def delegation_ids(self) -> list[UUID]:
         refs = [a.basis for a in self.actors] + [b.basis for b in self.based_actions]
-        return distinct(
-            b.ref_id for b in refs if b.kind == BasisKind.DELEGATION and b.ref_id is not None
-        )
+        named = [b.ref_id for b in refs if b.kind == BasisKind.DELEGATION and b.ref_id is not None]
+        return distinct(named + [o.outside.delegation_id for o in self.outside_acts])
 
     def convention_ids(self) -> list[UUID]:
         """Conventions named by the case's acts and shares."""
@@ -143,8 +170,12 @@ class CaseFacts:
             ids += [s.from_institution_id, s.to_institution_id]
         return distinct(ids)
 
-    def is_acknowledged(self, kind: AlertKind, version: int) -> bool:
-        return (str(kind), version) in self.acknowledged
+    def acknowledgement_of(self, kind: AlertKind, version: int) -> Acknowledgement | None:
+        """The first acknowledgement of an alert of `kind` naming this event of the case."""
+        for a in self.acknowledgements:
+            if a.alert_kind == str(kind) and version in a.versions:
+                return a
+        return None
 
     # --- applying --------------------------------------------------------------------------
 
@@ -162,7 +193,7 @@ class CaseFacts:
                 self._left(e, ref)
             case CoordinatorDesignated():
                 self.coordinator, self.coordinator_since = e.coordinator, ref
-                self.coordinator_lost = None
+                self.coordinator_lost = self.coordinator_lost_at = None
             case ConsentGiven():
                 self._consent_given(e, ref)
             case ConsentWithdrawn():
@@ -170,7 +201,7 @@ class CaseFacts:
             case InformationShared():
                 self._shared(e, ref)
             case AlertAcknowledged():
-                self._acknowledged(e)
+                self._acknowledged(e, ref)
             case CaseClosed():
                 self.closed_at = e.occurred_at
             case CaseReopened():
@@ -187,13 +218,16 @@ class CaseFacts:
 
     def _based(self, e: CaseAct, ref: EventRef) -> None:
         if e.basis.kind in (BasisKind.DELEGATION, BasisKind.CONVENTION):
-            self.based_actions.append(BasedAction(ref, e.occurred_at, e.basis))
+            self.based_actions.append(BasedAction(ref, e.occurred_at, e.basis, e.by))
+        outside = e.basis.outside_delegation
+        if outside is not None and not isinstance(e, ParticipantLeft):  # leaving is no act to flag
+            self.outside_acts.append(OutsideAct(ref, e.occurred_at, e.by, e.basis.kind, outside))
 
     def _acted(self, e: CaseAct, ref: EventRef) -> None:
         actor = self.actor(e.by.professional_id, e.by.institution_id)
         if actor is None:
             return  # not a participant (concerning information, a referral answered)
-        if e.occurred_at >= actor.last_action_at:  # an older act entered late changes nothing
+        if stands_on_latest(actor.last_action_at, e.occurred_at):
             actor.basis = e.basis
             actor.last_action_at = e.occurred_at
             actor.last_action = ref
@@ -221,6 +255,7 @@ class CaseFacts:
             actor.left_at, actor.left = e.occurred_at, ref
         if self.coordinator == e.by:
             self.coordinator, self.coordinator_since, self.coordinator_lost = None, None, ref
+            self.coordinator_lost_at = e.occurred_at
 
     def _consent_given(self, e: ConsentGiven, ref: EventRef) -> None:
         self.consents.append(
@@ -253,14 +288,20 @@ class CaseFacts:
                 consent_ids=tuple(e.consent_ids),
                 on_legal_ground=e.legal_ground is not None,
                 convention_id=e.convention_id,
+                legal_reference=e.legal_reference,
             )
         )
 
-    def _acknowledged(self, e: AlertAcknowledged) -> None:
-        for version in e.versions:
-            key = (str(e.alert_kind), int(version))
-            if key not in self.acknowledged:
-                self.acknowledged.append(key)
+    def _acknowledged(self, e: AlertAcknowledged, ref: EventRef) -> None:
+        self.acknowledgements.append(
+            Acknowledgement(
+                ref=ref,
+                alert_kind=str(e.alert_kind),
+                versions=tuple(int(v) for v in e.versions),
+                by=e.by,
+                occurred_at=e.occurred_at,
+            )
+        )
 
 
 def distinct(values: Iterable[UUID]) -> list[UUID]:

@@ -4,7 +4,7 @@ and partnerships, folded from their events (see `domain.coherence`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 from domain.delegation import Lapse, delegation_lapse
@@ -22,7 +22,12 @@ from domain.event_classes import (
     PartnershipTerminated,
 )
 from domain.events import EventRef
-from domain.partnership import Suspension, partnership_in_force
+from domain.partnership import (
+    ConventionLack,
+    Suspension,
+    partnership_lapse,
+    signed_by_all_on,
+)
 
 
 @dataclass
@@ -70,6 +75,16 @@ class DelegationTerms:
     def lapse_at(self, at: datetime) -> Lapse | None:
         return delegation_lapse(self.valid_from, self.valid_until, self.revoked_at, at)
 
+    def lapse_day(self, lapse: str) -> date | None:
+        """The day a lapse is dated from: revoked on, expired on (its last day), valid from."""
+        if lapse == Lapse.REVOKED and self.revoked_at is not None:
+            return self.revoked_at.date()
+        if lapse == Lapse.EXPIRED:
+            return self.valid_until
+        if lapse == Lapse.NOT_YET_VALID:
+            return self.valid_from
+        return None
+
     def why_lapsed(self) -> EventRef:
         """The event that makes the delegation end: its revocation, or the last of its grant
         and extensions (which set its end date)."""
@@ -89,6 +104,7 @@ class PartnershipTerms:
     valid_from: date
     valid_until: date | None
     signed_by: tuple[UUID, ...] = ()
+    signed_days: dict[UUID, date] = field(default_factory=dict)  # each party's signature day
     suspensions: list[Suspension] = field(default_factory=list)
     terminated_on: date | None = None
     events: list[EventRef] = field(default_factory=list)
@@ -114,6 +130,7 @@ class PartnershipTerms:
         if isinstance(e, PartnershipSigned):
             if e.signature.institution_id not in self.signed_by:
                 self.signed_by = (*self.signed_by, e.signature.institution_id)
+                self.signed_days[e.signature.institution_id] = e.signature.signed_on
         elif isinstance(e, PartnershipAmended):
             if e.valid_until is not None:
                 self.valid_until = e.valid_until
@@ -140,15 +157,53 @@ class PartnershipTerms:
                 return ref
         return self.events[0]
 
-    def in_force_at(self, at: datetime) -> bool:
-        return partnership_in_force(
-            fully_signed=all(p in self.signed_by for p in self.parties),
+    @property
+    def signed_on(self) -> date | None:
+        """The day the last party signed (documents older than `signed_days`: its start)."""
+        days = ((i, self.signed_days.get(i, self.valid_from)) for i in self.signed_by)
+        return signed_by_all_on(self.parties, days)
+
+    def lapse_at(self, at: datetime) -> ConventionLack | None:
+        return partnership_lapse(
+            signed_on=self.signed_on,
             valid_from=self.valid_from,
             valid_until=self.valid_until,
             terminated_on=self.terminated_on,
             suspensions=self.suspensions,
             at=at,
         )
+
+    def in_force_at(self, at: datetime) -> bool:
+        return self.lapse_at(at) is None
+
+    def lapse_day(self, lapse: str, at: datetime) -> date | None:
+        """The day a lapse at `at` is dated from: suspended since, terminated on, expired on
+        (its last day), valid from."""
+        if lapse == ConventionLack.SUSPENDED:
+            return next((s.start.date() for s in self.suspensions if s.covers(at)), None)
+        if lapse == ConventionLack.TERMINATED:
+            return self.terminated_on
+        if lapse == ConventionLack.EXPIRED:
+            return self.valid_until
+        if lapse == ConventionLack.NOT_YET_IN_FORCE:
+            return self.valid_from
+        return None
+
+    def in_force_since(self, at: datetime) -> tuple[datetime, EventRef] | None:
+        """When the stretch in force at `at` began, and the event that began it (the proposal,
+        the last signature, or a resumption); None if not in force at `at`."""
+        signed_on = self.signed_on
+        if signed_on is None or not self.in_force_at(at):
+            return None
+        start = datetime.combine(max(self.valid_from, signed_on), time.min, tzinfo=UTC)
+        signed = [r for r in self.events if r.is_a(PartnershipSigned)]
+        ref = signed[-1] if signed and signed_on >= self.valid_from else self.events[0]
+        resumptions = [r for r in self.events if r.is_a(PartnershipResumed)]
+        ends = [s.end for s in self.suspensions if s.end is not None]
+        for end, resumed in zip(ends, resumptions, strict=False):
+            if start < end <= at:
+                start, ref = end, resumed
+        return start, ref
 
     def binds(self, a: UUID, b: UUID) -> bool:
         return self.is_convention and a in self.parties and b in self.parties
@@ -181,3 +236,7 @@ class Registry:
             if terms.binds(a, b) and terms.in_force_at(at):
                 return terms
         return None
+
+    def convention_between(self, a: UUID, b: UUID) -> PartnershipTerms | None:
+        """A convention binding both institutions, in force or not (the first known)."""
+        return next((t for t in self.partnerships.values() if t.binds(a, b)), None)

@@ -23,7 +23,14 @@ from domain.errors import (
     NotEmployedError,
 )
 from domain.professional import Professional
-from domain.values import ActionKind, Period, parse_enums, require_text, scope_allows
+from domain.values import (
+    ActionKind,
+    DelegationGap,
+    Period,
+    parse_enums,
+    require_text,
+    scope_allows,
+)
 from domain.wording import N_
 
 _INVALIDITY = (
@@ -201,6 +208,17 @@ class Delegation(Aggregate):
                 scope=list(self.scope),
             )
         self.check_valid_at(at)
+
+    def gap(self, *, at: datetime, action_kind: str) -> DelegationGap | None:
+        """Why this delegation does not cover an act of `action_kind` at `at` (its holder's, on
+        its case), or None if it does: its validity first (revoked, not yet valid, expired),
+        then its scope."""
+        lapse = delegation_lapse(self.valid_from, self.valid_until, self.revoked_at, at)
+        if lapse is not None:
+            return DelegationGap(str(lapse))
+        if not scope_allows(self.scope, action_kind):
+            return DelegationGap.OUTSIDE_SCOPE
+        return None
 
     def covers(
         self,

@@ -202,3 +202,10 @@ def _missing(requirement: Requirement) -> str | dict[str, list[str]]:
 
 def _conditions(requirement: Requirement) -> tuple[Condition, ...]:
     return requirement.options if isinstance(requirement, AnyOf) else (requirement,)
+
+
+def ground_of_reference(
+    reference: str | None, catalogue: Mapping[str, LegalGround] = FRANCE
+) -> LegalGround | None:
+    """The ground whose legal reference an event recorded (the claim itself is sealed)."""
+    return next((g for g in catalogue.values() if g.reference == reference), None)

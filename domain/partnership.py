@@ -1,11 +1,11 @@
 """Partnerships between institutions: a charter of shared values, or an operational convention.
 
-A partnership is in force only once every party has signed, within its dates, while neither
-suspended nor terminated. Only a convention covers an exchange, and only for the action kinds and
-information categories in the acting party's scope. Its scope for a party says what that party's
-professionals may do on a case shared with another party: taking part in it (joining) comes with
-any action kind the scope names (`domain.values.scope_allows`). When a convention does not
-cover, `Partnership.why_not_covering` says why, as a `ConventionLack` code.
+A partnership is in force only from the day every party has signed, within its dates, while
+neither suspended nor terminated. Only a convention covers an exchange, and only for the action
+kinds and information categories in the acting party's scope. Its scope for a party says what
+that party's professionals may do on a case shared with another party: taking part in it
+(joining) comes with any action kind the scope names (`domain.values.scope_allows`). When a
+convention does not cover, `Partnership.why_not_covering` says why, as a `ConventionLack` code.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from domain.partnership_terms import (
     Suspension,
     partnership_in_force,
     partnership_lapse,
+    signed_by_all_on,
 )
 from domain.values import (
     PartnershipKind,
@@ -51,6 +52,8 @@ __all__ = [
     "Signature",
     "Suspension",
     "partnership_in_force",
+    "partnership_lapse",
+    "signed_by_all_on",
 ]
 
 
@@ -138,15 +141,21 @@ class Partnership(Aggregate):
 
     @property
     def fully_signed(self) -> bool:
-        signed = {s.institution_id for s in self.signatures}
-        return all(p in signed for p in self.parties)
+        return self.signed_on is not None
+
+    @property
+    def signed_on(self) -> date | None:
+        """The day the last party signed; None while a party has not."""
+        return signed_by_all_on(
+            self.parties, ((s.institution_id, s.signed_on) for s in self.signatures)
+        )
 
     def in_force_at(self, at: datetime) -> bool:
         return self.lapse_at(at) is None
 
     def lapse_at(self, at: datetime) -> ConventionLack | None:
         return partnership_lapse(
-            fully_signed=self.fully_signed,
+            signed_on=self.signed_on,
             valid_from=self.valid_from,
             valid_until=self.valid_until,
             terminated_on=self.terminated_on,

@@ -70,7 +70,7 @@ class ConventionLack(StrEnum):
     first, the case last)."""
 
     CHARTER = "charter"  # a charter states values, it never covers an act
-    NOT_SIGNED = "not_signed"  # a party has not signed it
+    NOT_SIGNED = "not_signed"  # a party had not signed (yet) that day
     NOT_YET_IN_FORCE = "not_yet_in_force"  # before its first day
     TERMINATED = "terminated"
     EXPIRED = "expired"  # after its last day
@@ -82,9 +82,22 @@ class ConventionLack(StrEnum):
     NO_PARTY_ON_CASE = "no_party_on_case"  # none of its other parties is on the case
 
 
+def signed_by_all_on(
+    parties: Iterable[UUID], signatures: Iterable[tuple[UUID, date]]
+) -> date | None:
+    """The day the last party signed (the first signature of each counts), None until all have."""
+    days: dict[UUID, date] = {}
+    for institution_id, day in signatures:
+        days.setdefault(institution_id, day)
+    wanted = list(parties)
+    if any(p not in days for p in wanted):
+        return None
+    return max(days[p] for p in wanted)
+
+
 def partnership_lapse(
     *,
-    fully_signed: bool,
+    signed_on: date | None,
     valid_from: date,
     valid_until: date | None,
     terminated_on: date | None,
@@ -92,9 +105,10 @@ def partnership_lapse(
     at: datetime,
 ) -> ConventionLack | None:
     """The one rule of a partnership being in force, shared by the aggregate and the read side:
-    signed by every party, within its period, not terminated, not suspended; else why not."""
+    signed by every party (`signed_on`: the day the last one signed) by that day, within its
+    period, not terminated, not suspended; else why not."""
     day = at.date()
-    if not fully_signed:
+    if signed_on is None or day < signed_on:
         return ConventionLack.NOT_SIGNED
     if day < valid_from:
         return ConventionLack.NOT_YET_IN_FORCE

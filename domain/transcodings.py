@@ -21,7 +21,7 @@ from domain.network import Invitation, Member
 from domain.partnership import PartyScope, Signature, Suspension
 from domain.privacy import Sealed
 from domain.professional import DelegationRef, Employment
-from domain.values import Actor, Basis
+from domain.values import Actor, Basis, OutsideDelegation
 
 
 class DateAsISO(Transcoding):
@@ -58,6 +58,17 @@ class DataclassAsDict(Transcoding):
         return self.type(**values)
 
 
+class BasisAsDict(DataclassAsDict):
+    """A basis writes `outside_delegation` only when it has one: every other basis is stored
+    exactly as before the field existed, and older ones read back without it (None)."""
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        data = super().encode(obj)
+        if data.get("outside_delegation") is None:
+            data.pop("outside_delegation", None)
+        return data
+
+
 # The name is what is written in the store: never change one once events carry it.
 VALUE_TYPES: dict[str, type[Any]] = {
     "actor": Actor,
@@ -75,13 +86,14 @@ VALUE_TYPES: dict[str, type[Any]] = {
     "employment": Employment,
     "delegation_ref": DelegationRef,
     "sealed": Sealed,
+    "outside_delegation": OutsideDelegation,
 }
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     for name, cls in VALUE_TYPES.items():
-        transcoder.register(DataclassAsDict(cls, name))
+        transcoder.register(BasisAsDict(cls, name) if cls is Basis else DataclassAsDict(cls, name))
 
 
 class MaillageTranscoder(JSONTranscoder):

@@ -131,17 +131,31 @@ class AlertKind(StrEnum):
     SHARED_BEYOND_CONSENT = "shared_beyond_consent"
     NO_COORDINATOR = "no_coordinator"
     IDLE_ACTOR = "idle_actor"
+    ACT_OUTSIDE_DELEGATION = "act_outside_delegation"
 
 
-# Alerts about past acts: the past cannot be undone, so besides their own remedy (a convention
-# coming into force, a consent obtained) they are cleared by a recorded acknowledgement.
+# Alerts about past acts: the past cannot be undone, so they stay (open) until a supervisor
+# acknowledges them with a note — even once their cause is remedied (a convention coming into
+# force, a consent obtained), which the alert then shows as resolved. The other kinds are live
+# conditions (no coordinator, an idle actor, a lapsed delegation still in use): they end when
+# the condition ends, and are never acknowledged.
 ACKNOWLEDGEABLE_ALERTS = frozenset(
     {
         AlertKind.ACTION_WITHOUT_VALID_BASIS,
         AlertKind.EXCHANGE_WITHOUT_CONVENTION,
         AlertKind.SHARED_BEYOND_CONSENT,
+        AlertKind.ACT_OUTSIDE_DELEGATION,
     }
 )
+
+
+class DelegationGap(StrEnum):
+    """Why a delegation a professional holds for a case did not cover one of their acts."""
+
+    OUTSIDE_SCOPE = "outside_scope"  # the kind of act is not in its scope
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 @dataclass(frozen=True)
@@ -153,11 +167,25 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class OutsideDelegation:
+    """A delegation the acting professional holds for the case that did not cover the act, and
+    why (`DelegationGap`): recorded on the act's basis, which the domain then decided otherwise."""
+
+    delegation_id: UUID
+    reason: str
+    action_kind: str
+
+
+@dataclass(frozen=True)
 class Basis:
-    """The basis an action rests on; `ref_id` names the delegation, convention or network."""
+    """The basis an action rests on; `ref_id` names the delegation, convention or network.
+
+    `outside_delegation`: the professional holds a delegation for the case that did not cover
+    this act (stored only when there is one: older events read as before)."""
 
     kind: str
     ref_id: UUID | None = None
+    outside_delegation: OutsideDelegation | None = None
 
     @classmethod
     def informal(cls) -> Basis:

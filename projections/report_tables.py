@@ -1,5 +1,5 @@
 """The report projection's tables (SQLAlchemy Core), created by
-`alembic/versions/0005_create_report_views.py` (and 0009).
+`alembic/versions/0005_create_report_views.py` (and 0010).
 
 Facts, not figures: one row per act on a case, per case, per referral, per scope (partnership,
 network, institution) and its members, per funding. Reports and the network map aggregate them

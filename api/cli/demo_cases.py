@@ -175,14 +175,14 @@ LEO: list[Say | Step] = [
         summary="Éléments d'évaluation pour le point de situation",
         occurred_at=DaysAgo(11),
     ),
-    # lawful, but the CMP–hospital convention is not in force
+    # lawful on the mother's consent, but the CMP–hospital convention is not in force (and no
+    # legal ground was claimed): an exchange between the two without a convention
     do(
         "share_information",
         case_id=case("leo"),
         by=LUC,
         recipient_institution_id=institution("cmp"),
         categories=["health"],
-        legal_ground=GroundClaim("care_team", attested=("same_care_team", "strictly_necessary")),
         summary="Compte rendu de passage aux urgences",
         occurred_at=DaysAgo(8, 16),
     ),

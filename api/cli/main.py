@@ -67,8 +67,10 @@ def demo() -> None:
     """Load a realistic scenario (institutions, partnerships, networks, two cases) and print a
     token for each role."""
     from api.cli.demo import demo_tokens, load_demo
+    from api.cli.demo_alerts import demo_alerts
     from api.composition import open_services
     from api.http.auth import TokenLifetimeError, token_lifetime
+    from api.i18n import Words
 
     settings = migrated_settings()
     try:
@@ -84,6 +86,16 @@ def demo() -> None:
         console.print(f"[green]demo loaded[/green]: {story.summary()}\n")
         for said in walkthrough(services, story):
             console.print(said, markup=False, highlight=False)
+        alerts = demo_alerts(services.maillage, story, now)
+    words = Words()
+    for beneficiary, sentences in alerts.items():
+        console.print(
+            words.gettext("\nCoherence alerts for {name}:", name=beneficiary),
+            markup=False,
+            highlight=False,
+        )
+        for sentence in sentences:
+            console.print(f"  · {sentence}", markup=False, highlight=False)
     if settings.signing_key() is None:
         console.print("no signing key configured: ask your identity provider for tokens")
         return

@@ -310,7 +310,7 @@ class UseCaseBase(Application[UUID]):
                 case_id=case.id,
             )
             return Basis(BasisKind.DELEGATION, delegation.id)
-        return BasisDecision(actor, action_kind, at).decide(
+        return BasisDecision(actor, action_kind, at).explained(
             case, RegistrySources(self, professional)
         )
 

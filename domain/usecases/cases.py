@@ -12,6 +12,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 from domain.case import BeneficiaryIdentity, Case
+from domain.erased import ERASED_TEXT, Erased
+from domain.event_classes import AlertAcknowledged
 from domain.institution import Institution
 from domain.usecases.base import Recorded, new_id
 from domain.usecases.case_actions import CaseStep
@@ -321,3 +323,21 @@ class CaseUseCases(CaseInformationUseCases, ErasureUseCases):
                 occurred_at=at,
             ),
         )
+
+    def acknowledgement_notes(self, case_id: UUID, versions: Iterable[int]) -> dict[int, str]:
+        """The notes of the case's acknowledgements at `versions`, opened: sealed in the log,
+        read for a reader already entitled to the case (`[erased]` once the beneficiary's key
+        is destroyed). Never kept by the read side."""
+        wanted = sorted(set(versions))
+        if not wanted:
+            return {}
+        notes: dict[int, str] = {}
+        mapper = self.read_mapper
+        for stored in self.recorder.select_events(case_id, gt=wanted[0] - 1, lte=wanted[-1]):
+            if stored.originator_version not in wanted:
+                continue
+            event = mapper.opened(mapper.to_domain_event(stored))
+            if isinstance(event, AlertAcknowledged):
+                note = event.note
+                notes[stored.originator_version] = ERASED_TEXT if isinstance(note, Erased) else note
+        return notes

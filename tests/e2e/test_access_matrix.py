@@ -86,6 +86,8 @@ CASE_AUDITORS = frozenset({SUPERVISOR, SUPERVISOR_REFERRED})
 CASE_ACTORS = frozenset({PARTICIPANT, DELEGATE, DELEGATE_ELSEWHERE})
 CASE_JOINERS = CASE_ACTORS | {COLLEAGUE, REFERRED, CONVENTION_PARTNER}
 REFERRAL_ANSWERERS = CASE_ACTORS | {REFERRED}
+# supervisors of an institution on the case (ASE is referred to it, not on it)
+CASE_ACKNOWLEDGERS = frozenset({SUPERVISOR})
 ADMINS = frozenset({ADMIN})
 
 
@@ -359,7 +361,7 @@ MATRIX: list[Line] = [
     _l(
         "POST",
         "/cases/{case_id}/alert-acknowledgements",
-        CASE_ACTORS,
+        CASE_ACKNOWLEDGERS,
         body=lambda s: {
             "alert_kind": "exchange_without_convention",
             "versions": [1],

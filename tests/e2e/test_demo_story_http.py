@@ -34,7 +34,6 @@ SHARED_SECRECY = {
         "parental_authority_informed",
     ],
 }
-CARE_TEAM = {"code": "care_team", "attested": ["same_care_team", "strictly_necessary"]}
 
 # Léo's interventions, as in the demo: (who, kind, days ago).
 LEO_PLAN = [
@@ -411,11 +410,10 @@ async def play_leo(s: Story) -> dict[str, Any]:
         {
             "recipient_institution_id": str(s.i["cmp"]),
             "categories": ["health"],
-            "legal_ground": CARE_TEAM,
             "summary": "Compte rendu de passage aux urgences",
             "occurred_at": day(8, 16),
         },
-    )  # lawful, but the CMP–hospital convention is not in force
+    )  # lawful on consent, but the CMP–hospital convention is not in force
     await s.act(
         "jeanne",
         "leo",
@@ -577,7 +575,11 @@ async def test_the_demo_story_through_http(api: Api) -> None:
 
     assert alert_kinds(leo_view) == ["delegation_lapsed_in_use", "exchange_without_convention"]
     assert alert_kinds(ines_view) == ["no_coordinator"]
-    assert leo_view["coordinator"] == s.actor("jeanne")
+    assert leo_view["coordinator"] == {
+        **s.actor("jeanne"),
+        "professional_name": "Jeanne Martin",
+        "institution_name": "Service AEMO de Colmar",
+    }
     assert ines_view["coordinator"] is None
 
     assert bases(s, leo_view) == {
@@ -607,8 +609,28 @@ async def test_the_demo_story_through_http(api: Api) -> None:
         (str(leo), shares["care"]["version"])
     ], "only Luc's share (hospital to CMP) lacks a convention in force"
     assert exchange["acknowledgeable"] is True
-    assert str(s.i["hospital"]) in exchange["message"]
-    assert str(s.i["cmp"]) in exchange["message"]
+    assert exchange["status"] == "open"
+    first, second = (
+        INSTITUTIONS[s.name(exchange[f]) or ""][0]
+        for f in ("institution_id", "counterpart_institution_id")
+    )
+    assert exchange["message"] == (
+        f"{first} et {second} ont échangé des informations sur ce dossier 1 fois sans "
+        "convention en vigueur entre eux : la convention « Convention de soins partagés CMP — "
+        "pédiatrie », que toutes les parties n'avaient pas signée."
+    )
+    assert lapsed["message"].startswith(
+        "Dr Sophie Weber (CMP enfants et adolescents de Colmar) intervient encore sur ce "
+        "dossier sous une délégation révoquée le "
+    )
+    secrecy = next(
+        e for e in leo_view["exchanges"] if e["event"]["version"] == shares["secrecy"]["version"]
+    )
+    assert (secrecy["lawful_on"], secrecy["legal_ground"], secrecy["regular"]) == (
+        "legal_ground",
+        "shared_secrecy_child_protection",
+        True,
+    )
 
     assert bases(s, ines_view) == {
         "karim": ("ase", "case_holder", True),
@@ -748,7 +770,7 @@ async def test_the_demo_story_through_http(api: Api) -> None:
         "avec le consentement de la personne",
         f"{jeanne} a transmis des informations (protection de l'enfance) à {ase} "
         "au titre de CASF art. L.226-2-2",
-        f"{luc} a transmis des informations (santé) à {cmp} au titre de CSP art. L.1110-4",
+        f"{luc} a transmis des informations (santé) à {cmp}, avec le consentement de la personne",
     ]
     assert [who(e) for e in acts if e["event_type"] == "Case.ReferralAccepted"] == [
         ("luc", "hospital", "informal"),

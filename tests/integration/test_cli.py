@@ -34,6 +34,13 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
     assert "8 institutions" in loaded.output
     assert "Dossier de Léo, dernières entrées de son historique" in loaded.output  # French, named
     assert "Dossiers suivis par Jeanne Martin :" in loaded.output
+    printed = " ".join(loaded.output.split())  # the console wraps long lines
+    assert "Alertes de cohérence pour Léo :" in printed
+    assert (
+        "Dr Sophie Weber (CMP enfants et adolescents de Colmar) intervient encore sur ce "
+        "dossier sous une délégation révoquée le "
+    ) in printed
+    assert "3 établissements interviennent sur ce dossier et aucun référent" in printed
     exports = dict(
         line.removeprefix("export ").split("=", 1)
         for line in loaded.stdout.splitlines()

@@ -10,14 +10,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import Engine
+from alembic import command
+from sqlalchemy import Engine, text
 
 from api.cli.demo import load_demo
+from api.settings import Settings
+from api.store.migrations import alembic_config, upgrade
 from domain.application import Maillage
 from domain.coherence import Coherence
 from domain.values import AlertKind
 from projections.coherence import AsOf, coherence, coherence_as_of
 from projections.runner import ProjectionRunner
+from tests.coherence_scenes import consented_case, share_while_suspended
 from tests.world import NOW, World, ago
 
 
@@ -132,3 +136,82 @@ def test_a_case_before_its_opening_has_no_view(store_world: World, store_app: Ma
     case_id = store_world.open_case(occurred_at=ago(3))
     assert coherence_as_of(store_app, case_id, at=ago(4), question=AsOf.OCCURRED) is None
     assert coherence_as_of(store_app, case_id, at=ago(2), question=AsOf.OCCURRED) is not None
+
+
+def test_past_incoherences_and_their_acknowledgements_read_the_same_from_both_sides(
+    store_world: World, store_app: Maillage, engine: Engine
+) -> None:
+    """A share under a suspended convention (then resumed), acknowledged with a note, and a
+    delegate's act outside their delegation: the projection and the log agree, the note stays
+    sealed in the store and opens for a reader."""
+    world, app = store_world, store_app
+    case_id = consented_case(app, world)
+    shared, _ = share_while_suspended(app, world, case_id, kinds=("case_participation",))
+    app.grant_delegation(
+        institution_id=world.i("cmp"),
+        professional_id=world.p("sophie"),
+        case_id=case_id,
+        scope=["case_participation"],
+        valid_from=ago(30).date(),
+        valid_until=ago(-30).date(),
+    )
+    app.join_case(case_id=case_id, by=world.actor("sophie"), role="psy", occurred_at=ago(2))
+    app.record_intervention(
+        case_id=case_id, by=world.actor("sophie"), kind="consultation", occurred_at=ago(1)
+    )
+    acked = app.acknowledge_alert(
+        case_id=case_id,
+        by=world.actor("jeanne"),
+        alert_kind="exchange_without_convention",
+        versions=[shared.version],
+        note="Mme Schmitt prévenue du partage",
+        occurred_at=ago(0, 1),
+    )
+    ProjectionRunner(store_app, engine).catch_up()
+    now = datetime.now(tz=UTC)
+
+    projected = current(engine, case_id, now)
+    assert coherence_as_of(store_app, case_id, at=now, question=AsOf.RECORDED) == projected
+    assert kinds(projected) == [AlertKind.ACT_OUTSIDE_DELEGATION, AlertKind.NO_COORDINATOR]
+    (past,) = projected.alert_history
+    assert (past.kind, past.resolved_at, past.events[0].version) == (
+        AlertKind.EXCHANGE_WITHOUT_CONVENTION,
+        ago(1),
+        shared.version,
+    )
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT facts FROM case_coherence_view WHERE case_id = :c"), {"c": str(case_id)}
+        ).scalar()
+    assert "prévenue" not in str(stored)  # the read side keeps no note
+    assert store_app.acknowledgement_notes(case_id, [acked.version]) == {
+        acked.version: "Mme Schmitt prévenue du partage"
+    }
+    before = coherence_as_of(store_app, case_id, at=ago(0, 2), question=AsOf.OCCURRED)
+    assert before is not None
+    assert AlertKind.EXCHANGE_WITHOUT_CONVENTION in kinds(before)
+
+
+def test_migration_0011_replays_the_coherence_projection(
+    store_world: World, store_app: Maillage, engine: Engine, store_settings: Settings
+) -> None:
+    """Facts written in an older shape are not read as the new one: the migration empties the
+    projection and drops its position, and the runner rebuilds it from the log."""
+    case_id = store_world.open_case()
+    runner = ProjectionRunner(store_app, engine)
+    runner.catch_up()
+    projected = current(engine, case_id, NOW)
+
+    with engine.connect() as conn:
+        config = alembic_config(store_settings)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0010")
+        conn.commit()
+    upgrade(store_settings)
+
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM case_coherence_view")).scalar() == 0
+        tracked = "SELECT count(*) FROM projection_tracking WHERE name = 'coherence'"
+        assert conn.execute(text(tracked)).scalar() == 0
+    runner.catch_up()
+    assert current(engine, case_id, NOW) == projected

@@ -87,7 +87,7 @@ def test_opening_makes_the_opener_a_participant_on_a_case_holder_basis(
     assert opened.legal_framework == "judicial"
     case = app.repository.get(case_id)
     assert case.participants == [
-        Participant(world.p("jeanne"), world.i("aemo"), "referent", holder_basis(world))
+        Participant(world.p("jeanne"), world.i("aemo"), "referent", holder_basis(world), ago(10))
     ]
     assert case.holder_institution_id == world.i("aemo")
     assert case.coordinator is None

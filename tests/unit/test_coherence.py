@@ -15,12 +15,20 @@ from uuid import UUID
 import pytest
 
 from domain.application import Maillage
-from domain.coherence import DEFAULT_IDLE_AFTER, ActorLine, Alert, Coherence, EventRef
+from domain.coherence import (
+    DEFAULT_IDLE_AFTER,
+    NO_CONVENTION,
+    ActorLine,
+    Alert,
+    Coherence,
+    EventRef,
+)
 from domain.errors import InvalidValueError, WrongInstitutionError
 from domain.grounds import GroundClaim
 from domain.usecases.base import Recorded
 from domain.values import AlertKind
 from projections.coherence import AsOf, coherence_as_of
+from tests.coherence_scenes import SECRECY
 from tests.world import NOW, TODAY, World, ago, position
 
 IDLE_AFTER = timedelta(days=10)
@@ -439,13 +447,21 @@ def test_an_exchange_with_no_convention_in_force_raises_an_alert_naming_the_shar
 
     assert alert.events == (case_ref(case_id, shared, "InformationShared"),)
     assert alert.acknowledgeable
-    assert str(world.i("aemo")) in alert.message
-    assert str(world.i("cmp")) in alert.message
+    assert {alert.institution_id, alert.counterpart_institution_id} == {
+        world.i("aemo"),
+        world.i("cmp"),
+    }
+    assert alert.reason == NO_CONVENTION
+    assert alert.count == 1
+    assert alert.raised_at == ago(2)
+    assert alert.raised_by == case_ref(case_id, shared, "InformationShared")
 
 
-def test_a_convention_signed_by_both_institutions_clears_exchange_without_convention(
+def test_a_convention_signed_by_both_before_the_share_entered_late_clears_the_exchange(
     app: Maillage, world: World
 ) -> None:
+    """Signatures entered now, dated before the share: as known now, a convention was in force
+    when the exchange occurred — it was never irregular."""
     case_id, _ = shared_under_consent(app, world)
     convention_id = world.convention("aemo", "cmp", sign=False)
     app.sign_partnership(
@@ -514,14 +530,19 @@ def test_a_consent_withdrawn_before_a_share_relying_on_it_raises_shared_beyond_c
     assert alert.institution_id == world.i("aemo")
 
 
-def test_a_new_consent_covering_recipient_and_categories_clears_shared_beyond_consent(
+def test_a_new_consent_covering_recipient_and_categories_resolves_shared_beyond_consent(
     app: Maillage, world: World
 ) -> None:
-    case_id, _ = consent_withdrawn_late(app, world)
+    case_id, refs = consent_withdrawn_late(app, world)
+    assert the_alert(app, case_id, AlertKind.SHARED_BEYOND_CONSENT).resolved_at is None
 
-    consent(app, world, case_id, occurred_at=NOW)
+    regularised = consent(app, world, case_id, occurred_at=NOW)
 
-    assert alerts(app, case_id, AlertKind.SHARED_BEYOND_CONSENT) == []
+    # a past incoherence: resolved now, it stays open until acknowledged
+    alert = the_alert(app, case_id, AlertKind.SHARED_BEYOND_CONSENT)
+    assert alert.events[0] == refs[0]
+    assert alert.resolved_at == NOW
+    assert alert.resolved_by == case_ref(case_id, regularised, "ConsentGiven")
 
 
 def test_acknowledging_clears_shared_beyond_consent(app: Maillage, world: World) -> None:
@@ -538,16 +559,7 @@ def test_a_share_under_a_legal_ground_never_raises_shared_beyond_consent(
 ) -> None:
     case_id = world.open_case(birth_year=2015, occurred_at=ago(12))
     given = consent(app, world, case_id, occurred_at=ago(10))
-    ground = GroundClaim(
-        code="shared_secrecy_child_protection",
-        attested=(
-            "recipient_bound_by_secrecy",
-            "contributes_to_child_protection",
-            "strictly_necessary",
-            "parental_authority_informed",
-        ),
-    )
-    share_with_cmp(app, world, case_id, days=2, ground=ground)
+    share_with_cmp(app, world, case_id, days=2, ground=SECRECY)
     assert given.entity_id is not None
 
     app.withdraw_consent(
@@ -616,19 +628,33 @@ def test_acknowledging_another_kind_does_not_clear_action_without_valid_basis(
 # --- acknowledgement rules ------------------------------------------------------------------
 
 
-def test_only_the_holding_institution_acknowledges(app: Maillage, world: World) -> None:
+def test_only_an_institution_on_the_case_acknowledges(app: Maillage, world: World) -> None:
     case_id, shared = shared_under_consent(app, world)
-    join(app, world, case_id, "karim", days=1)
     before = position(app)
 
     with pytest.raises(WrongInstitutionError) as refused:
         acknowledge(
-            app, world, case_id, AlertKind.EXCHANGE_WITHOUT_CONVENTION, [shared.version], by="karim"
+            app, world, case_id, AlertKind.EXCHANGE_WITHOUT_CONVENTION, [shared.version], by="paul"
         )
 
     assert refused.value.field == "institution_id"
     assert position(app) == before
     assert len(alerts(app, case_id, AlertKind.EXCHANGE_WITHOUT_CONVENTION)) == 1
+
+
+def test_an_institution_on_the_case_other_than_the_holder_acknowledges(
+    app: Maillage, world: World
+) -> None:
+    """The ASE, not the holder, is on the case: one of its professionals may acknowledge (that
+    they are a supervisor is `domain.access`'s rule, decided before the case is asked)."""
+    case_id, shared = shared_under_consent(app, world)
+    join(app, world, case_id, "karim", days=1)
+
+    acknowledge(
+        app, world, case_id, AlertKind.EXCHANGE_WITHOUT_CONVENTION, [shared.version], by="karim"
+    )
+
+    assert alerts(app, case_id, AlertKind.EXCHANGE_WITHOUT_CONVENTION) == []
 
 
 @pytest.mark.parametrize(

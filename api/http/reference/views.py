@@ -8,7 +8,12 @@ DESCRIPTIONS: dict[str, str] = {
         what basis and whether that basis is valid; each actor's last intervention; the coordinator;
         the consents in force; and the alerts (`GET /vocabulary` lists their kinds: action without
         valid basis, lapsed delegation still in use, exchange without convention, share beyond
-        consent, no coordinator, idle actor).
+        consent, no coordinator, idle actor, act outside a delegation). Each alert is a sentence in
+        the reader's language (`Accept-Language`, French by default) naming people and
+        institutions, with its history (raised, resolved, acknowledged). An alert about past acts
+        stays open until a supervisor acknowledges it with a note, even once resolved;
+        `alerts=all` adds the acknowledged ones with their notes. Names are the registry's current
+        display names, beside the ids.
 
         The reading is recorded before anything is shown (`CaseContentRead`, with your `purpose`).
         Pass a command's `position` as `after` to read your own write.
@@ -23,7 +28,7 @@ DESCRIPTIONS: dict[str, str] = {
         The coherence view as it stood at the instant `at` (with a time zone), rebuilt from the log.
         `question=recorded`: only what had been recorded by `at` (what a reader saw then).
         `question=occurred`: what had happened by `at`, as known now (entries recorded late
-        included).
+        included). An alert acknowledged after `at` shows open, as it was.
 
         The reading is recorded before anything is shown (`CaseContentRead`, with your `purpose`).
 

@@ -1,6 +1,7 @@
 """What case workers record on a case, each under the same rules as every act on it
 (`cases.act_on_case`): consents, interventions, shares of information, concerning information,
-referrals and their answers, coordination meetings, acknowledgements of alerts."""
+referrals and their answers, coordination meetings — and what supervisors record on it: their
+acknowledgements of alerts about past acts."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from domain.access import CASE_ADMISSIONS, CaseUse
 
 router = APIRouter(tags=["cases"], route_class=GuardedRoute)
 ANSWERING = admits(CASE_ADMISSIONS[CaseUse.ANSWER_REFERRAL])
+ACKNOWLEDGING = admits(CASE_ADMISSIONS[CaseUse.ACKNOWLEDGE])
 
 
 @router.post(
@@ -302,9 +304,10 @@ def hold_coordination_meeting(
 @router.post(
     "/cases/{case_id}/alert-acknowledgements",
     response_model=CommandResult,
-    summary="Acknowledge an alert about past acts (the holding institution)",
+    summary="Acknowledge an alert about past acts, with a note (supervisors of an institution on "
+    "the case)",
 )
-@ACTING
+@ACKNOWLEDGING
 def acknowledge_alert(
     case_id: UUID,
     body: Acknowledgement,
@@ -316,7 +319,7 @@ def acknowledge_alert(
     return act_on_case(
         "acknowledge_alert",
         case_id,
-        CaseUse.ACT,
+        CaseUse.ACKNOWLEDGE,
         principal,
         maillage,
         command,

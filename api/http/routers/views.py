@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from sqlalchemy import Connection
 
+from api.http.coherence_answer import acknowledged_versions, coherence_answer
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, SettingsDep
 from api.http.guard import GuardedRoute, admits
 from api.http.language import WordsDep
 from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
+from api.http.schemas.coherence import CoherenceRead
 from api.http.schemas.common import Page, page
 from api.http.schemas.dates import IsoDateTime
 from api.http.schemas.views import AuditEntry, CaseActor
@@ -33,6 +35,8 @@ from domain.access import (
     check_caseload_reader,
     check_own_institution,
 )
+from domain.application import Maillage
+from domain.case import Case
 from domain.coherence import Coherence
 from domain.errors import InvalidValueError, NotFoundError
 from domain.wording import N_
@@ -50,6 +54,13 @@ Kinds = Annotated[
     list[str] | None,
     Query(max_length=20, description="Event types, e.g. InterventionRecorded (repeatable)."),
 ]
+Alerts = Annotated[
+    Literal["open", "all"],
+    Query(
+        description="`open`: the alerts open now. `all`: also the past incoherences already "
+        "acknowledged (`alert_history`), with their history and notes."
+    ),
+]
 
 
 def _idle_after(settings: Settings) -> timedelta:
@@ -66,7 +77,7 @@ def _cursor(cursor: str | None) -> int | None:
 
 @router.get(
     "/cases/{case_id}/coherence",
-    response_model=Coherence,
+    response_model=CoherenceRead,
     summary="Who intervenes, for which institution, on what basis — and the alerts",
 )
 @admits(CASE_ADMISSIONS[CaseUse.READ])
@@ -78,9 +89,13 @@ def case_coherence(
     conn: ConnectionDep,
     projections: ProjectionsDep,
     settings: SettingsDep,
+    words: WordsDep,
     after: After = None,
-) -> Coherence:
-    read_case(maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose)
+    alerts: Alerts = "open",
+) -> CoherenceRead:
+    case = read_case(
+        maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose
+    )
     wait_for_read_side(projections, after)
     view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(settings))
     if view is None:
@@ -91,12 +106,12 @@ def case_coherence(
         view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(settings))
     if view is None:
         raise NotFoundError("case", case_id, field="case_id")
-    return view
+    return _answer(view, case, maillage, conn, words, alerts)
 
 
 @router.get(
     "/cases/{case_id}/coherence/as-of",
-    response_model=Coherence,
+    response_model=CoherenceRead,
     summary="The coherence view as it stood at a past instant",
 )
 @admits(CASE_ADMISSIONS[CaseUse.READ])
@@ -106,14 +121,17 @@ def case_coherence_as_of(
     purpose: Purpose,
     principal: PrincipalDep,
     maillage: MaillageDep,
+    conn: ConnectionDep,
     settings: SettingsDep,
+    words: WordsDep,
     question: AsOf = AsOf.RECORDED,
-) -> Coherence:
+    alerts: Alerts = "open",
+) -> CoherenceRead:
     if at.tzinfo is None:
         raise InvalidValueError(
             N_("`at` needs a time zone (e.g. 2026-11-20T12:00:00Z)"), field="at"
         )
-    read_case(
+    case = read_case(
         maillage, principal, case_id, use=CaseUse.READ, view="coherence_as_of", purpose=purpose
     )
     view = coherence_as_of(
@@ -121,7 +139,20 @@ def case_coherence_as_of(
     )
     if view is None:
         raise NotFoundError("case at that instant", case_id, field="at")
-    return view
+    return _answer(view, case, maillage, conn, words, alerts)
+
+
+def _answer(
+    view: Coherence, case: Case, maillage: Maillage, conn: Connection, words: Words, alerts: str
+) -> CoherenceRead:
+    """Named and worded; the sealed values the reader is entitled to opened: the consents'
+    representatives (from the case as loaded) and, with `alerts=all`, the acknowledgements'
+    notes (from the log)."""
+    notes = None
+    if alerts == "all":
+        notes = maillage.acknowledgement_notes(view.case_id, acknowledged_versions(view))
+    representatives = {c.consent_id: c.representative_name for c in case.consents}
+    return coherence_answer(view, conn, words, representatives=representatives, notes=notes)
 
 
 @router.get(
