@@ -30,6 +30,7 @@ from domain.values import (
     AlertKind,
     BasisKind,
     ConsentGiver,
+    DelegationGap,
     InformationCategory,
     InstitutionKind,
     LegalFramework,
@@ -159,6 +160,16 @@ LABELS: dict[str, dict[str, str]] = {
         ConsentGiver,
         {"beneficiary": N_("Beneficiary"), "legal_representative": N_("Legal representative")},
     ),
+    "delegation_gap": _family(
+        "delegation_gap",
+        DelegationGap,
+        {
+            "outside_scope": N_("Outside the delegation's scope"),
+            "not_yet_valid": N_("Delegation not yet valid"),
+            "expired": N_("Delegation expired"),
+            "revoked": N_("Delegation revoked"),
+        },
+    ),
     "alert_kind": _family(
         "alert_kind",
         AlertKind,
@@ -169,6 +180,7 @@ LABELS: dict[str, dict[str, str]] = {
             "shared_beyond_consent": N_("Shared beyond consent"),
             "no_coordinator": N_("No coordinator"),
             "idle_actor": N_("Idle actor"),
+            "act_outside_delegation": N_("Act outside a delegation"),
         },
     ),
     "role": _family(

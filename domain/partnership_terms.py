@@ -108,10 +108,12 @@ def partnership_lapse(
     signed by every party (`signed_on`: the day the last one signed) by that day, within its
     period, not terminated, not suspended; else why not."""
     day = at.date()
-    if signed_on is None or day < signed_on:
+    if signed_on is None:
         return ConventionLack.NOT_SIGNED
     if day < valid_from:
         return ConventionLack.NOT_YET_IN_FORCE
+    if day < signed_on:  # within its dates, but its last party signed later
+        return ConventionLack.NOT_SIGNED
     if terminated_on is not None and day >= terminated_on:
         return ConventionLack.TERMINATED
     if not Period(valid_from, valid_until).contains(day):
