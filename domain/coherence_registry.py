@@ -231,12 +231,15 @@ class Registry:
         elif isinstance(e, PartnershipEvent) and entry in self.partnerships:
             self.partnerships[entry].apply(e)
 
+    def conventions_between(self, a: UUID, b: UUID) -> list[PartnershipTerms]:
+        """The conventions binding both institutions, in a stable order (by id): however the
+        registry was gathered — by the projection or from the log — the same one comes first."""
+        binding = [t for t in self.partnerships.values() if t.binds(a, b)]
+        return sorted(binding, key=lambda t: str(t.partnership_id))
+
     def convention_in_force(self, a: UUID, b: UUID, at: datetime) -> PartnershipTerms | None:
-        for terms in self.partnerships.values():
-            if terms.binds(a, b) and terms.in_force_at(at):
-                return terms
-        return None
+        return next((t for t in self.conventions_between(a, b) if t.in_force_at(at)), None)
 
     def convention_between(self, a: UUID, b: UUID) -> PartnershipTerms | None:
-        """A convention binding both institutions, in force or not (the first known)."""
-        return next((t for t in self.partnerships.values() if t.binds(a, b)), None)
+        """A convention binding both institutions, in force or not."""
+        return next(iter(self.conventions_between(a, b)), None)

@@ -58,3 +58,27 @@ def test_an_act_under_a_convention_suspended_late_names_the_suspension(
     assert [(r.type, r.version) for r in alert.related] == [
         ("Partnership.PartnershipSuspended", suspended.version)
     ]
+
+
+def test_the_convention_named_between_two_institutions_does_not_depend_on_gathering_order(
+    app: Maillage, world: World
+) -> None:
+    """Two conventions bind the AEMO and the CMP: the projection and the log gather them in
+    different orders, and must name the same one."""
+    start = position(app)
+    first, second = world.convention("aemo", "cmp"), world.convention("aemo", "cmp")
+    events = events_since(app, start)
+    forward, backward = Registry(), Registry()
+    for e in events:
+        forward.apply(e)
+    for e in sorted(events, key=lambda e: e.originator_id == first):  # `second`'s first
+        backward.apply(e)
+    aemo, cmp = world.i("aemo"), world.i("cmp")
+
+    in_force = forward.convention_in_force(aemo, cmp, NOW)
+    assert in_force is not None
+    assert in_force == backward.convention_in_force(cmp, aemo, NOW)
+    assert in_force.partnership_id == min((first, second), key=str)
+    between = forward.convention_between(aemo, cmp)
+    assert between is not None
+    assert between.partnership_id == in_force.partnership_id
