@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import Connection
 
 from api.http.coherence_words import CoherenceWords
+from api.http.schemas.case_file import OutsideDelegationRead
 from api.http.schemas.coherence import (
     AcknowledgementRead,
     ActorLineRead,
@@ -22,7 +23,6 @@ from api.http.schemas.coherence import (
     ConsentRead,
     ExchangeRead,
     HistoryStep,
-    OutsideDelegationRead,
 )
 from api.i18n import Words
 from domain.coherence import ActorLine, Alert, Coherence, ExchangeLine
@@ -145,15 +145,7 @@ def _actor_line(line: ActorLine, found: Names) -> ActorLineRead:
             kind=str(basis.kind),
             ref_id=basis.ref_id,
             name=name,
-            outside_delegation=(
-                OutsideDelegationRead(
-                    delegation_id=outside.delegation_id,
-                    reason=outside.reason,
-                    action_kind=outside.action_kind,
-                )
-                if outside is not None
-                else None
-            ),
+            outside_delegation=OutsideDelegationRead.of(outside),
         ),
         basis_valid=line.basis_valid,
         basis_detail=detail,

@@ -18,6 +18,7 @@ from api.http.schemas.case_file import (
     ActorRead,
     BasisRead,
     ConsentRead,
+    OutsideDelegationRead,
     ParticipantRead,
     ReferralRead,
 )
@@ -114,6 +115,7 @@ def basis_read(basis: Basis, found: Names, words: Words) -> BasisRead:
         kind_label=label(words, "basis_kind", basis.kind),
         ref_id=basis.ref_id,
         name=found.basis(str(basis.kind), basis.ref_id),
+        outside_delegation=OutsideDelegationRead.of(basis.outside_delegation),
     )
 
 

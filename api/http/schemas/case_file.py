@@ -9,6 +9,23 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.http.schemas.naming import Label, Labels, Name, Names
+from domain.values import OutsideDelegation
+
+
+class OutsideDelegationRead(BaseModel):
+    delegation_id: UUID = Field(description="The delegation held for the case that did not cover.")
+    reason: str = Field(description="outside_scope, not_yet_valid, expired or revoked.")
+    action_kind: str
+
+    @classmethod
+    def of(cls, outside: OutsideDelegation | None) -> OutsideDelegationRead | None:
+        if outside is None:
+            return None
+        return cls(
+            delegation_id=outside.delegation_id,
+            reason=outside.reason,
+            action_kind=outside.action_kind,
+        )
 
 
 class BasisRead(BaseModel):
@@ -20,6 +37,11 @@ class BasisRead(BaseModel):
     name: Name = Field(
         description="Its current name: a convention's title, a network's name, the delegating "
         "institution of a delegation, the institution holding the case. Null when informal."
+    )
+    outside_delegation: OutsideDelegationRead | None = Field(
+        default=None,
+        description="The act rested on this basis because the delegation the professional "
+        "holds for the case did not cover it (the same as in the coherence view).",
     )
 
 

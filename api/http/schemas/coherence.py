@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.case_file import OutsideDelegationRead
 from domain.events import EventRef
 
 CURRENT_NAME = "The registry's current display name of the id beside it (null if unknown)."
@@ -26,12 +27,6 @@ class ActorRead(BaseModel):
     professional_name: str | None = Field(description=CURRENT_NAME)
     institution_id: UUID
     institution_name: str | None = Field(description=CURRENT_NAME)
-
-
-class OutsideDelegationRead(BaseModel):
-    delegation_id: UUID = Field(description="The delegation held for the case that did not cover.")
-    reason: str = Field(description="outside_scope, not_yet_valid, expired or revoked.")
-    action_kind: str
 
 
 class BasisRead(BaseModel):
