@@ -12,15 +12,14 @@ from uuid import UUID
 from sqlalchemy import Connection
 
 from api.http.coherence_words import CoherenceWords
-from api.http.schemas.case_file import OutsideDelegationRead
+from api.http.schemas.case_file import ActorRead, OutsideDelegationRead
 from api.http.schemas.coherence import (
     AcknowledgementRead,
+    ActorBasisRead,
     ActorLineRead,
-    ActorRead,
     AlertRead,
-    BasisRead,
     CoherenceRead,
-    ConsentRead,
+    ConsentInForceRead,
     ExchangeRead,
     HistoryStep,
 )
@@ -56,7 +55,7 @@ def coherence_answer(
         actors=[_actor_line(a, found) for a in view.actors],
         coordinator=_actor(view.coordinator, found) if view.coordinator else None,
         consents_in_force=[
-            ConsentRead(
+            ConsentInForceRead(
                 consent_id=c.consent_id,
                 giver=str(c.giver),
                 representative_name=representatives.get(c.consent_id),
@@ -141,7 +140,7 @@ def _actor_line(line: ActorLine, found: Names) -> ActorLineRead:
     return ActorLineRead(
         **_actor(Actor(line.professional_id, line.institution_id), found).model_dump(),
         role=line.role,
-        basis=BasisRead(
+        basis=ActorBasisRead(
             kind=str(basis.kind),
             ref_id=basis.ref_id,
             name=name,

@@ -16,20 +16,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.http.schemas.case_file import OutsideDelegationRead
+from api.http.schemas.case_file import ActorRead, OutsideDelegationRead
 from domain.events import EventRef
 
 CURRENT_NAME = "The registry's current display name of the id beside it (null if unknown)."
 
 
-class ActorRead(BaseModel):
-    professional_id: UUID
-    professional_name: str | None = Field(description=CURRENT_NAME)
-    institution_id: UUID
-    institution_name: str | None = Field(description=CURRENT_NAME)
-
-
-class BasisRead(BaseModel):
+class ActorBasisRead(BaseModel):
     kind: str
     ref_id: UUID | None
     name: str | None = Field(
@@ -45,7 +38,7 @@ class BasisRead(BaseModel):
 
 class ActorLineRead(ActorRead):
     role: str
-    basis: BasisRead
+    basis: ActorBasisRead
     basis_valid: bool
     basis_detail: dict[str, Any] = Field(
         description="A delegation's scope, dates, status, delegating institution and delegate "
@@ -56,7 +49,7 @@ class ActorLineRead(ActorRead):
     last_action: EventRef
 
 
-class ConsentRead(BaseModel):
+class ConsentInForceRead(BaseModel):
     consent_id: UUID
     giver: str
     representative_name: str | None = Field(
@@ -155,7 +148,7 @@ class CoherenceRead(BaseModel):
     closed: bool
     actors: list[ActorLineRead]
     coordinator: ActorRead | None
-    consents_in_force: list[ConsentRead]
+    consents_in_force: list[ConsentInForceRead]
     alerts: list[AlertRead] = Field(
         description="Open: live conditions, and past incoherences not yet acknowledged."
     )
