@@ -197,7 +197,7 @@ def _refusal(stored: Stored, digest: str, now: datetime) -> Exception:
         return _reused()
     if stored.status_code is not None:
         return AlreadyAnsweredError(stored.status_code, stored.headers, stored.body)
-    if stored.recorded_without_answer:
+    if stored.recorded_without_answer and stored.lease_until <= now:  # its request is over
         return PreconditionError(
             409,
             "idempotency-key-recorded",
