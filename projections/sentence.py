@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -104,7 +104,10 @@ class Day(_NoIds):
     """A date (or the day of an instant), ISO in the store."""
 
     def word(self, value: Any, ctx: Context) -> str:
-        return ctx.words.date(date.fromisoformat(str(value)[:10]))
+        text = str(value)
+        if len(text) > 10:  # an instant: its day where the service is (`Words.zone`)
+            return ctx.words.date(datetime.fromisoformat(text))
+        return ctx.words.date(date.fromisoformat(text))
 
 
 class Text(_NoIds):

@@ -84,10 +84,10 @@ def demo() -> None:
         now = services.time.now()  # the one clock: the story's dates and the tokens' instants
         story = load_demo(services.maillage, now=now, progress=console)
         console.print(f"[green]demo loaded[/green]: {story.summary()}\n")
-        for said in walkthrough(services, story):
+        words = Words(zone=settings.time_zone)
+        for said in walkthrough(services, story, words):
             console.print(said, markup=False, highlight=False)
-        alerts = demo_alerts(services.maillage, story, now)
-    words = Words()
+        alerts = demo_alerts(services.maillage, story, now, words)
     for beneficiary, sentences in alerts.items():
         console.print(
             words.gettext("\nCoherence alerts for {name}:", name=beneficiary),

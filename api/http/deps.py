@@ -21,9 +21,11 @@ from sqlalchemy import Connection, Engine
 
 from api.composition import Services
 from api.http.auth import TokenVerifier, bearer
+from api.http.language import language_of
 from api.http.observability import Metrics
 from api.http.problems import AuthenticationError
 from api.http.tracing import Tracing
+from api.i18n import Words
 from api.settings import Settings
 from api.store.idempotency import IdempotencyStore
 from domain.access import Principal
@@ -177,3 +179,12 @@ async def resolve_principal(request: Request) -> Principal:
     )
     principal: Principal = solved.values["principal"]
     return principal
+
+
+async def words_of(request: Request, settings: SettingsDep) -> Words:
+    """The reader's language (`Accept-Language`, French by default); days in the service's
+    time zone (`MAILLAGE_TIME_ZONE`)."""
+    return Words(language_of(request), zone=settings.time_zone)
+
+
+WordsDep = Annotated[Words, Depends(words_of)]

@@ -1,30 +1,22 @@
 """The language of an answer: French unless `Accept-Language` asks for English (`api.i18n`).
 
-Handlers that word something for people declare `words: WordsDep`; every answer says which
+Handlers that word something for people declare `words: WordsDep` (`api.http.deps`: the
+language asked, days in the service's time zone); every answer says which
 language it speaks (`Content-Language`) and that it varies with `Accept-Language`, so a cache
 never serves the French page to an English reader.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Request
+from fastapi import Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.i18n import Words, negotiate
+from api.i18n import negotiate
 
 
 def language_of(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
-
-
-async def words_of(request: Request) -> Words:
-    return Words(language_of(request))
-
-
-WordsDep = Annotated[Words, Depends(words_of)]
 
 
 class ContentLanguage:

@@ -93,10 +93,13 @@ def _by_weight(header: str) -> Iterable[str]:
 class Words:
     """Sentences, dates and numbers in one language (`domain.wording.Wording`)."""
 
-    def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
+    def __init__(self, language: str = DEFAULT_LANGUAGE, zone: str | None = None) -> None:
+        """`zone`: the service's time zone (`MAILLAGE_TIME_ZONE`); the day of an instant is
+        the day there (an act at 23:30 UTC on 31 October is on 1 November in Paris)."""
         if language not in LANGUAGES:
             raise ValueError(f"Maillage does not speak {language!r}")
         self.language = language
+        self.zone = zone
         self._catalogue = catalogue(language)
 
     def gettext(self, template: str, /, **values: Any) -> str:
@@ -106,7 +109,11 @@ class Words:
         return self._catalogue.ngettext(singular, plural, n).format(n=n, **values)
 
     def date(self, value: date | datetime) -> str:
-        """`12 novembre 2026` / `November 12, 2026`."""
+        """`12 novembre 2026` / `November 12, 2026`; an instant's day in the service's zone."""
+        if isinstance(value, datetime):
+            if value.tzinfo is not None and self.zone is not None:
+                value = value.astimezone(get_timezone(self.zone))
+            value = value.date()
         return format_date(value, format="long", locale=self.language)
 
     def datetime(self, value: datetime, tz: str | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -127,3 +127,11 @@ def test_words_render_french_first_and_english_on_request() -> None:
     assert Words().date(date(2026, 11, 12)) == "12 novembre 2026"
     assert Words("en").date(date(2026, 11, 12)) == "November 12, 2026"
     assert Words().number(1234.5) == "1\u202f234,5"
+
+
+def test_the_day_of_an_instant_is_the_day_in_the_services_time_zone() -> None:
+    late = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)  # already 1 November in Paris
+    assert Words(zone="Europe/Paris").date(late) == "1 novembre 2026"
+    assert Words("en", zone="Europe/Paris").date(late) == "November 1, 2026"
+    assert Words(zone="UTC").date(late) == "31 octobre 2026"
+    assert Words(zone="Europe/Paris").date(date(2026, 10, 31)) == "31 octobre 2026"  # a day

@@ -14,9 +14,8 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from api.http.commands import Command, CommandDep
-from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
 from api.http.guard import GuardedRoute, admits
-from api.http.language import WordsDep
 from api.http.naming import case_file
 from api.http.params import IfMatch, Purpose, etag, read_case
 from api.http.schemas.cases import (

@@ -9,9 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from api.http.commands import Command, CommandDep
-from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
 from api.http.guard import GuardedRoute, admits
-from api.http.language import WordsDep
 from api.http.params import IfMatch, etag
 from api.http.registry_naming import network_read
 from api.http.schemas.common import CommandResult

@@ -13,9 +13,8 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from api.http.commands import Command, CommandDep
-from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
 from api.http.guard import GuardedRoute, admits
-from api.http.language import WordsDep
 from api.http.params import Cursor, IfMatch, Limit, etag
 from api.http.registry_naming import partnership_items, partnership_read
 from api.http.schemas.common import CommandResult, Page, page

@@ -17,9 +17,8 @@ from sqlalchemy import Connection
 from api.http.commands import CommandDep
 from api.http.csv_download import MEDIA_TYPE as CSV_MEDIA_TYPE
 from api.http.csv_download import Dialect, csv_response
-from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
 from api.http.guard import GuardedRoute, admits
-from api.http.language import WordsDep
 from api.http.params import IfMatch
 from api.http.report_terms import Terms, TermsDep, reporting_period_of
 from api.http.schemas.common import CommandResult

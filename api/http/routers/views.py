@@ -16,9 +16,15 @@ from fastapi import APIRouter, Query
 from sqlalchemy import Connection
 
 from api.http.coherence_answer import acknowledged_versions, coherence_answer
-from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, SettingsDep
+from api.http.deps import (
+    ConnectionDep,
+    MaillageDep,
+    PrincipalDep,
+    ProjectionsDep,
+    SettingsDep,
+    WordsDep,
+)
 from api.http.guard import GuardedRoute, admits
-from api.http.language import WordsDep
 from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
 from api.http.schemas.coherence import CoherenceRead
 from api.http.schemas.common import Page, page

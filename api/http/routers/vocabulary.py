@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.http.deps import PrincipalDep
+from api.http.deps import PrincipalDep, WordsDep
 from api.http.guard import GuardedRoute, admits
-from api.http.language import WordsDep
 from api.http.schemas.vocabulary import Vocabulary
 from api.http.vocabulary import vocabulary
 from domain.access import ANY_ROLE
