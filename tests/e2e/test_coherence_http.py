@@ -15,7 +15,7 @@ from uuid import UUID
 from domain.access import Role
 from tests.coherence_scenes import SECRECY, consented_case, share_while_suspended
 from tests.e2e.conftest import Api
-from tests.world import World, ago
+from tests.world import World, ago, position
 
 UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 NOTE = "Convention reprise le lendemain ; rappel de la procédure fait à l'équipe."
@@ -43,7 +43,8 @@ class Scene:
         headers = self.headers(who, **params.pop("headers", {}))  # type: ignore[arg-type]
         answer = await self.api.client.get(
             f"/cases/{self.case_id}/coherence",
-            params={"purpose": "follow_up", **params},
+            # read after every write so far: the read side follows the log asynchronously
+            params={"purpose": "follow_up", "after": str(position(self.api.maillage)), **params},
             headers=headers,
         )
         assert answer.status_code == 200, answer.text
@@ -193,7 +194,11 @@ async def test_a_past_exchange_stays_until_a_supervisor_acknowledges_it_with_a_n
     # And the acknowledgement is in the case's audit trail, by Claire.
     trail = await api.client.get(
         f"/cases/{s.case_id}/audit",
-        params={"purpose": "audit", "kinds": "AlertAcknowledged"},
+        params={
+            "purpose": "audit",
+            "kinds": "AlertAcknowledged",
+            "after": str(position(api.maillage)),
+        },
         headers=s.headers("claire"),
     )
     assert trail.status_code == 200, trail.text
