@@ -15,36 +15,11 @@ from uuid import UUID
 from api.i18n import Words
 from domain.coherence import NO_CONVENTION, Alert, ExchangeLine
 from domain.delegation import Lapse
+from domain.labels import labels
 from domain.partnership import ConventionLack
 from domain.values import AlertKind, DelegationGap
 from domain.wording import N_
 from projections.names import Names
-
-# The labels of the codes a sentence names (the same templates as the views' labels).
-ACTION_KINDS = {
-    "home_visit": N_("Home visit"),
-    "assessment": N_("Assessment"),
-    "consultation": N_("Consultation"),
-    "educational_support": N_("Educational support"),
-    "care": N_("Care"),
-    "school_support": N_("School support"),
-    "meeting": N_("Meeting"),
-    "referral": N_("Referral"),
-    "information_sharing": N_("Information sharing"),
-    "coordination": N_("Coordination"),
-    "case_participation": N_("Taking part in a case"),
-    "other": N_("Other"),
-}
-CATEGORIES = {
-    "identity": N_("Identity"),
-    "family_situation": N_("Family situation"),
-    "health": N_("Health"),
-    "education": N_("Schooling"),
-    "social": N_("Social situation"),
-    "justice": N_("Justice"),
-    "child_protection": N_("Child protection"),
-    "other": N_("Other"),
-}
 
 # What a delegation or a convention was, at the instant that matters: a noun phrase.
 DELEGATION_PHRASES: dict[str, str] = {
@@ -83,12 +58,9 @@ class CoherenceWords:
     def title(self, partnership_id: UUID | None) -> str:
         return self.found.partnership(partnership_id) or str(partnership_id)
 
-    def labels(self, family: dict[str, str], codes: Iterable[str]) -> list[str]:
-        return [self.words.gettext(family[c]) if c in family else c for c in codes]
-
-    def listed(self, family: dict[str, str], codes: Iterable[str]) -> str:
-        """`situation familiale, santé`: labels in running text."""
-        return ", ".join(label[:1].lower() + label[1:] for label in self.labels(family, codes))
+    def listed(self, family: str, codes: Iterable[str]) -> str:
+        """`situation familiale, santé`: labels (`domain.labels`) in running text."""
+        return ", ".join(text[:1].lower() + text[1:] for text in labels(self.words, family, codes))
 
     def date(self, value: date | datetime | None) -> str:
         return self.words.date(value) if value is not None else "?"
@@ -154,7 +126,7 @@ class CoherenceWords:
             "sender": self.institution(line.from_institution_id),
             "recipient": self.institution(line.to_institution_id),
             "date": self.date(line.occurred_at),
-            "categories": self.listed(CATEGORIES, line.categories),
+            "categories": self.listed("information_category", line.categories),
         }
         if line.lawful_on == "legal_ground":
             return self.words.gettext(
@@ -197,7 +169,7 @@ def _act_outside_delegation(w: CoherenceWords, a: Alert) -> str:
             "recorded as informal.",
             a.count,
             who=who,
-            kinds=w.listed(ACTION_KINDS, a.action_kinds),
+            kinds=w.listed("action_kind", a.action_kinds),
         )
     return w.words.ngettext(
         "{who} acted on this case under {basis}: {n} act recorded as informal.",
@@ -247,7 +219,7 @@ def _shared_beyond_consent(w: CoherenceWords, a: Alert) -> str:
         "consent in force at the time.",
         sender=w.institution(a.institution_id),
         recipient=w.institution(a.counterpart_institution_id),
-        categories=w.listed(CATEGORIES, a.categories),
+        categories=w.listed("information_category", a.categories),
         date=w.date(a.raised_at),
     )
 
