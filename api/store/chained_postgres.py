@@ -13,11 +13,16 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from api.store import outcome
+from api.store.commit_signal import CommitSignal
 from api.store.integrity import GENESIS, links
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder, extending the chain while it holds the table lock."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commit_signal = CommitSignal()
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -34,6 +39,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             outcome.rolled_back()
             raise
         outcome.committed(ids)
+        if ids:
+            self.commit_signal.committed(max(ids))
         return ids
 
     def _insert_events(

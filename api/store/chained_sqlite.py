@@ -10,6 +10,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from api.store import outcome
+from api.store.commit_signal import CommitSignal
 from api.store.integrity import GENESIS, links
 
 _FENCE = outcome.FENCE_SQL.format(table="idempotency_record", p="?")
@@ -17,6 +18,10 @@ _FENCE = outcome.FENCE_SQL.format(table="idempotency_record", p="?")
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     """The library's SQLite recorder, extending the chain in the transaction that inserts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commit_signal = CommitSignal()
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -27,6 +32,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             outcome.rolled_back()
             raise
         outcome.committed(ids)
+        if ids:
+            self.commit_signal.committed(max(ids))
         return ids
 
     def _insert_events(
