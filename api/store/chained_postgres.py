@@ -1,28 +1,44 @@
-"""The library's PostgreSQL recorder, extending the log's hash chain (`api.store.integrity`) and
-marking the command's idempotency claim (`api.store.outcome`) in the transaction that inserts."""
+"""The library's PostgreSQL recorder, its inserts written in batches by one writer of the
+process (`api.store.group_commit`): the events table locked once per batch (that lock is what
+makes positions commit in order), then each command's events, their links in the log's hash
+chain (`api.store.integrity`) and the mark of its idempotency claim (`api.store.outcome`) under a
+SAVEPOINT of their own, one commit per batch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
-from psycopg import Cursor
+import psycopg
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
+from psycopg import Connection, Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from api.store import outcome
-from api.store.commit_signal import CommitSignal
-from api.store.integrity import GENESIS, links
+from api.store.group_commit import BatchedRecorder
+from api.store.integrity import GENESIS
 
 
-class ChainedPostgresRecorder(PostgresApplicationRecorder):
-    """The library's PostgreSQL recorder, extending the chain while it holds the table lock."""
+class ChainedPostgresRecorder(PostgresApplicationRecorder, BatchedRecorder):
+    """The library's PostgreSQL recorder; every insert goes through the process's batched
+    writer."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commit_signal = CommitSignal()
+        self._start_batching()
+        schema = self.datastore.schema
+        self._chain_head_sql = SQL(
+            "SELECT chain_hash FROM {0} ORDER BY position DESC LIMIT 1"
+        ).format(Identifier(schema, "event_chain"))
+        self._links_sql = SQL("INSERT INTO {0} (position, chain_hash) VALUES (%s, %s)").format(
+            Identifier(schema, "event_chain")
+        )
+        self._fence_sql = SQL(outcome.FENCE_SQL + " RETURNING 1").format(
+            table=Identifier(schema, "idempotency_record"), p=SQL("%s")
+        )
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -32,51 +48,56 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         conflict, decides again, and records the same act twice (found by the outage test).
         A broken connection is reported instead (503, with the outcome `api.store.outcome`
         could tell)."""
-        once = PostgresApplicationRecorder.insert_events.__wrapped__
-        try:
-            ids: Sequence[int] | None = once(self, stored_events, **kwargs)
-        except IntegrityError:
-            outcome.rolled_back()
-            raise
-        outcome.committed(ids)
-        if ids:
-            self.commit_signal.committed(max(ids))
-        return ids
+        if not stored_events:
+            return []
+        return self._committer.submit(stored_events)
 
-    def _insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        """Before the events: claim the idempotency row for this transaction, or give up. Here,
-        an error rolls the transaction back (the library commits whatever the block after it
-        raises, re-raising after the commit)."""
-        super()._insert_events(curs, stored_events, **kwargs)
-        fenced = outcome.fence_statement(0)  # the position is set once known, below
-        if fenced is None or not stored_events:
-            return
-        table = Identifier(self.datastore.schema, "idempotency_record")
-        curs.execute(
-            SQL(outcome.FENCE_SQL + " RETURNING 1").format(table=table, p=SQL("%s")), fenced[1]
-        )
-        if curs.fetchone() is None:
+    # --- the batch's steps, on one connection ---------------------------------------------------
+
+    @contextmanager
+    def _batch_connection(self) -> Iterator[Connection[DictRow]]:
+        with self.datastore.get_connection() as conn:  # maps psycopg's errors to the library's
+            yield conn
+
+    def _begin_batch(self, conn: Connection[DictRow]) -> Cursor[DictRow]:
+        cursor = conn.cursor()
+        cursor.execute("BEGIN")
+        self._lock_table(cursor)
+        self._notify_channel(cursor)  # delivered at commit: projection workers wake on it
+        return cursor
+
+    def _chain_head(self, cursor: Cursor[DictRow]) -> bytes:
+        cursor.execute(self._chain_head_sql, prepare=True)
+        row = cursor.fetchone()
+        return bytes(row["chain_hash"]) if row else GENESIS
+
+    def _insert_events(  # type: ignore[override]
+        self, cursor: Cursor[DictRow], events: Sequence[StoredEvent], **kwargs: Any
+    ) -> list[int]:
+        PostgresAggregateRecorder._insert_stored_events(self, cursor, events)  # no lock: held
+        return [row["notification_id"] for row in cursor.fetchall()]
+
+    def _append_links(self, cursor: Cursor[DictRow], rows: list[tuple[int, bytes]]) -> None:
+        cursor.executemany(self._links_sql, rows)
+
+    def _mark_claim(self, cursor: Cursor[DictRow], position: int) -> None:
+        fenced = outcome.fence_statement(position)
+        assert fenced is not None
+        cursor.execute(self._fence_sql, fenced[1])
+        if cursor.fetchone() is None:
             raise outcome.ClaimTakenOverError(fenced[0].key)
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if not stored_events or ids is None:
-            return ids
-        table = Identifier(self.datastore.schema, "event_chain")
-        curs.execute(SQL("SELECT chain_hash FROM {0} ORDER BY position DESC LIMIT 1").format(table))
-        row = curs.fetchone()
-        previous = bytes(row["chain_hash"]) if row else GENESIS
-        curs.executemany(
-            SQL("INSERT INTO {0} (position, chain_hash) VALUES (%s, %s)").format(table),
-            links(previous, ids, stored_events),
-        )
-        fenced = outcome.fence_statement(max(ids))
-        if fenced is not None:  # the row is already this transaction's (locked above)
-            claims = Identifier(self.datastore.schema, "idempotency_record")
-            curs.execute(SQL(outcome.FENCE_SQL).format(table=claims, p=SQL("%s")), fenced[1])
-        outcome.about_to_commit()
-        return ids
+    def _savepoint(self, cursor: Cursor[DictRow], statement: str) -> None:
+        cursor.execute(statement)
+
+    def _is_conflict(self, error: Exception) -> bool:
+        return isinstance(error, psycopg.errors.UniqueViolation)
+
+    def _commit_batch(self, conn: Connection[DictRow]) -> None:
+        conn.execute("COMMIT")
+
+    def _rollback_batch(self, conn: Connection[DictRow]) -> None:
+        conn.execute("ROLLBACK")
+
+    def _check_pooled_connections(self) -> None:
+        self.datastore.pool.check()  # psycopg_pool: replaces the idle connections found broken

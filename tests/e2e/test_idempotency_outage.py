@@ -78,11 +78,11 @@ class Outage:
         if relay is not None:
             original = ChainedPostgresRecorder._insert_events
 
-            def cut_first(recorder: Any, curs: Any, events: Any, **kwargs: Any) -> None:
+            def cut_first(recorder: Any, curs: Any, events: Any, **kwargs: Any) -> Any:
                 if armed and events and outcome.current() is not None:
                     armed.clear()
                     relay.cut()
-                original(recorder, curs, events, **kwargs)
+                return original(recorder, curs, events, **kwargs)
 
             self.monkeypatch.setattr(ChainedPostgresRecorder, "_insert_events", cut_first)
             return
@@ -102,21 +102,19 @@ class Outage:
         armed = [True]
         relay = self.relay
         if relay is not None:
-            original = ChainedPostgresRecorder._fetch_ids_after_insert_events
+            original = ChainedPostgresRecorder._commit_batch
 
-            def then_cut(recorder: Any, curs: Any, events: Any, **kwargs: Any) -> Any:
-                ids = original(recorder, curs, events, **kwargs)
-                if armed and outcome.current() is not None:
+            def then_cut(recorder: Any, connection: Any) -> None:
+                writes = outcome.current()
+                if armed and writes is not None and writes.in_doubt:
                     armed.clear()
                     if lands:  # the COMMIT goes through, its answer never comes back
-                        relay.lose_reply_to(client_port(curs.connection))
+                        relay.lose_reply_to(client_port(connection))
                     else:
                         relay.cut()
-                return ids
+                original(recorder, connection)
 
-            self.monkeypatch.setattr(
-                ChainedPostgresRecorder, "_fetch_ids_after_insert_events", then_cut
-            )
+            self.monkeypatch.setattr(ChainedPostgresRecorder, "_commit_batch", then_cut)
             return
         commit = SQLiteConnection.commit
 
