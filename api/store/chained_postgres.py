@@ -36,6 +36,15 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder, BatchedRecorder):
         self._links_sql = SQL("INSERT INTO {0} (position, chain_hash) VALUES (%s, %s)").format(
             Identifier(schema, "event_chain")
         )
+        # Begin, take the writers' lock on the events table (positions commit in order), and
+        # notify the store's channel (delivered at commit: projection workers wake on it).
+        self._begin_sql = SQL("; ").join(
+            [
+                SQL("BEGIN"),
+                *self.lock_table_statements,
+                SQL("NOTIFY {0}").format(Identifier(self.channel_name)),
+            ]
+        )
         self._fence_sql = SQL(outcome.FENCE_SQL + " RETURNING 1").format(
             table=Identifier(schema, "idempotency_record"), p=SQL("%s")
         )
@@ -61,9 +70,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder, BatchedRecorder):
 
     def _begin_batch(self, conn: Connection[DictRow]) -> Cursor[DictRow]:
         cursor = conn.cursor()
-        cursor.execute("BEGIN")
-        self._lock_table(cursor)
-        self._notify_channel(cursor)  # delivered at commit: projection workers wake on it
+        cursor.execute(self._begin_sql)  # one round trip
         return cursor
 
     def _chain_head(self, cursor: Cursor[DictRow]) -> bytes:
