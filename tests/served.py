@@ -55,7 +55,7 @@ def serving(settings: Settings, *, database_url: str | None = None) -> Iterator[
     ]
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # two workers and a projection worker import at once
         while True:
             try:
                 if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
