@@ -5,12 +5,11 @@ then dumped by FastAPI — kept as the reference the raw JSON answer
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection
 
-from api.http.coherence_answer import mentioned
+from api.http.coherence_answer import basis_named, mentioned
 from api.http.coherence_words import CoherenceWords
 from api.http.schemas.case_file import ActorRead, OutsideDelegationRead
 from api.http.schemas.coherence import (
@@ -26,7 +25,7 @@ from api.http.schemas.coherence import (
 from api.i18n import Words
 from domain.coherence import ActorLine, Alert, Coherence, ExchangeLine
 from domain.grounds import ground_of_reference
-from domain.values import Actor, BasisKind
+from domain.values import Actor
 from projections.names import Names, names
 
 
@@ -86,18 +85,8 @@ def _actor(actor: Actor, found: Names) -> ActorRead:
 
 
 def _actor_line(line: ActorLine, found: Names) -> ActorLineRead:
-    basis, detail = line.basis, dict[str, Any](line.basis_detail)
-    name = None
-    if basis.kind == BasisKind.CONVENTION:
-        name = found.partnership(basis.ref_id)
-        detail["party_names"] = [found.institution(p) for p in detail.get("parties", [])]
-    elif basis.kind == BasisKind.DELEGATION:
-        name = found.institution(detail.get("institution_id"))
-        if "institution_id" in detail:
-            detail["institution_name"] = name
-            detail["professional_name"] = found.professional(detail.get("professional_id"))
-    elif basis.kind == BasisKind.CASE_HOLDER:
-        name = found.institution(basis.ref_id)
+    basis = line.basis
+    name, detail = basis_named(line, found)
     outside = basis.outside_delegation
     return ActorLineRead(
         **_actor(Actor(line.professional_id, line.institution_id), found).model_dump(),

@@ -182,7 +182,8 @@ def _outside(outside: OutsideDelegation | None) -> dict[str, Any] | None:
     }
 
 
-def _actor_line(line: ActorLine, found: Names) -> dict[str, Any]:
+def basis_named(line: ActorLine, found: Names) -> tuple[str | None, dict[str, Any]]:
+    """The name of an actor's basis, and its detail with the names of the ids it holds."""
     basis, detail = line.basis, dict[str, Any](line.basis_detail)
     name = None
     if basis.kind == BasisKind.CONVENTION:
@@ -195,6 +196,12 @@ def _actor_line(line: ActorLine, found: Names) -> dict[str, Any]:
             detail["professional_name"] = found.professional(detail.get("professional_id"))
     elif basis.kind == BasisKind.CASE_HOLDER:
         name = found.institution(basis.ref_id)
+    return name, detail
+
+
+def _actor_line(line: ActorLine, found: Names) -> dict[str, Any]:
+    basis = line.basis
+    name, detail = basis_named(line, found)
     return {
         **_actor(Actor(line.professional_id, line.institution_id), found),
         "role": line.role,

@@ -21,6 +21,10 @@ from tests.conftest import ON_POSTGRES
 from tests.integration.test_projection_worker import WORKER, worker_env
 
 A_MINUTE = 60.0
+LISTENING = (  # the worker's connection, waiting for a NOTIFY
+    "FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' "
+    "AND state = 'idle'"
+)
 
 
 def _register(maillage: Maillage, name: str) -> int:
@@ -66,12 +70,7 @@ def test_a_postgres_worker_wakes_on_other_processes_commits(
         # The database drops the listening connection (a restart, a failover): the worker
         # reconnects and listens again.
         with engine.begin() as conn:
-            cut = conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND query LIKE 'LISTEN %'"
-                )
-            ).all()
+            cut = conn.execute(text(f"SELECT pg_terminate_backend(pid) {LISTENING}")).all()
         assert cut
         _wait_listening(engine)
         assert runner.wait_for(_register(store_app, "SESSAD"), timeout=10)
@@ -87,12 +86,7 @@ def _wait_listening(engine: Engine) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with engine.connect() as conn:
-            found = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND query LIKE 'LISTEN %' AND state = 'idle'"
-                )
-            ).scalar()
+            found = conn.execute(text(f"SELECT count(*) {LISTENING}")).scalar()
         if found:
             return
         time.sleep(0.05)
