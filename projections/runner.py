@@ -247,6 +247,8 @@ class ProjectionRunner:
             if progress is not None:
                 for name, position in positions.items():
                     progress(name, position, max(head, position))
+            if max(positions.values()) - min(seen.values()) < self.batch_size:
+                return applied  # a page shorter than a batch: the log's end when it was read
 
     def follow(self, stop: Event, *, interval: float = 0.05, wake: Waiter | None = None) -> None:
         """Catch up, then wait for the log to grow until `stop` is set (workers and the embedded
