@@ -65,7 +65,10 @@ class Settings(BaseSettings):
         ),
     )
     projection_poll_seconds: float = Field(
-        default=0.02, gt=0, description="How often a follower polls the log for new events."
+        default=0.5,
+        gt=0,
+        description="How often the in-process follower looks for events other processes "
+        "recorded (this process's own commits wake it at once).",
     )
     projection_batch_size: int = Field(
         default=1000,

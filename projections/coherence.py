@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
-from sqlalchemy import Connection, func, literal, or_, select, union_all
+from sqlalchemy import CompoundSelect, Connection, bindparam, func, literal, or_, select, union_all
 
 from domain.coherence import (
     DEFAULT_IDLE_AFTER,
@@ -66,36 +66,23 @@ def coherence(
 
 
 def case_facts(conn: Connection, case_id: UUID) -> CaseFacts | None:
-    text = conn.execute(
-        select(case_coherence_view.c.facts).where(case_coherence_view.c.case_id == str(case_id))
-    ).scalar()
+    text = conn.execute(_FACTS, {"case_id": str(case_id)}).scalar()
     return CASE_FACTS.load(text) if text is not None else None
 
 
 def registry_for(conn: Connection, facts: CaseFacts) -> Registry:
     """The delegations the case's acts rest on, and the partnerships between its institutions
     (one query: a round trip costs more than the rows)."""
-    party = partnership_party_view
-    binding = (
-        select(party.c.partnership_id)
-        .where(party.c.institution_id.in_([str(i) for i in facts.institution_ids()]))
-        .group_by(party.c.partnership_id)
-        .having(func.count() >= MANY_INSTITUTIONS)
-    )
-    named = [str(r) for r in facts.convention_ids()]
-    pid = partnership_terms_view.c.partnership_id
-    partnerships = select(literal("p").label("entry"), partnership_terms_view.c.terms).where(
-        or_(pid.in_(binding), pid.in_(named)) if named else pid.in_(binding)
-    )
-    query: Any = partnerships
-    delegation_ids = [str(d) for d in facts.delegation_ids()]
-    if delegation_ids:
-        delegations = select(literal("d").label("entry"), delegation_terms_view.c.terms).where(
-            delegation_terms_view.c.delegation_id.in_(delegation_ids)
-        )
-        query = union_all(delegations, partnerships)
     registry = Registry()
-    for entry, text in conn.execute(query).all():
+    found = conn.execute(
+        _REGISTRY,
+        {
+            "institutions": [str(i) for i in facts.institution_ids()],
+            "named": [str(r) for r in facts.convention_ids()],
+            "delegations": [str(d) for d in facts.delegation_ids()],
+        },
+    )
+    for entry, text in found.all():
         if entry == "d":
             delegation = DELEGATION_TERMS.load(text)
             registry.delegations[delegation.delegation_id] = delegation
@@ -103,6 +90,32 @@ def registry_for(conn: Connection, facts: CaseFacts) -> Registry:
             partnership = PARTNERSHIP_TERMS.load(text)
             registry.partnerships[partnership.partnership_id] = partnership
     return registry
+
+
+def _registry_query() -> CompoundSelect[Any]:
+    """Built once, its ids bound when it runs (expanding parameters: an empty list matches
+    nothing), so a reading costs no statement building."""
+    party = partnership_party_view
+    binding = (
+        select(party.c.partnership_id)
+        .where(party.c.institution_id.in_(bindparam("institutions", expanding=True)))
+        .group_by(party.c.partnership_id)
+        .having(func.count() >= MANY_INSTITUTIONS)
+    )
+    pid = partnership_terms_view.c.partnership_id
+    partnerships = select(literal("p").label("entry"), partnership_terms_view.c.terms).where(
+        or_(pid.in_(binding), pid.in_(bindparam("named", expanding=True)))
+    )
+    delegations = select(literal("d").label("entry"), delegation_terms_view.c.terms).where(
+        delegation_terms_view.c.delegation_id.in_(bindparam("delegations", expanding=True))
+    )
+    return union_all(delegations, partnerships)
+
+
+_FACTS = select(case_coherence_view.c.facts).where(
+    case_coherence_view.c.case_id == bindparam("case_id")
+)
+_REGISTRY = _registry_query()
 
 
 # --- as of a past instant, from the log ------------------------------------------------------

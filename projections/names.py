@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Select, Table, bindparam, select
 
 from domain.funding import FundedKind
 from domain.values import BasisKind
@@ -131,7 +133,7 @@ def names(
                 "scope_id",
                 networks,
                 ("name",),
-                scopes.c.scope_kind == FundedKind.NETWORK.value,
+                FundedKind.NETWORK.value,
             )
         },
         delegations=delegates,
@@ -148,15 +150,28 @@ def _rows(
     key: str,
     ids: Iterable[UUID | None],
     columns: tuple[str, ...],
-    *conditions: object,
+    scope_kind: str | None = None,
 ) -> list[tuple[str, ...]]:
     wanted = sorted({str(i) for i in ids if i is not None})
     if not wanted:
         return []
     rows: list[tuple[str, ...]] = []
-    chosen = [table.c[key], *(table.c[c] for c in columns)]
+    query = _lookup(table, key, columns, scope_kind)
     for start in range(0, len(wanted), 500):  # bounded IN lists on both stores
         chunk = wanted[start : start + 500]
-        query = select(*chosen).where(table.c[key].in_(chunk), *conditions)  # type: ignore[arg-type]
-        rows += [tuple(str(v) for v in row) for row in conn.execute(query)]
+        rows += [tuple(str(v) for v in row) for row in conn.execute(query, {"ids": chunk})]
     return rows
+
+
+@cache
+def _lookup(
+    table: Table, key: str, columns: tuple[str, ...], scope_kind: str | None
+) -> Select[Any]:
+    """The query for some ids of one table, built once: the ids are bound when it runs (an
+    expanding parameter), so a view's lookups cost no statement building per request."""
+    query = select(table.c[key], *(table.c[c] for c in columns)).where(
+        table.c[key].in_(bindparam("ids", expanding=True))
+    )
+    if scope_kind is not None:
+        query = query.where(table.c.scope_kind == scope_kind)
+    return query

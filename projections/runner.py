@@ -30,6 +30,9 @@ from projections.tables import projection_tracking
 log = logging.getLogger("maillage.projections")
 
 Progress = Callable[[str, int, int], None]  # (projector name, position reached, head)
+# (position known, timeout in seconds) -> returns once the log may have grown past that position,
+# or when the timeout passes, or when the follower is asked to stop (`follow`).
+Waiter = Callable[[int, float], object]
 
 
 def read_mapper(app: Application) -> Mapper[Any]:  # type: ignore[type-arg]
@@ -244,17 +247,29 @@ class ProjectionRunner:
             if progress is not None:
                 for name, position in positions.items():
                     progress(name, position, max(head, position))
+            if max(positions.values()) - min(seen.values()) < self.batch_size:
+                return applied  # a page shorter than a batch: the log's end when it was read
 
-    def follow(self, stop: Event, *, interval: float = 0.05) -> None:
-        """Catch up, then poll the log until `stop` is set (workers and the embedded service)."""
+    def follow(self, stop: Event, *, interval: float = 0.05, wake: Waiter | None = None) -> None:
+        """Catch up, then wait for the log to grow until `stop` is set (workers and the embedded
+        service). With `wake`, a commit wakes the follower at once and `interval` is only the
+        slow poll for commits it is not told of; without, it polls every `interval`. Each round
+        first asks the log's head (one query): nothing new since the last catch-up, no work."""
+        caught_up = -1  # the head the last catch-up started from
         while not stop.is_set():
             try:
-                self.catch_up()
+                head = self.head()
+                if head != caught_up:
+                    self.catch_up()
+                    caught_up = head
             except Exception:
                 log.exception("projection batch failed; retrying")
                 stop.wait(1.0)
                 continue
-            stop.wait(interval)
+            if wake is None:
+                stop.wait(interval)
+            elif not stop.is_set():
+                wake(caught_up, interval)
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> None:
         """Drop and replay, all selected projectors in one transaction: readers keep seeing the

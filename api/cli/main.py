@@ -18,6 +18,9 @@ from api.cli import backup, keys, safekeeping
 from api.cli.root import EntryPoint, RoleName, cli, console, migrated_settings, progress_bars
 
 if TYPE_CHECKING:
+    import threading
+
+    from api.composition import Services
     from domain.access import Principal
 
 
@@ -223,7 +226,11 @@ def _check_claims(principal: Principal, as_professional: bool) -> None:
 @cli.command()
 def project(
     follow: bool = typer.Option(False, "--follow", help="Keep following the log until stopped."),
-    interval: float = typer.Option(0.05, help="Seconds between polls when following."),
+    interval: float = typer.Option(
+        0.05,
+        help="Seconds between polls when following (on PostgreSQL the worker also wakes on each "
+        "commit announced by the store: the interval is then only a fallback).",
+    ),
 ) -> None:
     """Bring the read models up to date with the log (a projection worker with --follow)."""
     import signal
@@ -243,7 +250,22 @@ def project(
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             signal.signal(signal.SIGINT, lambda *_: stop.set())
             console.print("following the log (Ctrl-C to stop)")
-            runner.follow(stop, interval=interval)
+            _follow(services, stop, interval)
+
+
+def _follow(services: Services, stop: threading.Event, interval: float) -> None:
+    """On PostgreSQL, wake on the store's NOTIFY (`api.store.log_listener`); on SQLite, poll."""
+    from api.store.log_listener import LogListener, libpq_conninfo
+
+    channel = getattr(services.maillage.recorder, "channel_name", None)
+    if channel is None:
+        services.projections.follow(stop, interval=interval)
+        return
+    listener = LogListener(libpq_conninfo(services.settings.database_url), channel, stop)
+    try:
+        services.projections.follow(stop, interval=interval, wake=listener.wait)
+    finally:
+        listener.close()
 
 
 @cli.command()

@@ -44,6 +44,7 @@ from api.http.routers import (
 )
 from api.settings import Settings, get_settings
 from api.store.calendar_record import settle_time_zone
+from api.store.log_listener import commit_signal
 from api.store.migrations import current_revision, ensure_current, head_revision
 from api.version import installed_version
 from domain.timing import TimePolicy
@@ -159,11 +160,17 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         traces.watch(services.engine)  # SQL spans (when MAILLAGE_OTEL_ENABLED)
         stop = threading.Event()
         follower: threading.Thread | None = None
+        # A commit of this process wakes the follower; the interval is the slow poll for
+        # other processes' commits (a `maillage import` on the same file, say).
+        signal = commit_signal(services.maillage.recorder)
         if settings.runs_projections_in_process:
             follower = threading.Thread(
                 target=services.projections.follow,
                 args=(stop,),
-                kwargs={"interval": settings.projection_poll_seconds},
+                kwargs={
+                    "interval": settings.projection_poll_seconds,
+                    "wake": signal.wait if signal is not None else None,
+                },
                 name="maillage-projections",
                 daemon=True,
             )
@@ -177,6 +184,8 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
             yield
         finally:
             stop.set()
+            if signal is not None:
+                signal.wake()
             if follower is not None:
                 follower.join(timeout=10)
             services.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from uuid import UUID
 
 from api.i18n import Words
@@ -63,7 +64,9 @@ class CoherenceWords:
         return ", ".join(text[:1].lower() + text[1:] for text in labels(self.words, family, codes))
 
     def date(self, value: date | datetime | None) -> str:
-        return self.words.date(value) if value is not None else "?"
+        if value is None:
+            return "?"
+        return _day(self.words.language, self.words.zone, value)
 
     def basis(self, alert: Alert) -> str:
         """The delegation or convention an alert is about, as it stood: a noun phrase."""
@@ -251,3 +254,9 @@ SENTENCES: dict[AlertKind, Callable[[CoherenceWords, Alert], str]] = {
     AlertKind.NO_COORDINATOR: _no_coordinator,
     AlertKind.IDLE_ACTOR: _idle_actor,
 }
+
+
+@lru_cache(maxsize=4096)
+def _day(language: str, zone: str | None, value: date | datetime) -> str:
+    """A day in words (Babel formats slowly; a case's dates come back at each reading)."""
+    return Words(language, zone).date(value)

@@ -17,6 +17,7 @@ class CommitSignal:
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._position = 0
+        self._woken = 0
 
     @property
     def position(self) -> int:
@@ -28,8 +29,16 @@ class CommitSignal:
                 self._position = position
             self._changed.notify_all()
 
-    def wait(self, after: int, timeout: float) -> int:
-        """Until a commit reaches past `after` or `timeout` seconds pass; the position seen."""
+    def wake(self) -> None:
+        """Wake every waiter now, new commit or not (a follower asked to stop)."""
         with self._changed:
-            self._changed.wait_for(lambda: self._position > after, timeout)
+            self._woken += 1
+            self._changed.notify_all()
+
+    def wait(self, after: int, timeout: float) -> int:
+        """Until a commit reaches past `after`, `wake` is called, or `timeout` seconds pass;
+        the position seen."""
+        with self._changed:
+            woken = self._woken
+            self._changed.wait_for(lambda: self._position > after or self._woken != woken, timeout)
             return self._position

@@ -12,10 +12,10 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import Connection
 
-from api.http.coherence_answer import acknowledged_versions, coherence_answer
+from api.http.coherence_answer import acknowledged_versions, coherence_answer, encoded
 from api.http.deps import (
     ConnectionDep,
     MaillageDep,
@@ -98,7 +98,7 @@ def case_coherence(
     words: WordsDep,
     after: After = None,
     alerts: Alerts = "open",
-) -> CoherenceRead:
+) -> Response:
     case = read_case(
         maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose
     )
@@ -132,7 +132,7 @@ def case_coherence_as_of(
     words: WordsDep,
     question: AsOf = AsOf.RECORDED,
     alerts: Alerts = "open",
-) -> CoherenceRead:
+) -> Response:
     if at.tzinfo is None:
         raise InvalidValueError(
             N_("`at` needs a time zone (e.g. 2026-11-20T12:00:00Z)"), field="at"
@@ -150,15 +150,17 @@ def case_coherence_as_of(
 
 def _answer(
     view: Coherence, case: Case, maillage: Maillage, conn: Connection, words: Words, alerts: str
-) -> CoherenceRead:
+) -> Response:
     """Named and worded; the sealed values the reader is entitled to opened: the consents'
     representatives (from the case as loaded) and, with `alerts=all`, the acknowledgements'
-    notes (from the log)."""
+    notes (from the log). Sent as built, a `CoherenceRead` in JSON (`api.http.coherence_answer`):
+    `response_model` only documents it."""
     notes = None
     if alerts == "all":
         notes = maillage.acknowledgement_notes(view.case_id, acknowledged_versions(view))
     representatives = {c.consent_id: c.representative_name for c in case.consents}
-    return coherence_answer(view, conn, words, representatives=representatives, notes=notes)
+    document = coherence_answer(view, conn, words, representatives=representatives, notes=notes)
+    return Response(encoded(document), media_type="application/json")
 
 
 @router.get(
