@@ -1,0 +1,274 @@
+"""Issue 16's HTTP figures, each a ratio or a latency measured in one run against the service
+as deployed (`bench/serving.py`) and, for the ratios, the bare FastAPI endpoint served the same
+way (`bench/bare.py`), both loaded by the lean client of `bench/loadclient.py`:
+
+- `http_write_ratio`: 2xx writes/s (POST an intervention, 64 clients, each on a case of its
+  own, closed loop) ÷ bare POST/s with the same 64 clients;
+- `http_read_ratio`: 2xx coherence reads/s (32 clients, random cases) ÷ bare GET/s;
+- `write_p99_ms_at_half_capacity` / `read_p99_ms_at_half_capacity`: open loop at a fixed rate,
+  half the capacity the closed loop just measured, latency from each request's scheduled send
+  time (a request waiting for a connection or for the server counts its wait);
+- `write_server_ms`: p50 of `Server-Timing: app;dur=` (set by `api.http.observability`: the
+  app's time until its answer starts) over writes sent one at a time;
+- `write_cpu_ms`: CPU of the service's process tree (/proc utime + stime: the server, its
+  workers, its projection follower or worker) during the 64-client write load ÷ 2xx writes;
+- `commit_to_readable_p99_ms`: from a write's answer (acknowledged = committed) until the
+  coherence view's row shows it, polled every 0.5 ms from this process by SQL;
+- `pg_two_workers_read_gain` (PostgreSQL): reads/s with two API workers ÷ with one, same run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import UUID
+
+import httpx
+from pydantic import SecretStr
+from rich.progress import Progress
+
+from api.composition import build_services, open_services
+from api.http.auth import mint_token
+from api.settings import Settings
+from bench.common import Figure, ms, percentile
+from bench.loadclient import Call, Outcome, load, open_loop
+from bench.serving import bare_commands, cpu_seconds, service_commands, serving
+from domain.access import Role
+from projections.coherence import case_facts
+from tests.served import free_port, service_env
+from tests.world import World
+
+SECRET = "bench-only-signing-key-0123456789abcdef"
+WRITERS, READERS = 64, 32
+Record = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    seconds: float  # each closed or open load
+    sequential: int  # writes one at a time (server time)
+    readable: int  # commit → readable samples
+
+
+@dataclass
+class Plan:
+    """The store's cases (Jeanne's), her headers, and the requests the clients send."""
+
+    cases: list[UUID]
+    headers: dict[str, str]
+
+    def write(self, client: int, n: int) -> Call:
+        body = {"kind": "home_visit", "summary": "visite à domicile"}
+        return Call(
+            "POST", f"/cases/{self.cases[client % WRITERS]}/interventions", self.headers, body=body
+        )
+
+    def reader(self, seed: int) -> Callable[[int, int], Call]:
+        rng = random.Random(seed)
+
+        def read(client: int, n: int) -> Call:
+            path = f"/cases/{rng.choice(self.cases)}/coherence"
+            return Call("GET", path, self.headers, {"purpose": "follow_up"})
+
+        return read
+
+
+def _plan(settings: Settings) -> Plan:
+    with open_services(settings) as services:
+        world = World.build(services.maillage)
+        cases = [world.open_case(occurred_at=None) for _ in range(WRITERS)]
+        token = mint_token(
+            settings,
+            subject=world.p("jeanne"),
+            role=Role.CASE_WORKER,
+            institution_id=world.i("aemo"),
+        )
+    return Plan(cases, {"Authorization": f"Bearer {token}"})
+
+
+def _ok_rate(outcome: Outcome) -> float:
+    """Answers/s counting only the 2xx ones: a refused request is not a write."""
+    return (len(outcome.latencies) - outcome.not_2xx) / outcome.elapsed
+
+
+def bench_service(
+    kind: str, settings: Settings, sizes: Sizes, progress: Progress, record: Record
+) -> list[Figure]:
+    """Records the named figures as they are measured (a later failure keeps the earlier
+    ones); returns the supporting figures (rates, p50s, refused answers)."""
+    settings = settings.model_copy(update={"jwt_secret": SecretStr(SECRET)})
+    plan = _plan(settings)
+    env = service_env(settings)
+    extra: list[Figure] = []
+    seconds = sizes.seconds
+
+    def closed(port: int, clients: int, make: Callable[[int, int], Call], what: str) -> float:
+        progress.add_task(f"{kind}: {what}, {clients} clients, {seconds:.0f} s", total=None)
+        outcome = asyncio.run(load("127.0.0.1", port, clients, seconds, make))
+        rate = _ok_rate(outcome)
+        p50, p99 = ms(outcome.latencies)
+        extra.append(Figure(f"{what}, {clients} clients (closed loop)", rate, "2xx/s", kind))
+        extra.append(Figure(f"{what}: p50 / p99 {p99:,.1f} ms", p50, "ms", kind))
+        if outcome.not_2xx:
+            extra.append(Figure(f"{what}: answers not 2xx", outcome.not_2xx, "requests", kind))
+        return rate
+
+    bare_port = free_port()
+    with serving(bare_commands(kind, bare_port), env, f"http://127.0.0.1:{bare_port}/docs"):
+        bare_write = closed(bare_port, WRITERS, plan.write, "bare POST")
+        bare_read = closed(bare_port, READERS, plan.reader(1), "bare GET")
+
+    port = free_port()
+    with serving(service_commands(kind, port), env, f"http://127.0.0.1:{port}/health") as procs:
+        roots = [p.pid for p in procs]
+        cpu_before = cpu_seconds(roots)
+        progress.add_task(f"{kind}: writes, {WRITERS} clients, {seconds:.0f} s", total=None)
+        outcome = asyncio.run(load("127.0.0.1", port, WRITERS, seconds, plan.write))
+        cpu = cpu_seconds(roots) - cpu_before
+        ok = len(outcome.latencies) - outcome.not_2xx
+        write_rate = _ok_rate(outcome)
+        record("http_write_ratio", write_rate / bare_write)
+        if ok:
+            record("write_cpu_ms", cpu / ok * 1000)
+        p99 = ms(outcome.latencies)[1]
+        extra += [
+            Figure(
+                f"writes, {WRITERS} clients (closed loop; p99 {p99:,.0f} ms)",
+                write_rate,
+                "2xx/s",
+                kind,
+            ),
+            Figure(
+                "writes: the service's CPU during the load", cpu / outcome.elapsed, "cores", kind
+            ),
+        ]
+        if outcome.not_2xx:
+            extra.append(Figure("writes: answers not 2xx", outcome.not_2xx, "requests", kind))
+        record(
+            "write_p99_ms_at_half_capacity",
+            _half_capacity(kind, port, write_rate, plan.write, seconds, progress, "writes", extra),
+        )
+        read_rate = closed(port, READERS, plan.reader(2), "coherence reads")
+        record("http_read_ratio", read_rate / bare_read)
+        record(
+            "read_p99_ms_at_half_capacity",
+            _half_capacity(
+                kind, port, read_rate, plan.reader(3), seconds, progress, "reads", extra
+            ),
+        )
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, headers=plan.headers, timeout=30) as client:
+            cpu_before = cpu_seconds(roots)
+            server, wall = _one_at_a_time(client, plan.cases[0], sizes.sequential, progress, kind)
+            cpu = cpu_seconds(roots) - cpu_before
+            record("write_server_ms", server)
+            extra.append(Figure("write one at a time, at the client (p50)", wall, "ms", kind))
+            extra.append(
+                Figure(
+                    "write one at a time: the service's CPU per write",
+                    cpu / sizes.sequential * 1000,
+                    "ms",
+                    kind,
+                )
+            )
+            readable = _commit_to_readable(
+                client, settings, plan.cases[1], sizes.readable, progress, kind
+            )
+            record("commit_to_readable_p99_ms", readable)
+
+    if kind == "postgresql":
+        port = free_port()
+        one_worker = service_commands(kind, port, workers=1)
+        with serving(one_worker, env, f"http://127.0.0.1:{port}/health"):
+            single = closed(port, READERS, plan.reader(2), "coherence reads, one API worker")
+        record("pg_two_workers_read_gain", read_rate / single)
+    return extra
+
+
+def _half_capacity(
+    kind: str,
+    port: int,
+    capacity: float,
+    make: Callable[[int, int], Call],
+    seconds: float,
+    progress: Progress,
+    what: str,
+    extra: list[Figure],
+) -> float:
+    rate = max(capacity / 2, 1.0)
+    seconds = min(max(seconds, 200 / rate), 3 * seconds)  # ≥ 200 samples for a p99 if it can
+    progress.add_task(f"{kind}: {what} at {rate:,.0f}/s (open loop), {seconds:.0f} s", total=None)
+    outcome = asyncio.run(open_loop("127.0.0.1", port, rate, seconds, make))
+    p50, p99 = ms(outcome.latencies)
+    lag = percentile([s.send_lag for s in outcome.samples], 0.99) * 1000
+    extra.append(
+        Figure(
+            f"{what} at half capacity, {rate:,.0f}/s: p50 (send lag p99 {lag:.1f} ms)",
+            p50,
+            "ms",
+            kind,
+        )
+    )
+    if outcome.not_2xx:
+        extra.append(
+            Figure(f"{what} at half capacity: answers not 2xx", outcome.not_2xx, "requests", kind)
+        )
+    return p99
+
+
+def _one_at_a_time(
+    client: httpx.Client, case_id: UUID, count: int, progress: Progress, kind: str
+) -> tuple[float, float]:
+    """(server ms p50 from Server-Timing, client ms p50) over `count` writes in sequence."""
+    task = progress.add_task(f"{kind}: {count} writes one at a time", total=count)
+    server, wall = [], []
+    for _ in range(count):
+        start = time.perf_counter()
+        answer = client.post(f"/cases/{case_id}/interventions", json={"kind": "home_visit"})
+        wall.append(time.perf_counter() - start)
+        answer.raise_for_status()
+        timing = answer.headers.get("Server-Timing", "")
+        if not timing.startswith("app;dur="):
+            raise RuntimeError(f"no Server-Timing header on the write answer: {timing!r}")
+        server.append(float(timing.removeprefix("app;dur=")) / 1000)
+        progress.advance(task)
+    return ms(server)[0], ms(wall)[0]
+
+
+def _commit_to_readable(
+    client: httpx.Client,
+    settings: Settings,
+    case_id: UUID,
+    count: int,
+    progress: Progress,
+    kind: str,
+) -> float:
+    """p99 ms from a write's answer to its version in the coherence view (the first five
+    samples, while the read side may still be catching up with the loads, are not counted)."""
+    task = progress.add_task(f"{kind}: commit → readable", total=count + 5)
+    services = build_services(settings)
+    samples: list[float] = []
+    try:
+        with services.engine.connect() as conn:
+            for n in range(count + 5):
+                answer = client.post(f"/cases/{case_id}/interventions", json={"kind": "home_visit"})
+                answer.raise_for_status()
+                version = int(answer.json()["version"])
+                start = time.perf_counter()
+                while True:
+                    conn.rollback()  # a fresh snapshot for each read
+                    facts = case_facts(conn, case_id)
+                    if facts is not None and facts.version >= version:
+                        break
+                    if time.perf_counter() - start > 60:
+                        raise RuntimeError("a write was not readable in the coherence view in 60 s")
+                    time.sleep(0.0005)
+                if n >= 5:
+                    samples.append(time.perf_counter() - start)
+                progress.advance(task)
+    finally:
+        services.close()
+    return ms(samples)[1]
