@@ -21,7 +21,7 @@ import os
 import statistics
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,8 +158,25 @@ class Plan:
     big_count: int  # writes and reads at each size
 
 
-QUICK = Plan(Sizes(5.0, 200, 100), 2_000, 3_000, 0, 0)
+QUICK = Plan(Sizes(5.0, 200, 100), 2_000, 2_000, 0, 0)
 FULL = Plan(Sizes(20.0, 1_000, 500), 20_000, 50_000, FULL_EVENTS, 500)
+
+
+STEPS: dict[str, tuple[str, ...]] = {  # `--only` step -> the names it measures
+    "http": (
+        "http_write_ratio",
+        "http_read_ratio",
+        "write_p99_ms_at_half_capacity",
+        "read_p99_ms_at_half_capacity",
+        "write_server_ms",
+        "write_cpu_ms",
+        "commit_to_readable_p99_ms",
+        "pg_two_workers_read_gain",
+    ),
+    "import": ("import_events_per_s",),
+    "rebuild": ("rebuild_events_per_s", "rebuild_peak_mb"),
+    "size": ("write_p50_ratio_5m_to_10k", "read_p50_ratio_5m_to_10k"),
+}
 
 
 class Run:
@@ -188,15 +205,21 @@ class Run:
             self.console.print(traceback.format_exc())
         self.extra.append(Figure(f"step: {what}", time.perf_counter() - started, "s", kind))
 
-    def named(self, stores: list[str], *, full_size: bool) -> list[Named]:
+    def named(
+        self, stores: list[str], *, full_size: bool, steps: Iterable[str] = STEPS
+    ) -> list[Named]:
+        wanted = {name for step in steps for name in STEPS[step]}
         return [
             Named(name, self.values.get((kind, name)), kind)
             for kind in stores
             for name in expected(kind, full_size=full_size)
+            if name in wanted
         ]
 
 
-def measure_store(kind: str, plan: Plan, run: Run, progress: Progress, big_file: Path) -> None:
+def measure_store(
+    kind: str, plan: Plan, run: Run, progress: Progress, big_file: Path, steps: list[str]
+) -> None:
     def service(record: Callable[[str, float], None]) -> None:
         with store(kind) as settings:
             run.extra.extend(bench_service(kind, settings, plan.service, progress, record))
@@ -237,10 +260,13 @@ def measure_store(kind: str, plan: Plan, run: Run, progress: Progress, big_file:
                 Figure(f"read p50 {plan.big_events:,} ÷ 10k events", read, "ratio", kind)
             )
 
-    run.step(kind, "HTTP: service beside bare endpoint", service)
-    run.step(kind, "import", importing)
-    run.step(kind, "rebuild", rebuilding)
-    if plan.big_events:
+    if "http" in steps:
+        run.step(kind, "HTTP: service beside bare endpoint", service)
+    if "import" in steps:
+        run.step(kind, "import", importing)
+    if "rebuild" in steps:
+        run.step(kind, "rebuild", rebuilding)
+    if "size" in steps and plan.big_events:
         run.step(kind, f"store size: {plan.big_events:,} against 10,000 events", sizes)
 
 
@@ -281,6 +307,12 @@ def main() -> None:
         f"{DEFAULT_DIR}/history-<events>.jsonl); generated when absent, reused when present",
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(STEPS),
+        help="measure only this step's figures (repeatable; default: all)",
+    )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     if args.big_events is not None:
@@ -305,6 +337,7 @@ def main() -> None:
         return
     stores = ["sqlite", "postgresql"] if args.store == "all" else [args.store]
     full_size = plan.big_events >= FULL_EVENTS
+    steps = args.only or list(STEPS)
     with Progress(console=console, transient=True) as progress:
         if args.extra:
             run.extra.extend(bench_startup(runs=3 if args.quick else 5))
@@ -313,11 +346,13 @@ def main() -> None:
                 console.print("[red]PostgreSQL unreachable: its figures are not measured[/red]")
                 run.failed.append("postgresql: unreachable")
                 continue
-            measure_store(kind, plan, run, progress, big_file)
+            measure_store(kind, plan, run, progress, big_file, steps)
             if args.extra:
                 measure_extra(kind, args.quick, run, progress)
-            write_results(args.results, run.named(stores, full_size=full_size))  # so far
-    named = run.named(stores, full_size=full_size)
+            write_results(
+                args.results, run.named(stores, full_size=full_size, steps=steps)
+            )  # so far
+    named = run.named(stores, full_size=full_size, steps=steps)
     write_results(args.results, named)
     console.print(_older_table(run.extra))
     console.print(table(named))

@@ -37,6 +37,7 @@ from api.cli.importing import Importer
 from api.composition import open_services
 from api.http.auth import mint_token
 from api.settings import Settings
+from api.store.kek import KEY_FILE_SUFFIX
 from api.store.migrations import upgrade
 from bench.common import Figure, ms, store
 from bench.history import history_lines
@@ -111,8 +112,11 @@ def big_store(kind: str, history: Path, progress: Progress) -> Iterator[tuple[Se
         world = _fill(settings, _lines(history), history.name, progress)
         with sqlite3.connect(building / kept.name) as db:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        for file in building.iterdir():  # the store and its key file
-            file.rename(kept.parent / file.name)
+        for file in building.iterdir():  # the store and its key file; its WAL is empty
+            if file.name.endswith(("-wal", "-shm")):
+                file.unlink()
+            else:
+                file.rename(kept.parent / file.name)
         building.rmdir()
         names.write_text(
             json.dumps({"i": _ids(world.institutions), "p": _ids(world.professionals)})
@@ -120,8 +124,9 @@ def big_store(kind: str, history: Path, progress: Progress) -> Iterator[tuple[Se
     registry = json.loads(names.read_text())
     with tempfile.TemporaryDirectory() as tmp:
         progress.add_task(f"copying {kept.name}", total=None)
-        for file in kept.parent.glob(kept.name + "*"):
-            shutil.copy(file, Path(tmp) / file.name)
+        for suffix in ("", KEY_FILE_SUFFIX):
+            if (source := kept.parent / (kept.name + suffix)).exists():
+                shutil.copy(source, Path(tmp) / source.name)
         settings = Settings(database_url=f"sqlite:///{Path(tmp) / kept.name}")
         with open_services(settings) as services:
             world = World(

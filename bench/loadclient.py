@@ -172,5 +172,9 @@ async def open_loop(
         finally:
             writer.close()
 
-    await asyncio.gather(schedule(), *(connection(i) for i in range(connections)))
+    # a server that stops answering fails the run instead of hanging it
+    await asyncio.wait_for(
+        asyncio.gather(schedule(), *(connection(i) for i in range(connections))),
+        timeout=seconds * 5 + 120,
+    )
     return outcome
