@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from api.composition import Services, build_services
+from api.composition import Services, build_services, open_services
 from api.settings import Settings
 from bench.big import DEFAULT_DIR, bench_big
 from bench.common import Figure, postgres_reachable, store, timed
@@ -232,14 +232,13 @@ def measure_store(
 
     def rebuilding(record: Callable[[str, float], None]) -> None:
         with store(kind) as settings:
-            services = build_services(settings)
             task = progress.add_task(f"{kind}: generating {plan.rebuild_cases:,} cases", total=None)
-            generate(
-                services.maillage,
-                cases=plan.rebuild_cases,
-                progress=lambda n: progress.advance(task, n),
-            )
-            services.close()
+            with open_services(settings) as services:
+                generate(
+                    services.maillage,
+                    cases=plan.rebuild_cases,
+                    progress=lambda n: progress.advance(task, n),
+                )
             progress.add_task(f"{kind}: rebuilding every projection", total=None)
             events, rate, peak = measure_rebuild(settings)
         record("rebuild_events_per_s", rate)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,32 +21,40 @@ from tests.served import CLI, stop
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited ({process.returncode})")
+            raise RuntimeError(f"{url}: the server exited ({process.returncode}):\n{_tail(log)}")
         try:
             httpx.get(url, timeout=1)
             return
         except httpx.HTTPError:
             time.sleep(0.2)
-    raise RuntimeError(f"{url}: not ready in 60 s")
+    raise RuntimeError(f"{url}: not ready in 90 s:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:]
 
 
 @contextmanager
 def serving(
     commands: list[list[str]], env: dict[str, str], probe: str
 ) -> Iterator[list[subprocess.Popen[bytes]]]:
-    processes = [
-        subprocess.Popen(c, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for c in commands
-    ]
-    try:
-        wait_ready(probe, processes[0])
-        yield processes
-    finally:
-        stop(processes)
+    """Start `commands` (their output kept in a temporary file, shown if the first one does not
+    become ready), wait until `probe` answers; stop them all on leaving."""
+    with tempfile.TemporaryDirectory() as tmp:
+        logs = [Path(tmp) / f"{n}.log" for n in range(len(commands))]
+        processes = []
+        for command, log in zip(commands, logs, strict=True):
+            with log.open("wb") as out:
+                processes.append(subprocess.Popen(command, env=env, stdout=out, stderr=out))
+        try:
+            wait_ready(probe, processes[0], logs[0])
+            yield processes
+        finally:
+            stop(processes)
 
 
 def service_commands(kind: str, port: int, workers: int | None = None) -> list[list[str]]:
