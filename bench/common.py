@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import statistics
 import tempfile
 import time
@@ -17,7 +18,10 @@ from sqlalchemy import create_engine, text
 from api.settings import Settings
 from api.store.migrations import upgrade
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# The PostgreSQL database the benchmark makes its schemas in (each dropped after use).
+PG_URL = os.environ.get(
+    "MAILLAGE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 BENCH_KEK = base64.b64encode(b"bench-only-key-encryption-key-32").decode()
 
 

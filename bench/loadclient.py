@@ -1,6 +1,13 @@
 """A lean HTTP/1.1 load client: one keep-alive connection per simulated client, requests
 written as bytes, answers read by Content-Length. httpx's client costs more CPU per request
-than a bare FastAPI endpoint does, so on a 2-core machine it, not the server, set the pace."""
+than a bare FastAPI endpoint does, so on a 2-core machine it, not the server, set the pace.
+
+Two ways to load: closed loop (`load`: N clients, each sending its next request when the last
+one is answered — a capacity) and open loop (`open_loop`: requests scheduled at a fixed rate
+whatever the answers do — a latency at a given load). In the open loop a request's latency is
+counted from its *scheduled* send time, not from when a connection was free to send it, so a
+server that falls behind shows its queue in the latencies instead of slowing the client down
+(no "coordinated omission")."""
 
 from __future__ import annotations
 
@@ -85,4 +92,89 @@ async def load(
     start = time.monotonic()
     await asyncio.gather(*(one(i) for i in range(clients)))
     outcome.elapsed = time.monotonic() - start
+    return outcome
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One open-loop request: when it was due, when it went out, when its answer was read
+    (`time.perf_counter()` seconds)."""
+
+    scheduled: float
+    sent: float
+    done: float
+    status: int
+
+    @property
+    def latency(self) -> float:
+        """From the scheduled send time: the wait for a free connection counts."""
+        return self.done - self.scheduled
+
+    @property
+    def send_lag(self) -> float:
+        return self.sent - self.scheduled
+
+
+@dataclass
+class OpenOutcome:
+    rate: float  # requests scheduled per second
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def latencies(self) -> list[float]:
+        return [s.latency for s in self.samples]
+
+    @property
+    def not_2xx(self) -> int:
+        return sum(1 for s in self.samples if not 200 <= s.status < 300)
+
+
+async def open_loop(
+    host: str,
+    port: int,
+    rate: float,
+    seconds: float,
+    make: Callable[[int, int], Call],
+    connections: int = 64,
+) -> OpenOutcome:
+    """`rate × seconds` requests, the n-th due at start + n / rate, sent on the first of
+    `connections` keep-alive connections that is free (`make(connection, n)`)."""
+    outcome = OpenOutcome(rate=rate)
+    due: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
+    total = max(int(rate * seconds), 1)
+
+    async def schedule() -> None:
+        start = time.perf_counter()
+        for n in range(total):
+            at = start + n / rate
+            delay = at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            due.put_nowait((n, at))
+        for _ in range(connections):
+            due.put_nowait(None)
+
+    async def connection(index: int) -> None:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            while (item := await due.get()) is not None:
+                n, at = item
+                data = make(index, n).encode(f"{host}:{port}")
+                sent = time.perf_counter()
+                try:
+                    status = await _exchange(reader, writer, data)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    # the server closed an idle keep-alive connection: open another, send again
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, port)
+                    status = await _exchange(reader, writer, data)
+                outcome.samples.append(Sample(at, sent, time.perf_counter(), status))
+        finally:
+            writer.close()
+
+    # a server that stops answering fails the run instead of hanging it
+    await asyncio.wait_for(
+        asyncio.gather(schedule(), *(connection(i) for i in range(connections))),
+        timeout=seconds * 5 + 120,
+    )
     return outcome

@@ -1,5 +1,7 @@
 """What an operator sees: a request id on every answer and log line, Prometheus metrics, and
 structured logs that carry no personal data (routes as templates, never ids, names or bodies).
+Every answer carries `Server-Timing: app;dur=<ms>`: the time the app took until its answer
+started, as a browser's developer tools or the benchmark (`bench/service.py`) read it.
 
 Metrics live in a registry of the app (not the process-global one), so several apps in one
 process (tests) never clash. Under several worker processes (`PROMETHEUS_MULTIPROC_DIR`, which
@@ -142,7 +144,10 @@ class Observe(HttpMiddleware):
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+                headers = MutableHeaders(scope=message)
+                headers.append("X-Request-ID", request_id)
+                took = (time.perf_counter() - started) * 1000
+                headers.append("Server-Timing", f"app;dur={took:.2f}")
             await send(message)
 
         try:
