@@ -63,7 +63,7 @@ def service_commands(kind: str, port: int, workers: int | None = None) -> list[l
     count = 1 if kind == "sqlite" else (workers or 2)
     commands = [[*CLI, "serve", "--port", str(port), "--workers", str(count)]]
     if kind != "sqlite":
-        commands.append([*CLI, "project", "--follow", "--interval", "0.02"])
+        commands.append([*CLI, "project", "--follow"])  # wakes on the store's NOTIFY
     return commands
 
 
