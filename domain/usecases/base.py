@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import (
@@ -74,7 +74,6 @@ from domain.usecases.unit_of_work import (
     deciding_on,
     shared_loads,
     unit_in_progress,
-    working_copy,
 )
 from domain.values import Actor, Basis, BasisKind
 from domain.wording import N_
@@ -211,7 +210,7 @@ class UseCaseBase(Application[UUID]):
         if not isinstance(aggregate, cls):
             raise NotFoundError(kind, aggregate_id, field=field)
         if isinstance(known, UnitOfWork) and isinstance(aggregate, known.changes):
-            return working_copy(aggregate)
+            return known.hand_out(aggregate)
         return aggregate
 
     def loads_shared(self) -> AbstractContextManager[IdentityMap]:
@@ -241,8 +240,13 @@ class UseCaseBase(Application[UUID]):
         unit = self._unit()
         if unit is not None:  # decided now, saved with the rest of the unit (no lock, no
             # retry: the unit's save checks every version at once, and is redone if refused)
-            aggregates = decide()
-            check_precondition(aggregates)
+            unit.begin()
+            try:
+                aggregates = decide()
+                check_precondition(aggregates)
+            except BaseException:
+                unit.undo(self._rebuilt)
+                raise
             unit.keep(aggregates)
             return Recorded(
                 id=aggregates[0].id,
@@ -287,6 +291,17 @@ class UseCaseBase(Application[UUID]):
         one transaction (an import's batch). Loads see what earlier commands of the unit did."""
         with unit_in_progress(self, UnitOfWork(changes)) as unit:
             yield unit
+
+    def _rebuilt(self, aggregate_id: UUID, kept: list[Any]) -> Aggregate:
+        """The aggregate as the store has it before `kept` (events not saved yet), with them."""
+        first = kept[0].originator_version
+        aggregate = None if first == 1 else self.repository.get(aggregate_id, version=first - 1)
+        for event in kept:
+            aggregate = event.mutate(aggregate)
+        if not isinstance(aggregate, Aggregate):
+            raise TypeError(f"events of {aggregate_id} rebuilt no aggregate")
+        aggregate.__dict__["_pending_events"] = kept
+        return aggregate
 
     def _unit(self) -> UnitOfWork | None:
         return current_unit(self)

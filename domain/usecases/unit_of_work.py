@@ -18,11 +18,10 @@ opened it (a worker thread serving the next request starts without one).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from copy import deepcopy
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -46,51 +45,69 @@ class UnitOfWork(IdentityMap):
     """Commands decided one after the other and saved together (`UseCaseBase.unit_of_work`).
 
     Every aggregate a command loads comes from here once loaded (an identity map: the batch
-    decides on one state of the registry); a command works on a copy, kept only if it succeeds,
-    so a refused command leaves nothing behind. Only aggregates of the kinds the unit `changes`
-    are copied (and may be saved); the others are shared by its commands, read-only (copying
-    the acting professional for every line was half an import's time). `changed` is what a save
-    must record."""
+    decides on one state of the registry). A refused command leaves nothing behind: what it is
+    handed is noted (`hand_out`: its version and pending events), and an aggregate it changed
+    before refusing is put back (`undo`): rebuilt from the store and the events the unit's
+    earlier commands kept. A command changes state only by triggering an event (the domain's
+    rule: check, then record), so an aggregate whose version did not move is as it was.
+    (Copying the case for every line instead was a third of an import's time.) Only aggregates
+    of the kinds the unit `changes` may be saved; the others are shared by its commands,
+    read-only. `changed` is what a save must record."""
 
     def __init__(self, changes: tuple[type[Aggregate], ...]) -> None:
         super().__init__()
         self.changes = changes
         self.changed: dict[UUID, Aggregate] = {}
         self.pending_events = 0
+        self._handed: dict[UUID, tuple[Aggregate, int, int]] = {}
+
+    def begin(self) -> None:
+        """A command starts deciding."""
+        self._handed = {}
+
+    def hand_out(self, aggregate: A) -> A:
+        """`aggregate` is given to the command deciding: note how it stands."""
+        if aggregate.id not in self._handed:
+            self._handed[aggregate.id] = (
+                aggregate,
+                aggregate.version,
+                len(aggregate.pending_events),
+            )
+        return aggregate
 
     def keep(self, aggregates: Sequence[Aggregate]) -> None:
+        """The command succeeded: its aggregates are saved with the unit."""
         for aggregate in aggregates:
             if not isinstance(aggregate, self.changes):
                 raise TypeError(f"this unit of work changes no {type(aggregate).__name__}")
-            before = self.changed.get(aggregate.id)
-            self.pending_events += len(aggregate.pending_events) - (
-                len(before.pending_events) if before is not None else 0
-            )
+            handed = self._handed.get(aggregate.id)
+            self.pending_events += len(aggregate.pending_events) - (handed[2] if handed else 0)
             self.loaded[aggregate.id] = aggregate
             self.changed[aggregate.id] = aggregate
+        self._handed = {}
+
+    def undo(self, rebuild: Callable[[UUID, list[Any]], Aggregate]) -> None:
+        """The command was refused: every aggregate it changed goes back to how it was handed
+        (`rebuild`: from the store, with the events the unit had kept for it)."""
+        for aggregate_id, (aggregate, version, pending) in self._handed.items():
+            if aggregate.version == version:
+                continue
+            kept = list(aggregate.pending_events[:pending])
+            self.loaded.pop(aggregate_id, None)
+            self.changed.pop(aggregate_id, None)
+            if kept:
+                restored = rebuild(aggregate_id, kept)
+                self.loaded[aggregate_id] = self.changed[aggregate_id] = restored
+        self._handed = {}
 
     def clear(self) -> None:
         self.loaded.clear()
         self.changed.clear()
         self.pending_events = 0
+        self._handed = {}
 
     def forget(self) -> None:
-        """A unit's commands work on copies: a failed one left nothing to forget."""
-
-
-def working_copy(aggregate: A) -> A:
-    """A copy to decide on; its pending events (immutable) are shared, not copied: copying them
-    each time made a unit's cost grow with the square of a case's events in it."""
-    state = aggregate.__dict__
-    pending = state.pop("_pending_events", None)
-    try:
-        copy = deepcopy(aggregate)
-    finally:
-        if pending is not None:
-            state["_pending_events"] = pending
-    if pending is not None:
-        copy.__dict__["_pending_events"] = list(pending)
-    return copy
+        """A unit's refused commands are undone (`undo`): nothing to forget."""
 
 
 # The identity map (or unit of work) in progress, and the application it belongs to.
