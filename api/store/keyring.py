@@ -62,6 +62,7 @@ __all__ = [
     "SqlKeyring",
     "beneficiary_key",
     "dead_sealing_keys",
+    "found_dead",
     "holds_wrapped_keys",
     "sealed_from_cache",
     "sealing_keys_of",
@@ -173,6 +174,16 @@ def sealing_keys_of(store: str) -> SealingKeys:
             keys = SealingKeys()
             _SHARED[name] = keys
         return keys
+
+
+def found_dead(key_ids: Iterable[UUID]) -> None:
+    """Keys `dead_sealing_keys` found destroyed (by another process): dropped from this
+    process's memory of every store, so that the command's next attempt reads them."""
+    with _SHARING:
+        memories = list(_SHARED.values())
+    for memory in memories:
+        for key_id in key_ids:
+            memory.destroyed(key_id)
 
 
 class SqlKeyring:

@@ -13,7 +13,13 @@ from sqlalchemy import Engine
 
 from api.settings import Settings
 from api.store.factory import build_engine, build_keyring
-from api.store.keyring import SealingKeys, SqlKeyring, dead_sealing_keys, sealed_from_cache
+from api.store.keyring import (
+    SealingKeys,
+    SqlKeyring,
+    dead_sealing_keys,
+    found_dead,
+    sealed_from_cache,
+)
 from domain.application import Maillage
 from domain.errors import BeneficiaryErasedError
 from domain.timing import utc_now
@@ -138,6 +144,10 @@ def test_the_check_at_commit_finds_a_key_another_process_destroyed(
     finally:
         raw.close()
     assert found == {dead}
+    found_dead(found)  # as the recorder does: the next attempt reads the key, and is refused
+    assert dead not in keyring.sealing
+    with pytest.raises(BeneficiaryErasedError):
+        keyring.key_for_sealing(dead)
 
 
 def test_memory_keeps_the_most_recently_used_keys_only() -> None:
