@@ -168,7 +168,14 @@ async def resolve_principal(request: Request) -> Principal:
     test's `dependency_overrides` (the clock, the verifier) apply — and kept for the handler.
 
     FastAPI has no public call to solve one dependency outside a route's own handler:
-    `solve_dependencies` is the one its routes use (keyword arguments as of FastAPI 0.121)."""
+    `solve_dependencies` is the one its routes use (keyword arguments as of FastAPI 0.121).
+    Solving it costs more than verifying a token seen before: with no override in place, the
+    same providers are called directly."""
+    app = request.app
+    if not app.dependency_overrides:
+        parts, services = await get_http_parts(request), await get_services(request)
+        credentials = await bearer(request)
+        return await current_principal(request, credentials, parts.verifier, services.time)
     solved = await solve_dependencies(
         request=request,
         dependant=_PRINCIPAL_ONLY,
