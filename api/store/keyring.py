@@ -103,12 +103,16 @@ class Cursor(Protocol):
 _LIVE = "destroyed_at IS NULL AND key IS NOT NULL"
 
 
-def dead_sealing_keys(cursor: Cursor, key_ids: Collection[UUID], paramstyle: str) -> set[UUID]:
+def dead_sealing_keys(
+    cursor: Cursor, key_ids: Collection[UUID], paramstyle: str, *, schema: str | None = None
+) -> set[UUID]:
     """Those of `key_ids` no longer live (destroyed, or never stored), read with `cursor` — in
     the transaction that inserts the events sealed with them, so that a key destroyed after
     that read waits for the insert, and one destroyed before is seen. `paramstyle` is the
     driver's: "qmark" (sqlite3, which stores ids as 32 hex digits) or "format"/"pyformat"
-    (psycopg; the table is found through the connection's search_path)."""
+    (psycopg). On PostgreSQL the table is in `schema` if given (the settings' schema: a
+    connection of the event store's pool has no search_path of its own), else found through the
+    connection's search_path (an engine's, `build_engine`)."""
     wanted = set(key_ids)
     if not wanted:
         return set()
@@ -116,7 +120,10 @@ def dead_sealing_keys(cursor: Cursor, key_ids: Collection[UUID], paramstyle: str
     mark = "?" if on_sqlite else "%s"
     params = [k.hex if on_sqlite else k for k in wanted]
     marks = ", ".join(mark for _ in params)  # placeholders only: the ids are parameters
-    query = f"SELECT case_id FROM beneficiary_key WHERE {_LIVE} AND case_id IN ({marks})"  # noqa: S608
+    table = "beneficiary_key"
+    if schema:
+        table = '"{}".beneficiary_key'.format(schema.replace('"', '""'))
+    query = f"SELECT case_id FROM {table} WHERE {_LIVE} AND case_id IN ({marks})"  # noqa: S608
     cursor.execute(query, params)
     live = {row[0] if isinstance(row[0], UUID) else UUID(row[0]) for row in cursor.fetchall()}
     return wanted - live

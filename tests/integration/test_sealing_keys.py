@@ -140,6 +140,11 @@ def test_the_check_at_commit_finds_a_key_another_process_destroyed(
         found = dead_sealing_keys(cursor, {live, dead}, engine.dialect.paramstyle)
         assert dead_sealing_keys(cursor, {live}, engine.dialect.paramstyle) == set()
         assert dead_sealing_keys(cursor, set(), engine.dialect.paramstyle) == set()
+        if store_settings.database_schema:  # named, as on a connection of the event store's
+            named = dead_sealing_keys(
+                cursor, {live, dead}, "format", schema=store_settings.database_schema
+            )
+            assert named == {dead}
         cursor.close()
     finally:
         raw.close()
