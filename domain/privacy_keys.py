@@ -56,6 +56,39 @@ def keys_at_hand(keyring: Keyring, key_ids: Iterable[UUID]) -> Iterator[None]:
         _AT_HAND.reset(token)
 
 
+# The keys a keyring handed out from its process's memory while one save was sealed (a
+# `sealing_record`): the store checks them again in the transaction that inserts the events, so
+# that a key destroyed meanwhile by another process fails the command as an erased case does.
+_FROM_CACHE: ContextVar[set[UUID] | None] = ContextVar("maillage_sealed_from_cache", default=None)
+
+
+@contextmanager
+def sealing_record() -> Iterator[None]:
+    """Within the block (one save: its events sealed, then inserted), note the keys sealed with
+    from a keyring's memory; a record already open goes on (a unit's keys fetched before)."""
+    if _FROM_CACHE.get() is not None:
+        yield
+        return
+    token = _FROM_CACHE.set(set())
+    try:
+        yield
+    finally:
+        _FROM_CACHE.reset(token)
+
+
+def note_sealed_from_cache(key_ids: Iterable[UUID]) -> None:
+    """A keyring says: these keys came from its memory, not from the store (see above)."""
+    noted = _FROM_CACHE.get()
+    if noted is not None:
+        noted.update(key_ids)
+
+
+def sealed_from_cache() -> frozenset[UUID]:
+    """The keys noted by the save in progress in this context (none outside one)."""
+    noted = _FROM_CACHE.get()
+    return frozenset(noted) if noted else frozenset()
+
+
 def sealing_key(keyring: Keyring, case_id: UUID) -> bytes:
     """The key to seal a case's values with: at hand if fetched for the batch, else asked."""
     at_hand = _AT_HAND.get()

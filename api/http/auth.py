@@ -20,6 +20,8 @@ the service for as long: it is refused. `mint_token` refuses to mint one past th
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -37,11 +39,25 @@ _NEEDS_INSTITUTION = (Role.CASE_WORKER, Role.SUPERVISOR)
 
 
 class TokenVerifier:
+    """Checks tokens. A client sends the same token with each request until it expires: a
+    token whose signature, issuer and audience checked out against a key of the settings is
+    remembered (`TRUSTED`, the most recent), its instants judged again at every request. Not
+    with an identity provider's keys (`jwt_jwks_url`): those may be withdrawn at any moment."""
+
+    TRUSTED = 1024
+
     def __init__(self, settings: Settings) -> None:
         settings.check_secure()
         self.settings = settings
         self.algorithms = list(settings.jwt_algorithms)
         self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        self._trusted: OrderedDict[str, tuple[dict[str, Any], Principal]] = OrderedDict()
+        self._trusting = threading.Lock()
+
+    @property
+    def fetches_keys(self) -> bool:
+        """Its keys may have to be fetched (an identity provider's): verify in a worker thread."""
+        return self._jwks is not None
 
     def _key(self, token: str) -> Any:
         if self._jwks is not None:
@@ -53,6 +69,33 @@ class TokenVerifier:
     def verify(self, token: str, now: datetime | None = None) -> Principal:
         """The token's principal, if it is trusted at `now`: the service passes its one clock's
         instant (`api.http.deps.current_principal`); default, the system clock (tools)."""
+        with self._trusting:
+            trusted = self._trusted.get(token)
+            if trusted is not None:
+                self._trusted.move_to_end(token)
+        claims = trusted[0] if trusted is not None else self._checked(token)
+        try:
+            _check_instants(
+                claims,
+                (now or utc_now()).timestamp(),
+                skew=self.settings.clock_skew_seconds,
+                longest=60 * self.settings.token_max_lifetime_minutes,
+            )
+        except jwt.PyJWTError as error:
+            raise _refusal(error) from None
+        if trusted is not None:
+            return trusted[1]
+        principal = principal_from(claims)
+        if self._jwks is None:
+            with self._trusting:
+                self._trusted[token] = (claims, principal)
+                if len(self._trusted) > self.TRUSTED:
+                    self._trusted.popitem(last=False)
+        return principal
+
+    def _checked(self, token: str) -> dict[str, Any]:
+        """The claims of a token whose signature, issuer and audience check out
+        (`AuthenticationError` otherwise); its instants and its principal are `verify`'s."""
         try:
             claims = jwt.decode(
                 token,
@@ -68,19 +111,13 @@ class TokenVerifier:
                     "verify_nbf": False,
                 },
             )
-            _check_instants(
-                claims,
-                (now or utc_now()).timestamp(),
-                skew=self.settings.clock_skew_seconds,
-                longest=60 * self.settings.token_max_lifetime_minutes,
-            )
         except jwt.PyJWTError as error:
             raise _refusal(error) from None
         except (TypeError, ValueError):  # e.g. a key of the wrong kind for the token's algorithm
             raise AuthenticationError(
                 N_("the token is not valid for this service's keys")
             ) from None
-        return principal_from(claims)
+        return claims
 
 
 # Why the library refused a token, in words a person reads (French first): by its error class.

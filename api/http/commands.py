@@ -65,7 +65,11 @@ class Command:
                 ),
                 FIELD,
             )
-        with outcome.tracking(self.claim.fence if self.claim else None) as writes:
+        with (
+            self.maillage.loads_shared(),  # in the thread the use case runs in (not contextvars
+            # set by an async dependency, which do not flow back from FastAPI's worker threads)
+            outcome.tracking(self.claim.fence if self.claim else None) as writes,
+        ):
             if self.claim is not None:
                 self.claim.writes = writes
             try:

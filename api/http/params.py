@@ -19,7 +19,7 @@ from projections.runner import ProjectionRunner
 _VERSION = re.compile(r"^[0-9]{1,18}$")  # ASCII digits, within a 64-bit integer
 
 
-def _if_match(
+async def _if_match(  # async although it awaits nothing: a plain def runs in a worker thread
     if_match: Annotated[
         str | None,
         Header(

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from api.settings import Settings
 from api.store.integrity import RECORDER_TOPICS
 from api.store.kek import key_encryption_keys
-from api.store.keyring import SqlKeyring, holds_wrapped_keys
+from api.store.keyring import SqlKeyring, holds_wrapped_keys, sealing_keys_of
 from domain.application import Maillage
 from domain.timing import Clock, TimePolicy
 from domain.usecases.base import AggregateLocks, LocalLocks
@@ -83,7 +83,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
     else:
         env.update(
             {
-                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "PERSISTENCE_MODULE": "api.store.postgres_pool:MaillagePostgresFactory",
                 "POSTGRES_DBNAME": url.database or "postgres",
                 "POSTGRES_HOST": url.host or "127.0.0.1",
                 "POSTGRES_PORT": str(url.port or 5432),
@@ -95,7 +95,9 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
                 # Also how long a command waits for a pooled connection under load.
                 "POSTGRES_CONNECT_TIMEOUT": "15",
                 "POSTGRES_LOCK_TIMEOUT": "10",
-                "POSTGRES_PRE_PING": "y",
+                # No round trip before every query: a dead connection is handled when it
+                # fails (`api.store.postgres_pool`).
+                "POSTGRES_PRE_PING": "n",
                 # The library reads os.environ too: its insert function would bypass the chain.
                 "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
             }
@@ -216,7 +218,10 @@ def build_keyring(settings: Settings, *, clock: Clock) -> SqlKeyring:
     # The connection that asked opened before the keyring's own settings (SQLite's
     # secure_delete, which overwrites a destroyed key's bytes): let none of it be reused.
     engine.dispose()
-    return SqlKeyring(engine, keks, clock=clock)
+    store = (
+        f"{parse_database_url(settings).render_as_string(hide_password=True)}#{schema_of(settings)}"
+    )
+    return SqlKeyring(engine, keks, clock=clock, sealing_keys=sealing_keys_of(store))
 
 
 def build_engine(settings: Settings, *, pool_size: int = 5) -> Engine:
@@ -242,9 +247,12 @@ def build_engine(settings: Settings, *, pool_size: int = 5) -> Engine:
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     schema = schema_of(settings)
+    # No ping before each checkout (a round trip per query): SQLAlchemy invalidates the whole
+    # pool when a query fails on a dropped connection, so one failure after a restart of the
+    # server clears every dead connection at once.
     return create_engine(
         url,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         pool_size=pool_size,
         connect_args={"options": f"-csearch_path={schema}", "connect_timeout": 5},
     )

@@ -25,12 +25,23 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoder
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Recording,
+    Transcoder,
+)
 
 from domain.basis import BasisDecision
 from domain.case import Case
@@ -47,13 +58,23 @@ from domain.privacy import (
     SealingMapper,
     keys_at_hand,
 )
+from domain.privacy_keys import sealing_record
 from domain.professional import Professional
 from domain.timing import TimePolicy
 from domain.transcodings import MaillageTranscoder, register_domain_transcodings
 from domain.usecases.locks import AggregateLocks, LocalLocks
 from domain.usecases.preconditions import check_precondition, expecting
 from domain.usecases.repository import ConcurrentRepository
-from domain.usecases.unit_of_work import UnitOfWork, current_unit, unit_in_progress, working_copy
+from domain.usecases.sources import RegistrySources
+from domain.usecases.unit_of_work import (
+    IdentityMap,
+    UnitOfWork,
+    current_map,
+    current_unit,
+    deciding_on,
+    shared_loads,
+    unit_in_progress,
+)
 from domain.values import Actor, Basis, BasisKind
 from domain.wording import N_
 
@@ -162,6 +183,12 @@ class UseCaseBase(Application[UUID]):
             compressor=self.factory.compressor(),
         )
 
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """The library's, noting the keys sealed with from the keyring's memory, for the
+        recorder to check in its transaction (`domain.privacy_keys.sealed_from_cache`)."""
+        with sealing_record():
+            return super()._record(processing_event)
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_domain_transcodings(transcoder)
@@ -171,20 +198,26 @@ class UseCaseBase(Application[UUID]):
     def load(self, cls: type[A], aggregate_id: UUID, *, field: str | None = None) -> A:
         """Load an aggregate of the given class, or refuse with `NotFoundError`."""
         kind = KIND_NAMES.get(cls, cls.__name__.lower())
-        unit = self._unit()
-        aggregate: object = unit.loaded.get(aggregate_id) if unit is not None else None
+        known = current_map(self)
+        aggregate: object = known.loaded.get(aggregate_id) if known is not None else None
         if aggregate is None:
             try:
                 aggregate = self.repository.get(aggregate_id)
             except AggregateNotFoundError:
                 raise NotFoundError(kind, aggregate_id, field=field) from None
-            if unit is not None:
-                unit.loaded[aggregate_id] = aggregate
+            if known is not None:
+                known.loaded[aggregate_id] = aggregate
         if not isinstance(aggregate, cls):
             raise NotFoundError(kind, aggregate_id, field=field)
-        if unit is not None and isinstance(aggregate, unit.changes):
-            return working_copy(aggregate)
+        if isinstance(known, UnitOfWork) and isinstance(aggregate, known.changes):
+            return known.hand_out(aggregate)
         return aggregate
+
+    def loads_shared(self) -> AbstractContextManager[IdentityMap]:
+        """Within the block (a request: its authorisation, then its command), an aggregate is
+        loaded once and reused (`domain.usecases.unit_of_work.IdentityMap`); forgotten when a
+        decision fails or its save is refused, so a retry decides on fresh state."""
+        return shared_loads(self)
 
     def check_exists(self, cls: type[Aggregate], ids: Iterable[UUID], *, field: str) -> None:
         for aggregate_id in ids:
@@ -207,8 +240,13 @@ class UseCaseBase(Application[UUID]):
         unit = self._unit()
         if unit is not None:  # decided now, saved with the rest of the unit (no lock, no
             # retry: the unit's save checks every version at once, and is redone if refused)
-            aggregates = decide()
-            check_precondition(aggregates)
+            unit.begin()
+            try:
+                aggregates = decide()
+                check_precondition(aggregates)
+            except BaseException:
+                unit.undo(self._rebuilt)
+                raise
             unit.keep(aggregates)
             return Recorded(
                 id=aggregates[0].id,
@@ -216,24 +254,30 @@ class UseCaseBase(Application[UUID]):
                 position=None,
                 entity_id=entity_id,
             )
-        if lock is not None:
-            with self.locks.hold(lock):
-                return self._attempts(decide, entity_id, first=1)
-        aggregates = decide()
-        recorded = self._try_save(aggregates, entity_id)
-        if recorded is not None:
-            return recorded
-        with self.locks.hold(aggregates[0].id):
-            return self._attempts(decide, entity_id, first=2)
+        with deciding_on(self) as known:
+            if lock is not None:
+                with self.locks.hold(lock):
+                    return self._attempts(decide, entity_id, known, first=1)
+            aggregates = self._decided(decide, known)
+            recorded = self._try_save(aggregates, entity_id, known)
+            if recorded is not None:
+                return recorded
+            with self.locks.hold(aggregates[0].id):
+                return self._attempts(decide, entity_id, known, first=2)
 
     def _attempts(
-        self, decide: Callable[[], Sequence[Aggregate]], entity_id: UUID | None, *, first: int
+        self,
+        decide: Callable[[], Sequence[Aggregate]],
+        entity_id: UUID | None,
+        known: IdentityMap | None,
+        *,
+        first: int,
     ) -> Recorded:
         for attempt in range(first, self.max_attempts + 1):
             if attempt > 1:
                 log.debug("version conflict, attempt %d", attempt)
                 time.sleep(random.uniform(0, 0.0005 * attempt))  # noqa: S311 - jitter only
-            recorded = self._try_save(decide(), entity_id)
+            recorded = self._try_save(self._decided(decide, known), entity_id, known)
             if recorded is not None:
                 return recorded
         raise ConcurrentUpdateError(
@@ -248,6 +292,17 @@ class UseCaseBase(Application[UUID]):
         with unit_in_progress(self, UnitOfWork(changes)) as unit:
             yield unit
 
+    def _rebuilt(self, aggregate_id: UUID, kept: list[Any]) -> Aggregate:
+        """The aggregate as the store has it before `kept` (events not saved yet), with them."""
+        first = kept[0].originator_version
+        aggregate = None if first == 1 else self.repository.get(aggregate_id, version=first - 1)
+        for event in kept:
+            aggregate = event.mutate(aggregate)
+        if not isinstance(aggregate, Aggregate):
+            raise TypeError(f"events of {aggregate_id} rebuilt no aggregate")
+        aggregate.__dict__["_pending_events"] = kept
+        return aggregate
+
     def _unit(self) -> UnitOfWork | None:
         return current_unit(self)
 
@@ -257,7 +312,7 @@ class UseCaseBase(Application[UUID]):
         aggregates meanwhile: nothing of the unit is then recorded."""
         changed = list(unit.changed.values())
         cases = [a.id for a in changed if isinstance(a, Case)]
-        with keys_at_hand(self.keyring, cases):
+        with sealing_record(), keys_at_hand(self.keyring, cases):
             self.save(*changed)
         unit.clear()
 
@@ -270,12 +325,29 @@ class UseCaseBase(Application[UUID]):
         """
         return expecting(aggregate_id, version)
 
-    def _try_save(self, aggregates: Sequence[Aggregate], entity_id: UUID | None) -> Recorded | None:
-        check_precondition(aggregates)
+    @staticmethod
+    def _decided(
+        decide: Callable[[], Sequence[Aggregate]], known: IdentityMap | None
+    ) -> Sequence[Aggregate]:
         try:
+            return decide()
+        except BaseException:
+            if known is not None:
+                known.forget()  # it may have changed an aggregate before refusing
+            raise
+
+    def _try_save(
+        self, aggregates: Sequence[Aggregate], entity_id: UUID | None, known: IdentityMap | None
+    ) -> Recorded | None:
+        try:
+            check_precondition(aggregates)
             recordings = self.save(*aggregates)
-        except IntegrityError:
-            return None
+        except BaseException as error:
+            if known is not None:
+                known.forget()  # they may be changed, or stale: the next attempt reloads
+            if isinstance(error, IntegrityError):  # another writer changed them: retried
+                return None
+            raise
         primary = aggregates[0]
         positions = [r.notification.id for r in recordings]
         return Recorded(
@@ -318,33 +390,6 @@ class UseCaseBase(Application[UUID]):
         professional = self.load(Professional, actor.professional_id, field="professional_id")
         professional.check_acts_for(actor.institution_id, at)
         return professional
-
-
-class RegistrySources:
-    """`BasisSources` over the application's repository."""
-
-    def __init__(self, app: UseCaseBase, acting: Professional | None = None) -> None:
-        self.app = app
-        self.acting = acting
-
-    def delegations_of(self, actor: Actor, case_id: UUID) -> Iterable[Delegation]:
-        professional = self.acting
-        if professional is None or professional.id != actor.professional_id:
-            professional = self.app.load(Professional, actor.professional_id)
-        for delegation_id in professional.delegations_for_case(case_id, actor.institution_id):
-            yield self.app.load(Delegation, delegation_id)
-
-    def partnerships_of(self, institution_id: UUID) -> Iterable[Partnership]:
-        institution = self.app.load(Institution, institution_id)
-        for partnership_id in institution.partnership_ids:
-            yield self.app.load(Partnership, partnership_id)
-
-    def shared_networks(self, a: UUID, b: UUID) -> Iterable[Network]:
-        ours = self.app.load(Professional, a).network_ids
-        theirs = self.app.load(Professional, b).network_ids
-        for network_id in ours:
-            if network_id in theirs:
-                yield self.app.load(Network, network_id)
 
 
 def new_id() -> UUID:

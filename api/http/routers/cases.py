@@ -53,9 +53,12 @@ def act_on_case(
     if_match: int | None,
     action: Callable[[Actor], Recorded],
 ) -> CommandResult:
-    maillage.authorise_case(principal, case_id, use)
-    actor = principal.actor
-    return command.run(name, lambda: action(actor), target=case_id, expected_version=if_match)
+    """Authorise the caller, then run the action: the case, the acting professional and what
+    the basis needs are loaded once for both (`Maillage.loads_shared`)."""
+    with maillage.loads_shared():
+        maillage.authorise_case(principal, case_id, use)
+        actor = principal.actor
+        return command.run(name, lambda: action(actor), target=case_id, expected_version=if_match)
 
 
 @router.post(
