@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from psycopg import Connection, Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from api.store import outcome
 from api.store.group_commit import BatchedRecorder
 from api.store.integrity import GENESIS
+from api.store.keyring import dead_sealing_keys
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder, BatchedRecorder):
@@ -96,6 +98,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder, BatchedRecorder):
 
     def _savepoint(self, cursor: Cursor[DictRow], statement: str) -> None:
         cursor.execute(statement)
+
+    def _dead_keys(self, cursor: Cursor[DictRow], key_ids: frozenset[UUID]) -> set[UUID]:
+        plain = cursor.connection.cursor(row_factory=tuple_row)
+        return dead_sealing_keys(plain, key_ids, "format", schema=self.datastore.schema)
 
     def _is_conflict(self, error: Exception) -> bool:
         return isinstance(error, psycopg.errors.UniqueViolation)

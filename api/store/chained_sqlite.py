@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteConnection, SQLiteCursor
@@ -16,6 +17,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteConnection, SQ
 from api.store import outcome
 from api.store.group_commit import BatchedRecorder
 from api.store.integrity import GENESIS
+from api.store.keyring import dead_sealing_keys
 
 _FENCE = outcome.FENCE_SQL.format(table="idempotency_record", p="?")
 
@@ -71,6 +73,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder, BatchedRecorder):
 
     def _savepoint(self, cursor: SQLiteCursor, statement: str) -> None:
         cursor.execute(statement)
+
+    def _dead_keys(self, cursor: SQLiteCursor, key_ids: frozenset[UUID]) -> set[UUID]:
+        return dead_sealing_keys(cursor, key_ids, "qmark")
 
     def _is_conflict(self, error: Exception) -> bool:
         return isinstance(error, sqlite3.IntegrityError | IntegrityError)

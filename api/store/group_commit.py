@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from uuid import UUID
 
 from eventsourcing.persistence import (
     DatabaseError,
@@ -46,6 +47,8 @@ from eventsourcing.persistence import (
 from api.store import outcome
 from api.store.commit_signal import CommitSignal
 from api.store.integrity import links
+from api.store.keyring import found_dead, sealed_from_cache
+from domain.errors import BeneficiaryErasedError, MaillageError
 
 log = logging.getLogger("maillage.store")
 
@@ -164,6 +167,11 @@ class BatchedRecorder:
     def _savepoint(self, cursor: Any, statement: str) -> None:
         raise NotImplementedError
 
+    def _dead_keys(self, cursor: Any, key_ids: frozenset[UUID]) -> set[UUID]:
+        """Those of the beneficiaries' keys the command sealed with from this process's memory
+        that are no longer live (`api.store.keyring.dead_sealing_keys`)."""
+        raise NotImplementedError
+
     def _is_conflict(self, error: Exception) -> bool:
         raise NotImplementedError
 
@@ -249,14 +257,16 @@ class BatchedRecorder:
             try:
                 ids, head = submission.run(self._write_command, cursor, submission.events, previous)
             except Exception as error:
-                if not (self._is_conflict(error) or isinstance(error, ClaimTakenOver)):
+                if not (self._is_conflict(error) or isinstance(error, ClaimTakenOver | Refused)):
                     raise
                 if apart:
                     self._savepoint(cursor, "ROLLBACK TO SAVEPOINT maillage_command")
                     self._savepoint(cursor, "RELEASE SAVEPOINT maillage_command")
                 submission.run(outcome.rolled_back)
                 submission.error = (
-                    error if isinstance(error, ClaimTakenOver) else IntegrityError(str(error))
+                    error
+                    if isinstance(error, ClaimTakenOver | Refused)
+                    else IntegrityError(str(error))
                 )
                 continue
             if apart:
@@ -270,6 +280,12 @@ class BatchedRecorder:
     ) -> tuple[list[int], bytes]:
         """One command's part of the batch, in its own context: its events, their links, the
         mark on its claim. Returns its positions and the chain's new head."""
+        sealed_with = sealed_from_cache()
+        if sealed_with:
+            dead = self._dead_keys(cursor, sealed_with)
+            if dead:  # destroyed by another process since this one read it: erased
+                found_dead(dead)
+                raise BeneficiaryErasedError.of_case(min(dead))
         ids = self._insert_events(cursor, events)
         rows = links(previous, ids, events)
         self._append_links(cursor, rows)
@@ -280,6 +296,7 @@ class BatchedRecorder:
 
 
 ClaimTakenOver = outcome.ClaimTakenOverError
+Refused = MaillageError  # a rule found broken at commit (a key erased meanwhile): the command's own
 
 
 class _BatchError(Exception):

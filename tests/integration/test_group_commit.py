@@ -18,6 +18,7 @@ from api.store import outcome
 from api.store.group_commit import GroupCommitter, Submission
 from api.store.integrity import verify
 from domain.application import Maillage
+from domain.errors import BeneficiaryErasedError
 from tests.conftest import ON_POSTGRES
 from tests.world import World, ago
 
@@ -172,3 +173,27 @@ def test_a_write_after_the_server_dropped_the_pooled_connections_is_recorded(
         originator = uuid4()
         recorder.insert_events([stored(originator, 1)])
         assert len(recorder.select_events(originator)) == 1
+
+
+def test_a_key_another_process_destroyed_is_caught_at_commit(
+    store_app: Maillage, store_world: World, engine: Engine
+) -> None:
+    """Sealing keys are kept in memory (no key read per write); the batch checks, in the
+    transaction that inserts, that each is still live: one destroyed meanwhile by another
+    process (its erasure) refuses the write as an erased beneficiary's, and records nothing."""
+    case_id = store_world.open_case()
+    jeanne = store_world.actor("jeanne")
+    store_app.record_intervention(
+        case_id=case_id, by=jeanne, kind="home_visit", summary="premier", occurred_at=ago(1)
+    )  # the case's key is in this process's memory now
+    version = store_app.repository.get(case_id).version
+    with engine.begin() as conn:  # what another process's erasure does to the key's row
+        conn.execute(
+            text("UPDATE beneficiary_key SET key = NULL, destroyed_at = :now WHERE case_id = :c"),
+            {"now": ago(0), "c": case_id.hex if not ON_POSTGRES else case_id},
+        )
+    with pytest.raises(BeneficiaryErasedError):
+        store_app.record_intervention(
+            case_id=case_id, by=jeanne, kind="home_visit", summary="second", occurred_at=ago(1)
+        )
+    assert store_app.repository.get(case_id).version == version
