@@ -1,0 +1,103 @@
+"""Decoding the log for a rebuild: the same domain events as the read mapper gives, made faster.
+
+A rebuild decodes every stored event once, and the profile of the read mapper's decoding shows
+where the time goes: `UUID(hex)` (its checks and string handling: a third of the decoding) and
+the generic JSON hook. Here the hook is the transcoder's own (same registered transcodings,
+same errors), with ids built from their 32 hex digits directly, and the per-topic lookups
+(class, class version, id convertor) done once per topic instead of once per event. What comes
+out equals, field by field, what `read_mapper(app).to_domain_event` gives — the projectors
+dispatch on the same classes and read the same values (`tests/integration/test_rebuild.py`).
+
+Only for the mapper this code knows (the library's, or `domain.privacy.SealingMapper` opening
+nothing — the read mapper; whole-event cipher and compressor applied as it applies them): any
+other decodes through its own `to_domain_event`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID, SafeUUID
+
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import Mapper, StoredEvent, TranscodingNotRegisteredError
+from eventsourcing.utils import resolve_topic
+
+from domain.privacy import SealingMapper
+from domain.transcodings import MaillageTranscoder
+
+Decode = Callable[[StoredEvent], DomainEvent]
+_new = object.__new__
+_set = object.__setattr__
+
+
+def uuid_of_hex(data: str) -> UUID:
+    """`UUID(data)` for the 32 hex digits `uuid_hex` stores, without its generic parsing."""
+    if len(data) != 32:
+        return UUID(data)
+    value = _new(UUID)
+    _set(value, "int", int(data, 16))
+    _set(value, "is_safe", SafeUUID.unknown)
+    return value
+
+
+def _hook(decoders: dict[str, Callable[[Any], Any]]) -> Callable[[dict[str, Any]], Any]:
+    def decode_obj(d: dict[str, Any]) -> Any:
+        if len(d) == 2 and "_type_" in d and "_data_" in d:
+            try:
+                decode = decoders[d["_type_"]]
+            except KeyError:
+                raise TranscodingNotRegisteredError(
+                    f"no transcoding registered for {d['_type_']!r}"
+                ) from None
+            return decode(d["_data_"])
+        return d
+
+    return decode_obj
+
+
+def _plain(mapper: Mapper[Any]) -> bool:
+    """The mapper decodes as the library's does (no field opened on the way out)."""
+    if type(mapper) is Mapper:
+        return True
+    return type(mapper) is SealingMapper and not mapper.opens
+
+
+def fast_reader(mapper: Mapper[Any]) -> Decode:
+    """A decoder giving what `mapper.to_domain_event` gives, faster when this code knows it."""
+    transcoder = mapper.transcoder
+    if not _plain(mapper) or type(transcoder) is not MaillageTranscoder:
+        return mapper.to_domain_event  # type: ignore[return-value]
+    decoders = dict(transcoder._decoders)
+    decoders["uuid_hex"] = uuid_of_hex
+    parse = json.JSONDecoder(object_hook=_hook(decoders)).decode
+    cipher, compressor = mapper.cipher, mapper.compressor
+    classes: dict[str, tuple[type[Any], int]] = {}
+
+    def read(stored: StoredEvent) -> DomainEvent:
+        found = classes.get(stored.topic)
+        if found is None:
+            cls = resolve_topic(stored.topic)
+            found = classes[stored.topic] = (cls, getattr(cls, "class_version", 1))
+        cls, class_version = found
+        data = stored.state
+        if cipher is not None:
+            data = cipher.decrypt(data)
+        if compressor is not None:
+            data = compressor.decompress(data)
+        state: dict[str, Any] = parse(data.decode("utf8"))
+        originator_id = stored.originator_id
+        state["originator_id"] = (
+            originator_id if type(originator_id) is UUID else UUID(str(originator_id))
+        )
+        state["originator_version"] = stored.originator_version
+        from_version = state.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        event = _new(cls)
+        _set(event, "__dict__", state)
+        return event  # type: ignore[no-any-return]
+
+    return read
