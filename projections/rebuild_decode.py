@@ -30,6 +30,7 @@ from domain.transcodings import MaillageTranscoder
 Decode = Callable[[StoredEvent], DomainEvent]
 _new = object.__new__
 _set = object.__setattr__
+_UNKNOWN = SafeUUID.unknown  # an enum member's lookup costs as much as the rest
 
 
 def uuid_of_hex(data: str) -> UUID:
@@ -38,7 +39,7 @@ def uuid_of_hex(data: str) -> UUID:
         return UUID(data)
     value = _new(UUID)
     _set(value, "int", int(data, 16))
-    _set(value, "is_safe", SafeUUID.unknown)
+    _set(value, "is_safe", _UNKNOWN)
     return value
 
 

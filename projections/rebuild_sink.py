@@ -2,7 +2,8 @@
 
 - SQLite: the tables are emptied and refilled in the rebuild's one transaction (readers keep
   their WAL snapshot of the previous rows until it commits), by the driver's `executemany` —
-  no SQLAlchemy statement building nor parameter processing per row.
+  no SQLAlchemy statement building nor parameter processing per row — their secondary indexes
+  dropped meanwhile and created again at the end.
 - PostgreSQL: a fresh copy of each table (same columns, constraints and primary key; its other
   indexes built once it is filled) is filled by `COPY`, then swapped in for the old one in the
   same transaction, indexes and constraint renamed to the names the migrations gave them.
@@ -27,10 +28,27 @@ def _quoted(name: str) -> str:
 
 
 class SqliteSink:
+    """Secondary indexes are dropped while the tables refill and created again after, from
+    their own definitions (what the migrations wrote): one sort instead of an insert into each
+    index per row. All in the transaction, so readers see them as before until it commits."""
+
     def __init__(self, conn: Connection, tables: Sequence[Table]) -> None:
         self.conn = conn
+        self.indexes: list[tuple[str, str]] = []
         for table in tables:
             conn.execute(delete(table))
+            self.indexes += [
+                (name, sql)
+                for name, sql in conn.execute(
+                    text(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                        "AND tbl_name = :t AND sql IS NOT NULL ORDER BY name"
+                    ),
+                    {"t": table.name},
+                ).all()
+            ]
+        for name, _ in self.indexes:
+            conn.exec_driver_sql(f"DROP INDEX {_quoted(name)}")
 
     def target(self, table: Table) -> Table:
         return table
@@ -47,7 +65,9 @@ class SqliteSink:
         )
 
     def finish(self) -> None:
-        """Nothing to swap: the rows went into the tables themselves."""
+        """The indexes again; nothing to swap: the rows went into the tables themselves."""
+        for _, sql in self.indexes:
+            self.conn.exec_driver_sql(sql)
 
 
 class PostgresSink:
