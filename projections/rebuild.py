@@ -5,7 +5,8 @@ and decoded once per event (`projections.rebuild_decode`); their rows are kept i
 pages and written in bulk (`projections.rebuild_rows`) by each database's fastest path
 (`projections.rebuild_sink`: `executemany` on SQLite, `COPY` into fresh tables swapped in on
 PostgreSQL). The projectors' positions are locked first and set, with the rows, to the last
-event replayed: a follower waiting on them resumes exactly after it.
+event replayed — the head when the rebuild began (`runner.head()`): a follower waiting on them
+resumes exactly after it, with whatever was recorded meanwhile.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def replay(
         rows = RebuildRows(conn, sink, limit=keyed_limit)
         reached = 0
         while True:
-            stored = app.recorder.select_notifications(start=reached + 1, limit=page)
+            stored = app.recorder.select_notifications(start=reached + 1, limit=page, stop=head)
             if not stored:
                 break
             events = [read(n) for n in stored]
