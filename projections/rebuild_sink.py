@@ -36,7 +36,6 @@ class SqliteSink:
         self.conn = conn
         self.indexes: list[tuple[str, str]] = []
         for table in tables:
-            conn.execute(delete(table))
             self.indexes += [
                 (name, sql)
                 for name, sql in conn.execute(
@@ -49,6 +48,8 @@ class SqliteSink:
             ]
         for name, _ in self.indexes:
             conn.exec_driver_sql(f"DROP INDEX {_quoted(name)}")
+        for table in tables:  # once the indexes are gone: nothing to remove from them
+            conn.execute(delete(table))
 
     def target(self, table: Table) -> Table:
         return table
