@@ -17,15 +17,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from uuid import UUID, SafeUUID
 
 from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import Mapper, StoredEvent, TranscodingNotRegisteredError
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    Mapper,
+    StoredEvent,
+    TranscodingNotRegisteredError,
+)
 from eventsourcing.utils import resolve_topic
 
 from domain.privacy import SealingMapper
-from domain.transcodings import MaillageTranscoder
+from domain.transcodings import BasisAsDict, DataclassAsDict, MaillageTranscoder
 
 Decode = Callable[[StoredEvent], DomainEvent]
 _new = object.__new__
@@ -58,6 +64,28 @@ def _hook(decoders: dict[str, Callable[[Any], Any]]) -> Callable[[dict[str, Any]
     return decode_obj
 
 
+def _direct(transcoder: MaillageTranscoder) -> dict[str, Callable[[Any], Any]]:
+    """The transcoder's decoders, those of ids, instants and value dataclasses called directly:
+    what their `decode` does, without its frame (a value object's tuple fields still go
+    through its transcoding)."""
+    decoders = dict(transcoder._decoders)
+    decoders["uuid_hex"] = uuid_of_hex
+    if type(transcoder.names.get("datetime_iso")) is DatetimeAsISO:
+        decoders["datetime_iso"] = datetime.fromisoformat
+    for name, transcoding in transcoder.names.items():
+        exact = type(transcoding) in (DataclassAsDict, BasisAsDict)
+        if exact and isinstance(transcoding, DataclassAsDict) and not transcoding._tuple_fields:
+            decoders[name] = _construct(transcoding.type)
+    return decoders
+
+
+def _construct(cls: type[Any]) -> Callable[[dict[str, Any]], Any]:
+    def construct(data: dict[str, Any]) -> Any:
+        return cls(**data)
+
+    return construct
+
+
 def _plain(mapper: Mapper[Any]) -> bool:
     """The mapper decodes as the library's does (no field opened on the way out)."""
     if type(mapper) is Mapper:
@@ -70,8 +98,7 @@ def fast_reader(mapper: Mapper[Any]) -> Decode:
     transcoder = mapper.transcoder
     if not _plain(mapper) or type(transcoder) is not MaillageTranscoder:
         return mapper.to_domain_event  # type: ignore[return-value]
-    decoders = dict(transcoder._decoders)
-    decoders["uuid_hex"] = uuid_of_hex
+    decoders = _direct(transcoder)
     parse = json.JSONDecoder(object_hook=_hook(decoders)).decode
     cipher, compressor = mapper.cipher, mapper.compressor
     classes: dict[str, tuple[type[Any], int]] = {}
