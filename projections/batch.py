@@ -10,7 +10,9 @@ batch costs a few statements, not one per event.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Connection, Table, and_, delete, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +20,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 CHUNK = 500
+
+
+@lru_cache(maxsize=1 << 16)
+def ident(value: UUID) -> str:
+    """`str(value)`, remembered: the same ids come back event after event (the institution and
+    professional of every act, a case's id in each of its events), and a rebuild writes
+    millions; `UUID.__str__` is Python, a cache hit is not."""
+    return str(value)
 
 
 class Batch:

@@ -49,7 +49,7 @@ from domain.events import (
     event_type,
     occurred_at,
 )
-from projections.batch import Batch
+from projections.batch import Batch, ident
 from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
 from projections.projector import Projector
 from projections.summaries import summarise
@@ -68,7 +68,7 @@ __all__ = ["AuditTrail", "CaseCoherence", "Projector", "RegistryNames"]
 
 
 def _id(value: UUID | None) -> str | None:
-    return str(value) if value is not None else None
+    return ident(value) if value is not None else None
 
 
 class RegistryNames(Projector):
@@ -120,7 +120,7 @@ class AuditTrail(Projector):
             audit_entry_view,
             {
                 "position": position,
-                "aggregate_id": str(event.originator_id),
+                "aggregate_id": ident(event.originator_id),
                 "aggregate_version": event.originator_version,
                 "event_type": event_type(event),
                 "case_id": _case_of(event),
@@ -155,9 +155,9 @@ def _who(event: DomainEvent) -> tuple[UUID | None, UUID | None]:
 
 def _case_of(event: DomainEvent) -> str | None:
     if isinstance(event, CaseEvent):
-        return str(event.originator_id)
+        return ident(event.originator_id)
     if isinstance(event, CaseContentRead):  # a reading of the case's content
-        return str(event.case_id)
+        return ident(event.case_id)
     return None
 
 
@@ -197,9 +197,9 @@ class CaseCoherence(Projector):
         cases, entries = [], []
         for e in events:
             if isinstance(e, CaseEvent):
-                cases.append((str(e.originator_id),))
+                cases.append((ident(e.originator_id),))
             elif isinstance(e, DelegationEvent):
-                entries.append((str(e.originator_id),))
+                entries.append((ident(e.originator_id),))
         batch.load_many(case_coherence_view, cases)
         batch.load_many(delegation_terms_view, entries)
 
@@ -207,7 +207,7 @@ class CaseCoherence(Projector):
         cases: dict[UUID, CaseFacts | None] = batch.scratch.setdefault("cases", {})
         case_id = e.originator_id
         if case_id not in cases:
-            row = batch.get(case_coherence_view, (str(case_id),))
+            row = batch.get(case_coherence_view, (ident(case_id),))
             cases[case_id] = CASE_FACTS.load(row["facts"]) if row is not None else None
         facts = cases[case_id]
         if facts is None:
@@ -240,8 +240,8 @@ class CaseCoherence(Projector):
             batch.put(
                 case_coherence_view,
                 {
-                    "case_id": str(case_id),
-                    "holder_institution_id": str(facts.holder_institution_id),
+                    "case_id": ident(case_id),
+                    "holder_institution_id": ident(facts.holder_institution_id),
                     "version": facts.version,
                     "facts": CASE_FACTS.dump(facts),
                 },
@@ -281,9 +281,9 @@ class CaseCoherence(Projector):
 
 def _actor_row(case_id: UUID, actor: ActorFacts) -> dict[str, Any]:
     return {
-        "case_id": str(case_id),
-        "professional_id": str(actor.professional_id),
-        "institution_id": str(actor.institution_id),
+        "case_id": ident(case_id),
+        "professional_id": ident(actor.professional_id),
+        "institution_id": ident(actor.institution_id),
         "role": actor.role,
         "basis_kind": str(actor.basis.kind),
         "basis_ref": _id(actor.basis.ref_id),

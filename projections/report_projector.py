@@ -53,7 +53,7 @@ from domain.event_classes import (
 )
 from domain.events import CASE_ACTS, CONSULTATION_EVENTS, DELEGATION_EVENTS
 from domain.funding import FundedKind
-from projections.batch import Batch
+from projections.batch import Batch, ident
 from projections.projector import Projector
 from projections.report_tables import (
     REPORT_TABLES,
@@ -115,7 +115,7 @@ class Reports(Projector):
         cases, referrals, scopes, members, fundings = [], [], [], [], []
         for e in events:
             if isinstance(e, CaseOpened | CoordinationMeetingHeld):
-                cases.append((str(e.originator_id),))
+                cases.append((ident(e.originator_id),))
             elif isinstance(e, ReferralAccepted | ReferralDeclined):
                 referrals.append((str(e.referral_id),))
             elif isinstance(e, PartnershipProposed):
@@ -139,10 +139,10 @@ class Reports(Projector):
             report_act_view,
             {
                 "position": position,
-                "case_id": str(e.originator_id),
+                "case_id": ident(e.originator_id),
                 "occurred_at": e.occurred_at,
-                "institution_id": str(e.by.institution_id),
-                "professional_id": str(e.by.professional_id),
+                "institution_id": ident(e.by.institution_id),
+                "professional_id": ident(e.by.professional_id),
                 "event": type(e).__name__,
                 "basis_kind": str(e.basis.kind),
                 "intervention_kind": str(e.kind) if isinstance(e, InterventionRecorded) else None,

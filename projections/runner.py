@@ -19,12 +19,13 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Mapper, StoredEvent
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from domain.timing import Clock, utc_now
 from projections.batch import Batch, insert_new
 from projections.catalog import PROJECTORS
 from projections.projectors import Projector
+from projections.rebuild import replay
 from projections.tables import projection_tracking
 
 log = logging.getLogger("maillage.projections")
@@ -274,29 +275,10 @@ class ProjectionRunner:
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> None:
         """Drop and replay, all selected projectors in one transaction: readers keep seeing the
         previous rows until the new ones are committed (MVCC on PostgreSQL, WAL snapshots on
-        SQLite). The log is read once, page by page; memory stays that of one page."""
+        SQLite). The log is read once, page by page, its rows written in bulk; memory stays
+        bounded (`projections.rebuild`)."""
         projectors = sorted(self.select(names), key=lambda p: p.name)
-        head = self.head()
-        with self.engine.begin() as conn:
-            self._lock_all(conn, projectors)
-            for projector in projectors:
-                for table in projector.tables:
-                    conn.execute(delete(table))
-            conn.execute(
-                update(projection_tracking)
-                .where(projection_tracking.c.name.in_([p.name for p in projectors]))
-                .values(position=0, updated_at=self.clock())
-            )
-            positions = {p.name: 0 for p in projectors}
-            reached = 0
-            while True:
-                now_at = self._advance(conn, projectors, positions)
-                if now_at == reached:
-                    break
-                reached = now_at
-                if progress is not None:
-                    for name in positions:
-                        progress(name, reached, max(head, reached))
+        reached = replay(self, projectors, progress)
         log.info(
             "projection(s) %s rebuilt up to position %d",
             ", ".join(p.name for p in projectors),
