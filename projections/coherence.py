@@ -37,7 +37,7 @@ from domain.event_classes import (
 )
 from domain.events import occurred_at
 from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
-from projections.runner import event_reader
+from projections.log_reading import event_reader
 from projections.tables import (
     case_coherence_view,
     delegation_terms_view,

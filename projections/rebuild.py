@@ -13,19 +13,31 @@ whatever was recorded meanwhile.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from eventsourcing.utils import resolve_topic
-from sqlalchemy import update
+from sqlalchemy import Connection, Engine, update
 
+from domain.timing import Clock
+from projections.log_reading import read_mapper
 from projections.projector import Projector
 from projections.rebuild_decode import fast_reader
 from projections.rebuild_rows import RebuildBatch, RebuildRows
 from projections.rebuild_sink import sink_for
 from projections.tables import projection_tracking
 
-if TYPE_CHECKING:
-    from projections.runner import ProjectionRunner
+
+class Replaying(Protocol):
+    """What a rebuild needs of the runner (`projections.runner.ProjectionRunner`)."""
+
+    app: Any
+    engine: Engine
+    clock: Clock
+
+    def head(self) -> int: ...
+
+    def _lock_all(self, conn: Connection, projectors: Sequence[Projector]) -> dict[str, int]: ...
+
 
 PAGE = 5000  # events read and decoded at a time: a few megabytes
 Progress = Callable[[str, int, int], None]
@@ -49,7 +61,7 @@ def _needed_by(projectors: Sequence[Projector]) -> Callable[[str], bool]:
 
 
 def replay(
-    runner: ProjectionRunner,
+    runner: Replaying,
     projectors: Sequence[Projector],
     progress: Progress | None = None,
     *,
@@ -57,8 +69,6 @@ def replay(
     keyed_limit: int = 20_000,
 ) -> int:
     """Rebuild these projectors' tables from the log; return the position reached."""
-    from projections.runner import read_mapper
-
     app = runner.app
     head = runner.head()
     read = fast_reader(read_mapper(app))

@@ -14,16 +14,15 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from threading import Event
-from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import Mapper, StoredEvent
 from sqlalchemy import Connection, Engine, select, update
 
 from domain.timing import Clock, utc_now
 from projections.batch import Batch, insert_new
 from projections.catalog import PROJECTORS
+from projections.log_reading import event_reader
 from projections.projectors import Projector
 from projections.rebuild import replay
 from projections.tables import projection_tracking
@@ -34,26 +33,6 @@ Progress = Callable[[str, int, int], None]  # (projector name, position reached,
 # (position known, timeout in seconds) -> returns once the log may have grown past that position,
 # or when the timeout passes, or when the follower is asked to stop (`follow`).
 Waiter = Callable[[int, float], object]
-
-
-def read_mapper(app: Application) -> Mapper[Any]:  # type: ignore[type-arg]
-    """The application's decoder for readers: one that leaves personal fields sealed, if it has
-    one (`domain.privacy`), so the read side never asks for a beneficiary's key."""
-    mapper: Mapper[Any] = getattr(app, "read_mapper", app.mapper)
-    return mapper
-
-
-def event_reader(app: Application) -> Callable[[StoredEvent], DomainEvent]:  # type: ignore[type-arg]
-    """Decodes stored events for readers (`read_mapper`), into the aggregates' own event classes
-    — what the projectors dispatch on (its topic names the class)."""
-    to_event = read_mapper(app).to_domain_event
-
-    def read(stored: StoredEvent) -> DomainEvent:
-        event = to_event(stored)
-        assert isinstance(event, DomainEvent)  # the log holds events, never snapshots
-        return event
-
-    return read
 
 
 @dataclass(frozen=True)

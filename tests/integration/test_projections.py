@@ -15,8 +15,9 @@ from domain.application import Maillage
 from domain.event_classes import BeneficiaryErased, FundingGranted, PartnershipEntered
 from domain.events import ALL_EVENTS
 from domain.timing import TimePolicy
+from projections.log_reading import event_reader
 from projections.report_tables import REPORT_TABLES
-from projections.runner import ProjectionRunner, UnknownProjectionError, event_reader
+from projections.runner import ProjectionRunner, UnknownProjectionError
 from projections.tables import (
     as_utc,
     audit_entry_view,

@@ -14,9 +14,10 @@ from api.cli.demo import load_demo
 from bench.generate import generate
 from domain.application import Maillage
 from projections.catalog import PROJECTORS
+from projections.log_reading import read_mapper
 from projections.rebuild import replay
 from projections.rebuild_decode import fast_reader
-from projections.runner import ProjectionRunner, read_mapper
+from projections.runner import ProjectionRunner
 from projections.tables import audit_entry_view
 from tests.world import NOW, World
 

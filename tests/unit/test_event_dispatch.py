@@ -20,8 +20,8 @@ from domain.events import AGGREGATES, ALL_EVENTS, CASE_ACTS, CASE_EVENTS, EventR
 from domain.privacy import PERSONAL_FIELDS, STATE_FIELDS, Sealed, unseal
 from projections.batch import Batch
 from projections.catalog import PROJECTORS
+from projections.log_reading import event_reader
 from projections.projector import Projector, UnhandledEventError
-from projections.runner import event_reader
 from projections.summaries import SENTENCES, SUMMARIES
 from tests.world import World
 
