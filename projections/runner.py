@@ -17,7 +17,7 @@ from threading import Event
 
 from eventsourcing.application import Application
 from eventsourcing.domain import DomainEvent
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from domain.timing import Clock, utc_now
 from projections.batch import Batch, insert_new
@@ -48,6 +48,19 @@ class Lag:
 
 class UnknownProjectionError(ValueError):
     pass
+
+
+# Built once: building a statement per step cost more CPU than running it (SQLAlchemy's
+# coercions), and a step runs on every commit the follower wakes for.
+_NAMED = projection_tracking.c.name.in_(bindparam("names", expanding=True))
+_POSITIONS = select(projection_tracking.c.name, projection_tracking.c.position).where(_NAMED)
+_LOCKED = _POSITIONS.order_by(projection_tracking.c.name).with_for_update()
+_TOUCH = update(projection_tracking).where(_NAMED).values(name=projection_tracking.c.name)
+_MOVE = (
+    update(projection_tracking)
+    .where(_NAMED)
+    .values(position=bindparam("reached"), updated_at=bindparam("stamp"))
+)
 
 
 class ProjectionRunner:
@@ -144,6 +157,7 @@ class ProjectionRunner:
         if not events:
             return start
         reached = events[-1][0]
+        moved: list[str] = []
         for projector in projectors:
             after = positions[projector.name]
             if after >= reached:
@@ -155,12 +169,10 @@ class ProjectionRunner:
                 projector.apply(batch, event, position)
             projector.finish(batch)
             batch.flush()
-            conn.execute(
-                update(projection_tracking)
-                .where(projection_tracking.c.name == projector.name)
-                .values(position=reached, updated_at=self.clock())
-            )
             positions[projector.name] = reached
+            moved.append(projector.name)
+        if moved:  # every projector's position with its rows, in one statement
+            conn.execute(_MOVE, {"names": moved, "reached": reached, "stamp": self.clock()})
         return reached
 
     def _lock_all(self, conn: Connection, projectors: Sequence[Projector]) -> dict[str, int]:
@@ -168,24 +180,20 @@ class ProjectionRunner:
             # SQLite has no row locks and the driver begins a transaction lazily: write first,
             # so this transaction holds the database's write lock before it reads a position
             # (two followers then take turns instead of applying the same page twice).
-            conn.execute(
-                update(projection_tracking)
-                .where(projection_tracking.c.name.in_([p.name for p in projectors]))
-                .values(name=projection_tracking.c.name)
-            )
-        # Always in the same order, so that two workers never wait on each other crosswise.
-        return {p.name: self._locked_position(conn, p.name) for p in projectors}
+            conn.execute(_TOUCH, {"names": [p.name for p in projectors]})
+        # Locked in the order of their names, so that two workers never wait on each other
+        # crosswise; a projector's first run inserts its row.
+        names = sorted(p.name for p in projectors)
+        found = dict(conn.execute(_LOCKED, {"names": names}).all())
+        for name in names:
+            if name not in found:
+                found[name] = self._locked_position(conn, name)
+        return {p.name: int(found[p.name] or 0) for p in projectors}
 
     def positions(self, names: Iterable[str]) -> dict[str, int]:
         wanted = list(names)
         with self.engine.connect() as conn:
-            found = dict(
-                conn.execute(
-                    select(projection_tracking.c.name, projection_tracking.c.position).where(
-                        projection_tracking.c.name.in_(wanted)
-                    )
-                ).all()
-            )
+            found = dict(conn.execute(_POSITIONS, {"names": wanted}).all())
         return {name: int(found.get(name) or 0) for name in wanted}
 
     def _step(self, projectors: Sequence[Projector]) -> tuple[dict[str, int], dict[str, int]]:
