@@ -9,7 +9,7 @@ personal data and the log safe are in `api.cli.safekeeping`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import typer
@@ -53,16 +53,20 @@ def serve(
     if workers > 1 and settings.is_sqlite:
         console.print("[yellow]SQLite serves one process: starting a single worker[/yellow]")
         workers = 1
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "log_config": None,  # keep our structured logging
+        "access_log": False,  # one line per request comes from the app, without concrete paths
+    }
     with multiprocess.prepared(workers):  # one /metrics summing every worker's counts
-        uvicorn.run(
-            "api.http.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=None,  # keep our structured logging
-            access_log=False,  # one line per request comes from the app, without concrete paths
-        )
+        if workers > 1:
+            from api.cli.serving import run_workers
+
+            run_workers("api.http.app:create_app", workers=workers, **options)
+        else:
+            uvicorn.run("api.http.app:create_app", **options)
 
 
 @cli.command()
