@@ -63,7 +63,9 @@ class Relay:
                 marker = self._lose_after.get(port)
                 if not replies and marker is not None and marker in data:
                     self._muted.add(port)
-                    threading.Timer(0.5, self.cut).start()
+                    # Long enough for a busy server to read the COMMIT: cut sooner, the reset
+                    # could discard it unread (a commit meant to land would not).
+                    threading.Timer(2.0, self.cut).start()
         except OSError:
             pass
         finally:
