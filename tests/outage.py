@@ -59,13 +59,17 @@ class Relay:
                     break
                 if replies and port in self._muted:
                     continue
-                target.sendall(data)
                 marker = self._lose_after.get(port)
                 if not replies and marker is not None and marker in data:
+                    # Muted before the COMMIT is let through: else its reply could slip back
+                    # between the two (seen on a loaded machine: the client got its answer).
                     self._muted.add(port)
+                    target.sendall(data)
                     # Long enough for a busy server to read the COMMIT: cut sooner, the reset
                     # could discard it unread (a commit meant to land would not).
                     threading.Timer(2.0, self.cut).start()
+                    continue
+                target.sendall(data)
         except OSError:
             pass
         finally:
