@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID, SafeUUID
 
@@ -26,12 +27,11 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     Mapper,
     StoredEvent,
-    TranscodingNotRegisteredError,
 )
 from eventsourcing.utils import resolve_topic
 
 from domain.privacy import SealingMapper
-from domain.transcodings import BasisAsDict, DataclassAsDict, MaillageTranscoder
+from domain.transcodings import BasisAsDict, DataclassAsDict, MaillageTranscoder, decode_tagged
 
 Decode = Callable[[StoredEvent], DomainEvent]
 _new = object.__new__
@@ -50,18 +50,7 @@ def uuid_of_hex(data: str) -> UUID:
 
 
 def _hook(decoders: dict[str, Callable[[Any], Any]]) -> Callable[[dict[str, Any]], Any]:
-    def decode_obj(d: dict[str, Any]) -> Any:
-        if len(d) == 2 and "_type_" in d and "_data_" in d:
-            try:
-                decode = decoders[d["_type_"]]
-            except KeyError:
-                raise TranscodingNotRegisteredError(
-                    f"no transcoding registered for {d['_type_']!r}"
-                ) from None
-            return decode(d["_data_"])
-        return d
-
-    return decode_obj
+    return partial(decode_tagged, decoders)
 
 
 def _direct(transcoder: MaillageTranscoder) -> dict[str, Callable[[Any], Any]]:
