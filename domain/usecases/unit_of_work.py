@@ -110,6 +110,8 @@ class UnitOfWork(IdentityMap):
         """A unit's refused commands are undone (`undo`): nothing to forget."""
 
 
+M = TypeVar("M", bound=IdentityMap)
+
 # The identity map (or unit of work) in progress, and the application it belongs to.
 _LOADED: ContextVar[tuple[object, IdentityMap] | None] = ContextVar("maillage_loaded", default=None)
 
@@ -117,11 +119,8 @@ _LOADED: ContextVar[tuple[object, IdentityMap] | None] = ContextVar("maillage_lo
 @contextmanager
 def unit_in_progress(owner: object, unit: UnitOfWork) -> Iterator[UnitOfWork]:
     """Within the block, `owner`'s commands are kept in `unit` instead of being saved."""
-    token = _LOADED.set((owner, unit))
-    try:
+    with _opened(owner, unit):
         yield unit
-    finally:
-        _LOADED.reset(token)
 
 
 @contextmanager
@@ -132,7 +131,13 @@ def shared_loads(owner: object) -> Iterator[IdentityMap]:
     if current is not None:
         yield current
         return
-    known = IdentityMap()
+    with _opened(owner, IdentityMap()) as known:
+        yield known
+
+
+@contextmanager
+def _opened(owner: object, known: M) -> Iterator[M]:
+    """`known` as `owner`'s identity map within the block."""
     token = _LOADED.set((owner, known))
     try:
         yield known
