@@ -168,6 +168,16 @@ ACTING_IN_NETWORKS = _admission(
 READING_A_CASELOAD = _admission(N_("reading a caseload"), _CW, _SUP)
 AUDITING_AN_INSTITUTION = _admission(N_("auditing an institution"), _SUP)
 READING_INVOLVEMENT = _admission(N_("reading an institution's involvement"), _SUP)
+# A professional's own day: their cases and what waits for their institution.
+READING_MY_WORK = _admission(
+    N_("reading one's own work"),
+    _CW,
+    _SUP,
+    refusals={
+        _FUNDER: N_("a funder reads aggregate reports, never a case"),
+        _ADMIN: N_("an administrator keeps the registry and takes no case"),
+    },
+)
 READING_THE_CHAIN_HEAD = _admission(N_("reading the log's chain head"), _SUP, _ADMIN)
 READING_FUNDINGS = _admission(N_("reading fundings"), _ADMIN, _FUNDER)
 READING_REPORTS = _admission(N_("reading reports"), _FUNDER, _SUP)

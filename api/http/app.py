@@ -41,6 +41,7 @@ from api.http.routers import (
     reports,
     views,
     vocabulary,
+    work,
 )
 from api.settings import Settings, get_settings
 from api.store.calendar_record import settle_time_zone
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         reports,
         chain,
         vocabulary,
+        work,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 

@@ -82,4 +82,17 @@ DESCRIPTIONS: dict[str, str] = {
         Refusals:
         - 403 `access-denied`: it is not the institution your token names.
     """,
+    "my_work": """
+        A professional's day in one call, from the read models: the open cases you take part in
+        for your token's institution (a supervisor: the open cases your institution holds or has
+        a professional on), each with your role, your basis, your last act and the alerts open on
+        it now, worded in your language. `with_alerts=true` keeps only the cases with an open
+        alert. Paged by case (`limit`, `cursor`). No case content is shown (no beneficiary's
+        identity, no free text), so nothing is recorded as a reading.
+
+        Refusals:
+        - 403 `access-denied`: a funder or an administrator takes no case.
+        - 422 `not-employed`: your token's professional is not employed by its institution.
+        - 422 `invalid-value`: a `cursor` this list did not return.
+    """,
 }

@@ -1,0 +1,49 @@
+"""What `GET /me/work` answers: a professional's day in one call."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.http.schemas.common import Page
+from api.http.schemas.naming import Name
+
+CURRENT_NAME = "The registry's current display name (null if it does not know the id yet)."
+
+
+class WorkAlert(BaseModel):
+    kind: str = Field(description="The alert's code (`GET /vocabulary`).")
+    message: str = Field(description="The alert as a sentence, in the answer's language.")
+    acknowledgeable: bool = Field(
+        description="About past acts: a supervisor of an institution on the case acknowledges it "
+        "with a note. Otherwise a live condition, which ends with its cause."
+    )
+    raised_at: datetime
+
+
+class WorkCase(BaseModel):
+    case_id: UUID
+    holder_institution_id: UUID
+    holder_institution_name: Name
+    opened_at: datetime
+    role: str | None = Field(description="Your role on it (null for a supervisor).")
+    basis_kind: str | None = Field(description="The basis you stand on (null for a supervisor).")
+    last_action_at: datetime | None = Field(description="Your last act on it.")
+    alerts: list[WorkAlert] = Field(description="Its alerts open now (coherence view).")
+
+
+class MyWork(BaseModel):
+    """The open cases you are on (a supervisor: those your institution holds or works on), each
+    with its open alerts; what waits for your institution comes with the referral and transfer
+    lists."""
+
+    at: datetime = Field(description="The instant the alerts were assessed.")
+    professional_id: UUID
+    professional_name: Name
+    institution_id: UUID
+    institution_name: Name
+    cases: Page[WorkCase] = Field(
+        description="Paged by case; `next_cursor` as `cursor` for the next page."
+    )
