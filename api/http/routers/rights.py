@@ -9,8 +9,7 @@ The export is a reading of the case: recorded (`CaseContentRead`, view `personal
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Response
@@ -31,17 +30,8 @@ router = APIRouter(tags=["rights"], route_class=GuardedRoute)
 VIEW = "personal_data"
 
 
-class ExportFormat(StrEnum):
-    JSON = "json"
-    HTML = "html"
-    PDF = "pdf"
-
-
-MEDIA_TYPES = {
-    ExportFormat.JSON: "application/json",
-    ExportFormat.HTML: "text/html; charset=utf-8",
-    ExportFormat.PDF: "application/pdf",
-}
+ExportFormat = Literal["json", "html", "pdf"]  # a format, not a code of the domain
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
@@ -64,10 +54,10 @@ def chosen_format(asked: ExportFormat | None, accept: str | None) -> ExportForma
         return asked
     accepted = (accept or "").lower()
     if "application/pdf" in accepted:
-        return ExportFormat.PDF
+        return "pdf"
     if "text/html" in accepted:
-        return ExportFormat.HTML
-    return ExportFormat.JSON
+        return "html"
+    return "json"
 
 
 def _check_pdf() -> None:
@@ -104,7 +94,7 @@ def export_personal_data(
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     fmt = chosen_format(format, accept)
-    if fmt is ExportFormat.PDF:
+    if fmt == "pdf":
         _check_pdf()
     maillage.authorise_rights(principal, case_id, EXPORTING_PERSONAL_DATA)
     reading = maillage.record_consultation(
@@ -124,10 +114,10 @@ def export_personal_data(
     readings = [*queries.case_readings(conn, case_id), reading.id]
     export = maillage.personal_data(case_id, readings, principal=principal)
     document = PersonalDataRead.model_validate(export)
-    if fmt is ExportFormat.JSON:
+    if fmt == "json":
         return document
     page = render_html(document, words)
-    if fmt is ExportFormat.HTML:
+    if fmt == "html":
         return Response(page, media_type=MEDIA_TYPES[fmt])
     return Response(
         render_pdf(page),
