@@ -95,8 +95,8 @@ class ReadPurpose(StrEnum):
 class Principal:
     """Who calls: a person (`subject`, a professional id), in one role, for one institution.
 
-    Case workers and supervisors always act for an institution; funders and administrators may
-    not.
+    Case workers, supervisors and data-protection officers always act for an institution;
+    funders and administrators may not.
     """
 
     subject: UUID

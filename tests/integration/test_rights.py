@@ -163,6 +163,12 @@ def test_erasure_destroys_the_old_and_the_new_identity(
 ) -> None:
     case_id = store_world.open_case()
     rectify(store_app, case_id, last_name="Schmidt", reason="Erreur de saisie")
+    [stored] = [
+        s for s in store_app.recorder.select_events(case_id) if s.topic.endswith("Rectified")
+    ]
+    assert b"dpo test" in stored.state  # who asked stays in clear…
+    for clear in (b"Schmidt", b"Schmitt", b"Erreur de saisie"):  # …old, new and why are sealed
+        assert clear not in stored.state
     store_app.erase_beneficiary(case_id=case_id, ground="erasure_request", requested_by="dpo x")
     reader = fresh_app(store_settings)
     try:
