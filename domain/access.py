@@ -20,6 +20,10 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in,
   and acknowledges, with a note, the alerts about past acts of the cases their institution is on.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
+- A data-protection officer (`dpo`) exercises a beneficiary's rights — access and portability
+  (the export of everything held), rectification of the identity, erasure — on the cases their
+  institution holds or is or was involved in, and reads nothing else: no file, no view, no
+  audit, no report, no caseload. Erasure is theirs, no longer an administrator's.
 - Aggregate reports (small cells withheld, `domain.disclosure`): a funder reads those of what its
   institution funds, over the funded period only; a supervisor those of their own institution
   and of the partnerships and networks it is a member of. The network map (no person, small
@@ -52,6 +56,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     FUNDER = "funder"
     ADMIN = "admin"
+    DPO = "dpo"
 
 
 # Roles held by professionals of the registry: a token's `sub` is a professional's id, and their
@@ -59,6 +64,9 @@ class Role(StrEnum):
 # administrator's or a funder's `sub` names a person who need not be in the registry: an
 # operator, a funding officer (their `inst`, for a funder, is the funding institution).
 PROFESSIONAL_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
+# Roles whose token names the institution acted for (`inst`): a professional's, and a
+# data-protection officer's (who need not be in the registry, but acts for one institution).
+INSTITUTION_ROLES = frozenset({*PROFESSIONAL_ROLES, Role.DPO})
 
 
 class CaseUse(StrEnum):
@@ -87,8 +95,8 @@ class ReadPurpose(StrEnum):
 class Principal:
     """Who calls: a person (`subject`, a professional id), in one role, for one institution.
 
-    Case workers and supervisors always act for an institution; funders and administrators may
-    not.
+    Case workers, supervisors and data-protection officers always act for an institution;
+    funders and administrators may not.
     """
 
     subject: UUID
@@ -129,9 +137,18 @@ def _admission(doing: str, *roles: Role, refusals: Mapping[Role, str] | None = N
 
 
 _CW, _SUP, _FUNDER, _ADMIN = Role.CASE_WORKER, Role.SUPERVISOR, Role.FUNDER, Role.ADMIN
+_DPO = Role.DPO
+# A data-protection officer's refusal, wherever they are refused: in their own terms.
+_RIGHTS_ONLY = {
+    _DPO: N_(
+        "a data-protection officer exercises the person's rights (export, rectification, "
+        "erasure) and reads nothing else"
+    )
+}
 _NO_CASE = {
     _FUNDER: N_("a funder reads aggregate reports, never a case"),
     _ADMIN: N_("an administrator keeps the registry and reads no case content"),
+    **_RIGHTS_ONLY,
 }
 _NOT_AUDITING = {**_NO_CASE, _CW: N_("auditing a case's history is for supervisors")}
 _NOT_ACTING = {
@@ -143,9 +160,36 @@ _NOT_ACTING = {
 # its delegate whatever their role, a list shows each reader their part).
 ANY_ROLE = _admission(N_("calling the API"), *Role)
 # Institutions, professionals, employments, delegations, partnerships, formal networks, fundings.
-KEEPING_THE_REGISTRY = _admission(N_("keeping the registry"), _ADMIN)
-OPENING_A_CASE = _admission(N_("opening a case"), _CW)
-ERASING_PERSONAL_DATA = _admission(N_("erasing a beneficiary's personal data"), _ADMIN)
+KEEPING_THE_REGISTRY = _admission(N_("keeping the registry"), _ADMIN, refusals=_RIGHTS_ONLY)
+OPENING_A_CASE = _admission(N_("opening a case"), _CW, refusals=_RIGHTS_ONLY)
+_RIGHTS_REFUSALS = {
+    _CW: N_("a beneficiary's rights are exercised by a data-protection officer"),
+    _SUP: N_("a beneficiary's rights are exercised by a data-protection officer"),
+    _FUNDER: N_("a funder reads aggregate reports, never a case"),
+    _ADMIN: N_(
+        "an administrator keeps the registry; a beneficiary's rights are exercised by a "
+        "data-protection officer"
+    ),
+}
+# Erasure is the data-protection officer's (DOMAIN.md): administrators are refused it, in their
+# terms. Retention erasure by the command line is not a request: it keeps its own path.
+ERASING_PERSONAL_DATA = _admission(
+    N_("erasing a beneficiary's personal data"),
+    _DPO,
+    refusals={
+        **_RIGHTS_REFUSALS,
+        _ADMIN: N_(
+            "erasing a beneficiary's personal data is the data-protection officer's, not an "
+            "administrator's"
+        ),
+    },
+)
+EXPORTING_PERSONAL_DATA = _admission(
+    N_("exporting a beneficiary's personal data"), _DPO, refusals=_RIGHTS_REFUSALS
+)
+RECTIFYING_AN_IDENTITY = _admission(
+    N_("rectifying a beneficiary's identity"), _DPO, refusals=_RIGHTS_REFUSALS
+)
 CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
     CaseUse.READ: _admission(N_("reading a case"), _CW, _SUP, refusals=_NO_CASE),
     CaseUse.AUDIT: _admission(N_("auditing a case"), _SUP, refusals=_NOT_AUDITING),
@@ -163,25 +207,30 @@ ACTING_IN_NETWORKS = _admission(
     _CW,
     _SUP,
     _ADMIN,
-    refusals={_FUNDER: N_("a funder takes no part in networks")},
+    refusals={_FUNDER: N_("a funder takes no part in networks"), **_RIGHTS_ONLY},
 )
-READING_A_CASELOAD = _admission(N_("reading a caseload"), _CW, _SUP)
-AUDITING_AN_INSTITUTION = _admission(N_("auditing an institution"), _SUP)
-READING_INVOLVEMENT = _admission(N_("reading an institution's involvement"), _SUP)
+READING_A_CASELOAD = _admission(N_("reading a caseload"), _CW, _SUP, refusals=_RIGHTS_ONLY)
+AUDITING_AN_INSTITUTION = _admission(N_("auditing an institution"), _SUP, refusals=_RIGHTS_ONLY)
+READING_INVOLVEMENT = _admission(
+    N_("reading an institution's involvement"), _SUP, refusals=_RIGHTS_ONLY
+)
+READING_THE_CHAIN_HEAD = _admission(
+    N_("reading the log's chain head"), _SUP, _ADMIN, refusals=_RIGHTS_ONLY
+)
+READING_FUNDINGS = _admission(N_("reading fundings"), _ADMIN, _FUNDER, refusals=_RIGHTS_ONLY)
+READING_REPORTS = _admission(N_("reading reports"), _FUNDER, _SUP, refusals=_RIGHTS_ONLY)
+READING_THE_NETWORK_MAP = _admission(N_("reading the network map"), _SUP, refusals=_RIGHTS_ONLY)
 # A professional's own day: their cases and what waits for their institution.
 READING_MY_WORK = _admission(
     N_("reading one's own work"),
     _CW,
     _SUP,
     refusals={
+        **_RIGHTS_ONLY,
         _FUNDER: N_("a funder reads aggregate reports, never a case"),
         _ADMIN: N_("an administrator keeps the registry and takes no case"),
     },
 )
-READING_THE_CHAIN_HEAD = _admission(N_("reading the log's chain head"), _SUP, _ADMIN)
-READING_FUNDINGS = _admission(N_("reading fundings"), _ADMIN, _FUNDER)
-READING_REPORTS = _admission(N_("reading reports"), _FUNDER, _SUP)
-READING_THE_NETWORK_MAP = _admission(N_("reading the network map"), _SUP)
 
 
 @dataclass(frozen=True)

@@ -316,7 +316,21 @@ class Case(Aggregate, CaseCommands):
         self.closed = False
         self.closed_at = None
 
-    # --- erasure ----------------------------------------------------------------------------
+    # --- the person's rights: rectification (`domain.case_rights`), erasure -------------------
+
+    @event("IdentityRectified")
+    def _identity_rectified(
+        self,
+        previous: BeneficiaryIdentity,
+        beneficiary: BeneficiaryIdentity,
+        reason: str,
+        requested_by: str,
+        institution_id: UUID,
+        occurred_at: datetime,
+    ) -> None:
+        """The identity rectified by a data-protection officer of `institution_id` (RGPD art.
+        16); both identities and the reason sealed, destroyed with the person's key."""
+        self.beneficiary = ERASED_IDENTITY if isinstance(beneficiary, Erased) else beneficiary
 
     @event("BeneficiaryErased")
     def _beneficiary_erased(

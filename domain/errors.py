@@ -225,6 +225,12 @@ class CaseNotClosedError(MaillageError):
     rule = "case-not-closed"
 
 
+class IdentityUnchangedError(MaillageError):
+    """A rectification of the beneficiary's identity that changes nothing (RGPD art. 16)."""
+
+    rule = "identity-unchanged"
+
+
 class NotACaseParticipantError(MaillageError):
     rule = "not-a-case-participant"
 

@@ -124,6 +124,13 @@ if TYPE_CHECKING:
         reference: str | None
         requested_by: str
 
+    class IdentityRectified(CaseEvent):
+        previous: Any  # sealed
+        beneficiary: Any  # sealed
+        reason: Any  # sealed
+        requested_by: str
+        institution_id: UUID
+
     # --- a reading of a case's content ----------------------------------------------------
 
     class ConsultationEvent(DomainEvent): ...
@@ -305,6 +312,7 @@ else:
     CaseClosed = Case.CaseClosed
     CaseReopened = Case.CaseReopened
     BeneficiaryErased = Case.BeneficiaryErased
+    IdentityRectified = Case.IdentityRectified
 
     ConsultationEvent = Consultation.Event
     CaseContentRead = Consultation.CaseContentRead

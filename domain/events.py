@@ -41,6 +41,7 @@ from domain.event_classes import (
     FundingEnded,
     FundingEvent,
     FundingGranted,
+    IdentityRectified,
     InformationShared,
     InstitutionEvent,
     InstitutionJoinedNetwork,
@@ -103,7 +104,9 @@ CASE_ACTS: tuple[type[CaseAct], ...] = (
     CaseClosed,
     CaseReopened,
 )
-CASE_EVENTS: tuple[type[CaseEvent], ...] = (*CASE_ACTS, BeneficiaryErased)
+# A data-protection officer's acts on the person's data (RGPD): no professional acts, no basis.
+CASE_RIGHTS_EVENTS: tuple[type[CaseEvent], ...] = (IdentityRectified, BeneficiaryErased)
+CASE_EVENTS: tuple[type[CaseEvent], ...] = (*CASE_ACTS, *CASE_RIGHTS_EVENTS)
 CONSULTATION_EVENTS: tuple[type[ConsultationEvent], ...] = (CaseContentRead,)
 DELEGATION_EVENTS: tuple[type[DelegationEvent], ...] = (
     DelegationGranted,

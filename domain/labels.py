@@ -191,6 +191,7 @@ LABELS: dict[str, dict[str, str]] = {
             "supervisor": N_("Supervisor"),
             "funder": N_("Funder"),
             "admin": N_("Administrator"),
+            "dpo": N_("Data-protection officer"),
         },
     ),
     "read_purpose": _family(
@@ -238,6 +239,7 @@ LABELS: dict[str, dict[str, str]] = {
         "coherence": N_("Coherence view"),
         "coherence_as_of": N_("Coherence view as of a past instant"),
         "audit_trail": N_("Audit trail"),
+        "personal_data": N_("Export of the person's data"),
     },
     "referral_status": {
         "pending": N_("Pending"),

@@ -61,11 +61,16 @@ PERSONAL_FIELDS: EventFields = MappingProxyType(
         e.AlertAcknowledged: ("note",),
         e.CaseClosed: ("reason",),
         e.CaseReopened: ("reason",),
+        e.IdentityRectified: ("previous", "beneficiary", "reason"),
     }
 )
 # Of those, the fields the Case aggregate keeps in its state: opened when a case is loaded.
 STATE_FIELDS: EventFields = MappingProxyType(
-    {e.CaseOpened: ("beneficiary",), e.ConsentGiven: ("representative_name",)}
+    {
+        e.CaseOpened: ("beneficiary",),
+        e.ConsentGiven: ("representative_name",),
+        e.IdentityRectified: ("beneficiary",),  # the identity the case holds from then on
+    }
 )
 
 

@@ -24,6 +24,7 @@ from domain.event_classes import (
     DelegationReceived,
     EmploymentEnded,
     EmploymentStarted,
+    IdentityRectified,
     InformationShared,
     InstitutionEvent,
     InstitutionRegistered,
@@ -150,6 +151,8 @@ def _who(event: DomainEvent) -> tuple[UUID | None, UUID | None]:
         return event.by.professional_id, event.by.institution_id
     if isinstance(event, CaseContentRead):
         return event.by.professional_id, event.by.institution_id
+    if isinstance(event, IdentityRectified):  # by a data-protection officer of that institution
+        return None, event.institution_id
     return None, None
 
 

@@ -10,6 +10,8 @@ from uuid import UUID
 
 from sqlalchemy import Connection, or_, select
 
+from domain.event_classes import CaseContentRead
+from domain.events import event_type
 from projections.documents import CASE_FACTS
 from projections.tables import as_utc, audit_entry_view, case_actor_view, case_coherence_view
 
@@ -59,6 +61,18 @@ def involvement(
 class Page:
     entries: list[dict[str, Any]]
     next_cursor: int | None
+
+
+def case_readings(conn: Connection, case_id: UUID) -> list[UUID]:
+    """The consultations of a case's content (`CaseContentRead`), in log order: their ids, for
+    the export of the person's data to load from the log."""
+    t = audit_entry_view
+    rows = conn.execute(
+        select(t.c.aggregate_id)
+        .where(t.c.case_id == str(case_id), t.c.event_type == event_type(CaseContentRead))
+        .order_by(t.c.position)
+    )
+    return [UUID(row.aggregate_id) for row in rows]
 
 
 def audit_trail(

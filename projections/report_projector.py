@@ -24,6 +24,7 @@ from domain.event_classes import (
     EmploymentStarted,
     FundingEnded,
     FundingGranted,
+    IdentityRectified,
     InstitutionJoinedNetwork,
     InstitutionRegistered,
     InterventionRecorded,
@@ -89,7 +90,7 @@ class Reports(Projector):
         self.on(self.referral_made, ReferralMade)
         self.on(self.referral_answered, ReferralAccepted)
         self.on(self.referral_answered, ReferralDeclined)
-        self.ignore(BeneficiaryErased, *CONSULTATION_EVENTS)
+        self.ignore(BeneficiaryErased, IdentityRectified, *CONSULTATION_EVENTS)
         # The scopes reports are asked for, and their members.
         self.on(self.institution, InstitutionRegistered)
         self.ignore(PartnershipEntered)

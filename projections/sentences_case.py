@@ -167,13 +167,42 @@ LINES.on(
     lambda e: {"ground": str(e.ground)},
 )
 LINES.on(
-    ev.CaseContentRead,
+    ev.IdentityRectified,
     LINES.say(
-        "case_content_read",
-        N_("{who} read the “{view}” as {role}, purpose: {purpose}"),
-        view=Code("case_view", lower=False),
-        role=Code("role"),
-        purpose=Code("read_purpose"),
+        "identity_rectified",
+        N_("The data-protection officer of {institution} rectified the person's identity"),
+        institution=INSTITUTION,
     ),
-    lambda e: {"view": str(e.view), "role": str(e.role), "purpose": str(e.purpose)},
+    lambda e: {"institution": ident(e.institution_id)},
+)
+LINES.say(
+    "case_content_read",
+    N_("{who} read the “{view}” as {role}, purpose: {purpose}"),
+    view=Code("case_view", lower=False),
+    role=Code("role"),
+    purpose=Code("read_purpose"),
+)
+# A data-protection officer is no professional of the registry: named by their institution.
+LINES.say(
+    "personal_data_exported",
+    N_(
+        "The data-protection officer of {institution} exported the person's data, purpose: "
+        "{purpose}"
+    ),
+    institution=INSTITUTION,
+    purpose=Code("read_purpose"),
+)
+LINES.choose(
+    ev.CaseContentRead,
+    lambda e: (
+        Summary(
+            "personal_data_exported",
+            {"institution": ident(e.by.institution_id), "purpose": str(e.purpose)},
+        )
+        if str(e.view) == "personal_data"
+        else Summary(
+            "case_content_read",
+            {"view": str(e.view), "role": str(e.role), "purpose": str(e.purpose)},
+        )
+    ),
 )

@@ -122,7 +122,7 @@ def demo() -> None:
 
 @cli.command()
 def token(
-    role: RoleName = typer.Option(..., help="case_worker, supervisor, funder or admin."),
+    role: RoleName = typer.Option(..., help="case_worker, supervisor, funder, admin or dpo."),
     professional: str = typer.Option(
         None,
         help="The professional's id (the token's subject): a professional of the registry, "
@@ -130,13 +130,13 @@ def token(
     ),
     subject: str = typer.Option(
         None,
-        help="For an admin or a funder, who is not a professional of the registry: the id "
-        "naming them (an operator, a funding officer), unchecked.",
+        help="For an admin, a funder or a dpo, who is not a professional of the registry: the "
+        "id naming them (an operator, a funding officer, a data-protection officer), unchecked.",
     ),
     institution: str = typer.Option(
         None,
-        help="The institution acted for (required of case workers and supervisors; a funder's "
-        "is the funding institution): a registered one.",
+        help="The institution acted for (required of case workers, supervisors and data-"
+        "protection officers; a funder's is the funding institution): a registered one.",
     ),
     ttl_minutes: int = typer.Option(
         None,
@@ -184,13 +184,13 @@ def _token_principal(
 ) -> tuple[Principal, bool]:
     """The principal a token would name, and whether its subject is said to be a professional
     of the registry; exit 2 on a request that cannot name one."""
-    from domain.access import PROFESSIONAL_ROLES, Principal, Role
+    from domain.access import INSTITUTION_ROLES, PROFESSIONAL_ROLES, Principal, Role
 
     acting_as = Role(role)
     if (professional is None) == (subject is None):
         console.print(
             "[red]name the token's subject once: --professional ID (a professional of the "
-            "registry), or --subject ID (an admin or a funder outside it)[/red]"
+            "registry), or --subject ID (an admin, a funder or a dpo outside it)[/red]"
         )
         raise typer.Exit(2)
     if subject is not None and acting_as in PROFESSIONAL_ROLES:
@@ -204,7 +204,7 @@ def _token_principal(
     except ValueError as error:
         console.print("[red]--professional, --subject and --institution take ids (UUIDs)[/red]")
         raise typer.Exit(2) from error
-    if acting_as in PROFESSIONAL_ROLES and institution_id is None:
+    if acting_as in INSTITUTION_ROLES and institution_id is None:
         console.print(f"[red]a {role.value} acts for an institution: pass --institution[/red]")
         raise typer.Exit(2)
     return Principal(person, acting_as, institution_id), professional is not None

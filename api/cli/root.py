@@ -30,6 +30,7 @@ class RoleName(StrEnum):
     SUPERVISOR = "supervisor"
     FUNDER = "funder"
     ADMIN = "admin"
+    DPO = "dpo"
 
 
 class ErasureGroundName(StrEnum):

@@ -39,6 +39,7 @@ from api.http.routers import (
     partnerships,
     registry,
     reports,
+    rights,
     views,
     vocabulary,
     work,
@@ -99,6 +100,11 @@ TAGS = [
         "name": "views",
         "description": "Coherence now and as of a past instant, audit trails, "
         "caseloads, involvement. Case content reads are recorded.",
+    },
+    {
+        "name": "rights",
+        "description": "The beneficiary's rights (RGPD): export of everything held, "
+        "rectification, erasure — by a data-protection officer (`dpo`).",
     },
     {"name": "registry", "description": "Institutions, professionals, employments, delegations."},
     {"name": "partnerships", "description": "Charters and conventions between institutions."},
@@ -219,6 +225,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         partnerships,
         networks,
         reports,
+        rights,
         chain,
         vocabulary,
         work,

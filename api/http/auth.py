@@ -31,11 +31,9 @@ from fastapi.security import HTTPBearer
 
 from api.http.problems import AuthenticationError
 from api.settings import Settings
-from domain.access import Principal, Role
+from domain.access import INSTITUTION_ROLES, Principal, Role
 from domain.timing import utc_now
 from domain.wording import N_
-
-_NEEDS_INSTITUTION = (Role.CASE_WORKER, Role.SUPERVISOR)
 
 
 class TokenVerifier:
@@ -217,7 +215,7 @@ def principal_from(claims: dict[str, Any]) -> Principal:
             N_("the token's sub and inst must be ids, and role one of: {roles}"),
             roles=[r.value for r in Role],
         ) from None
-    if role in _NEEDS_INSTITUTION and institution_id is None:
+    if role in INSTITUTION_ROLES and institution_id is None:
         raise AuthenticationError(
             N_("a {role} token names the institution acted for (inst)"), role=role.value
         )

@@ -56,6 +56,8 @@ SUPERVISOR_REFERRED = "supervisor_referred"  # a supervisor of ASE, involved by 
 SUPERVISOR_ELSEWHERE = "supervisor_elsewhere"  # a supervisor of the school, never involved
 FUNDER = "funder"
 ADMIN = "admin"
+DPO = "dpo"  # a data-protection officer of the AEMO, the holding institution
+DPO_ELSEWHERE = "dpo_elsewhere"  # a data-protection officer of the school, never involved
 
 UNAUTHENTICATED = (ANONYMOUS, FORGED)
 # role, professional (a key of Scene.ids; None: a person outside the registry), institution
@@ -72,11 +74,15 @@ PRINCIPALS: dict[str, tuple[Role, str | None, str | None]] = {
     SUPERVISOR_ELSEWHERE: (Role.SUPERVISOR, "sup_school", "school"),
     FUNDER: (Role.FUNDER, None, "funder_body"),
     ADMIN: (Role.ADMIN, None, None),
+    DPO: (Role.DPO, None, "aemo"),
+    DPO_ELSEWHERE: (Role.DPO, None, "school"),
 }
 
 EVERYONE = frozenset(PRINCIPALS)
 CASE_WORKERS = frozenset(p for p, (role, _, _) in PRINCIPALS.items() if role is Role.CASE_WORKER)
-NOT_FUNDERS = EVERYONE - {FUNDER}  # network acts for oneself: every role but funders
+DPOS = frozenset({DPO, DPO_ELSEWHERE})
+# network acts for oneself: every role but funders and data-protection officers
+NOT_FUNDERS = EVERYONE - {FUNDER} - DPOS
 SUPERVISORS = frozenset({SUPERVISOR, SUPERVISOR_REFERRED, SUPERVISOR_ELSEWHERE})
 # What each standing towards the case allows (domain.access.check_case_access).
 CASE_READERS = frozenset(
@@ -89,6 +95,8 @@ REFERRAL_ANSWERERS = CASE_ACTORS | {REFERRED}
 # supervisors of an institution on the case (ASE is referred to it, not on it)
 CASE_ACKNOWLEDGERS = frozenset({SUPERVISOR})
 ADMINS = frozenset({ADMIN})
+# a data-protection officer of an institution holding the case or involved in it
+CASE_RIGHTS_OFFICERS = frozenset({DPO})
 
 
 # --- the scene ------------------------------------------------------------------------------
@@ -278,8 +286,15 @@ MATRIX: list[Line] = [
     _l(
         "POST",
         "/cases/{case_id}/erasure",
-        ADMINS,
+        CASE_RIGHTS_OFFICERS,
         body=lambda s: {"ground": "erasure_request", "reference": "DPO-1"},
+    ),
+    _l("GET", "/cases/{case_id}/personal-data", CASE_RIGHTS_OFFICERS, reads_case=True),
+    _l(
+        "POST",
+        "/cases/{case_id}/identity-rectification",
+        CASE_RIGHTS_OFFICERS,
+        body=lambda s: {"last_name": "Schmidt", "reason": "Pièce d'identité"},
     ),
     _l("GET", "/log/head", SUPERVISORS | ADMINS),
     _l(
@@ -690,7 +705,8 @@ def calling_order(line: Line) -> list[str]:
 _INVITEE_ROLES = {Role.SUPERVISOR}  # a supervisor answers their own invitation; Paul is invited
 _NETWORK_REPORT_READERS = {Role.SUPERVISOR}  # of a formal network; the scene's is informal
 WIDER_THAN_THE_SCENE: dict[str, set[Role]] = {
-    "GET /delegations/{delegation_id}": {Role.FUNDER},  # shown to its delegate, whatever the role
+    # shown to its delegate, whatever the role
+    "GET /delegations/{delegation_id}": {Role.FUNDER, Role.DPO},
     "POST /networks/{network_id}/invitations/{invitee_id}/acceptance": _INVITEE_ROLES,
     "POST /networks/{network_id}/invitations/{invitee_id}/decline": _INVITEE_ROLES,
     "GET /reports/networks/{network_id}": _NETWORK_REPORT_READERS,
@@ -772,6 +788,8 @@ async def test_a_refused_reading_is_not_recorded_and_an_allowed_one_is(api: Api)
         SUPERVISOR_ELSEWHERE,
         FUNDER,
         ADMIN,
+        DPO,
+        DPO_ELSEWHERE,
     ]
     for principal in refused:
         for view, query in (

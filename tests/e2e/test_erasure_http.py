@@ -1,5 +1,6 @@
-"""Erasure and the chain head over HTTP: an administrator erases, every reader then sees the
-person as erased, and a supervisor reads the head to note it."""
+"""Erasure and the chain head over HTTP: a data-protection officer erases (an administrator no
+longer may: issue 17), every reader then sees the person as erased, and a supervisor reads the
+head to note it."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from tests.world import World
 PROBLEM = "application/problem+json"
 
 
-async def test_an_admin_erases_and_readers_see_the_person_erased(
+async def test_a_dpo_erases_and_readers_see_the_person_erased(
     api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     world = World.build(api.maillage)
     jeanne = api.headers(Role.CASE_WORKER, world.p("jeanne"), world.i("aemo"))
     admin = api.headers(Role.ADMIN)
+    dpo = api.headers(Role.DPO, institution=world.i("aemo"))
     opened = await api.client.post(
         "/cases",
         json={
@@ -40,8 +42,13 @@ async def test_an_admin_erases_and_readers_see_the_person_erased(
     assert before.json()["beneficiary"]["first_name"] == "Anaïs"
     assert before.json()["erased"] is False
 
-    erased = await api.client.post(
+    by_admin = await api.client.post(
         f"{case}/erasure", json={"ground": "erasure_request", "reference": "DPO-9"}, headers=admin
+    )
+    assert (by_admin.status_code, by_admin.json()["rule"]) == (403, "access-denied")
+    assert "délégué à la protection des données" in by_admin.json()["detail"]
+    erased = await api.client.post(
+        f"{case}/erasure", json={"ground": "erasure_request", "reference": "DPO-9"}, headers=dpo
     )
     assert erased.status_code == 200, erased.text
     after = await api.client.get(case, params={"purpose": "follow_up"}, headers=jeanne)
@@ -55,10 +62,10 @@ async def test_an_admin_erases_and_readers_see_the_person_erased(
         "birth_date": None,
     }
 
-    again = await api.client.post(f"{case}/erasure", json={"ground": "court_order"}, headers=admin)
+    again = await api.client.post(f"{case}/erasure", json={"ground": "court_order"}, headers=dpo)
     assert (again.status_code, again.headers["content-type"]) == (409, PROBLEM)
     assert again.json()["rule"] == "beneficiary-erased"
-    refused = await api.client.post(f"{case}/erasure", json={"ground": "nope"}, headers=admin)
+    refused = await api.client.post(f"{case}/erasure", json={"ground": "nope"}, headers=dpo)
     assert (refused.status_code, refused.json()["field"]) == (422, "body.ground")
     assert caplog.records  # the requests were logged…
     assert "Anaïs" not in caplog.text  # …and no line names the person

@@ -55,6 +55,7 @@ API_RULES = {
     "unauthenticated": 401,
     "position-beyond-log": 422,
     "read-side-behind": 503,
+    "pdf-unavailable": 406,
     "store-unavailable": 503,
     "idempotency-key-required": 428,
     "idempotency-key-reused": 422,

@@ -204,6 +204,27 @@ def test_token_for_an_admin_or_a_funder_names_its_subject_explicitly(cli_env: Se
     )
 
 
+def test_token_for_a_dpo_names_a_registered_institution(cli_env: Settings) -> None:
+    """A data-protection officer is no professional of the registry (`--subject`), but acts for
+    one institution: the token names it, and it must be registered."""
+    r = _registry(cli_env)
+    officer = uuid4()
+    dpo = _mint("--subject", str(officer), "--role", "dpo", "--institution", str(r.institution))
+    assert dpo.exit_code == 0, dpo.output
+    principal = TokenVerifier(get_settings()).verify(dpo.stdout.strip())
+    assert (principal.subject, principal.role, principal.institution_id) == (
+        officer,
+        Role.DPO,
+        r.institution,
+    )
+    _refused(_mint("--subject", str(officer), "--role", "dpo"), "a dpo acts for an institution")
+    nowhere = str(uuid4())
+    _refused(
+        _mint("--subject", str(officer), "--role", "dpo", "--institution", nowhere),
+        f"institution {nowhere} does not exist",
+    )
+
+
 @pytest.mark.parametrize(
     ("arguments", "says"),
     [

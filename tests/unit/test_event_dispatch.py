@@ -53,7 +53,10 @@ def test_the_catalog_names_every_event_class_of_every_aggregate() -> None:
     assert set(ALL_EVENTS) == defined
     assert len(ALL_EVENTS) == len(defined)  # each once
     assert set(CASE_EVENTS) == recorded_classes(Case)
-    assert set(CASE_EVENTS) - set(CASE_ACTS) == {domain.event_classes.BeneficiaryErased}
+    assert set(CASE_EVENTS) - set(CASE_ACTS) == {
+        domain.event_classes.BeneficiaryErased,
+        domain.event_classes.IdentityRectified,
+    }
 
 
 def test_each_catalog_name_is_the_real_class_of_that_name() -> None:

@@ -28,12 +28,24 @@ from api.http.reference import (
     partnerships,
     registry,
     reports,
+    rights,
     views,
     vocabulary,
 )
 
 Examples = Mapping[str, Mapping[str, Any]]  # name -> {"summary": …, "value": …}
-AREAS = (cases, case_acts, views, registry, partnerships, networks, reports, operations, vocabulary)
+AREAS = (
+    cases,
+    case_acts,
+    rights,
+    views,
+    registry,
+    partnerships,
+    networks,
+    reports,
+    operations,
+    vocabulary,
+)
 
 DESCRIPTIONS: Mapping[str, str] = {
     name: text for area in AREAS for name, text in area.DESCRIPTIONS.items()

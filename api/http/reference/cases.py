@@ -116,7 +116,9 @@ DESCRIPTIONS: dict[str, str] = {
     """,
     "erase_beneficiary": """
         Erase the beneficiary's personal data on a legal ground: the person's request (RGPD art.
-        17), an expired retention period, or a court order.
+        17), an expired retention period, or a court order. For a data-protection officer of an
+        institution that holds the case or is or was involved in it; administrators no longer
+        erase (retention erasure by `maillage retention` stays as it is).
 
         Records `BeneficiaryErased` with its ground and reference, closes the case for good, then
         destroys the beneficiary's key: every personal field of the case's events (identity, names,
@@ -124,6 +126,8 @@ DESCRIPTIONS: dict[str, str] = {
         counts stay. Asking again finishes an interrupted erasure.
 
         Refusals:
+        - 403 `access-denied`: you are not a data-protection officer, or your institution never
+          held nor was involved in the case.
         - 404 `not-found`: no such case.
         - 409 `beneficiary-erased`: the erasure is recorded and finished already.
     """,

@@ -235,7 +235,8 @@ def designate_coordinator(
 @router.post(
     "/cases/{case_id}/erasure",
     response_model=CommandResult,
-    summary="Erase the beneficiary's personal data (administrators; recorded, irreversible)",
+    summary="Erase the beneficiary's personal data (data-protection officers; recorded, "
+    "irreversible)",
 )
 @admits(ERASING_PERSONAL_DATA)
 def erase_beneficiary(
@@ -245,12 +246,13 @@ def erase_beneficiary(
     maillage: MaillageDep,
     command: CommandDep,
 ) -> CommandResult:
+    maillage.authorise_rights(principal, case_id, ERASING_PERSONAL_DATA)
     return command.run(
         "erase_beneficiary",
         lambda: maillage.erase_beneficiary(
             case_id=case_id,
             ground=body.ground,
             reference=body.reference,
-            requested_by=f"admin {principal.subject}",
+            requested_by=f"dpo {principal.subject}",
         ),
     )
