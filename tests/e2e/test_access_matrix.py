@@ -403,6 +403,8 @@ MATRIX: list[Line] = [
     _l("GET", "/institutions/{institution_id}/involvement", {SUPERVISOR}),
     # Jeanne's caseload: herself, and supervisors (who see only their institution's rows).
     _l("GET", "/professionals/{professional_id}/caseload", {PARTICIPANT} | SUPERVISORS),
+    # one's own day: every case worker and supervisor employed by the institution named
+    _l("GET", "/me/work", CASE_WORKERS | SUPERVISORS),
     # --- registry: a directory for every role, kept by administrators -------------------
     _l(
         "POST",
