@@ -15,8 +15,12 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   theirs (joining is taking part to perform those acts), or a network shared with its
   coordinator (informal networks included: membership there is reciprocal, by invitation and
   acceptance). Joining on personal trust alone (an informal basis) goes through a referral to
-  their institution. A refused join names each partnership of their institution and why it did
-  not serve (`domain.partnership_terms.ConventionLack`). They answer referrals made to it.
+  their institution, once accepted. A refused join names each partnership of their institution
+  and why it did not serve (`domain.partnership_terms.ConventionLack`). They answer referrals
+  made to it.
+- A referral made to an institution and not (yet) accepted shows it only what the referral
+  shares (`check_referral_reader`), never the file: only an accepted referral makes it involved.
+  The referrals an institution made or received are listed to its case workers and supervisors.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in,
   and acknowledges, with a note, the alerts about past acts of the cases their institution is on.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
@@ -158,6 +162,9 @@ CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
         refusals={**_NO_CASE, _CW: N_("acknowledging an alert is for supervisors")},
     ),
 }
+READING_REFERRALS = _admission(
+    N_("reading an institution's referrals"), _CW, _SUP, refusals=_NO_CASE
+)
 ACTING_IN_NETWORKS = _admission(
     N_("acting in a network"),
     _CW,
@@ -183,7 +190,8 @@ class CaseStanding:
     delegated: bool = False  # holds a delegation in force for this case, from that institution
     institution_on_case: bool = False  # the institution holds it or has a participant now
     institution_was_involved: bool = False  # …or had one, or a referral from or to it
-    referred: bool = False  # a referral to the principal's institution is pending or accepted
+    referred: bool = False  # a referral to the principal's institution was accepted
+    addressed: bool = False  # a referral was made to it, whatever became of it (to answer it)
     formal_link: bool = False  # a convention or a network links them to the case's actors
     # For a join nothing else allows: each partnership of the institution, and why it does not
     # let them join (a `ConventionLack` code).
@@ -206,7 +214,7 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
             standing.institution_on_case or standing.referred or standing.formal_link
         ):
             return
-        if use is CaseUse.ANSWER_REFERRAL and standing.referred:
+        if use is CaseUse.ANSWER_REFERRAL and standing.addressed:
             return
         delegations = [
             {"delegation_id": str(d), "reason": reason} for d, reason in standing.lapsed_delegations
@@ -241,6 +249,18 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
     ):
         return
     _deny(N_("a supervisor audits only the cases their institution is or was involved in"))
+
+
+def check_referral_reader(
+    principal: Principal, *, employed: bool, institutions: Iterable[UUID] | None = None
+) -> None:
+    """The referrals an institution made or received (`institutions` None: its lists; else one
+    referral's two institutions) are read by its case workers and supervisors while employed."""
+    READING_REFERRALS.check(principal)
+    if not employed:
+        _deny(N_("the token's professional is not employed by the institution it names"))
+    if institutions is not None and principal.institution_id not in set(institutions):
+        _deny(N_("a referral is shown to the institution that made it and the one it is made to"))
 
 
 def check_role(principal: Principal, *allowed: Role, doing: str) -> None:

@@ -74,6 +74,7 @@ from domain.event_classes import (
     ReferralAccepted,
     ReferralDeclined,
     ReferralMade,
+    ReferralRevoked,
 )
 from domain.funding import Funding
 from domain.institution import Institution
@@ -98,6 +99,7 @@ CASE_ACTS: tuple[type[CaseAct], ...] = (
     ReferralMade,
     ReferralAccepted,
     ReferralDeclined,
+    ReferralRevoked,
     CoordinationMeetingHeld,
     AlertAcknowledged,
     CaseClosed,

@@ -181,6 +181,7 @@ LABELS: dict[str, dict[str, str]] = {
             "no_coordinator": N_("No coordinator"),
             "idle_actor": N_("Idle actor"),
             "act_outside_delegation": N_("Act outside a delegation"),
+            "referral_expired": N_("Referral expired unanswered"),
         },
     ),
     "role": _family(
@@ -238,11 +239,14 @@ LABELS: dict[str, dict[str, str]] = {
         "coherence": N_("Coherence view"),
         "coherence_as_of": N_("Coherence view as of a past instant"),
         "audit_trail": N_("Audit trail"),
+        "referral": N_("Referral"),
     },
     "referral_status": {
         "pending": N_("Pending"),
         "accepted": N_("Accepted"),
         "declined": N_("Declined"),
+        "revoked": N_("Revoked"),
+        "expired": N_("Expired"),
     },
 }
 

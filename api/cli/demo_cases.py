@@ -31,6 +31,18 @@ PAUL = Acting("paul", "school")
 LUC = Acting("luc", "hospital")
 NADIA = Acting("nadia", "ime")
 
+# A referral shares who the child is (issue 17: like any share, on a consent or a legal ground):
+# between professionals of child protection, under shared secrecy (CASF art. L.226-2-2).
+REFERRAL_GROUND = GroundClaim(
+    "shared_secrecy_child_protection",
+    attested=(
+        "recipient_bound_by_secrecy",
+        "contributes_to_child_protection",
+        "strictly_necessary",
+        "parental_authority_informed",
+    ),
+)
+
 # Léo's interventions: (who, kind, days ago), each with its kind as a summary.
 LEO_PLAN = [
     (JEANNE, "home_visit", 20),
@@ -125,6 +137,8 @@ LEO: list[Say | Step] = [
         to_institution_id=institution("hospital"),
         reason="Suivi somatique après un passage aux urgences",
         occurred_at=DaysAgo(21, 16),
+        categories=["identity"],
+        legal_ground=REFERRAL_GROUND,
         keep=("referrals", "leo_hospital"),
         entity=True,
     ),
@@ -201,6 +215,8 @@ LEO: list[Say | Step] = [
         to_institution_id=institution("ime"),
         reason="Besoin d'un accompagnement médico-éducatif",
         occurred_at=DaysAgo(6, 16),
+        categories=["identity"],
+        legal_ground=REFERRAL_GROUND,
         keep=("referrals", "leo_ime"),
         entity=True,
     ),
@@ -242,6 +258,8 @@ INES: list[Say | Step] = [
         to_institution_id=institution("school"),
         reason="Suivi de la scolarité",
         occurred_at=DaysAgo(14, 10),
+        categories=["identity"],
+        legal_ground=REFERRAL_GROUND,
         keep=("referrals", "ines_school"),
         entity=True,
     ),

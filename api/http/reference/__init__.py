@@ -26,6 +26,7 @@ from api.http.reference import (
     networks,
     operations,
     partnerships,
+    referrals,
     registry,
     reports,
     views,
@@ -33,7 +34,18 @@ from api.http.reference import (
 )
 
 Examples = Mapping[str, Mapping[str, Any]]  # name -> {"summary": …, "value": …}
-AREAS = (cases, case_acts, views, registry, partnerships, networks, reports, operations, vocabulary)
+AREAS = (
+    cases,
+    case_acts,
+    referrals,
+    views,
+    registry,
+    partnerships,
+    networks,
+    reports,
+    operations,
+    vocabulary,
+)
 
 DESCRIPTIONS: Mapping[str, str] = {
     name: text for area in AREAS for name, text in area.DESCRIPTIONS.items()
