@@ -222,10 +222,11 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
         if use is CaseUse.JOIN:
             raise AccessDeniedError(
                 N_(
-                    "to join a case, your institution must be on it or referred to it, you must "
-                    "hold a delegation in force for it, a convention in force must link your "
-                    "institution to an institution on it with at least one action kind in its "
-                    "scope for yours, or a network must link you to its coordinator"
+                    "to join a case, your institution must be on it or have accepted a referral "
+                    "to it, you must hold a delegation in force for it, a convention in force "
+                    "must link your institution to an institution on it with at least one "
+                    "action kind in its scope for yours, or a network must link you to its "
+                    "coordinator"
                 ),
                 conventions=[
                     {"partnership_id": str(p), "reason": reason}

@@ -31,9 +31,9 @@ PAUL = Acting("paul", "school")
 LUC = Acting("luc", "hospital")
 NADIA = Acting("nadia", "ime")
 
-# A referral shares who the child is (issue 17: like any share, on a consent or a legal ground):
-# between professionals of child protection, under shared secrecy (CASF art. L.226-2-2).
-REFERRAL_GROUND = GroundClaim(
+# Shared secrecy in child protection (CASF art. L.226-2-2), its conditions attested: what the
+# ASE share and the three referrals rest on (a referral shares who the child is: issue 17).
+SHARED_SECRECY = GroundClaim(
     "shared_secrecy_child_protection",
     attested=(
         "recipient_bound_by_secrecy",
@@ -138,7 +138,7 @@ LEO: list[Say | Step] = [
         reason="Suivi somatique après un passage aux urgences",
         occurred_at=DaysAgo(21, 16),
         categories=["identity"],
-        legal_ground=REFERRAL_GROUND,
+        legal_ground=SHARED_SECRECY,
         keep=("referrals", "leo_hospital"),
         entity=True,
     ),
@@ -177,15 +177,7 @@ LEO: list[Say | Step] = [
         by=JEANNE,
         recipient_institution_id=institution("ase"),
         categories=["child_protection"],
-        legal_ground=GroundClaim(
-            "shared_secrecy_child_protection",
-            attested=(
-                "recipient_bound_by_secrecy",
-                "contributes_to_child_protection",
-                "strictly_necessary",
-                "parental_authority_informed",
-            ),
-        ),
+        legal_ground=SHARED_SECRECY,
         summary="Éléments d'évaluation pour le point de situation",
         occurred_at=DaysAgo(11),
     ),
@@ -216,7 +208,7 @@ LEO: list[Say | Step] = [
         reason="Besoin d'un accompagnement médico-éducatif",
         occurred_at=DaysAgo(6, 16),
         categories=["identity"],
-        legal_ground=REFERRAL_GROUND,
+        legal_ground=SHARED_SECRECY,
         keep=("referrals", "leo_ime"),
         entity=True,
     ),
@@ -259,7 +251,7 @@ INES: list[Say | Step] = [
         reason="Suivi de la scolarité",
         occurred_at=DaysAgo(14, 10),
         categories=["identity"],
-        legal_ground=REFERRAL_GROUND,
+        legal_ground=SHARED_SECRECY,
         keep=("referrals", "ines_school"),
         entity=True,
     ),

@@ -7,7 +7,7 @@ recorded: an expired referral is neither answered nor revoked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -94,17 +94,7 @@ class ReferralUseCases(CaseActions):
     def accept_referral(
         self, *, case_id: UUID, referral_id: UUID, by: Actor, occurred_at: datetime | None = None
     ) -> Recorded:
-        expiry = self.time.referral_expiry
-        return self._act(
-            case_id,
-            by,
-            ActionKind.REFERRAL,
-            occurred_at,
-            lambda case, basis, at: case.accept_referral(
-                referral_id=referral_id, by=by, basis=basis, occurred_at=at, expiry=expiry
-            ),
-            entity_id=referral_id,
-        )
+        return self._on_referral(Case.accept_referral, case_id, referral_id, by, occurred_at)
 
     def decline_referral(
         self,
@@ -115,21 +105,8 @@ class ReferralUseCases(CaseActions):
         reason: str,
         occurred_at: datetime | None = None,
     ) -> Recorded:
-        expiry = self.time.referral_expiry
-        return self._act(
-            case_id,
-            by,
-            ActionKind.REFERRAL,
-            occurred_at,
-            lambda case, basis, at: case.decline_referral(
-                referral_id=referral_id,
-                by=by,
-                basis=basis,
-                reason=reason,
-                occurred_at=at,
-                expiry=expiry,
-            ),
-            entity_id=referral_id,
+        return self._on_referral(
+            Case.decline_referral, case_id, referral_id, by, occurred_at, reason=reason
         )
 
     def revoke_referral(
@@ -141,19 +118,35 @@ class ReferralUseCases(CaseActions):
         reason: str,
         occurred_at: datetime | None = None,
     ) -> Recorded:
+        return self._on_referral(
+            Case.revoke_referral, case_id, referral_id, by, occurred_at, reason=reason
+        )
+
+    def _on_referral(
+        self,
+        command: Callable[..., None],
+        case_id: UUID,
+        referral_id: UUID,
+        by: Actor,
+        occurred_at: datetime | None,
+        **arguments: str,
+    ) -> Recorded:
+        """Answer or revoke a referral (`command`: the case's method), under the expiry the
+        time policy gives."""
         expiry = self.time.referral_expiry
         return self._act(
             case_id,
             by,
             ActionKind.REFERRAL,
             occurred_at,
-            lambda case, basis, at: case.revoke_referral(
+            lambda case, basis, at: command(
+                case,
                 referral_id=referral_id,
                 by=by,
                 basis=basis,
-                reason=reason,
                 occurred_at=at,
                 expiry=expiry,
+                **arguments,
             ),
             entity_id=referral_id,
         )

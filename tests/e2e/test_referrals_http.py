@@ -243,6 +243,8 @@ async def test_an_expired_referral_cannot_be_answered_and_the_referrer_is_told(a
         "Expirée",
     )
     assert (await s.inbox(s.worker("karim"), status="pending"))["items"] == []
+    file = _ok(await api.client.get(f"/cases/{s.case}", params=READ, headers=s.worker("jeanne")))
+    assert [(r["status"], r["status_label"]) for r in file["referrals"]] == [("expired", "Expirée")]
     view = _ok(
         await api.client.get(
             f"/cases/{s.case}/coherence",
