@@ -16,6 +16,7 @@ from domain.values import AlertKind
 from projections import referral_queries
 from projections.coherence import coherence
 from projections.referral_inbox import referral_view
+from projections.report_tables import report_referral_view
 from projections.runner import ProjectionRunner
 from tests.world import NOW, World, ago
 
@@ -49,6 +50,13 @@ def test_the_inbox_follows_the_referral_events_and_rebuilds_the_same(
     assert rows[str(accepted)]["answered_by"] == str(store_world.p("karim"))
     assert rows[str(revoked)]["categories"] == '["health"]'
     assert "Autre piste" not in str(rows)  # the reason stays sealed in the log
+    with engine.connect() as conn:  # funder reports count the referrals by outcome
+        outcomes = dict(
+            conn.execute(
+                select(report_referral_view.c.referral_id, report_referral_view.c.status)
+            ).all()
+        )
+    assert outcomes == {str(accepted): "accepted", str(revoked): "revoked", str(pending): "pending"}
     with engine.connect() as conn:
         sent = referral_queries.referrals(
             conn,
