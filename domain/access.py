@@ -189,7 +189,7 @@ class CaseStanding:
     participant: bool = False  # takes part now, for the principal's institution
     delegated: bool = False  # holds a delegation in force for this case, from that institution
     institution_on_case: bool = False  # the institution holds it or has a participant now
-    institution_was_involved: bool = False  # …or had one, or a referral from or to it
+    institution_was_involved: bool = False  # …or had one, made a referral, or accepted one
     referred: bool = False  # a referral to the principal's institution was accepted
     addressed: bool = False  # a referral was made to it, whatever became of it (to answer it)
     formal_link: bool = False  # a convention or a network links them to the case's actors

@@ -101,8 +101,8 @@ def referral_status(status: str, made_at: datetime | None, at: datetime, expiry:
 
 @dataclass(frozen=True)
 class Referral:
-    """A referral of the case to another institution. `made_at`: None in snapshots older than
-    the field (the case's events give it again on the next replay)."""
+    """A referral of the case to another institution. `made_at`: None only in a snapshot older
+    than the field (migration 0012 drops those: the case's events give it again)."""
 
     referral_id: UUID
     from_institution_id: UUID

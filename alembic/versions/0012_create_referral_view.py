@@ -5,6 +5,9 @@
 runner replays the log from its start and existing referrals appear. A case's facts
 (`case_coherence_view.facts`) now keep its referrals (made, answered or revoked, when): the
 coherence projection's rows are emptied and its tracking row dropped, so it is replayed too.
+A case's referrals now keep when they were made (`Referral.made_at`, for their expiry): the
+snapshots (derived, outside the log and its hash chain) are dropped, so that every case is
+rebuilt from its events, and its next snapshot has them.
 
 Revision ID: 0012
 Revises: 0011
@@ -37,6 +40,11 @@ def _replay_coherence() -> None:
     op.execute("DELETE FROM projection_tracking WHERE name = 'coherence'")
 
 
+def _forget_snapshots() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    op.execute(f"DELETE FROM {'stored_snapshots' if sqlite else 'maillage_snapshots'}")  # noqa: S608
+
+
 def upgrade() -> None:
     op.create_table(
         "referral_view",
@@ -59,6 +67,7 @@ def upgrade() -> None:
     )
     op.execute("DELETE FROM projection_tracking WHERE name = 'referrals'")
     _replay_coherence()
+    _forget_snapshots()
 
 
 def downgrade() -> None:
