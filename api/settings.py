@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         ge=1,
         description="The coherence view flags an actor who has not acted on a case for longer.",
     )
+    referral_expiry_days: int = Field(
+        default=30,
+        ge=1,
+        description="A referral unanswered for longer expires: it can no longer be answered "
+        "nor revoked, and the referring institution's coherence view shows an alert.",
+    )
     report_min_cell: int = Field(
         default=5,
         ge=1,

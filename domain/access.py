@@ -15,8 +15,12 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   theirs (joining is taking part to perform those acts), or a network shared with its
   coordinator (informal networks included: membership there is reciprocal, by invitation and
   acceptance). Joining on personal trust alone (an informal basis) goes through a referral to
-  their institution. A refused join names each partnership of their institution and why it did
-  not serve (`domain.partnership_terms.ConventionLack`). They answer referrals made to it.
+  their institution, once accepted. A refused join names each partnership of their institution
+  and why it did not serve (`domain.partnership_terms.ConventionLack`). They answer referrals
+  made to it.
+- A referral made to an institution and not (yet) accepted shows it only what the referral
+  shares (`check_referral_reader`), never the file: only an accepted referral makes it involved.
+  The referrals an institution made or received are listed to its case workers and supervisors.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in,
   and acknowledges, with a note, the alerts about past acts of the cases their institution is on.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
@@ -39,13 +43,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from typing import Any, NoReturn
 from uuid import UUID
 
 from domain.errors import AccessDeniedError
-from domain.reports import Month
 from domain.templates import Term
 from domain.values import Actor
 from domain.wording import N_
@@ -202,6 +204,9 @@ CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
         refusals={**_NO_CASE, _CW: N_("acknowledging an alert is for supervisors")},
     ),
 }
+READING_REFERRALS = _admission(
+    N_("reading an institution's referrals"), _CW, _SUP, refusals=_NO_CASE
+)
 ACTING_IN_NETWORKS = _admission(
     N_("acting in a network"),
     _CW,
@@ -241,8 +246,9 @@ class CaseStanding:
     participant: bool = False  # takes part now, for the principal's institution
     delegated: bool = False  # holds a delegation in force for this case, from that institution
     institution_on_case: bool = False  # the institution holds it or has a participant now
-    institution_was_involved: bool = False  # …or had one, or a referral from or to it
-    referred: bool = False  # a referral to the principal's institution is pending or accepted
+    institution_was_involved: bool = False  # …or had one, made a referral, or accepted one
+    referred: bool = False  # a referral to the principal's institution was accepted
+    addressed: bool = False  # a referral was made to it, whatever became of it (to answer it)
     formal_link: bool = False  # a convention or a network links them to the case's actors
     # For a join nothing else allows: each partnership of the institution, and why it does not
     # let them join (a `ConventionLack` code).
@@ -265,7 +271,7 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
             standing.institution_on_case or standing.referred or standing.formal_link
         ):
             return
-        if use is CaseUse.ANSWER_REFERRAL and standing.referred:
+        if use is CaseUse.ANSWER_REFERRAL and standing.addressed:
             return
         delegations = [
             {"delegation_id": str(d), "reason": reason} for d, reason in standing.lapsed_delegations
@@ -273,10 +279,11 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
         if use is CaseUse.JOIN:
             raise AccessDeniedError(
                 N_(
-                    "to join a case, your institution must be on it or referred to it, you must "
-                    "hold a delegation in force for it, a convention in force must link your "
-                    "institution to an institution on it with at least one action kind in its "
-                    "scope for yours, or a network must link you to its coordinator"
+                    "to join a case, your institution must be on it or have accepted a referral "
+                    "to it, you must hold a delegation in force for it, a convention in force "
+                    "must link your institution to an institution on it with at least one "
+                    "action kind in its scope for yours, or a network must link you to its "
+                    "coordinator"
                 ),
                 conventions=[
                     {"partnership_id": str(p), "reason": reason}
@@ -300,6 +307,18 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
     ):
         return
     _deny(N_("a supervisor audits only the cases their institution is or was involved in"))
+
+
+def check_referral_reader(
+    principal: Principal, *, employed: bool, institutions: Iterable[UUID] | None = None
+) -> None:
+    """The referrals an institution made or received (`institutions` None: its lists; else one
+    referral's two institutions) are read by its case workers and supervisors while employed."""
+    READING_REFERRALS.check(principal)
+    if not employed:
+        _deny(N_("the token's professional is not employed by the institution it names"))
+    if institutions is not None and principal.institution_id not in set(institutions):
+        _deny(N_("a referral is shown to the institution that made it and the one it is made to"))
 
 
 def check_role(principal: Principal, *allowed: Role, doing: str) -> None:
@@ -330,53 +349,6 @@ def check_own_institution(principal: Principal, institution_id: UUID, *, doing: 
     """`doing` is a template marked with `N_`, like `check_role`'s."""
     if principal.institution_id != institution_id:
         _deny(N_("{doing} is reserved to the institution's own staff"), doing=Term(doing))
-
-
-def check_report_reader(
-    principal: Principal,
-    scope_institutions: Iterable[UUID],
-    funded: Iterable[tuple[date, date | None]],
-    first_day: date,
-    last_day: date,
-) -> None:
-    """A report of a scope over [first_day, last_day] (whole months): for a supervisor of one of
-    the scope's member institutions, or a funder whose institution funds the scope over every
-    month of it (`funded`: its fundings' first and last days, a month counts if funded on one of
-    its days)."""
-    READING_REPORTS.check(principal)
-    if principal.role is Role.SUPERVISOR:
-        if principal.institution_id is not None and principal.institution_id in set(
-            scope_institutions
-        ):
-            return
-        _deny(
-            N_("a supervisor reads the reports of their institution and of what it is a member of")
-        )
-    if principal.role is Role.FUNDER:
-        if principal.institution_id is None:
-            _deny(N_("a funder's token names the funding institution"))
-        for start, end in funded:
-            if start <= Month.of(first_day).last_day and (
-                end is None or end >= last_day.replace(day=1)
-            ):
-                return
-        _deny(N_("a funder reads the reports of what it funds, over the funded period"))
-    _deny(N_("reports are for funders and supervisors"))
-
-
-def fundings_of(principal: Principal) -> UUID | None:
-    """Whose fundings a principal reads: every funder's (None) for an administrator, its own
-    institution's for a funder; nobody else reads them."""
-    READING_FUNDINGS.check(principal)
-    if principal.role is Role.ADMIN:
-        return None
-    if principal.institution_id is None:
-        _deny(N_("a funder's token names the funding institution"))
-    return principal.institution_id
-
-
-def check_network_map_reader(principal: Principal) -> None:
-    READING_THE_NETWORK_MAP.check(principal)
 
 
 def _deny(reason: str, **details: Any) -> NoReturn:

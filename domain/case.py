@@ -251,8 +251,13 @@ class Case(Aggregate, CaseCommands):
         to_institution_id: UUID,
         reason: str,
         occurred_at: datetime,
+        categories: list[str] | None = None,  # what it shares; None: made before it was recorded
+        consent_ids: list[UUID] | None = None,
+        legal_ground: GroundClaim | None = None,
+        legal_reference: str | None = None,
     ) -> None:
-        self.referrals.append(Referral(referral_id, by.institution_id, to_institution_id))
+        made = Referral(referral_id, by.institution_id, to_institution_id, made_at=occurred_at)
+        self.referrals.append(made)
 
     @event("ReferralAccepted")
     def _referral_answered(
@@ -270,6 +275,13 @@ class Case(Aggregate, CaseCommands):
         self, referral_id: UUID, by: Actor, basis: Basis, reason: str, occurred_at: datetime
     ) -> None:
         self._set_referral_status(referral_id, "declined")
+
+    @event("ReferralRevoked")
+    def _referral_revoked(
+        self, referral_id: UUID, by: Actor, basis: Basis, reason: str, occurred_at: datetime
+    ) -> None:
+        """The referring side withdrew it before any answer."""
+        self._set_referral_status(referral_id, "revoked")
 
     def _set_referral_status(self, referral_id: UUID, status: str) -> None:
         referral = self.referral(referral_id)

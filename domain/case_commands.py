@@ -1,7 +1,8 @@
 """What may be asked of a case: its commands, each checking before it records one event.
 
 A command checks the arguments (`domain.case_rules`) and the case's state (`domain.case_state`),
-then calls the method of `domain.case.Case` that records the event and applies it. The events
+then calls the method of `domain.case.Case` that records the event and applies it. Referrals'
+commands are in `domain.case_referrals`, which this class inherits. The events
 and how they change the state stay with the aggregate in `domain.case`, where their stored
 topics (`domain.case:Case.<Event>`) are defined; `Case` inherits these commands.
 """
@@ -13,13 +14,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from domain.case_referrals import CaseReferrals
 from domain.case_rights import CaseRights
 from domain.case_rules import (
     acknowledged_alert,
-    check_referral_target,
     consent_terms,
     optional_text,
-    reason_text,
     role_text,
 )
 from domain.case_values import ErasureGround, SharingAuthorisation
@@ -34,7 +34,7 @@ from domain.values import ActionKind, Actor, Basis, parse_enum, require_text
 from domain.wording import N_
 
 
-class CaseCommands(CaseRights):
+class CaseCommands(CaseReferrals, CaseRights):
     """The commands of `domain.case.Case`; the event methods they call are defined there."""
 
     if TYPE_CHECKING:  # recorded by `Case`'s `@event` methods of the same names
@@ -46,9 +46,6 @@ class CaseCommands(CaseRights):
         _intervention_recorded: Callable[..., None]
         _information_shared: Callable[..., None]
         _concerning_information_transmitted: Callable[..., None]
-        _referral_made: Callable[..., None]
-        _referral_answered: Callable[..., None]
-        _referral_declined: Callable[..., None]
         _coordination_meeting_held: Callable[..., None]
         _alert_acknowledged: Callable[..., None]
         _closed: Callable[..., None]
@@ -225,49 +222,6 @@ class CaseCommands(CaseRights):
             crip_institution_id=crip_institution_id,
             legal_reference="CASF art. L.226-3",
             summary=require_text(summary, field="summary", max_length=10000),
-            occurred_at=occurred_at,
-        )
-
-    # --- referrals ----------------------------------------------------------------------------
-
-    def refer(
-        self,
-        *,
-        referral_id: UUID,
-        by: Actor,
-        basis: Basis,
-        to_institution_id: UUID,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
-        self.check_can_act(by)
-        check_referral_target(by, to_institution_id)
-        self._referral_made(
-            referral_id=referral_id,
-            by=by,
-            basis=basis,
-            to_institution_id=to_institution_id,
-            reason=reason_text(reason),
-            occurred_at=occurred_at,
-        )
-
-    def accept_referral(
-        self, *, referral_id: UUID, by: Actor, basis: Basis, occurred_at: datetime
-    ) -> None:
-        self.pending_referral_for(referral_id, by)
-        self._referral_answered(
-            referral_id=referral_id, by=by, basis=basis, reason=None, occurred_at=occurred_at
-        )
-
-    def decline_referral(
-        self, *, referral_id: UUID, by: Actor, basis: Basis, reason: str, occurred_at: datetime
-    ) -> None:
-        self.pending_referral_for(referral_id, by)
-        self._referral_declined(
-            referral_id=referral_id,
-            by=by,
-            basis=basis,
-            reason=reason_text(reason),
             occurred_at=occurred_at,
         )
 

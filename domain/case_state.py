@@ -20,8 +20,6 @@ from domain.errors import (
     BeneficiaryErasedError,
     CaseClosedError,
     NotACaseParticipantError,
-    ReferralNotFoundError,
-    ReferralNotPendingError,
     RetentionNotDueError,
     WrongInstitutionError,
 )
@@ -75,8 +73,9 @@ class CaseState:
         return seen
 
     def was_involved(self, institution_id: UUID) -> bool:
-        """The institution holds the case, takes or took part in it, referred it, or was referred
-        to it without declining."""
+        """The institution holds the case, takes or took part in it, referred it, or accepted a
+        referral to it. A referral still pending gives the referred institution only what it
+        shares (`GET /cases/{id}/referrals/{referral_id}`), never the file."""
         return (
             institution_id in self.institutions
             or institution_id in self.past_institutions
@@ -85,10 +84,15 @@ class CaseState:
         )
 
     def referred_to(self, institution_id: UUID) -> bool:
-        """A referral to the institution is pending or was accepted."""
+        """A referral to the institution was accepted: its professionals may join."""
         return any(
-            r.to_institution_id == institution_id and r.status != "declined" for r in self.referrals
+            r.to_institution_id == institution_id and r.status == "accepted" for r in self.referrals
         )
+
+    def addressed_to(self, institution_id: UUID) -> bool:
+        """A referral was made to the institution, whatever became of it: its case workers may
+        answer (the answer is refused unless it is still pending)."""
+        return any(r.to_institution_id == institution_id for r in self.referrals)
 
     def beneficiary_is_minor_on(self, day: date) -> bool:
         return self.beneficiary.is_minor_on(day)
@@ -162,32 +166,6 @@ class CaseState:
                 case=str(self.id),
             )
 
-    def pending_referral_for(self, referral_id: UUID, by: Actor) -> Referral:
-        """The referral `by` answers: pending, and addressed to their institution."""
-        self.check_open()
-        referral = self.referral(referral_id)
-        if referral is None:
-            raise ReferralNotFoundError(
-                N_("case {case_id} has no referral {referral_id}"),
-                field="referral_id",
-                case_id=self.id,
-                referral_id=referral_id,
-            )
-        if referral.status != "pending":
-            raise ReferralNotPendingError(
-                _ANSWERED.get(referral.status, N_("referral {referral_id} is already {status}")),
-                field="referral_id",
-                referral_id=referral_id,
-                status=referral.status,
-            )
-        if by.institution_id != referral.to_institution_id:
-            raise WrongInstitutionError(
-                N_("only institution {to_institution_id} answers this referral"),
-                field="institution_id",
-                to_institution_id=referral.to_institution_id,
-            )
-        return referral
-
     def check_retention_due(self, closed_before: datetime | None) -> None:
         """With `closed_before` (retention), only a case still closed since before that instant
         is erased."""
@@ -200,9 +178,3 @@ class CaseState:
                 case_id=self.id,
                 closed_before=closed_before.date(),
             )
-
-
-_ANSWERED = {
-    "accepted": N_("referral {referral_id} was already accepted"),
-    "declined": N_("referral {referral_id} was already declined"),
-}

@@ -8,7 +8,7 @@ aggregate re-exports them where callers have always found them (`domain.case`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -90,12 +90,31 @@ class Consent:
         )
 
 
+def referral_status(status: str, made_at: datetime | None, at: datetime, expiry: timedelta) -> str:
+    """The one rule of a referral's expiry, shared by the case, its coherence view and the
+    inboxes: a referral still pending `expiry` after it was made is `expired` (computed, never
+    recorded). Made at an unknown instant (`None`), it never expires."""
+    if status == "pending" and made_at is not None and at >= made_at + expiry:
+        return "expired"
+    return status
+
+
 @dataclass(frozen=True)
 class Referral:
+    """A referral of the case to another institution. `made_at`: None only in a snapshot older
+    than the field (migration 0012 drops those: the case's events give it again)."""
+
     referral_id: UUID
     from_institution_id: UUID
     to_institution_id: UUID
-    status: str = "pending"  # pending | accepted | declined
+    status: str = "pending"  # pending | accepted | declined | revoked (expired: `status_at`)
+    made_at: datetime | None = None
+
+    def status_at(self, at: datetime, expiry: timedelta) -> str:
+        return referral_status(self.status, self.made_at, at, expiry)
+
+    def expires_at(self, expiry: timedelta) -> datetime | None:
+        return self.made_at + expiry if self.made_at is not None else None
 
 
 @dataclass(frozen=True)

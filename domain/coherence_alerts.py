@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
+from domain.case_values import referral_status
 from domain.coherence_facts import Acknowledgement, ActorFacts, CaseFacts, distinct
 from domain.coherence_registry import Registry
 from domain.delegation import Lapse
@@ -259,6 +260,29 @@ def shares_beyond_consent(facts: CaseFacts, at: datetime) -> list[Alert]:
             alert = _past(kind, dated, ack, **values)
             others = tuple(r for r in consent_refs if r.version != share.ref.version)
             alerts.append(_with_events(alert, (*alert.events, *others)))
+    return alerts
+
+
+def referrals_expired(facts: CaseFacts, at: datetime, expiry: timedelta) -> list[Alert]:
+    """Referrals nobody answered within `expiry`: the referring institution is told, raised
+    when it expired; a supervisor of it acknowledges it with a note (a new referral, a call…)."""
+    kind = AlertKind.REFERRAL_EXPIRED
+    alerts = []
+    for r in facts.referrals:
+        if referral_status(r.status, r.made_at, at, expiry) != "expired":
+            continue
+        values: dict[str, object] = {
+            "professional_id": r.by.professional_id,
+            "institution_id": r.by.institution_id,
+            "counterpart_institution_id": r.to_institution_id,
+            "reason_since": r.made_at.date(),
+        }
+        for _, ack in _by_acknowledgement(facts, kind, [(r.ref, r.made_at)]):
+            alerts.append(
+                replace(
+                    _past(kind, [(r.ref, r.made_at)], ack, **values), raised_at=r.made_at + expiry
+                )
+            )
     return alerts
 
 

@@ -16,6 +16,7 @@ from domain.coherence_alerts import MANY_INSTITUTIONS, Alert
 from domain.coherence_facts import ActorFacts, CaseFacts, ShareFacts
 from domain.coherence_registry import Registry
 from domain.events import EventRef
+from domain.timing import DEFAULT_REFERRAL_EXPIRY
 from domain.values import Actor, Basis, BasisKind
 
 DEFAULT_IDLE_AFTER = timedelta(days=90)
@@ -87,6 +88,7 @@ def assess(
     registry: Registry,
     at: datetime,
     idle_after: timedelta = DEFAULT_IDLE_AFTER,
+    referral_expiry: timedelta = DEFAULT_REFERRAL_EXPIRY,
 ) -> Coherence:
     """The coherence view of a case at `at`, from its facts and the registry as known."""
     current = facts.current_actors
@@ -95,6 +97,7 @@ def assess(
     past += rules.acts_outside_delegation(facts, registry)
     past += rules.exchanges_without_convention(facts, registry, at)
     past += rules.shares_beyond_consent(facts, at)
+    past += rules.referrals_expired(facts, at, referral_expiry)
     live: list[Alert] = []
     if not facts.closed:  # on a closed case nobody acts any more: nothing is pending
         live += rules.lapsed_delegations_in_use(current, registry, at)

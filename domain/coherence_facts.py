@@ -24,6 +24,10 @@ from domain.event_classes import (
     InformationShared,
     ParticipantJoined,
     ParticipantLeft,
+    ReferralAccepted,
+    ReferralDeclined,
+    ReferralMade,
+    ReferralRevoked,
 )
 from domain.events import CASE_ACTS, EventRef
 from domain.values import Actor, AlertKind, Basis, BasisKind, OutsideDelegation
@@ -99,6 +103,25 @@ class Acknowledgement:
     occurred_at: datetime
 
 
+@dataclass(frozen=True)
+class ReferralFacts:
+    """A referral of the case (its reason stays sealed in the event): made when and by whom,
+    answered or revoked when (`status`: pending, accepted, declined, revoked; expiry is
+    computed at reading time, `domain.case_values.referral_status`)."""
+
+    ref: EventRef  # the ReferralMade
+    referral_id: UUID
+    by: Actor
+    to_institution_id: UUID
+    made_at: datetime
+    status: str = "pending"
+    answered_at: datetime | None = None
+    answered: EventRef | None = None
+
+
+ANSWERS = {ReferralAccepted: "accepted", ReferralDeclined: "declined", ReferralRevoked: "revoked"}
+
+
 @dataclass
 class CaseFacts:
     case_id: UUID
@@ -120,6 +143,7 @@ class CaseFacts:
     based_actions: list[BasedAction] = field(default_factory=list)
     outside_acts: list[OutsideAct] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    referrals: list[ReferralFacts] = field(default_factory=list)
 
     @classmethod
     def opened_by(cls, e: CaseOpened) -> CaseFacts:
@@ -202,6 +226,11 @@ class CaseFacts:
                 self._shared(e, ref)
             case AlertAcknowledged():
                 self._acknowledged(e, ref)
+            case ReferralMade():
+                made = ReferralFacts(ref, e.referral_id, e.by, e.to_institution_id, e.occurred_at)
+                self.referrals.append(made)
+            case ReferralAccepted() | ReferralDeclined() | ReferralRevoked():
+                self._answered(e, ref)
             case CaseClosed():
                 self.closed_at = e.occurred_at
             case CaseReopened():
@@ -302,6 +331,16 @@ class CaseFacts:
                 occurred_at=e.occurred_at,
             )
         )
+
+    def _answered(
+        self, e: ReferralAccepted | ReferralDeclined | ReferralRevoked, ref: EventRef
+    ) -> None:
+        for i, r in enumerate(self.referrals):
+            if r.referral_id == e.referral_id:
+                status = ANSWERS[type(e)]
+                self.referrals[i] = replace(
+                    r, status=status, answered_at=e.occurred_at, answered=ref
+                )
 
 
 def distinct(values: Iterable[UUID]) -> list[UUID]:

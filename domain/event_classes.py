@@ -94,12 +94,21 @@ if TYPE_CHECKING:
         referral_id: UUID
         to_institution_id: UUID
         reason: Any  # sealed
+        # Since issue 17 (older events lack them: read with `getattr`, see `referral_terms`)
+        categories: list[str] | None
+        consent_ids: list[UUID] | None
+        legal_ground: GroundClaim | Any | None  # sealed
+        legal_reference: str | None
 
     class ReferralAccepted(CaseAct):
         referral_id: UUID
         reason: Any  # sealed
 
     class ReferralDeclined(CaseAct):
+        referral_id: UUID
+        reason: Any  # sealed
+
+    class ReferralRevoked(CaseAct):
         referral_id: UUID
         reason: Any  # sealed
 
@@ -307,6 +316,7 @@ else:
     ReferralMade = Case.ReferralMade
     ReferralAccepted = Case.ReferralAccepted
     ReferralDeclined = Case.ReferralDeclined
+    ReferralRevoked = Case.ReferralRevoked
     CoordinationMeetingHeld = Case.CoordinationMeetingHeld
     AlertAcknowledged = Case.AlertAcknowledged
     CaseClosed = Case.CaseClosed

@@ -75,6 +75,7 @@ from domain.event_classes import (
     ReferralAccepted,
     ReferralDeclined,
     ReferralMade,
+    ReferralRevoked,
 )
 from domain.funding import Funding
 from domain.institution import Institution
@@ -99,6 +100,7 @@ CASE_ACTS: tuple[type[CaseAct], ...] = (
     ReferralMade,
     ReferralAccepted,
     ReferralDeclined,
+    ReferralRevoked,
     CoordinationMeetingHeld,
     AlertAcknowledged,
     CaseClosed,

@@ -181,6 +181,7 @@ LABELS: dict[str, dict[str, str]] = {
             "no_coordinator": N_("No coordinator"),
             "idle_actor": N_("Idle actor"),
             "act_outside_delegation": N_("Act outside a delegation"),
+            "referral_expired": N_("Referral expired unanswered"),
         },
     ),
     "role": _family(
@@ -240,11 +241,14 @@ LABELS: dict[str, dict[str, str]] = {
         "coherence_as_of": N_("Coherence view as of a past instant"),
         "audit_trail": N_("Audit trail"),
         "personal_data": N_("Export of the person's data"),
+        "referral": N_("Referral"),
     },
     "referral_status": {
         "pending": N_("Pending"),
         "accepted": N_("Accepted"),
         "declined": N_("Declined"),
+        "revoked": N_("Revoked"),
+        "expired": N_("Expired"),
     },
 }
 

@@ -54,7 +54,8 @@ PERSONAL_FIELDS: EventFields = MappingProxyType(
         e.InterventionRecorded: ("summary",),
         e.InformationShared: ("summary", "legal_ground"),  # the statute reference is not
         e.ConcerningInformationTransmitted: ("summary",),
-        e.ReferralMade: ("reason",),
+        e.ReferralMade: ("reason", "legal_ground"),  # the statute reference is not
+        e.ReferralRevoked: ("reason",),
         e.ReferralAccepted: ("reason",),
         e.ReferralDeclined: ("reason",),
         e.CoordinationMeetingHeld: ("decisions",),

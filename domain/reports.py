@@ -98,7 +98,7 @@ class ReferralFact:
     from_institution_id: UUID
     made_by: UUID  # the professional who made it
     made_at: datetime
-    status: str  # pending | accepted | declined
+    status: str  # pending | accepted | declined | revoked
 
 
 @dataclass(frozen=True)
@@ -302,7 +302,7 @@ def draft_report(
             _referral_figure("made", made),
             [
                 _referral_figure(status, [r for r in made if r.status == status])
-                for status in ("accepted", "declined", "pending")
+                for status in ("accepted", "declined", "revoked", "pending")
             ],
         )
     )

@@ -14,6 +14,7 @@ from domain.errors import InvalidValueError, OccurredInFutureError, OccurredTooL
 from domain.wording import N_
 
 Clock = Callable[[], datetime]
+DEFAULT_REFERRAL_EXPIRY = timedelta(days=30)
 
 
 def utc_now() -> datetime:
@@ -22,11 +23,13 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class TimePolicy:
-    """How far in the past an event may be dated, and how much clock skew is tolerated."""
+    """How far in the past an event may be dated, how much clock skew is tolerated, and how
+    long a referral waits for an answer before it expires."""
 
     backdating_window: timedelta = timedelta(days=30)
     clock_skew: timedelta = timedelta(seconds=5)
     clock: Clock = field(default=utc_now)
+    referral_expiry: timedelta = DEFAULT_REFERRAL_EXPIRY
 
     def now(self) -> datetime:
         return self.clock()

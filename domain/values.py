@@ -132,6 +132,7 @@ class AlertKind(StrEnum):
     NO_COORDINATOR = "no_coordinator"
     IDLE_ACTOR = "idle_actor"
     ACT_OUTSIDE_DELEGATION = "act_outside_delegation"
+    REFERRAL_EXPIRED = "referral_expired"  # unanswered past `TimePolicy.referral_expiry`
 
 
 # Alerts about past acts: the past cannot be undone, so they stay (open) until a supervisor
@@ -145,6 +146,7 @@ ACKNOWLEDGEABLE_ALERTS = frozenset(
         AlertKind.EXCHANGE_WITHOUT_CONVENTION,
         AlertKind.SHARED_BEYOND_CONSENT,
         AlertKind.ACT_OUTSIDE_DELEGATION,
+        AlertKind.REFERRAL_EXPIRED,  # the referrer is told, and says what they did about it
     }
 )
 

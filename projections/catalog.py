@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from projections.projector import Projector
 from projections.projectors import AuditTrail, CaseCoherence, RegistryNames
+from projections.referral_inbox import ReferralInbox
 from projections.report_projector import Reports
 
-PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseCoherence(), Reports())
+PROJECTORS: tuple[Projector, ...] = (
+    RegistryNames(),
+    AuditTrail(),
+    CaseCoherence(),
+    Reports(),
+    ReferralInbox(),
+)

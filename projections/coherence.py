@@ -36,6 +36,7 @@ from domain.event_classes import (
     PartnershipEvent,
 )
 from domain.events import occurred_at
+from domain.timing import DEFAULT_REFERRAL_EXPIRY
 from projections.documents import CASE_FACTS, DELEGATION_TERMS, PARTNERSHIP_TERMS
 from projections.log_reading import event_reader
 from projections.tables import (
@@ -57,12 +58,13 @@ def coherence(
     *,
     at: datetime,
     idle_after: timedelta = DEFAULT_IDLE_AFTER,
+    referral_expiry: timedelta = DEFAULT_REFERRAL_EXPIRY,
 ) -> Coherence | None:
     """The coherence view of a case at `at` (normally now), from the projection."""
     facts = case_facts(conn, case_id)
     if facts is None:
         return None
-    return assess(facts, registry_for(conn, facts), at, idle_after)
+    return assess(facts, registry_for(conn, facts), at, idle_after, referral_expiry)
 
 
 def case_facts(conn: Connection, case_id: UUID) -> CaseFacts | None:
@@ -128,6 +130,7 @@ def coherence_as_of(
     at: datetime,
     question: AsOf,
     idle_after: timedelta = DEFAULT_IDLE_AFTER,
+    referral_expiry: timedelta = DEFAULT_REFERRAL_EXPIRY,
 ) -> Coherence | None:
     """The coherence view of a case as it stood at `at`, folded from the log now."""
     if question is AsOf.RECORDED:
@@ -158,7 +161,7 @@ def coherence_as_of(
         for e in _events(app, entry):
             if isinstance(e, DelegationEvent | PartnershipEvent) and registry_keep(e):
                 registry.apply(e)
-    return assess(facts, registry, at, idle_after)
+    return assess(facts, registry, at, idle_after, referral_expiry)
 
 
 def _events(app: Application, aggregate_id: UUID) -> Iterable[DomainEvent]:  # type: ignore[type-arg]

@@ -51,6 +51,7 @@ from domain.event_classes import (
     ReferralAccepted,
     ReferralDeclined,
     ReferralMade,
+    ReferralRevoked,
 )
 from domain.events import CASE_ACTS, CONSULTATION_EVENTS, DELEGATION_EVENTS
 from domain.funding import FundedKind
@@ -77,6 +78,13 @@ INSTITUTION, PARTNERSHIP, NETWORK = (
 )
 
 
+REFERRAL_OUTCOMES = {
+    ReferralAccepted: "accepted",
+    ReferralDeclined: "declined",
+    ReferralRevoked: "revoked",
+}
+
+
 class Reports(Projector):
     name = "reports"
     tables = REPORT_TABLES
@@ -90,6 +98,7 @@ class Reports(Projector):
         self.on(self.referral_made, ReferralMade)
         self.on(self.referral_answered, ReferralAccepted)
         self.on(self.referral_answered, ReferralDeclined)
+        self.on(self.referral_answered, ReferralRevoked)
         self.ignore(BeneficiaryErased, IdentityRectified, *CONSULTATION_EVENTS)
         # The scopes reports are asked for, and their members.
         self.on(self.institution, InstitutionRegistered)
@@ -117,7 +126,7 @@ class Reports(Projector):
         for e in events:
             if isinstance(e, CaseOpened | CoordinationMeetingHeld):
                 cases.append((ident(e.originator_id),))
-            elif isinstance(e, ReferralAccepted | ReferralDeclined):
+            elif isinstance(e, ReferralAccepted | ReferralDeclined | ReferralRevoked):
                 referrals.append((str(e.referral_id),))
             elif isinstance(e, PartnershipProposed):
                 members += [(PARTNERSHIP, str(e.originator_id), str(p)) for p in e.parties]
@@ -183,12 +192,11 @@ class Reports(Projector):
         )
 
     def referral_answered(
-        self, batch: Batch, e: ReferralAccepted | ReferralDeclined, _: int
+        self, batch: Batch, e: ReferralAccepted | ReferralDeclined | ReferralRevoked, _: int
     ) -> None:
         row = batch.get(report_referral_view, (str(e.referral_id),))
         if row is not None:
-            status = "accepted" if isinstance(e, ReferralAccepted) else "declined"
-            batch.put(report_referral_view, {**row, "status": status})
+            batch.put(report_referral_view, {**row, "status": REFERRAL_OUTCOMES[type(e)]})
 
     # --- scopes ---------------------------------------------------------------------------
 

@@ -65,6 +65,7 @@ CELLS = {  # the other cells' codes
     "5 or more": N_("5 or more"),
     "accepted": N_("accepted"),
     "declined": N_("declined"),
+    "revoked": N_("revoked"),
     "pending": N_("pending"),
 }
 UNITS = {

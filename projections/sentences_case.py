@@ -136,6 +136,10 @@ LINES.on(
 LINES.on(ev.ReferralAccepted, LINES.say("referral_accepted", N_("{who} accepted a referral")))
 LINES.on(ev.ReferralDeclined, LINES.say("referral_declined", N_("{who} declined a referral")))
 LINES.on(
+    ev.ReferralRevoked,
+    LINES.say("referral_revoked", N_("{who} revoked a referral before it was answered")),
+)
+LINES.on(
     ev.CoordinationMeetingHeld,
     LINES.say(
         "coordination_meeting",

@@ -15,10 +15,25 @@ from eventsourcing.domain import DomainEventProtocol
 
 from domain.application import Maillage
 from domain.case import BeneficiaryIdentity
+from domain.grounds import GroundClaim
 from domain.values import Actor
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
+
+
+# A legal ground met on any case of World's children (born 2015): what a test that refers or
+# shares without a consent gives instead (a referral shares information, DOMAIN.md).
+CHILD_PROTECTION = GroundClaim(
+    "shared_secrecy_child_protection",
+    attested=(
+        "recipient_bound_by_secrecy",
+        "contributes_to_child_protection",
+        "strictly_necessary",
+        "parental_authority_informed",
+    ),
+)
+CHILD_PROTECTION_JSON = {"code": CHILD_PROTECTION.code, "attested": list(CHILD_PROTECTION.attested)}
 
 
 def ago(days: float = 0, hours: float = 0) -> datetime:
@@ -84,6 +99,40 @@ class World:
             occurred_at=kwargs.pop("occurred_at", ago(10)),
             **kwargs,
         ).id
+
+    def refer(
+        self,
+        case_id: UUID,
+        by: str | Actor,
+        to: str | UUID,
+        *,
+        reason: str = "Orientation",
+        occurred_at: datetime | None = None,
+        categories: tuple[str, ...] = ("identity",),
+    ) -> UUID:
+        """`by` refers the case to an institution (a key of INSTITUTIONS or an id), on the
+        person's consent, given just before, to share `categories` with it: a referral shares
+        information, so it needs one (or a legal ground). The referral's id."""
+        actor = by if isinstance(by, Actor) else self.actor(by)
+        to_id = to if isinstance(to, UUID) else self.i(to)
+        self.app.give_consent(
+            case_id=case_id,
+            by=actor,
+            giver="beneficiary",
+            recipients=[to_id],
+            categories=list(categories),
+            occurred_at=occurred_at,
+        )
+        recorded = self.app.refer(
+            case_id=case_id,
+            by=actor,
+            to_institution_id=to_id,
+            reason=reason,
+            categories=list(categories),
+            occurred_at=occurred_at,
+        )
+        assert recorded.entity_id is not None
+        return recorded.entity_id
 
     def delegation(self, who: str, case_id: UUID, *scope: str) -> UUID:
         """Their employer mandates `who` to act on the case for `scope`, from today for a year."""

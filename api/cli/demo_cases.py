@@ -31,6 +31,18 @@ PAUL = Acting("paul", "school")
 LUC = Acting("luc", "hospital")
 NADIA = Acting("nadia", "ime")
 
+# Shared secrecy in child protection (CASF art. L.226-2-2), its conditions attested: what the
+# ASE share and the three referrals rest on (a referral shares who the child is: issue 17).
+SHARED_SECRECY = GroundClaim(
+    "shared_secrecy_child_protection",
+    attested=(
+        "recipient_bound_by_secrecy",
+        "contributes_to_child_protection",
+        "strictly_necessary",
+        "parental_authority_informed",
+    ),
+)
+
 # Léo's interventions: (who, kind, days ago), each with its kind as a summary.
 LEO_PLAN = [
     (JEANNE, "home_visit", 20),
@@ -125,6 +137,8 @@ LEO: list[Say | Step] = [
         to_institution_id=institution("hospital"),
         reason="Suivi somatique après un passage aux urgences",
         occurred_at=DaysAgo(21, 16),
+        categories=["identity"],
+        legal_ground=SHARED_SECRECY,
         keep=("referrals", "leo_hospital"),
         entity=True,
     ),
@@ -163,15 +177,7 @@ LEO: list[Say | Step] = [
         by=JEANNE,
         recipient_institution_id=institution("ase"),
         categories=["child_protection"],
-        legal_ground=GroundClaim(
-            "shared_secrecy_child_protection",
-            attested=(
-                "recipient_bound_by_secrecy",
-                "contributes_to_child_protection",
-                "strictly_necessary",
-                "parental_authority_informed",
-            ),
-        ),
+        legal_ground=SHARED_SECRECY,
         summary="Éléments d'évaluation pour le point de situation",
         occurred_at=DaysAgo(11),
     ),
@@ -201,6 +207,8 @@ LEO: list[Say | Step] = [
         to_institution_id=institution("ime"),
         reason="Besoin d'un accompagnement médico-éducatif",
         occurred_at=DaysAgo(6, 16),
+        categories=["identity"],
+        legal_ground=SHARED_SECRECY,
         keep=("referrals", "leo_ime"),
         entity=True,
     ),
@@ -242,6 +250,8 @@ INES: list[Say | Step] = [
         to_institution_id=institution("school"),
         reason="Suivi de la scolarité",
         occurred_at=DaysAgo(14, 10),
+        categories=["identity"],
+        legal_ground=SHARED_SECRECY,
         keep=("referrals", "ines_school"),
         entity=True,
     ),

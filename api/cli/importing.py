@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Annotated, Literal, get_args
 from uuid import UUID
@@ -52,7 +52,6 @@ from api.http.schemas.cases import (
 from domain.application import Maillage, Recorded
 from domain.case import Case
 from domain.errors import MaillageError, NotFoundError
-from domain.timing import TimePolicy
 from domain.usecases.base import UnitOfWork
 
 # Case ids of imported cases: uuid5(IMPORTED_CASES, "<source>\n<reference>").
@@ -194,9 +193,7 @@ class Importer:
         self.skipped.clear()
         live = self.maillage.time
         # History is dated as it happened: every rule holds but the backdating window.
-        self.maillage.time = TimePolicy(
-            backdating_window=HISTORY, clock_skew=live.clock_skew, clock=live.clock
-        )
+        self.maillage.time = replace(live, backdating_window=HISTORY)
         try:
             self._run(lines, from_line, progress, report)
         finally:

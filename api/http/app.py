@@ -37,6 +37,7 @@ from api.http.routers import (
     delegations,
     networks,
     partnerships,
+    referrals,
     registry,
     reports,
     rights,
@@ -96,6 +97,11 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 TAGS = [
     {"name": "cases", "description": "A beneficiary's shared case: every act, with its basis."},
+    {
+        "name": "referrals",
+        "description": "Referrals between institutions, both sides: the inbox of those received, "
+        "those made, revoking one, reading what one shares.",
+    },
     {
         "name": "views",
         "description": "Coherence now and as of a past instant, audit trails, "
@@ -219,6 +225,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
     for area in (
         cases,
         case_acts,
+        referrals,
         views,
         registry,
         delegations,

@@ -245,6 +245,17 @@ def _idle_actor(w: CoherenceWords, a: Alert) -> str:
     )
 
 
+def _referral_expired(w: CoherenceWords, a: Alert) -> str:
+    return w.words.gettext(
+        "{who} referred the person to {to} on {date}: unanswered, the referral expired on "
+        "{expired}.",
+        who=w.who(a.professional_id, a.institution_id),
+        to=w.institution(a.counterpart_institution_id),
+        date=w.date(a.reason_since),
+        expired=w.date(a.raised_at),
+    )
+
+
 SENTENCES: dict[AlertKind, Callable[[CoherenceWords, Alert], str]] = {
     AlertKind.ACTION_WITHOUT_VALID_BASIS: _action_without_valid_basis,
     AlertKind.ACT_OUTSIDE_DELEGATION: _act_outside_delegation,
@@ -253,6 +264,7 @@ SENTENCES: dict[AlertKind, Callable[[CoherenceWords, Alert], str]] = {
     AlertKind.SHARED_BEYOND_CONSENT: _shared_beyond_consent,
     AlertKind.NO_COORDINATOR: _no_coordinator,
     AlertKind.IDLE_ACTOR: _idle_actor,
+    AlertKind.REFERRAL_EXPIRED: _referral_expired,
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import Connection
@@ -24,14 +25,27 @@ from api.http.schemas.case_file import (
 )
 from api.http.schemas.cases import BeneficiaryRead, CaseRead
 from api.i18n import Words
-from domain.case import Case
+from domain.case import Case, Referral
 from domain.labels import label, labels
+from domain.timing import DEFAULT_REFERRAL_EXPIRY
 from domain.values import Actor, Basis
 from projections.names import Names, basis_ids, names
 
 
-def case_file(case: Case, conn: Connection, words: Words) -> CaseRead:
-    """The file of `case` as its reader sees it (the identity opened, as the case was loaded)."""
+def case_file(
+    case: Case,
+    conn: Connection,
+    words: Words,
+    *,
+    at: datetime | None = None,
+    referral_expiry: timedelta = DEFAULT_REFERRAL_EXPIRY,
+) -> CaseRead:
+    """The file of `case` as its reader sees it (the identity opened, as the case was loaded);
+    at `at` (the reading instant), a referral unanswered past `referral_expiry` reads expired."""
+
+    def status(r: Referral) -> str:
+        return r.status_at(at, referral_expiry) if at is not None else r.status
+
     actors = [p.actor for p in case.participants]
     if case.coordinator is not None:
         actors.append(case.coordinator)
@@ -90,8 +104,8 @@ def case_file(case: Case, conn: Connection, words: Words) -> CaseRead:
                 from_institution_name=found.institution(r.from_institution_id),
                 to_institution_id=r.to_institution_id,
                 to_institution_name=found.institution(r.to_institution_id),
-                status=r.status,
-                status_label=label(words, "referral_status", r.status),
+                status=status(r),
+                status_label=label(words, "referral_status", status(r)),
             )
             for r in case.referrals
         ],

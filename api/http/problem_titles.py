@@ -52,7 +52,7 @@ DOMAIN_TITLES: dict[str, str] = {
     "unknown-legal-ground": N_("Unknown legal ground"),
     "same-institution": N_("Same institution"),
     "recipient-not-a-crip": N_("Recipient is not a CRIP"),
-    "referral-not-pending": N_("Referral already answered"),
+    "referral-not-pending": N_("Referral no longer pending"),
     "referral-not-found": N_("Referral not found"),
     "wrong-institution": N_("Wrong institution"),
     "funding-ended": N_("Funding ended"),

@@ -155,6 +155,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "idle_actor": N_(
             "An actor on the case has recorded nothing for a long time (MAILLAGE_IDLE_AFTER_DAYS)."
         ),
+        "referral_expired": N_(
+            "A referral was not answered in time (MAILLAGE_REFERRAL_EXPIRY_DAYS); the referring "
+            "institution is told."
+        ),
     },
     "institution_kinds": {"aemo_service": N_("Educational action in an open setting.")},
     "legal_frameworks": {

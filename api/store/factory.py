@@ -185,6 +185,7 @@ def time_policy(settings: Settings) -> TimePolicy:
     return TimePolicy(
         backdating_window=timedelta(days=settings.backdating_window_days),
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
+        referral_expiry=timedelta(days=settings.referral_expiry_days),
     )
 
 

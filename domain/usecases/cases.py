@@ -1,9 +1,9 @@
 """Case use cases: every action on a beneficiary's shared file.
 
 Each action follows `CaseActions._act` (domain.usecases.case_actions). Passing information on
-(shares, concerns to the CRIP) is in `domain.usecases.case_information`, erasure in
-`domain.usecases.erasure`, the person's other rights in `domain.usecases.rights`;
-`CaseUseCases` gathers them all.
+(shares, concerns to the CRIP) is in `domain.usecases.case_information`, referrals in
+`domain.usecases.referrals`, erasure in `domain.usecases.erasure`, the person's other rights in
+`domain.usecases.rights`; `CaseUseCases` gathers them all.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from domain.usecases.base import Recorded, new_id
 from domain.usecases.case_actions import CaseStep
 from domain.usecases.case_information import CaseInformationUseCases
 from domain.usecases.erasure import ErasureUseCases
+from domain.usecases.referrals import ReferralUseCases
 from domain.usecases.rights import RightsUseCases
 from domain.values import ActionKind, Actor
 
 __all__ = ["CaseStep", "CaseUseCases"]
 
 
-class CaseUseCases(CaseInformationUseCases, ErasureUseCases, RightsUseCases):
+class CaseUseCases(CaseInformationUseCases, ReferralUseCases, ErasureUseCases, RightsUseCases):
     # --- opening, closing -------------------------------------------------------------------
 
     def open_case(
@@ -205,69 +206,6 @@ class CaseUseCases(CaseInformationUseCases, ErasureUseCases, RightsUseCases):
             ),
             delegation_id=delegation_id,
             entity_id=intervention_id,
-        )
-
-    # --- referrals --------------------------------------------------------------------------
-
-    def refer(
-        self,
-        *,
-        case_id: UUID,
-        by: Actor,
-        to_institution_id: UUID,
-        reason: str,
-        occurred_at: datetime | None = None,
-    ) -> Recorded:
-        self.load(Institution, to_institution_id, field="to_institution_id")
-        referral_id = new_id()
-        return self._act(
-            case_id,
-            by,
-            ActionKind.REFERRAL,
-            occurred_at,
-            lambda case, basis, at: case.refer(
-                referral_id=referral_id,
-                by=by,
-                basis=basis,
-                to_institution_id=to_institution_id,
-                reason=reason,
-                occurred_at=at,
-            ),
-            entity_id=referral_id,
-        )
-
-    def accept_referral(
-        self, *, case_id: UUID, referral_id: UUID, by: Actor, occurred_at: datetime | None = None
-    ) -> Recorded:
-        return self._act(
-            case_id,
-            by,
-            ActionKind.REFERRAL,
-            occurred_at,
-            lambda case, basis, at: case.accept_referral(
-                referral_id=referral_id, by=by, basis=basis, occurred_at=at
-            ),
-            entity_id=referral_id,
-        )
-
-    def decline_referral(
-        self,
-        *,
-        case_id: UUID,
-        referral_id: UUID,
-        by: Actor,
-        reason: str,
-        occurred_at: datetime | None = None,
-    ) -> Recorded:
-        return self._act(
-            case_id,
-            by,
-            ActionKind.REFERRAL,
-            occurred_at,
-            lambda case, basis, at: case.decline_referral(
-                referral_id=referral_id, by=by, basis=basis, reason=reason, occurred_at=at
-            ),
-            entity_id=referral_id,
         )
 
     # --- coordination meetings --------------------------------------------------------------

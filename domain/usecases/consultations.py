@@ -61,6 +61,7 @@ class ConsultationUseCases(UseCaseBase):
             institution_on_case=on_case,
             institution_was_involved=case.was_involved(institution_id),
             referred=referred,
+            addressed=case.addressed_to(institution_id),
             formal_link=linked,
             conventions=conventions,
             lapsed_delegations=lapsed,

@@ -52,7 +52,8 @@ COLLEAGUE = "colleague"  # Léa, AEMO: her institution holds the case, she takes
 REFERRED = "referred"  # Karim, ASE: the case was referred to his institution (pending)
 OUTSIDER = "outsider"  # Paul, school: no link at all to the case
 SUPERVISOR = "supervisor"  # a supervisor of AEMO, the holding institution
-SUPERVISOR_REFERRED = "supervisor_referred"  # a supervisor of ASE, involved by the referral
+# a supervisor of ASE: the referral is pending, so ASE reads only what it shares (issue 17)
+SUPERVISOR_REFERRED = "supervisor_referred"
 SUPERVISOR_ELSEWHERE = "supervisor_elsewhere"  # a supervisor of the school, never involved
 FUNDER = "funder"
 ADMIN = "admin"
@@ -85,13 +86,18 @@ DPOS = frozenset({DPO, DPO_ELSEWHERE})
 NOT_FUNDERS = EVERYONE - {FUNDER} - DPOS
 SUPERVISORS = frozenset({SUPERVISOR, SUPERVISOR_REFERRED, SUPERVISOR_ELSEWHERE})
 # What each standing towards the case allows (domain.access.check_case_access).
-CASE_READERS = frozenset(
-    {PARTICIPANT, DELEGATE, DELEGATE_ELSEWHERE, SUPERVISOR, SUPERVISOR_REFERRED}
-)
-CASE_AUDITORS = frozenset({SUPERVISOR, SUPERVISOR_REFERRED})
+# A referral still pending makes the referred institution (ASE) neither a reader nor a joiner
+# of the case: it reads what the referral shares, and answers it.
+CASE_READERS = frozenset({PARTICIPANT, DELEGATE, DELEGATE_ELSEWHERE, SUPERVISOR})
+CASE_AUDITORS = frozenset({SUPERVISOR})
 CASE_ACTORS = frozenset({PARTICIPANT, DELEGATE, DELEGATE_ELSEWHERE})
-CASE_JOINERS = CASE_ACTORS | {COLLEAGUE, REFERRED, CONVENTION_PARTNER}
+CASE_JOINERS = CASE_ACTORS | {COLLEAGUE, CONVENTION_PARTNER}
 REFERRAL_ANSWERERS = CASE_ACTORS | {REFERRED}
+# The referral's two institutions (AEMO made it, ASE received it): its case workers, supervisors.
+REFERRAL_READERS = frozenset(
+    {PARTICIPANT, DELEGATE, COLLEAGUE, REFERRED, SUPERVISOR, SUPERVISOR_REFERRED}
+)
+PROFESSIONALS = CASE_WORKERS | SUPERVISORS
 # supervisors of an institution on the case (ASE is referred to it, not on it)
 CASE_ACKNOWLEDGERS = frozenset({SUPERVISOR})
 ADMINS = frozenset({ADMIN})
@@ -143,7 +149,11 @@ def build_scene(api: Api) -> Scene:
     assert consent.entity_id is not None
     ids["consent"] = consent.entity_id
     referral = app.refer(
-        case_id=case_id, by=world.actor("jeanne"), to_institution_id=world.i("ase"), reason="ASE"
+        case_id=case_id,
+        by=world.actor("jeanne"),
+        to_institution_id=world.i("ase"),
+        reason="ASE",
+        categories=["family_situation"],  # what the consent covers
     )
     assert referral.entity_id is not None
     ids["referral"] = referral.entity_id
@@ -367,6 +377,20 @@ MATRIX: list[Line] = [
         REFERRAL_ANSWERERS,
         body=lambda s: {"reason": "Pas de place"},
     ),
+    _l(
+        "POST",
+        "/cases/{case_id}/referrals/{referral_id}/revocation",
+        CASE_ACTORS,
+        body=lambda s: {"reason": "Autre solution trouvée"},
+    ),
+    _l(
+        "GET",
+        "/cases/{case_id}/referrals/{referral_id}",
+        REFERRAL_READERS,
+        query=READ,
+        reads_case=True,
+    ),
+    _l("GET", "/referrals", PROFESSIONALS),
     _l(
         "POST",
         "/cases/{case_id}/coordination-meetings",

@@ -367,6 +367,8 @@ async def play_leo(s: Story) -> dict[str, Any]:
         {
             "to_institution_id": str(s.i["hospital"]),
             "reason": "Suivi somatique après un passage aux urgences",
+            "categories": ["identity"],  # what it shares, on shared secrecy
+            "legal_ground": SHARED_SECRECY,
             "occurred_at": day(21, 16),
         },
     )
@@ -431,6 +433,8 @@ async def play_leo(s: Story) -> dict[str, Any]:
         {
             "to_institution_id": str(s.i["ime"]),
             "reason": "Besoin d'un accompagnement médico-éducatif",
+            "categories": ["identity"],  # what it shares, on shared secrecy
+            "legal_ground": SHARED_SECRECY,
             "occurred_at": day(6, 16),
         },
     )
@@ -475,6 +479,8 @@ async def play_ines(s: Story) -> None:
         {
             "to_institution_id": str(s.i["school"]),
             "reason": "Suivi de la scolarité",
+            "categories": ["identity"],  # what it shares, on shared secrecy
+            "legal_ground": SHARED_SECRECY,
             "occurred_at": day(14, 10, 15),
         },
     )

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from api.i18n import FRENCH
 from tests.e2e.conftest import Api
-from tests.world import TODAY, World, ago
+from tests.world import CHILD_PROTECTION, TODAY, World, ago
 
 UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EN = {"Accept-Language": "en"}
@@ -110,6 +110,7 @@ def build(api: Api) -> Scene:
         by=jeanne,
         to_institution_id=world.i("hospital"),
         reason="Suivi somatique",
+        legal_ground=CHILD_PROTECTION,
         occurred_at=ago(3),
     ).entity_id
     assert referral is not None

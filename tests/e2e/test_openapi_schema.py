@@ -61,7 +61,7 @@ from domain.application import Maillage
 from domain.timing import TimePolicy
 from tests.conftest import ON_POSTGRES, TEST_SIGNING_KEY, TEST_URL
 from tests.e2e.conftest import Api
-from tests.world import NOW, World, ago
+from tests.world import CHILD_PROTECTION, NOW, World, ago
 
 MAX_EXAMPLES = 10
 CHECKS = [
@@ -203,6 +203,7 @@ def seed(app: Maillage) -> tuple[World, dict[str, list[str]]]:
         by=jeanne,
         to_institution_id=world.i("ase"),
         reason="needs a child welfare assessment",
+        legal_ground=CHILD_PROTECTION,
         occurred_at=ago(7),
     )
     partnership_id = world.convention("aemo", "ase")

@@ -29,7 +29,7 @@ from projections.runner import ProjectionRunner
 from projections.tables import audit_entry_view, projection_tracking
 from projections.view_wording import word_audit
 from tests.conftest import fresh_store
-from tests.world import NOW, World, ago
+from tests.world import CHILD_PROTECTION, NOW, World, ago
 
 UUID_IN_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TEST_URL = os.environ.get("MAILLAGE_DATABASE_URL", "")
@@ -81,6 +81,7 @@ def test_the_trail_keeps_no_name_and_no_sealed_field(store_app: Maillage, engine
         by=world.actor("jeanne"),
         to_institution_id=world.i("cmp"),
         reason="Motif sensible",
+        legal_ground=CHILD_PROTECTION,
         occurred_at=ago(3),
     )
     store_app.close_case(case_id=case_id, by=world.actor("jeanne"), reason="Départ du département")

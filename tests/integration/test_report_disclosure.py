@@ -13,7 +13,7 @@ from domain.reports import Month, MonthRange
 from projections import reports
 from projections.runner import ProjectionRunner
 from tests.unit.test_disclosure import feasible_values_in_report
-from tests.world import World, ago
+from tests.world import CHILD_PROTECTION, World, ago
 
 NOVEMBER = MonthRange(Month(2026, 11), Month(2026, 11))
 PARIS = Calendar.of("Europe/Paris")
@@ -37,6 +37,7 @@ def test_three_beneficiaries_with_the_school_too_cannot_be_singled_out(
                 by=jeanne,
                 to_institution_id=world.i("school"),
                 reason="Scolarité",
+                legal_ground=CHILD_PROTECTION,
                 occurred_at=ago(10),
             ).entity_id
             assert referral is not None

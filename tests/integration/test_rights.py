@@ -120,11 +120,12 @@ def test_the_export_holds_exactly_the_case_and_nothing_of_another(
         categories=["family_situation"],
         summary="Situation familiale",
     )
-    app.refer(
+    app.refer(  # on the mother's consent, which covers this category for the ASE
         case_id=case_id,
         by=world.actor("jeanne"),
         to_institution_id=world.i("ase"),
         reason="Soutien",
+        categories=["family_situation"],
     )
     rectify(app, case_id, first_name="Léon")
     dpo = dpo_of(world, "aemo")
@@ -194,10 +195,12 @@ def test_only_a_dpo_of_an_involved_institution_exercises_the_rights(
 ) -> None:
     world, app = store_world, store_app
     case_id = world.open_case()
-    app.refer(
-        case_id=case_id, by=world.actor("jeanne"), to_institution_id=world.i("ase"), reason="Aide"
-    )
-    for allowed in ("aemo", "ase"):  # the holder, and the institution referred to
+    referral = world.refer(case_id, "jeanne", "ase", reason="Aide")
+    assert app.authorise_rights(dpo_of(world, "aemo"), case_id, EXPORTING_PERSONAL_DATA)
+    with pytest.raises(AccessDeniedError):  # a referral not yet accepted involves no one
+        app.authorise_rights(dpo_of(world, "ase"), case_id, EXPORTING_PERSONAL_DATA)
+    app.accept_referral(case_id=case_id, referral_id=referral, by=world.actor("karim"))
+    for allowed in ("aemo", "ase"):  # the holder, and the institution that accepted
         assert app.authorise_rights(dpo_of(world, allowed), case_id, EXPORTING_PERSONAL_DATA)
     refusals = [
         dpo_of(world, "school"),  # never involved

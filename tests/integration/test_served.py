@@ -54,6 +54,16 @@ async def test_concurrent_writers_over_http_lose_nothing_and_record_nothing_twic
         )
         assert opened.status_code == 201, opened.text
         case = opened.json()["id"]
+        consented = await client.post(  # a referral shares who the person is: on consent
+            f"/cases/{case}/consents",
+            json={
+                "giver": "beneficiary",
+                "recipients": [str(world.institutions["ase"])],
+                "categories": ["identity"],
+            },
+            headers=headers["jeanne"],
+        )
+        assert consented.status_code == 200, consented.text
         referred = await client.post(
             f"/cases/{case}/referrals",
             json={"to_institution_id": str(world.institutions["ase"]), "reason": "évaluation"},
@@ -107,7 +117,7 @@ async def test_concurrent_writers_over_http_lose_nothing_and_record_nothing_twic
             headers=headers["jeanne"],
         )
         assert view.status_code == 200, view.text
-    # the case holds its opening, the referral, its acceptance, the join and one intervention
-    # per key; the view read with `after` shows them all
-    assert store_app.repository.get(UUID(case)).version == 4 + len(keys)
-    assert view.json()["version"] == 4 + len(keys)
+    # the case holds its opening, the consent, the referral, its acceptance, the join and one
+    # intervention per key; the view read with `after` shows them all
+    assert store_app.repository.get(UUID(case)).version == 5 + len(keys)
+    assert view.json()["version"] == 5 + len(keys)

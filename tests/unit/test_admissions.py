@@ -30,11 +30,9 @@ from domain.access import (
     Role,
     check_case_access,
     check_caseload_reader,
-    check_network_map_reader,
     check_network_person,
-    check_report_reader,
-    fundings_of,
 )
+from domain.access_reports import check_network_map_reader, check_report_reader, fundings_of
 from domain.errors import AccessDeniedError
 
 EVERY_STANDING = CaseStanding(

@@ -101,11 +101,10 @@ def test_a_declined_referral_leaves_no_standing(world: World) -> None:
     app, case = world.app, world.open_case()
     ase_head = supervisor_of(world, "ase")
     assert not allowed(app, ase_head, case, CaseUse.AUDIT)
-    referral = app.refer(
-        case_id=case, by=world.actor("jeanne"), to_institution_id=world.i("ase"), reason="bilan"
-    ).entity_id
-    assert referral is not None
-    assert allowed(app, ase_head, case, CaseUse.AUDIT)
+    referral = world.refer(case, "jeanne", "ase", reason="bilan")
+    # pending: the ASE answers it, but reads only what it shares, not the file (issue 17)
+    assert not allowed(app, ase_head, case, CaseUse.AUDIT)
+    assert not allowed(app, ase_head, case, CaseUse.READ)
     assert allowed(app, worker(world, "karim"), case, CaseUse.ANSWER_REFERRAL)
     app.decline_referral(
         case_id=case, referral_id=referral, by=world.actor("karim"), reason="hors secteur"

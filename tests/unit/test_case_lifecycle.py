@@ -42,13 +42,21 @@ def join(app: Maillage, world: World, case_id: UUID, who: str, *, days: float = 
     app.join_case(case_id=case_id, by=world.actor(who), role="partner", occurred_at=ago(days))
 
 
-def give_consent(app: Maillage, world: World, case_id: UUID, *, days: float = 8) -> UUID:
+def give_consent(
+    app: Maillage,
+    world: World,
+    case_id: UUID,
+    *,
+    days: float = 8,
+    recipients: tuple[str, ...] = ("cmp",),
+    categories: tuple[str, ...] = ("family_situation",),
+) -> UUID:
     recorded = app.give_consent(
         case_id=case_id,
         by=world.actor("jeanne"),
         giver="beneficiary",
-        recipients=[world.i("cmp")],
-        categories=["family_situation"],
+        recipients=[world.i(r) for r in recipients],
+        categories=list(categories),
         occurred_at=ago(days),
     )
     assert recorded.entity_id is not None
@@ -56,15 +64,10 @@ def give_consent(app: Maillage, world: World, case_id: UUID, *, days: float = 8)
 
 
 def refer_to_ase(app: Maillage, world: World, case_id: UUID, *, days: float = 8) -> UUID:
-    recorded = app.refer(
-        case_id=case_id,
-        by=world.actor("jeanne"),
-        to_institution_id=world.i("ase"),
-        reason="needs a child welfare assessment",
-        occurred_at=ago(days),
+    """Jeanne refers the case to the ASE, on the person's consent to share who they are."""
+    return world.refer(
+        case_id, "jeanne", "ase", reason="needs a child welfare assessment", occurred_at=ago(days)
     )
-    assert recorded.entity_id is not None
-    return recorded.entity_id
 
 
 # --- opening --------------------------------------------------------------------------------
@@ -630,6 +633,7 @@ def test_a_consent_of_another_case_cannot_be_withdrawn_here(app: Maillage, world
 
 def test_a_referral_to_another_institution_is_recorded(app: Maillage, world: World) -> None:
     case_id = world.open_case()
+    give_consent(app, world, case_id, days=8, recipients=("ase",), categories=("identity",))
     before = position(app)
 
     recorded = app.refer(
@@ -668,6 +672,7 @@ def test_a_referral_to_ones_own_institution_is_refused(app: Maillage, world: Wor
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_a_referral_gives_a_reason(app: Maillage, world: World, reason: str) -> None:
     case_id = world.open_case()
+    give_consent(app, world, case_id, recipients=("ase",), categories=("identity",))
     before = position(app)
 
     with pytest.raises(InvalidValueError) as refused:
@@ -968,6 +973,7 @@ COMMANDS: dict[str, Command] = {
         by=w.actor("jeanne"),
         to_institution_id=w.i("cmp"),
         reason="psychiatric follow-up",
+        categories=["family_situation"],  # what the consent covers
         occurred_at=at,
     ),
     "accept_referral": lambda app, w, g, at: app.accept_referral(

@@ -26,6 +26,7 @@ from api.http.reference import (
     networks,
     operations,
     partnerships,
+    referrals,
     registry,
     reports,
     rights,
@@ -37,6 +38,7 @@ Examples = Mapping[str, Mapping[str, Any]]  # name -> {"summary": …, "value": 
 AREAS = (
     cases,
     case_acts,
+    referrals,
     rights,
     views,
     registry,

@@ -108,9 +108,15 @@ DESCRIPTIONS: dict[str, str] = {
     """,
     "refer": """
         Ask another institution to take part in the case (*orientation*), with the reason: it finds
-        the referral among the case's pending referrals and accepts or declines it.
+        the referral in its inbox (`GET /referrals`) and accepts or declines it, or it expires
+        unanswered after `MAILLAGE_REFERRAL_EXPIRY_DAYS`. A referral shares information about the
+        person (`categories`, `["identity"]` if omitted): like a share, it needs a consent in force
+        covering the referred institution for each category, or a `legal_ground` whose conditions
+        are met. Until it accepts, the referred institution reads only what the referral shares
+        (`GET /cases/{case_id}/referrals/{referral_id}`), not the case's file.
 
-        Records `ReferralMade`; `entity_id` is the referral's id, to answer it.
+        Records `ReferralMade`, with the categories shared and the consents or ground they are
+        shared on; `entity_id` is the referral's id, to answer it.
 
         Refusals:
         - 403 `access-denied`: you neither take part in the case nor hold a delegation in force for
@@ -119,21 +125,25 @@ DESCRIPTIONS: dict[str, str] = {
         - 409 `case-closed`: the case is closed.
         - 422 `not-a-case-participant`: you hold a delegation for the case but have not joined it.
         - 422 `same-institution`: the referral is to your own institution.
+        - 422 `no-legal-basis-for-sharing`: no consent in force covers the referred institution for
+          the categories shared, and no legal ground was given.
+        - 422 `legal-ground-conditions-not-met`: the legal ground given does not hold.
         - 422 `invalid-value`: a blank reason.
         - 422 `not-employed`: your token's professional is not employed by its institution.
     """,
     "accept_referral": """
         Accept a pending referral made to your institution: its professionals may then join the case
-        (`join_case`).
+        (`join_case`), and its supervisors read it.
 
         Records `ReferralAccepted`.
 
         Refusals:
-        - 403 `access-denied`: no referral of this case is pending for your institution, and you do
+        - 403 `access-denied`: no referral of this case was made to your institution, and you do
           not take part in it.
         - 404 `not-found`: no such case.
         - 404 `referral-not-found`: the case has no such referral.
-        - 409 `referral-not-pending`: it was answered already.
+        - 409 `referral-not-pending`: it was answered, revoked or expired already
+          (`details.status`).
         - 409 `case-closed`: the case is closed.
         - 422 `wrong-institution`: the referral is addressed to another institution.
         - 422 `not-employed`: your token's professional is not employed by its institution.
@@ -145,11 +155,12 @@ DESCRIPTIONS: dict[str, str] = {
         Records `ReferralDeclined`.
 
         Refusals:
-        - 403 `access-denied`: no referral of this case is pending for your institution, and you do
+        - 403 `access-denied`: no referral of this case was made to your institution, and you do
           not take part in it.
         - 404 `not-found`: no such case.
         - 404 `referral-not-found`: the case has no such referral.
-        - 409 `referral-not-pending`: it was answered already.
+        - 409 `referral-not-pending`: it was answered, revoked or expired already
+          (`details.status`).
         - 409 `case-closed`: the case is closed.
         - 422 `wrong-institution`: the referral is addressed to another institution.
         - 422 `invalid-value`: a blank reason.
@@ -290,13 +301,31 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "refer": {
         "to_cmp": {
-            "summary": "Refer to the child-psychiatry centre",
+            "summary": "Refer to the child-psychiatry centre, on the family's consent",
             "value": {
                 "to_institution_id": CMP,
                 "reason": "Troubles du sommeil et anxiété importante : demande de bilan "
                 "pédopsychiatrique.",
+                "categories": ["identity", "health"],
             },
-        }
+        },
+        "to_ase": {
+            "summary": "Refer to child welfare under shared secrecy in child protection",
+            "value": {
+                "to_institution_id": ASE,
+                "reason": "Mise en danger suspectée : évaluation par l'ASE demandée.",
+                "categories": ["identity", "child_protection"],
+                "legal_ground": {
+                    "code": "shared_secrecy_child_protection",
+                    "attested": [
+                        "recipient_bound_by_secrecy",
+                        "contributes_to_child_protection",
+                        "strictly_necessary",
+                        "parental_authority_informed",
+                    ],
+                },
+            },
+        },
     },
     "accept_referral": {
         "now": {"summary": "Accepted now", "value": {}},

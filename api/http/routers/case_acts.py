@@ -203,13 +203,7 @@ def refer(
         maillage,
         command,
         if_match,
-        lambda by: maillage.refer(
-            case_id=case_id,
-            by=by,
-            to_institution_id=body.to_institution_id,
-            reason=body.reason,
-            occurred_at=body.occurred_at,
-        ),
+        lambda by: body.record(maillage, case_id, by),
     )
 
 

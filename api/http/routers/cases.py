@@ -99,7 +99,8 @@ def read_case_file(
 ) -> CaseRead:
     case = read_case(maillage, principal, case_id, use=CaseUse.READ, view="file", purpose=purpose)
     etag(response, case.version)
-    return case_file(case, conn, words)
+    time = maillage.time
+    return case_file(case, conn, words, at=time.now(), referral_expiry=time.referral_expiry)
 
 
 @router.post("/cases/{case_id}/closure", response_model=CommandResult, summary="Close the case")

@@ -2,7 +2,7 @@
 
 Administrators record fundings. A report (JSON, CSV, or a chart as SVG or PNG) is for a funder
 whose institution funds the scope over the whole period asked, or for a supervisor of one of the
-scope's member institutions (`domain.access.check_report_reader`); the network map for
+scope's member institutions (`domain.access_reports.check_report_reader`); the network map for
 supervisors. Every figure that could single out a person is withheld (`domain.disclosure`).
 """
 
@@ -36,10 +36,8 @@ from domain.access import (
     READING_THE_NETWORK_MAP,
     Principal,
     Role,
-    check_network_map_reader,
-    check_report_reader,
-    fundings_of,
 )
+from domain.access_reports import check_network_map_reader, check_report_reader, fundings_of
 from domain.funding import FundedKind
 from domain.reports import Report
 from domain.wording import Wording

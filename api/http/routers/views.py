@@ -103,13 +103,19 @@ def case_coherence(
         maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose
     )
     wait_for_read_side(projections, after)
-    view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(settings))
+
+    def now() -> Coherence | None:
+        time = maillage.time
+        limits = {"idle_after": _idle_after(settings), "referral_expiry": time.referral_expiry}
+        return coherence(conn, case_id, at=time.now(), **limits)
+
+    view = now()
     if view is None:
         # The case is in the log (it was just authorised), not yet in the read side: wait for
         # it (bounded: 503 with Retry-After past 5 s), then read again on a fresh snapshot.
         conn.rollback()
         wait_for_read_side(projections, projections.head())
-        view = coherence(conn, case_id, at=maillage.time.now(), idle_after=_idle_after(settings))
+        view = now()
     if view is None:
         raise NotFoundError("case", case_id, field="case_id")
     return _answer(view, case, maillage, conn, words, alerts)
@@ -141,7 +147,12 @@ def case_coherence_as_of(
         maillage, principal, case_id, use=CaseUse.READ, view="coherence_as_of", purpose=purpose
     )
     view = coherence_as_of(
-        maillage, case_id, at=at, question=question, idle_after=_idle_after(settings)
+        maillage,
+        case_id,
+        at=at,
+        question=question,
+        idle_after=_idle_after(settings),
+        referral_expiry=maillage.time.referral_expiry,
     )
     if view is None:
         raise NotFoundError("case at that instant", case_id, field="at")

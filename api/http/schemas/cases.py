@@ -151,6 +151,27 @@ class ConcerningInformation(Occurred):
 class ReferralCreate(Occurred):
     to_institution_id: UUID
     reason: str = Field(min_length=1, max_length=2000)
+    categories: list[InformationCategory] | None = Field(
+        default=None,
+        min_length=1,
+        description="What the referral shares about the person (information categories); "
+        '`["identity"]` when omitted. A consent in force must cover the referred institution '
+        "for each, unless `legal_ground` is given.",
+    )
+    legal_ground: LegalGround | None = Field(
+        default=None, description="Instead of consent: the legal ground the referral shares under."
+    )
+
+    def record(self, maillage: Maillage, case_id: UUID, by: Actor) -> Recorded:
+        return maillage.refer(
+            case_id=case_id,
+            by=by,
+            to_institution_id=self.to_institution_id,
+            reason=self.reason,
+            categories=[c.value for c in self.categories] if self.categories else None,
+            legal_ground=self.legal_ground.domain() if self.legal_ground else None,
+            occurred_at=self.occurred_at,
+        )
 
 
 class CoordinationMeeting(Occurred):
