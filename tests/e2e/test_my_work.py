@@ -97,3 +97,32 @@ async def test_funders_administrators_and_strangers_are_refused(api: Api) -> Non
     )
     assert answer.status_code == 422, answer.text
     assert answer.json()["rule"] == "not-employed"
+
+
+async def test_the_referrals_waiting_for_my_institution_are_on_my_desk(api: Api) -> None:
+    world, with_alert, quiet, _ = _scene(api)
+    # the AEMO refers Jeanne's quiet case to the CMP (on the person's consent): it waits there
+    referral = world.refer(quiet, "jeanne", "cmp", categories=("identity", "health"))
+    answered = world.refer(with_alert, "jeanne", "cmp")
+    api.maillage.decline_referral(
+        case_id=with_alert, referral_id=answered, by=world.actor("sophie"), reason="Pas de place"
+    )
+    api.services.projections.wait_for(api.maillage.recorder.max_notification_id(), timeout=5)
+    cmp = api.headers("case_worker", world.p("sophie"), world.i("cmp"))
+    body = (await api.client.get("/me/work", headers=cmp)).json()
+    waiting = body["referrals_waiting"]["items"]
+    assert [r["referral_id"] for r in waiting] == [str(referral)]  # not the declined one
+    assert waiting[0]["from_institution_name"] == "AEMO Colmar"
+    assert waiting[0]["referred_by_name"] == "Jeanne"
+    assert waiting[0]["categories"] == ["identity", "health"]
+    assert body["cases"]["items"] == []  # Sophie is on no case yet
+    # the referring side has nothing waiting
+    aemo = api.headers("case_worker", world.p("jeanne"), world.i("aemo"))
+    assert (await api.client.get("/me/work", headers=aemo)).json()["referrals_waiting"][
+        "items"
+    ] == []
+    # past the delay, it no longer waits: it expired
+    api.travel(api.clock.now + api.maillage.time.referral_expiry)
+    cmp = api.headers("case_worker", world.p("sophie"), world.i("cmp"))
+    body = (await api.client.get("/me/work", headers=cmp)).json()
+    assert body["referrals_waiting"]["items"] == []

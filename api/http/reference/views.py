@@ -86,7 +86,8 @@ DESCRIPTIONS: dict[str, str] = {
         A professional's day in one call, from the read models: the open cases you take part in
         for your token's institution (a supervisor: the open cases your institution holds or has
         a professional on), each with your role, your basis, your last act and the alerts open on
-        it now, worded in your language. `with_alerts=true` keeps only the cases with an open
+        it now, worded in your language, and the referrals waiting for your institution's answer
+        (`referrals_cursor` pages them). `with_alerts=true` keeps only the cases with an open
         alert. Paged by case (`limit`, `cursor`). No case content is shown (no beneficiary's
         identity, no free text), so nothing is recorded as a reading.
 

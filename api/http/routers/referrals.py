@@ -119,11 +119,12 @@ def list_referrals(
         ],
     )
     return Page[Any](
-        items=[_item(row, named, words) for row in found.rows], next_cursor=found.next_cursor
+        items=[referral_item(row, named, words) for row in found.rows],
+        next_cursor=found.next_cursor,
     )
 
 
-def _item(row: dict[str, Any], found: Names, words: Words) -> dict[str, Any]:
+def referral_item(row: dict[str, Any], found: Names, words: Words) -> dict[str, Any]:
     def uuid(key: str) -> UUID | None:
         return UUID(str(row[key])) if row.get(key) else None
 
@@ -179,7 +180,7 @@ def read_referral(
     }
     b = detail.beneficiary
     return {
-        **_item(row, found, words),
+        **referral_item(row, found, words),
         "reason": detail.reason,
         "consent_ids": list(detail.consent_ids),
         "legal_reference": detail.legal_reference,

@@ -1,6 +1,6 @@
 """A case worker's day in one call (`GET /me/work`), served from the read models: the open cases
 they are on with the alerts open on each (a supervisor: the open cases their institution holds
-or works on), paged by case.
+or works on), paged by case, and the referrals waiting for their institution's answer.
 
 Alerts are assessed at the instant of reading from each case's coherence facts, as the coherence
 view does; the sentences name people and institutions by the registry's current names (one query
@@ -24,13 +24,15 @@ from api.http.coherence_words import CoherenceWords
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, SettingsDep, WordsDep
 from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor
+from api.http.routers.referrals import referral_item
 from api.http.schemas.common import Page
+from api.http.schemas.referrals import ReferralItem
 from api.http.schemas.work import MyWork, WorkAlert, WorkCase
 from domain.access import READING_MY_WORK, Principal, Role
 from domain.coherence import Coherence, assess
 from domain.errors import InvalidValueError
 from domain.wording import N_
-from projections import work
+from projections import referral_queries, work
 from projections.coherence import registry_for
 from projections.names import names
 
@@ -52,6 +54,7 @@ def my_work(
     limit: WorkLimit = 50,
     cursor: Cursor = None,
     with_alerts: WithAlerts = False,
+    referrals_cursor: Cursor = None,
 ) -> dict[str, Any]:
     maillage.check_claims(principal)  # employed now by the institution the token names
     actor = principal.actor
@@ -70,12 +73,28 @@ def my_work(
         if scanned == SCAN_LIMIT:  # go on from here next time
             next_cursor = str(case.case_id)
             break
+    waiting = referral_queries.referrals(
+        conn,
+        institution_id=actor.institution_id,
+        box="received",
+        now=at,
+        expiry=maillage.time.referral_expiry,
+        status="pending",
+        cursor=referrals_cursor,
+        limit=limit,
+    )
     found = names(
         conn,
         **_merged(
             [mentioned(view, view.alerts) for _, view in shown],
-            professionals=[actor.professional_id],
-            institutions=[actor.institution_id],
+            professionals=[
+                actor.professional_id,
+                *(UUID(r["referred_by"]) for r in waiting.rows),
+            ],
+            institutions=[
+                actor.institution_id,
+                *(UUID(r["from_institution_id"]) for r in waiting.rows),
+            ],
         ),
     )
     w = CoherenceWords(words, found)
@@ -87,6 +106,10 @@ def my_work(
         institution_name=found.institution(actor.institution_id),
         cases=Page[WorkCase](
             items=[_case(case, view, w) for case, view in shown], next_cursor=next_cursor
+        ),
+        referrals_waiting=Page[ReferralItem](
+            items=[referral_item(row, found, words) for row in waiting.rows],
+            next_cursor=waiting.next_cursor,
         ),
     ).model_dump(mode="json")
 

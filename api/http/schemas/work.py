@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.http.schemas.common import Page
 from api.http.schemas.naming import Name
+from api.http.schemas.referrals import ReferralItem
 
 CURRENT_NAME = "The registry's current display name (null if it does not know the id yet)."
 
@@ -36,8 +37,7 @@ class WorkCase(BaseModel):
 
 class MyWork(BaseModel):
     """The open cases you are on (a supervisor: those your institution holds or works on), each
-    with its open alerts; what waits for your institution comes with the referral and transfer
-    lists."""
+    with its open alerts, and what waits for an answer from your institution."""
 
     at: datetime = Field(description="The instant the alerts were assessed.")
     professional_id: UUID
@@ -46,4 +46,8 @@ class MyWork(BaseModel):
     institution_name: Name
     cases: Page[WorkCase] = Field(
         description="Paged by case; `next_cursor` as `cursor` for the next page."
+    )
+    referrals_waiting: Page[ReferralItem] = Field(
+        description="The referrals to your institution waiting for its answer (not expired), "
+        "newest first; `next_cursor` as `referrals_cursor` for more."
     )
