@@ -19,6 +19,10 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   not serve (`domain.partnership_terms.ConventionLack`). They answer referrals made to it.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in,
   and acknowledges, with a note, the alerts about past acts of the cases their institution is on.
+- Holding is the institutions' decision: a transfer is requested, answered or withdrawn by a
+  supervisor of an institution on the case, or by a case worker taking part in it for that
+  institution (`domain.case_holding` checks the sides). The référent de parcours is designated
+  by a supervisor of the holding institution only.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
 - Aggregate reports (small cells withheld, `domain.disclosure`): a funder reads those of what its
   institution funds, over the funded period only; a supervisor those of their own institution
@@ -70,6 +74,8 @@ class CaseUse(StrEnum):
     JOIN = "join"  # take part in it
     ANSWER_REFERRAL = "answer_referral"
     ACKNOWLEDGE = "acknowledge"  # acknowledge an alert about past acts, with a note
+    TRANSFER = "transfer"  # request, answer or withdraw a transfer of the holding
+    ASSIGN_REFERENT = "assign_referent"  # designate the référent de parcours (the coordinator)
 
 
 class ReadPurpose(StrEnum):
@@ -157,6 +163,20 @@ CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
         _SUP,
         refusals={**_NO_CASE, _CW: N_("acknowledging an alert is for supervisors")},
     ),
+    # Holding is decided by the institutions: their supervisors, or a case worker taking part.
+    CaseUse.TRANSFER: _admission(
+        N_("transferring the holding of a case"), _CW, _SUP, refusals=_NO_CASE
+    ),
+    CaseUse.ASSIGN_REFERENT: _admission(
+        N_("designating a case's référent de parcours"),
+        _SUP,
+        refusals={
+            **_NO_CASE,
+            _CW: N_(
+                "the référent de parcours is designated by a supervisor of the holding institution"
+            ),
+        },
+    ),
 }
 ACTING_IN_NETWORKS = _admission(
     N_("acting in a network"),
@@ -172,6 +192,7 @@ READING_THE_CHAIN_HEAD = _admission(N_("reading the log's chain head"), _SUP, _A
 READING_FUNDINGS = _admission(N_("reading fundings"), _ADMIN, _FUNDER)
 READING_REPORTS = _admission(N_("reading reports"), _FUNDER, _SUP)
 READING_THE_NETWORK_MAP = _admission(N_("reading the network map"), _SUP)
+READING_TRANSFERS = _admission(N_("reading your institution's transfer requests"), _CW, _SUP)
 
 
 @dataclass(frozen=True)
@@ -182,6 +203,7 @@ class CaseStanding:
     participant: bool = False  # takes part now, for the principal's institution
     delegated: bool = False  # holds a delegation in force for this case, from that institution
     institution_on_case: bool = False  # the institution holds it or has a participant now
+    holder: bool = False  # the institution holds it now
     institution_was_involved: bool = False  # …or had one, or a referral from or to it
     referred: bool = False  # a referral to the principal's institution is pending or accepted
     formal_link: bool = False  # a convention or a network links them to the case's actors
@@ -199,6 +221,8 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
     role = principal.role
     if not standing.employed:
         _deny(N_("the token's professional is not employed by the institution it names"))
+    if use is CaseUse.TRANSFER and role is Role.CASE_WORKER and not standing.participant:
+        _deny(N_("a case worker requests or answers a transfer only while taking part in the case"))
     if role is Role.CASE_WORKER:
         if standing.participant or standing.delegated:
             return
@@ -236,6 +260,16 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
         if standing.institution_on_case:
             return
         _deny(N_("a supervisor acknowledges the alerts of the cases their institution is on"))
+    if use is CaseUse.TRANSFER:
+        if standing.institution_on_case:
+            return
+        _deny(N_("a supervisor decides on holding only for the cases their institution is on"))
+    if use is CaseUse.ASSIGN_REFERENT:
+        if standing.holder:
+            return
+        _deny(
+            N_("the référent de parcours is designated by a supervisor of the holding institution")
+        )
     if role is Role.SUPERVISOR and (
         standing.institution_on_case or standing.institution_was_involved
     ):

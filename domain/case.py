@@ -35,6 +35,7 @@ from domain.case_values import (
 )
 from domain.erased import Erased
 from domain.grounds import GroundClaim
+from domain.holding import Holder, Transfer, TransferStatus
 from domain.values import Actor, Basis, BasisKind, LegalFramework, parse_enum
 
 __all__ = [
@@ -69,6 +70,8 @@ class Case(Aggregate, CaseCommands):
     past_institutions: tuple[UUID, ...] = ()
     erased: bool = False
     closed_at: datetime | None = None  # when it was closed (None: open); snapshots before it
+    holders: tuple[Holder, ...] = ()  # each holder with its dates (`holding_history`)
+    transfers: tuple[Transfer, ...] = ()  # every transfer request and its status
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -112,6 +115,7 @@ class Case(Aggregate, CaseCommands):
         self.beneficiary = ERASED_IDENTITY if isinstance(beneficiary, Erased) else beneficiary
         self.legal_framework = legal_framework
         self.holder_institution_id = by.institution_id
+        self.holders = (Holder(by.institution_id, occurred_at),)
         self.participants = [
             Participant(by.professional_id, by.institution_id, role, basis, occurred_at)
         ]
@@ -192,6 +196,60 @@ class Case(Aggregate, CaseCommands):
         occurred_at: datetime,
     ) -> None:
         self.coordinator = coordinator
+
+    # --- holding and référent (commands: `domain.case_holding`) ----------------------------
+
+    @event("TransferRequested")
+    def _transfer_requested(
+        self,
+        transfer_id: UUID,
+        by: Actor,
+        basis: Basis,
+        from_institution_id: UUID,
+        to_institution_id: UUID,
+        reason: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        """The holder offers the case, or an institution on it asks to hold it."""
+        self.transfers = (
+            *self.transfers,
+            Transfer(
+                transfer_id, from_institution_id, to_institution_id, by.institution_id, occurred_at
+            ),
+        )
+
+    @event("TransferAccepted")
+    def _transfer_accepted(
+        self, transfer_id: UUID, by: Actor, basis: Basis, occurred_at: datetime
+    ) -> None:
+        """The other side accepted: the case is held by the transfer's receiving institution."""
+        self._transfer_answered(transfer_id, TransferStatus.ACCEPTED, occurred_at)
+
+    @event("TransferDeclined")
+    def _transfer_declined(
+        self, transfer_id: UUID, by: Actor, basis: Basis, reason: str, occurred_at: datetime
+    ) -> None:
+        """The other side declined, with a reason: the holder stays."""
+        self._transfer_answered(transfer_id, TransferStatus.DECLINED, occurred_at)
+
+    @event("TransferWithdrawn")
+    def _transfer_withdrawn(
+        self, transfer_id: UUID, by: Actor, basis: Basis, occurred_at: datetime
+    ) -> None:
+        """The side that asked withdrew it before an answer."""
+        self._transfer_answered(transfer_id, TransferStatus.WITHDRAWN, occurred_at)
+
+    @event("ReferentAssigned")
+    def _referent_assigned(
+        self,
+        by: Actor,
+        basis: Basis,
+        referent: Actor,
+        replaces: Actor | None,
+        occurred_at: datetime,
+    ) -> None:
+        """A supervisor of the holder designated the référent de parcours (the coordinator)."""
+        self.coordinator = referent
 
     # --- interventions ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from domain.case_holding import HoldingCommands
 from domain.case_rules import (
     acknowledged_alert,
     check_referral_target,
@@ -21,7 +22,6 @@ from domain.case_rules import (
     reason_text,
     role_text,
 )
-from domain.case_state import CaseState
 from domain.case_values import ErasureGround, SharingAuthorisation
 from domain.errors import (
     AlreadyParticipatingError,
@@ -34,8 +34,9 @@ from domain.values import ActionKind, Actor, Basis, parse_enum, require_text
 from domain.wording import N_
 
 
-class CaseCommands(CaseState):
-    """The commands of `domain.case.Case`; the event methods they call are defined there."""
+class CaseCommands(HoldingCommands):
+    """The commands of `domain.case.Case`; the event methods they call are defined there.
+    Transfers of the holding and the référent are `domain.case_holding`'s."""
 
     if TYPE_CHECKING:  # recorded by `Case`'s `@event` methods of the same names
         _consent_given: Callable[..., None]
@@ -137,6 +138,7 @@ class CaseCommands(CaseState):
         self, *, by: Actor, basis: Basis, coordinator: Actor, occurred_at: datetime
     ) -> None:
         self.check_can_act(by)
+        self.check_holder(by, doing=N_("only the holding institution designates the coordinator"))
         self.check_participant(coordinator, field="coordinator")
         self._coordinator_designated(
             by=by,

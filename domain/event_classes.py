@@ -103,6 +103,26 @@ if TYPE_CHECKING:
         referral_id: UUID
         reason: Any  # sealed
 
+    class TransferRequested(CaseAct):
+        transfer_id: UUID
+        from_institution_id: UUID
+        to_institution_id: UUID
+        reason: Any  # sealed
+
+    class TransferAccepted(CaseAct):
+        transfer_id: UUID
+
+    class TransferDeclined(CaseAct):
+        transfer_id: UUID
+        reason: Any  # sealed
+
+    class TransferWithdrawn(CaseAct):
+        transfer_id: UUID
+
+    class ReferentAssigned(CaseAct):
+        referent: Actor
+        replaces: Actor | None
+
     class CoordinationMeetingHeld(CaseAct):
         meeting_id: UUID
         attendees: list[Actor]
@@ -300,6 +320,11 @@ else:
     ReferralMade = Case.ReferralMade
     ReferralAccepted = Case.ReferralAccepted
     ReferralDeclined = Case.ReferralDeclined
+    TransferRequested = Case.TransferRequested
+    TransferAccepted = Case.TransferAccepted
+    TransferDeclined = Case.TransferDeclined
+    TransferWithdrawn = Case.TransferWithdrawn
+    ReferentAssigned = Case.ReferentAssigned
     CoordinationMeetingHeld = Case.CoordinationMeetingHeld
     AlertAcknowledged = Case.AlertAcknowledged
     CaseClosed = Case.CaseClosed

@@ -71,9 +71,14 @@ from domain.event_classes import (
     PartnershipTerminated,
     ProfessionalEvent,
     ProfessionalRegistered,
+    ReferentAssigned,
     ReferralAccepted,
     ReferralDeclined,
     ReferralMade,
+    TransferAccepted,
+    TransferDeclined,
+    TransferRequested,
+    TransferWithdrawn,
 )
 from domain.funding import Funding
 from domain.institution import Institution
@@ -98,6 +103,11 @@ CASE_ACTS: tuple[type[CaseAct], ...] = (
     ReferralMade,
     ReferralAccepted,
     ReferralDeclined,
+    TransferRequested,
+    TransferAccepted,
+    TransferDeclined,
+    TransferWithdrawn,
+    ReferentAssigned,
     CoordinationMeetingHeld,
     AlertAcknowledged,
     CaseClosed,

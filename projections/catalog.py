@@ -5,5 +5,12 @@ from __future__ import annotations
 from projections.projector import Projector
 from projections.projectors import AuditTrail, CaseCoherence, RegistryNames
 from projections.report_projector import Reports
+from projections.transfers import Transfers
 
-PROJECTORS: tuple[Projector, ...] = (RegistryNames(), AuditTrail(), CaseCoherence(), Reports())
+PROJECTORS: tuple[Projector, ...] = (
+    RegistryNames(),
+    AuditTrail(),
+    CaseCoherence(),
+    Reports(),
+    Transfers(),
+)

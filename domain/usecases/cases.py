@@ -2,7 +2,8 @@
 
 Each action follows `CaseActions._act` (domain.usecases.case_actions). Passing information on
 (shares, concerns to the CRIP) is in `domain.usecases.case_information`, erasure in
-`domain.usecases.erasure`; `CaseUseCases` gathers them all.
+`domain.usecases.erasure`, holding and the référent in `domain.usecases.holding`;
+`CaseUseCases` gathers them all.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from domain.usecases.base import Recorded, new_id
 from domain.usecases.case_actions import CaseStep
 from domain.usecases.case_information import CaseInformationUseCases
 from domain.usecases.erasure import ErasureUseCases
+from domain.usecases.holding import HoldingUseCases
 from domain.values import ActionKind, Actor
 
 __all__ = ["CaseStep", "CaseUseCases"]
 
 
-class CaseUseCases(CaseInformationUseCases, ErasureUseCases):
+class CaseUseCases(CaseInformationUseCases, ErasureUseCases, HoldingUseCases):
     # --- opening, closing -------------------------------------------------------------------
 
     def open_case(
