@@ -35,6 +35,7 @@ from api.http.routers import (
     cases,
     chain,
     delegations,
+    holding,
     networks,
     partnerships,
     registry,
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         reports,
         chain,
         vocabulary,
+        holding,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 
