@@ -1,15 +1,17 @@
 """The shared file of one beneficiary, and every cross-institution action taken on it.
 
-The aggregate keeps only what its rules need (participants, coordinator, consents, pending
-referrals, open/closed); interventions, shares and meetings are facts in the log that the read
-side turns into views. Every action event names the actor (professional and institution), the
-basis decided by the domain, and `occurred_at`.
+The aggregate keeps only what its rules need (participants, coordinator — the référent de
+parcours —, consents, pending referrals, holders and transfer requests, open/closed);
+interventions, shares and meetings are facts in the log that the read side turns into views.
+Every action event names the actor (professional and institution), the basis decided by the
+domain, and `occurred_at`.
 
 Stored events are decoded by topic (`domain.case:Case.<Event>`), so the aggregate, its events and
 how they change its state stay here. The rest is in smaller rooms the aggregate draws on: its
-values (`domain.case_values`), the rules on a command's arguments (`domain.case_rules`), its
-queries and guards (`domain.case_state`), its commands (`domain.case_commands`). The names
-callers import from here are re-exported.
+values (`domain.case_values`, `domain.holding`), the rules on a command's arguments
+(`domain.case_rules`), its queries and guards (`domain.case_state`), its commands
+(`domain.case_commands`, the holding's in `domain.case_holding`). The names callers import from
+here are re-exported.
 """
 
 from __future__ import annotations

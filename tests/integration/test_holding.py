@@ -8,8 +8,11 @@ from datetime import date
 from uuid import UUID
 
 import pytest
-from sqlalchemy import Engine
+from alembic import command
+from sqlalchemy import Engine, text
 
+from api.settings import Settings
+from api.store.migrations import alembic_config, upgrade
 from domain.access import CaseUse, Principal, Role
 from domain.application import Maillage
 from domain.case import Case
@@ -381,3 +384,33 @@ def test_a_case_worker_designates_the_coordinator_only_for_the_holder(scene: Sce
         case_id=scene.case_id, by=w.actor("jeanne"), coordinator=w.actor("karim")
     )
     assert scene.case().coordinator == w.actor("karim")
+
+
+# --- migration 0013 -------------------------------------------------------------------------
+
+
+def test_migration_0013_replays_coherence_and_transfers_from_the_log(
+    scene: Scene, engine: Engine, store_settings: Settings
+) -> None:
+    """Facts written before the holders' history are replayed; the transfer projection starts
+    from the log's beginning, so a transfer recorded before it existed is listed."""
+    transfer_id = scene.offer("ase")
+    scene.app.accept_transfer(
+        case_id=scene.case_id, transfer_id=transfer_id, by=scene.world.actor("karim")
+    )
+    projected_view = projected(scene, engine)
+    with engine.connect() as conn:
+        config = alembic_config(store_settings)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0011")
+        conn.commit()
+    upgrade(store_settings)
+
+    with engine.connect() as conn:
+        for table in ("case_coherence_view", "transfer_view"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+        tracked = "SELECT name FROM projection_tracking WHERE name IN ('coherence', 'transfers')"
+        assert conn.execute(text(tracked)).all() == []
+    assert projected(scene, engine) == projected_view
+    (row,) = listed(scene, engine, "ase")
+    assert (row["transfer_id"], row["status"]) == (str(transfer_id), "accepted")
