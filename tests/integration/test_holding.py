@@ -414,3 +414,26 @@ def test_migration_0013_replays_coherence_and_transfers_from_the_log(
     assert projected(scene, engine) == projected_view
     (row,) = listed(scene, engine, "ase")
     assert (row["transfer_id"], row["status"]) == (str(transfer_id), "accepted")
+
+
+def test_a_snapshot_keeps_the_holders_and_the_transfers(scene: Scene) -> None:
+    w = scene.world
+    transfer_id = scene.offer("ase", days=5)
+    scene.app.accept_transfer(
+        case_id=scene.case_id, transfer_id=transfer_id, by=w.actor("karim"), occurred_at=ago(4)
+    )
+    scene.offer("aemo", by="jeanne", days=3)  # the former holder asks to hold it back
+    scene.app.take_snapshot(scene.case_id)
+    assert scene.app.snapshots is not None
+    (snapshot,) = scene.app.snapshots.get(scene.case_id)
+
+    case = snapshot.mutate(None)
+
+    assert list(case.holding_history) == [
+        Holder(w.i("aemo"), ago(10), ago(4)),
+        Holder(w.i("ase"), ago(4)),
+    ]
+    pending = case.pending_transfer
+    assert pending is not None
+    assert (pending.answering_institution_id, pending.status) == (w.i("ase"), "pending")
+    assert case.transfer(transfer_id).status == "accepted"
