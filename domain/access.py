@@ -23,6 +23,10 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   The referrals an institution made or received are listed to its case workers and supervisors.
 - A supervisor audits (reads, never acts on) the cases their institution is or was involved in,
   and acknowledges, with a note, the alerts about past acts of the cases their institution is on.
+- Holding is the institutions' decision: a transfer is requested, answered or withdrawn by a
+  supervisor of an institution on the case, or by a case worker taking part in it for that
+  institution (`domain.case_holding` checks the sides). The référent de parcours is designated
+  by a supervisor of the holding institution only.
 - A funder reaches no case at all; an administrator keeps the registry and reads no case content.
 - A data-protection officer (`dpo`) exercises a beneficiary's rights — access and portability
   (the export of everything held), rectification of the identity, erasure — on the cases their
@@ -80,6 +84,8 @@ class CaseUse(StrEnum):
     JOIN = "join"  # take part in it
     ANSWER_REFERRAL = "answer_referral"
     ACKNOWLEDGE = "acknowledge"  # acknowledge an alert about past acts, with a note
+    TRANSFER = "transfer"  # request, answer or withdraw a transfer of the holding
+    ASSIGN_REFERENT = "assign_referent"  # designate the référent de parcours (the coordinator)
 
 
 class ReadPurpose(StrEnum):
@@ -203,6 +209,20 @@ CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
         _SUP,
         refusals={**_NO_CASE, _CW: N_("acknowledging an alert is for supervisors")},
     ),
+    # Holding is decided by the institutions: their supervisors, or a case worker taking part.
+    CaseUse.TRANSFER: _admission(
+        N_("transferring the holding of a case"), _CW, _SUP, refusals=_NO_CASE
+    ),
+    CaseUse.ASSIGN_REFERENT: _admission(
+        N_("designating a case's référent de parcours"),
+        _SUP,
+        refusals={
+            **_NO_CASE,
+            _CW: N_(
+                "the référent de parcours is designated by a supervisor of the holding institution"
+            ),
+        },
+    ),
 }
 READING_REFERRALS = _admission(
     N_("reading an institution's referrals"), _CW, _SUP, refusals=_NO_CASE
@@ -236,6 +256,9 @@ READING_MY_WORK = _admission(
         _ADMIN: N_("an administrator keeps the registry and takes no case"),
     },
 )
+READING_TRANSFERS = _admission(
+    N_("reading your institution's transfer requests"), _CW, _SUP, refusals=_RIGHTS_ONLY
+)
 
 
 @dataclass(frozen=True)
@@ -246,6 +269,7 @@ class CaseStanding:
     participant: bool = False  # takes part now, for the principal's institution
     delegated: bool = False  # holds a delegation in force for this case, from that institution
     institution_on_case: bool = False  # the institution holds it or has a participant now
+    holder: bool = False  # the institution holds it now
     institution_was_involved: bool = False  # …or had one, made a referral, or accepted one
     referred: bool = False  # a referral to the principal's institution was accepted
     addressed: bool = False  # a referral was made to it, whatever became of it (to answer it)
@@ -264,6 +288,8 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
     role = principal.role
     if not standing.employed:
         _deny(N_("the token's professional is not employed by the institution it names"))
+    if use is CaseUse.TRANSFER and role is Role.CASE_WORKER and not standing.participant:
+        _deny(N_("a case worker requests or answers a transfer only while taking part in the case"))
     if role is Role.CASE_WORKER:
         if standing.participant or standing.delegated:
             return
@@ -302,6 +328,16 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
         if standing.institution_on_case:
             return
         _deny(N_("a supervisor acknowledges the alerts of the cases their institution is on"))
+    if use is CaseUse.TRANSFER:
+        if standing.institution_on_case:
+            return
+        _deny(N_("a supervisor decides on holding only for the cases their institution is on"))
+    if use is CaseUse.ASSIGN_REFERENT:
+        if standing.holder:
+            return
+        _deny(
+            N_("the référent de parcours is designated by a supervisor of the holding institution")
+        )
     if role is Role.SUPERVISOR and (
         standing.institution_on_case or standing.institution_was_involved
     ):

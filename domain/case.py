@@ -1,15 +1,17 @@
 """The shared file of one beneficiary, and every cross-institution action taken on it.
 
-The aggregate keeps only what its rules need (participants, coordinator, consents, pending
-referrals, open/closed); interventions, shares and meetings are facts in the log that the read
-side turns into views. Every action event names the actor (professional and institution), the
-basis decided by the domain, and `occurred_at`.
+The aggregate keeps only what its rules need (participants, coordinator — the référent de
+parcours —, consents, pending referrals, holders and transfer requests, open/closed);
+interventions, shares and meetings are facts in the log that the read side turns into views.
+Every action event names the actor (professional and institution), the basis decided by the
+domain, and `occurred_at`.
 
 Stored events are decoded by topic (`domain.case:Case.<Event>`), so the aggregate, its events and
 how they change its state stay here. The rest is in smaller rooms the aggregate draws on: its
-values (`domain.case_values`), the rules on a command's arguments (`domain.case_rules`), its
-queries and guards (`domain.case_state`), its commands (`domain.case_commands`). The names
-callers import from here are re-exported.
+values (`domain.case_values`, `domain.holding`), the rules on a command's arguments
+(`domain.case_rules`), its queries and guards (`domain.case_state`), its commands
+(`domain.case_commands`, the holding's in `domain.case_holding`). The names callers import from
+here are re-exported.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.case_commands import CaseCommands
-from domain.case_rules import opening_identity, role_text
+from domain.case_opening import CaseOpening
 from domain.case_values import (
     ADULT_AGE,
     ERASED_IDENTITY,
@@ -35,7 +37,8 @@ from domain.case_values import (
 )
 from domain.erased import Erased
 from domain.grounds import GroundClaim
-from domain.values import Actor, Basis, BasisKind, LegalFramework, parse_enum
+from domain.holding import Holder, Transfer, TransferStatus
+from domain.values import Actor, Basis
 
 __all__ = [
     "ADULT_AGE",
@@ -50,7 +53,7 @@ __all__ = [
 ]
 
 
-class Case(Aggregate, CaseCommands):
+class Case(Aggregate, CaseOpening, CaseCommands):
     """The aggregate: how a case is opened, and the events its commands record."""
 
     class Event(Aggregate.Event):
@@ -69,34 +72,10 @@ class Case(Aggregate, CaseCommands):
     past_institutions: tuple[UUID, ...] = ()
     erased: bool = False
     closed_at: datetime | None = None  # when it was closed (None: open); snapshots before it
+    holders: tuple[Holder, ...] = ()  # each holder with its dates (`holding_history`)
+    transfers: tuple[Transfer, ...] = ()  # every transfer request and its status
 
-    # --- opening ----------------------------------------------------------------------------
-
-    @classmethod
-    def open(
-        cls,
-        *,
-        beneficiary: BeneficiaryIdentity,
-        legal_framework: str,
-        opened_by: Actor,
-        role: str,
-        occurred_at: datetime,
-        case_id: UUID | None = None,
-    ) -> Case:
-        """A new case; `case_id` names it in advance (an import derives it from the source's
-        reference, so that importing the same case twice is refused, not duplicated)."""
-        fields: dict[str, Any] = {
-            "beneficiary": opening_identity(beneficiary, occurred_at),
-            "legal_framework": parse_enum(LegalFramework, legal_framework, field="legal_framework"),
-            "by": opened_by,
-            "role": role_text(role),
-            "basis": Basis(BasisKind.CASE_HOLDER, opened_by.institution_id),
-            "occurred_at": occurred_at,
-        }
-        if case_id is None:
-            return cls(**fields)
-        opened = cls.CaseOpened  # type: ignore[attr-defined]  # made by @event
-        return cls._create(event_class=opened, id=case_id, **fields)
+    # --- opening (`Case.open`: `domain.case_opening`) ------------------------------------
 
     @event("CaseOpened")
     def __init__(
@@ -112,6 +91,7 @@ class Case(Aggregate, CaseCommands):
         self.beneficiary = ERASED_IDENTITY if isinstance(beneficiary, Erased) else beneficiary
         self.legal_framework = legal_framework
         self.holder_institution_id = by.institution_id
+        self.holders = (Holder(by.institution_id, occurred_at),)
         self.participants = [
             Participant(by.professional_id, by.institution_id, role, basis, occurred_at)
         ]
@@ -192,6 +172,60 @@ class Case(Aggregate, CaseCommands):
         occurred_at: datetime,
     ) -> None:
         self.coordinator = coordinator
+
+    # --- holding and référent (commands: `domain.case_holding`) ----------------------------
+
+    @event("TransferRequested")
+    def _transfer_requested(
+        self,
+        transfer_id: UUID,
+        by: Actor,
+        basis: Basis,
+        from_institution_id: UUID,
+        to_institution_id: UUID,
+        reason: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        """The holder offers the case, or an institution on it asks to hold it."""
+        self.transfers = (
+            *self.transfers,
+            Transfer(
+                transfer_id, from_institution_id, to_institution_id, by.institution_id, occurred_at
+            ),
+        )
+
+    @event("TransferAccepted")
+    def _transfer_accepted(
+        self, transfer_id: UUID, by: Actor, basis: Basis, occurred_at: datetime
+    ) -> None:
+        """The other side accepted: the case is held by the transfer's receiving institution."""
+        self._transfer_answered(transfer_id, TransferStatus.ACCEPTED, occurred_at)
+
+    @event("TransferDeclined")
+    def _transfer_declined(
+        self, transfer_id: UUID, by: Actor, basis: Basis, reason: str, occurred_at: datetime
+    ) -> None:
+        """The other side declined, with a reason: the holder stays."""
+        self._transfer_answered(transfer_id, TransferStatus.DECLINED, occurred_at)
+
+    @event("TransferWithdrawn")
+    def _transfer_withdrawn(
+        self, transfer_id: UUID, by: Actor, basis: Basis, occurred_at: datetime
+    ) -> None:
+        """The side that asked withdrew it before an answer."""
+        self._transfer_answered(transfer_id, TransferStatus.WITHDRAWN, occurred_at)
+
+    @event("ReferentAssigned")
+    def _referent_assigned(
+        self,
+        by: Actor,
+        basis: Basis,
+        referent: Actor,
+        replaces: Actor | None,
+        occurred_at: datetime,
+    ) -> None:
+        """A supervisor of the holder designated the référent de parcours (the coordinator)."""
+        self.coordinator = referent
 
     # --- interventions ----------------------------------------------------------------------
 

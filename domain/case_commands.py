@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from domain.case_holding import HoldingCommands
 from domain.case_referrals import CaseReferrals
 from domain.case_rights import CaseRights
 from domain.case_rules import (
@@ -34,8 +35,10 @@ from domain.values import ActionKind, Actor, Basis, parse_enum, require_text
 from domain.wording import N_
 
 
-class CaseCommands(CaseReferrals, CaseRights):
-    """The commands of `domain.case.Case`; the event methods they call are defined there."""
+class CaseCommands(CaseReferrals, CaseRights, HoldingCommands):
+    """The commands of `domain.case.Case`; the event methods they call are defined there.
+    Referrals are `domain.case_referrals`'s, the person's rights `domain.case_rights`'s,
+    transfers of the holding and the référent `domain.case_holding`'s."""
 
     if TYPE_CHECKING:  # recorded by `Case`'s `@event` methods of the same names
         _consent_given: Callable[..., None]
@@ -134,6 +137,7 @@ class CaseCommands(CaseReferrals, CaseRights):
         self, *, by: Actor, basis: Basis, coordinator: Actor, occurred_at: datetime
     ) -> None:
         self.check_can_act(by)
+        self.check_holder(by, doing=N_("only the holding institution designates the coordinator"))
         self.check_participant(coordinator, field="coordinator")
         self._coordinator_designated(
             by=by,

@@ -16,6 +16,7 @@ from domain.coherence_alerts import MANY_INSTITUTIONS, Alert
 from domain.coherence_facts import ActorFacts, CaseFacts, ShareFacts
 from domain.coherence_registry import Registry
 from domain.events import EventRef
+from domain.holding import Holder
 from domain.timing import DEFAULT_REFERRAL_EXPIRY
 from domain.values import Actor, Basis, BasisKind
 
@@ -81,6 +82,7 @@ class Coherence:
     alerts: tuple[Alert, ...]  # open: live conditions, and past ones not acknowledged yet
     alert_history: tuple[Alert, ...] = ()  # past incoherences acknowledged, with their history
     exchanges: tuple[ExchangeLine, ...] = ()
+    holders: tuple[Holder, ...] = ()  # each holder with its dates, the current one last
 
 
 def assess(
@@ -117,6 +119,7 @@ def assess(
         alerts=tuple(a for a in past if a.open) + tuple(live),
         alert_history=tuple(a for a in past if not a.open),
         exchanges=tuple(_exchange(s, registry) for s in facts.shares),
+        holders=tuple(facts.holders),
     )
 
 

@@ -24,12 +24,18 @@ from domain.event_classes import (
     InformationShared,
     ParticipantJoined,
     ParticipantLeft,
+    ReferentAssigned,
     ReferralAccepted,
     ReferralDeclined,
     ReferralMade,
     ReferralRevoked,
+    TransferAccepted,
+    TransferDeclined,
+    TransferRequested,
+    TransferWithdrawn,
 )
 from domain.events import CASE_ACTS, EventRef
+from domain.holding import Holder
 from domain.values import Actor, AlertKind, Basis, BasisKind, OutsideDelegation
 
 if TYPE_CHECKING:
@@ -133,7 +139,9 @@ class CaseFacts:
     closed_at: datetime | None = None
     erased_at: datetime | None = None  # the beneficiary's personal data was erased
     actors: list[ActorFacts] = field(default_factory=list)
-    coordinator: Actor | None = None
+    holders: list[Holder] = field(default_factory=list)  # each holder with its dates, current last
+    transfers_pending: dict[str, UUID] = field(default_factory=dict)  # transfer id -> receiving
+    coordinator: Actor | None = None  # the référent de parcours
     coordinator_since: EventRef | None = None
     coordinator_lost: EventRef | None = None
     coordinator_lost_at: datetime | None = None
@@ -155,6 +163,7 @@ class CaseFacts:
             opened_at=e.occurred_at,
             opened=ref,
             version=e.originator_version,
+            holders=[Holder(e.by.institution_id, e.occurred_at)],
         )
         facts._join(e, ref)
         facts._based(e, ref)
@@ -216,8 +225,15 @@ class CaseFacts:
             case ParticipantLeft():
                 self._left(e, ref)
             case CoordinatorDesignated():
-                self.coordinator, self.coordinator_since = e.coordinator, ref
-                self.coordinator_lost = self.coordinator_lost_at = None
+                self._coordinated(e.coordinator, ref)
+            case ReferentAssigned():
+                self._coordinated(e.referent, ref)
+            case TransferRequested():
+                self.transfers_pending[str(e.transfer_id)] = e.to_institution_id
+            case TransferAccepted():
+                self._held(e)
+            case TransferDeclined() | TransferWithdrawn():
+                self.transfers_pending.pop(str(e.transfer_id), None)
             case ConsentGiven():
                 self._consent_given(e, ref)
             case ConsentWithdrawn():
@@ -285,6 +301,20 @@ class CaseFacts:
         if self.coordinator == e.by:
             self.coordinator, self.coordinator_since, self.coordinator_lost = None, None, ref
             self.coordinator_lost_at = e.occurred_at
+
+    def _coordinated(self, coordinator: Actor, ref: EventRef) -> None:
+        self.coordinator, self.coordinator_since = coordinator, ref
+        self.coordinator_lost = self.coordinator_lost_at = None
+
+    def _held(self, e: TransferAccepted) -> None:
+        """The case is held by the receiving institution of the transfer accepted."""
+        receiving = self.transfers_pending.pop(str(e.transfer_id), None)
+        if receiving is None:
+            return  # its request is not in these facts (an as-of view cut the log)
+        if self.holders:
+            self.holders[-1] = replace(self.holders[-1], until=e.occurred_at)
+        self.holders.append(Holder(receiving, e.occurred_at))
+        self.holder_institution_id = receiving
 
     def _consent_given(self, e: ConsentGiven, ref: EventRef) -> None:
         self.consents.append(

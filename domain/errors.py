@@ -289,6 +289,49 @@ class WrongInstitutionError(MaillageError):
     rule = "wrong-institution"
 
 
+# --- holding and référent de parcours ------------------------------------------------------
+
+
+class TransferNotFoundError(MaillageError):
+    rule = "transfer-not-found"
+
+
+class TransferNotPendingError(MaillageError):
+    """The transfer was accepted, declined or withdrawn already."""
+
+    rule = "transfer-not-pending"
+
+
+class TransferAlreadyPendingError(MaillageError):
+    """A case has one pending transfer request at a time."""
+
+    rule = "transfer-already-pending"
+
+
+class TransferToHolderError(MaillageError):
+    """A transfer moves the case to another institution than the one holding it."""
+
+    rule = "transfer-to-holder"
+
+
+class InstitutionNotOnCaseError(MaillageError):
+    """The institution neither holds the case nor has a participant on it."""
+
+    rule = "institution-not-on-case"
+
+
+class NotTheHolderError(MaillageError):
+    """Only the holding institution does this (offer the case, designate the référent)."""
+
+    rule = "not-the-holder"
+
+
+class WrongTransferSideError(MaillageError):
+    """A transfer is answered by the other side, withdrawn by the side that asked."""
+
+    rule = "wrong-transfer-side"
+
+
 # --- fundings -------------------------------------------------------------------------------
 
 

@@ -112,6 +112,26 @@ if TYPE_CHECKING:
         referral_id: UUID
         reason: Any  # sealed
 
+    class TransferRequested(CaseAct):
+        transfer_id: UUID
+        from_institution_id: UUID
+        to_institution_id: UUID
+        reason: Any  # sealed
+
+    class TransferAccepted(CaseAct):
+        transfer_id: UUID
+
+    class TransferDeclined(CaseAct):
+        transfer_id: UUID
+        reason: Any  # sealed
+
+    class TransferWithdrawn(CaseAct):
+        transfer_id: UUID
+
+    class ReferentAssigned(CaseAct):
+        referent: Actor
+        replaces: Actor | None
+
     class CoordinationMeetingHeld(CaseAct):
         meeting_id: UUID
         attendees: list[Actor]
@@ -317,6 +337,11 @@ else:
     ReferralAccepted = Case.ReferralAccepted
     ReferralDeclined = Case.ReferralDeclined
     ReferralRevoked = Case.ReferralRevoked
+    TransferRequested = Case.TransferRequested
+    TransferAccepted = Case.TransferAccepted
+    TransferDeclined = Case.TransferDeclined
+    TransferWithdrawn = Case.TransferWithdrawn
+    ReferentAssigned = Case.ReferentAssigned
     CoordinationMeetingHeld = Case.CoordinationMeetingHeld
     AlertAcknowledged = Case.AlertAcknowledged
     CaseClosed = Case.CaseClosed

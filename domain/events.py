@@ -72,10 +72,15 @@ from domain.event_classes import (
     PartnershipTerminated,
     ProfessionalEvent,
     ProfessionalRegistered,
+    ReferentAssigned,
     ReferralAccepted,
     ReferralDeclined,
     ReferralMade,
     ReferralRevoked,
+    TransferAccepted,
+    TransferDeclined,
+    TransferRequested,
+    TransferWithdrawn,
 )
 from domain.funding import Funding
 from domain.institution import Institution
@@ -101,6 +106,11 @@ CASE_ACTS: tuple[type[CaseAct], ...] = (
     ReferralAccepted,
     ReferralDeclined,
     ReferralRevoked,
+    TransferRequested,
+    TransferAccepted,
+    TransferDeclined,
+    TransferWithdrawn,
+    ReferentAssigned,
     CoordinationMeetingHeld,
     AlertAcknowledged,
     CaseClosed,

@@ -178,7 +178,7 @@ LABELS: dict[str, dict[str, str]] = {
             "delegation_lapsed_in_use": N_("Lapsed delegation still in use"),
             "exchange_without_convention": N_("Exchange without a convention"),
             "shared_beyond_consent": N_("Shared beyond consent"),
-            "no_coordinator": N_("No coordinator"),
+            "no_coordinator": N_("No référent de parcours"),
             "idle_actor": N_("Idle actor"),
             "act_outside_delegation": N_("Act outside a delegation"),
             "referral_expired": N_("Referral expired unanswered"),

@@ -58,6 +58,8 @@ PERSONAL_FIELDS: EventFields = MappingProxyType(
         e.ReferralRevoked: ("reason",),
         e.ReferralAccepted: ("reason",),
         e.ReferralDeclined: ("reason",),
+        e.TransferRequested: ("reason",),
+        e.TransferDeclined: ("reason",),
         e.CoordinationMeetingHeld: ("decisions",),
         e.AlertAcknowledged: ("note",),
         e.CaseClosed: ("reason",),

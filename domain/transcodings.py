@@ -17,6 +17,7 @@ from eventsourcing.persistence import (
 
 from domain.case import BeneficiaryIdentity, Consent, Participant, Referral
 from domain.grounds import GroundClaim
+from domain.holding import Holder, Transfer
 from domain.network import Invitation, Member
 from domain.partnership import PartyScope, Signature, Suspension
 from domain.privacy import Sealed
@@ -87,6 +88,8 @@ VALUE_TYPES: dict[str, type[Any]] = {
     "delegation_ref": DelegationRef,
     "sealed": Sealed,
     "outside_delegation": OutsideDelegation,
+    "case_holder": Holder,
+    "case_transfer": Transfer,
 }
 
 

@@ -6,6 +6,7 @@ from projections.projector import Projector
 from projections.projectors import AuditTrail, CaseCoherence, RegistryNames
 from projections.referral_inbox import ReferralInbox
 from projections.report_projector import Reports
+from projections.transfers import Transfers
 
 PROJECTORS: tuple[Projector, ...] = (
     RegistryNames(),
@@ -13,4 +14,5 @@ PROJECTORS: tuple[Projector, ...] = (
     CaseCoherence(),
     Reports(),
     ReferralInbox(),
+    Transfers(),
 )

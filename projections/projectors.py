@@ -35,6 +35,7 @@ from domain.event_classes import (
     ProfessionalEvent,
     ProfessionalRegistered,
     ReferralMade,
+    TransferRequested,
 )
 from domain.events import (
     ALL_EVENTS,
@@ -170,6 +171,9 @@ def _counterpart(event: DomainEvent) -> UUID | None:
         return event.recipient_institution_id
     if isinstance(event, ReferralMade):
         return event.to_institution_id
+    if isinstance(event, TransferRequested):  # the other side: the one that answers it
+        offered = event.by.institution_id == event.from_institution_id
+        return event.to_institution_id if offered else event.from_institution_id
     if isinstance(event, ConcerningInformationTransmitted):
         return event.crip_institution_id
     return None

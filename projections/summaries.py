@@ -19,17 +19,19 @@ from typing import Any
 from eventsourcing.domain import DomainEvent
 
 from domain.wording import N_
-from projections import sentences_case, sentences_registry
+from projections import sentences_case, sentences_holding, sentences_registry
 from projections.sentence import Sentence, Summary
 
 FALLBACK = "event"
 SENTENCES: dict[str, Sentence] = {
     FALLBACK: Sentence(N_("Recorded: {event}")),  # `event`: the event type, from the entry
     **sentences_case.LINES.sentences,
+    **sentences_holding.LINES.sentences,
     **sentences_registry.LINES.sentences,
 }
 SUMMARIES: dict[type, Callable[[Any], Summary]] = {
     **sentences_case.LINES.summaries,
+    **sentences_holding.LINES.summaries,
     **sentences_registry.LINES.summaries,
 }
 

@@ -1,6 +1,7 @@
 """The coherence answer as the service built it before issue 16 — pydantic models, validated,
-then dumped by FastAPI — kept as the reference the raw JSON answer
-(`api.http.coherence_answer`) must equal (`tests/e2e/test_coherence_json.py`)."""
+then dumped by FastAPI (with issue 17's holder, holders and referent) — kept as the reference
+the raw JSON answer (`api.http.coherence_answer`) must equal
+(`tests/e2e/test_coherence_json.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from sqlalchemy import Connection
 
 from api.http.coherence_answer import basis_named, mentioned
 from api.http.coherence_words import CoherenceWords
-from api.http.schemas.case_file import ActorRead, OutsideDelegationRead
+from api.http.schemas.case_file import (
+    ActorRead,
+    HolderRead,
+    HoldingInstitutionRead,
+    OutsideDelegationRead,
+)
 from api.http.schemas.coherence import (
     AcknowledgementRead,
     ActorBasisRead,
@@ -48,11 +54,25 @@ def reference_answer(
         version=view.version,
         holder_institution_id=view.holder_institution_id,
         holder_institution_name=found.institution(view.holder_institution_id),
+        holder=HoldingInstitutionRead(
+            institution_id=view.holder_institution_id,
+            institution_name=found.institution(view.holder_institution_id),
+        ),
+        holders=[
+            HolderRead(
+                institution_id=h.institution_id,
+                institution_name=found.institution(h.institution_id),
+                since=h.since,
+                until=h.until,
+            )
+            for h in view.holders
+        ],
         legal_framework=view.legal_framework,
         opened_at=view.opened_at,
         closed=view.closed,
         actors=[_actor_line(a, found) for a in view.actors],
         coordinator=_actor(view.coordinator, found) if view.coordinator else None,
+        referent=_actor(view.coordinator, found) if view.coordinator else None,
         consents_in_force=[
             ConsentInForceRead(
                 consent_id=c.consent_id,

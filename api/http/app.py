@@ -35,6 +35,7 @@ from api.http.routers import (
     cases,
     chain,
     delegations,
+    holding,
     networks,
     partnerships,
     referrals,
@@ -236,6 +237,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         chain,
         vocabulary,
         work,
+        holding,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 

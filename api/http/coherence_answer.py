@@ -50,11 +50,25 @@ def coherence_answer(
         "version": view.version,
         "holder_institution_id": str(view.holder_institution_id),
         "holder_institution_name": found.institution(view.holder_institution_id),
+        "holder": {
+            "institution_id": str(view.holder_institution_id),
+            "institution_name": found.institution(view.holder_institution_id),
+        },
+        "holders": [
+            {
+                "institution_id": str(h.institution_id),
+                "institution_name": found.institution(h.institution_id),
+                "since": _instant(h.since),
+                "until": _instant(h.until),
+            }
+            for h in view.holders
+        ],
         "legal_framework": view.legal_framework,
         "opened_at": _instant(view.opened_at),
         "closed": view.closed,
         "actors": [_actor_line(a, found) for a in view.actors],
         "coordinator": _actor(view.coordinator, found) if view.coordinator else None,
+        "referent": _actor(view.coordinator, found) if view.coordinator else None,
         "consents_in_force": [
             {
                 "consent_id": str(c.consent_id),
@@ -92,6 +106,7 @@ def acknowledged_versions(view: Coherence) -> list[int]:
 def mentioned(view: Coherence, alerts: Iterable[Alert]) -> dict[str, list[UUID | None]]:
     people: list[UUID | None] = []
     places: list[UUID | None] = [view.holder_institution_id]
+    places += [h.institution_id for h in view.holders]
     conventions: list[UUID | None] = []
     actors: list[Actor] = [Actor(a.professional_id, a.institution_id) for a in view.actors]
     if view.coordinator is not None:

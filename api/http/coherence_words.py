@@ -229,8 +229,8 @@ def _shared_beyond_consent(w: CoherenceWords, a: Alert) -> str:
 
 def _no_coordinator(w: CoherenceWords, a: Alert) -> str:
     return w.words.ngettext(
-        "{n} institution acts on this case and no care-path coordinator is designated.",
-        "{n} institutions act on this case and no care-path coordinator is designated.",
+        "{n} institution acts on this case and there is no référent de parcours.",
+        "{n} institutions act on this case and there is no référent de parcours.",
         a.count,
     )
 

@@ -19,13 +19,17 @@ from api.http.schemas.case_file import (
     ActorRead,
     BasisRead,
     ConsentRead,
+    HolderRead,
+    HoldingInstitutionRead,
     OutsideDelegationRead,
     ParticipantRead,
     ReferralRead,
+    TransferRead,
 )
 from api.http.schemas.cases import BeneficiaryRead, CaseRead
 from api.i18n import Words
 from domain.case import Case, Referral
+from domain.holding import Transfer
 from domain.labels import label, labels
 from domain.timing import DEFAULT_REFERRAL_EXPIRY
 from domain.values import Actor, Basis
@@ -56,6 +60,8 @@ def case_file(
         *(a.institution_id for a in actors),
         *(i for c in case.consents for i in c.recipients),
         *(i for r in case.referrals for i in (r.from_institution_id, r.to_institution_id)),
+        *(h.institution_id for h in case.holding_history),
+        *(i for t in case.transfers for i in (t.from_institution_id, t.to_institution_id)),
     ]
     for p in case.participants:
         for kind, ids in basis_ids(p.basis.kind, p.basis.ref_id).items():
@@ -72,6 +78,19 @@ def case_file(
         legal_framework_label=label(words, "legal_framework", case.legal_framework),
         holder_institution_id=case.holder_institution_id,
         holder_institution_name=found.institution(case.holder_institution_id),
+        holder=HoldingInstitutionRead(
+            institution_id=case.holder_institution_id,
+            institution_name=found.institution(case.holder_institution_id),
+        ),
+        holders=[
+            HolderRead(
+                institution_id=h.institution_id,
+                institution_name=found.institution(h.institution_id),
+                since=h.since,
+                until=h.until,
+            )
+            for h in case.holding_history
+        ],
         participants=[
             ParticipantRead(
                 **actor_read(p.actor, found).model_dump(),
@@ -81,6 +100,7 @@ def case_file(
             for p in case.participants
         ],
         coordinator=actor_read(case.coordinator, found) if case.coordinator else None,
+        referent=actor_read(case.coordinator, found) if case.coordinator else None,
         consents=[
             ConsentRead(
                 consent_id=c.consent_id,
@@ -109,8 +129,25 @@ def case_file(
             )
             for r in case.referrals
         ],
+        transfers=[transfer_read(t, found) for t in case.transfers],
         closed=case.closed,
         erased=case.erased,
+    )
+
+
+def transfer_read(t: Transfer, found: Names) -> TransferRead:
+    return TransferRead(
+        transfer_id=t.transfer_id,
+        from_institution_id=t.from_institution_id,
+        from_institution_name=found.institution(t.from_institution_id),
+        to_institution_id=t.to_institution_id,
+        to_institution_name=found.institution(t.to_institution_id),
+        requesting_institution_id=t.requesting_institution_id,
+        requesting_institution_name=found.institution(t.requesting_institution_id),
+        answering_institution_id=t.answering_institution_id,
+        answering_institution_name=found.institution(t.answering_institution_id),
+        status=t.status,
+        requested_at=t.requested_at,
     )
 
 

@@ -62,11 +62,14 @@ _CONFLICTS: tuple[type[e.MaillageError], ...] = (
     e.ConsentAlreadyWithdrawnError,
     e.EmploymentOverlapError,
     e.FundingEndedError,
+    e.TransferAlreadyPendingError,
+    e.TransferNotPendingError,
 )
 _NOT_FOUND: tuple[type[e.MaillageError], ...] = (
     e.NotFoundError,
     e.ConsentNotFoundError,
     e.ReferralNotFoundError,
+    e.TransferNotFoundError,
 )
 
 

@@ -151,7 +151,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "shared_beyond_consent": N_(
             "Information was shared beyond what the consent in force covered."
         ),
-        "no_coordinator": N_("Nobody keeps the person's path coherent across institutions."),
+        "no_coordinator": N_(
+            "No référent de parcours: nobody keeps the person's path coherent across institutions."
+        ),
         "idle_actor": N_(
             "An actor on the case has recorded nothing for a long time (MAILLAGE_IDLE_AFTER_DAYS)."
         ),

@@ -3,7 +3,8 @@
 Each action follows `CaseActions._act` (domain.usecases.case_actions). Passing information on
 (shares, concerns to the CRIP) is in `domain.usecases.case_information`, referrals in
 `domain.usecases.referrals`, erasure in `domain.usecases.erasure`, the person's other rights in
-`domain.usecases.rights`; `CaseUseCases` gathers them all.
+`domain.usecases.rights`, holding and the référent in `domain.usecases.holding`;
+`CaseUseCases` gathers them all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from domain.usecases.base import Recorded, new_id
 from domain.usecases.case_actions import CaseStep
 from domain.usecases.case_information import CaseInformationUseCases
 from domain.usecases.erasure import ErasureUseCases
+from domain.usecases.holding import HoldingUseCases
 from domain.usecases.referrals import ReferralUseCases
 from domain.usecases.rights import RightsUseCases
 from domain.values import ActionKind, Actor
@@ -27,7 +29,9 @@ from domain.values import ActionKind, Actor
 __all__ = ["CaseStep", "CaseUseCases"]
 
 
-class CaseUseCases(CaseInformationUseCases, ReferralUseCases, ErasureUseCases, RightsUseCases):
+class CaseUseCases(
+    CaseInformationUseCases, ReferralUseCases, ErasureUseCases, RightsUseCases, HoldingUseCases
+):
     # --- opening, closing -------------------------------------------------------------------
 
     def open_case(

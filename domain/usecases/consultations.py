@@ -59,6 +59,7 @@ class ConsultationUseCases(UseCaseBase):
             participant=participant,
             delegated=holds,
             institution_on_case=on_case,
+            holder=institution_id == case.holder_institution_id,
             institution_was_involved=case.was_involved(institution_id),
             referred=referred,
             addressed=case.addressed_to(institution_id),

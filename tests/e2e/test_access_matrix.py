@@ -100,6 +100,9 @@ REFERRAL_READERS = frozenset(
 PROFESSIONALS = CASE_WORKERS | SUPERVISORS
 # supervisors of an institution on the case (ASE is referred to it, not on it)
 CASE_ACKNOWLEDGERS = frozenset({SUPERVISOR})
+# transfers of the holding: a case worker taking part, a supervisor of an institution on it
+CASE_TRANSFERRERS = frozenset({PARTICIPANT, SUPERVISOR})
+REFERENT_ASSIGNERS = frozenset({SUPERVISOR})  # supervisors of the holding institution
 ADMINS = frozenset({ADMIN})
 # a data-protection officer of an institution holding the case or involved in it
 CASE_RIGHTS_OFFICERS = frozenset({DPO})
@@ -337,6 +340,33 @@ MATRIX: list[Line] = [
         CASE_ACTORS,
         body=lambda s: {"coordinator": _actor(s, "jeanne", "aemo")},
     ),
+    _l(
+        "POST",
+        "/cases/{case_id}/referent",
+        REFERENT_ASSIGNERS,
+        body=lambda s: {"referent": _actor(s, "jeanne", "aemo")},
+    ),
+    _l(
+        "POST",
+        "/cases/{case_id}/transfers",
+        CASE_TRANSFERRERS,
+        body=lambda s: {"to_institution_id": s.id("ase")},
+    ),
+    *(
+        _l(
+            "POST",
+            f"/cases/{{case_id}}/transfers/{{transfer_id}}/{answer}",
+            CASE_TRANSFERRERS,
+            body=body,
+            params={"transfer_id": "referral"},  # no transfer in the scene: 404 once admitted
+        )
+        for answer, body in (
+            ("acceptance", lambda s: {}),
+            ("refusal", lambda s: {"reason": "non"}),
+            ("withdrawal", lambda s: {}),
+        )
+    ),
+    _l("GET", "/transfers", CASE_WORKERS | SUPERVISORS),
     _l(
         "POST",
         "/cases/{case_id}/interventions",

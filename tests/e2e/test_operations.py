@@ -38,7 +38,7 @@ async def test_health_ready_and_projection_lag(store_settings: Settings) -> None
     assert body["ready"] is True
     assert body["checks"]["migrations"]["current"] == body["checks"]["migrations"]["expected"]
     lags = body["checks"]["projections"]
-    assert set(lags) == {"registry_names", "audit_trail", "coherence", "reports"}
+    assert set(lags) == {"registry_names", "audit_trail", "coherence", "reports", "transfers"}
     assert all(lag["behind"] == 0 and lag["head"] == recorded.position for lag in lags.values())
 
 

@@ -40,7 +40,7 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
         "Dr Sophie Weber (CMP enfants et adolescents de Colmar) intervient encore sur ce "
         "dossier sous une délégation révoquée le "
     ) in printed
-    assert "3 établissements interviennent sur ce dossier et aucun référent" in printed
+    assert "3 établissements interviennent sur ce dossier et il n'y a pas de référent" in printed
     exports = dict(
         line.removeprefix("export ").split("=", 1)
         for line in loaded.stdout.splitlines()

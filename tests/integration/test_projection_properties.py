@@ -10,6 +10,7 @@ whole run: each example adds its cases to the log, then compares.
 from __future__ import annotations
 
 import contextlib
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -55,6 +56,20 @@ STEP = st.one_of(
         st.sampled_from(sorted(ACKNOWLEDGEABLE_ALERTS)),
         st.integers(1, 12),
     ),
+    st.tuples(
+        st.just("transfer"),
+        case_index,
+        person,
+        days,
+        st.sampled_from([None, "accept", "accept", "decline", "withdraw"]),  # answered at once?
+    ),
+    st.tuples(
+        st.just("answer"),
+        case_index,
+        st.sampled_from(["accept", "decline", "withdraw"]),
+        st.integers(0, 3),
+    ),
+    st.tuples(st.just("referent"), case_index, person, person),
     st.tuples(st.just("close"), case_index),
     st.tuples(st.just("reopen"), case_index),
     st.tuples(st.just("project"), st.integers(1, 9)),
@@ -183,6 +198,45 @@ class Run:
             alert_kind=kind,
             versions=[version],
             note="vu en réunion de service",
+        )
+
+    def _transfer(self, c: int, by: str, d: int, then: str | None) -> None:
+        """The holder offers the case to another institution on it; another asks to hold it."""
+        case = self.app.repository.get(self.cases[c])
+        actor = self.world.actor(by)
+        others = [i for i in case.institutions if i != case.holder_institution_id]
+        holds = actor.institution_id == case.holder_institution_id
+        to = others[0] if holds and others else actor.institution_id
+        self.app.request_transfer(
+            case_id=self.cases[c], by=actor, to_institution_id=to, occurred_at=ago(d)
+        )
+        if then is not None:
+            self._answer(c, then, d)
+
+    def _answer(self, c: int, how: str, d: int) -> None:
+        """A participant of the side concerned answers (or withdraws) the pending transfer."""
+        case = self.app.repository.get(self.cases[c])
+        pending = case.pending_transfer
+        if pending is None:
+            return
+        side = (
+            pending.requesting_institution_id
+            if how == "withdraw"
+            else (pending.answering_institution_id)
+        )
+        by = next((p.actor for p in case.participants if p.institution_id == side), None)
+        if by is None:
+            return
+        answer = {
+            "accept": self.app.accept_transfer,
+            "decline": functools.partial(self.app.decline_transfer, reason="non"),
+            "withdraw": self.app.withdraw_transfer,
+        }[how]
+        answer(case_id=self.cases[c], transfer_id=pending.transfer_id, by=by, occurred_at=ago(d))
+
+    def _referent(self, c: int, by: str, who: str) -> None:
+        self.app.assign_referent(
+            case_id=self.cases[c], by=self.world.actor(by), referent=self.world.actor(who)
         )
 
     def _close(self, c: int) -> None:

@@ -37,6 +37,18 @@ def varied_log(app: Maillage) -> None:
     load_demo(app, now=NOW)
     case_id = world.open_case()
     app.record_intervention(case_id=case_id, by=world.actor("jeanne"), kind="home_visit")
+    # issue 17: a transfer of the holding accepted, another declined, a référent assigned
+    app.join_case(case_id=case_id, by=world.actor("karim"), role="référent ASE")
+    for answer in (app.accept_transfer, app.decline_transfer):
+        holder = app.repository.get(case_id).holder_institution_id
+        by, to = ("jeanne", "karim") if holder == world.i("aemo") else ("karim", "jeanne")
+        transfer = app.request_transfer(
+            case_id=case_id, by=world.actor(by), to_institution_id=world.actor(to).institution_id
+        ).entity_id
+        assert transfer is not None
+        extra = {"reason": "non"} if answer == app.decline_transfer else {}
+        answer(case_id=case_id, transfer_id=transfer, by=world.actor(to), **extra)
+    app.assign_referent(case_id=case_id, by=world.actor("karim"), referent=world.actor("jeanne"))
     generate(app, cases=60, events_each=12, institutions=10, professionals_each=3, conventions=8)
 
 
@@ -90,7 +102,7 @@ def test_a_rebuild_equals_the_incremental_tables_row_by_row(
     assert tables(engine) == incremental
     assert schema(engine) == described  # same indexes and constraints, by the same names
 
-    for name in ("audit_trail", "coherence", "reports", "registry_names"):
+    for name in ("audit_trail", "coherence", "reports", "registry_names", "transfers"):
         runner.rebuild([name])  # alone: only the events it handles decoded; the others untouched
         assert tables(engine) == incremental
 

@@ -40,6 +40,7 @@ EVERY_STANDING = CaseStanding(
     participant=True,
     delegated=True,
     institution_on_case=True,
+    holder=True,
     institution_was_involved=True,
     referred=True,
     formal_link=True,

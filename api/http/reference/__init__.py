@@ -23,6 +23,7 @@ from typing import Any
 from api.http.reference import (
     case_acts,
     cases,
+    holding,
     networks,
     operations,
     partnerships,
@@ -40,6 +41,7 @@ AREAS = (
     case_acts,
     referrals,
     rights,
+    holding,
     views,
     registry,
     partnerships,

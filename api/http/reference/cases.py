@@ -101,7 +101,8 @@ DESCRIPTIONS: dict[str, str] = {
     "designate_coordinator": """
         Designate the case's *référent de parcours*: the participant who keeps the interventions
         coherent across institutions. `coordinator` names a professional and the institution they
-        take part for.
+        take part for. The référent is designated by the holding institution: you take part in the
+        case for it (its supervisors use `POST /cases/{case_id}/referent`).
 
         Records `CoordinatorDesignated`, naming the coordinator replaced, if any.
 
@@ -110,6 +111,7 @@ DESCRIPTIONS: dict[str, str] = {
           it.
         - 404 `not-found`: no such case.
         - 409 `case-closed`: the case is closed.
+        - 422 `not-the-holder`: you do not act for the institution holding the case.
         - 422 `not-a-case-participant`: you, or the coordinator named, do not take part in the case
           (for that institution).
         - 422 `not-employed`: your token's professional is not employed by its institution.

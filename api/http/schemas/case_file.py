@@ -4,6 +4,7 @@ code with its label (`api.http.schemas.naming`)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -79,3 +80,34 @@ class ReferralRead(BaseModel):
     to_institution_name: Name
     status: str
     status_label: Label
+
+
+class HoldingInstitutionRead(BaseModel):
+    institution_id: UUID
+    institution_name: Name
+
+
+class HolderRead(HoldingInstitutionRead):
+    """An institution that held the case, with its dates."""
+
+    since: datetime | None = Field(
+        description="When it began holding the case: the opening, or the transfer accepted "
+        "(null only for a case whose history predates this record)."
+    )
+    until: datetime | None = Field(description="When it stopped holding it (null: it holds it).")
+
+
+class TransferRead(BaseModel):
+    """A request that another institution hold the case, and its answer."""
+
+    transfer_id: UUID
+    from_institution_id: UUID = Field(description="The holder when it was requested.")
+    from_institution_name: Name
+    to_institution_id: UUID = Field(description="The institution that would hold it.")
+    to_institution_name: Name
+    requesting_institution_id: UUID
+    requesting_institution_name: Name
+    answering_institution_id: UUID = Field(description="The other side, which answers it.")
+    answering_institution_name: Name
+    status: Literal["pending", "accepted", "declined", "withdrawn"]
+    requested_at: datetime

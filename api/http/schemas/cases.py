@@ -7,7 +7,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.http.schemas.case_file import ActorRead, ConsentRead, ParticipantRead, ReferralRead
+from api.http.schemas.case_file import (
+    ActorRead,
+    ConsentRead,
+    HolderRead,
+    HoldingInstitutionRead,
+    ParticipantRead,
+    ReferralRead,
+    TransferRead,
+)
 from api.http.schemas.dates import IsoDate, IsoDateTime
 from api.http.schemas.naming import Label, Name
 from domain.application import Maillage, Recorded
@@ -211,10 +219,24 @@ class CaseRead(BaseModel):
     legal_framework_label: Label
     holder_institution_id: UUID
     holder_institution_name: Name
+    holder: HoldingInstitutionRead = Field(description="The institution holding the case now.")
+    holders: list[HolderRead] = Field(
+        description="Each institution that held the case, with its dates, the current one last."
+    )
     participants: list[ParticipantRead]
-    coordinator: ActorRead | None
+    coordinator: ActorRead | None = Field(
+        description="The référent de parcours (kept under this name too: `referent`)."
+    )
+    referent: ActorRead | None = Field(
+        description="The référent de parcours: the professional responsible for the coherence "
+        "of the person's path, designated by the holding institution (the same as "
+        "`coordinator`)."
+    )
     consents: list[ConsentRead]
     referrals: list[ReferralRead]
+    transfers: list[TransferRead] = Field(
+        description="Every request that another institution hold the case, and its answer."
+    )
     closed: bool
     erased: bool = Field(
         description="The beneficiary's personal data was erased: the identity reads `[erased]`."

@@ -16,7 +16,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.http.schemas.case_file import ActorRead, OutsideDelegationRead
+from api.http.schemas.case_file import (
+    ActorRead,
+    HolderRead,
+    HoldingInstitutionRead,
+    OutsideDelegationRead,
+)
 from domain.events import EventRef
 
 CURRENT_NAME = "The registry's current display name of the id beside it (null if unknown)."
@@ -143,11 +148,21 @@ class CoherenceRead(BaseModel):
     version: int
     holder_institution_id: UUID
     holder_institution_name: str | None = Field(description=CURRENT_NAME)
+    holder: HoldingInstitutionRead = Field(description="The institution holding the case at `at`.")
+    holders: list[HolderRead] = Field(
+        description="Each institution that held the case, with its dates, the current one last."
+    )
     legal_framework: str
     opened_at: datetime
     closed: bool
     actors: list[ActorLineRead]
-    coordinator: ActorRead | None
+    coordinator: ActorRead | None = Field(
+        description="The référent de parcours (kept under this name too: `referent`)."
+    )
+    referent: ActorRead | None = Field(
+        description="The référent de parcours, designated by the holding institution (the same "
+        "as `coordinator`); none on a case several institutions act on raises `no_coordinator`."
+    )
     consents_in_force: list[ConsentInForceRead]
     alerts: list[AlertRead] = Field(
         description="Open: live conditions, and past incoherences not yet acknowledged."
