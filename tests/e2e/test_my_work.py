@@ -126,3 +126,30 @@ async def test_the_referrals_waiting_for_my_institution_are_on_my_desk(api: Api)
     cmp = api.headers("case_worker", world.p("sophie"), world.i("cmp"))
     body = (await api.client.get("/me/work", headers=cmp)).json()
     assert body["referrals_waiting"]["items"] == []
+
+
+async def test_the_transfer_requests_my_institution_answers_are_on_my_desk(api: Api) -> None:
+    world, with_alert, _quiet, _ = _scene(api)
+    # the AEMO (holder) offers the case Karim is on to the ASE: the ASE answers it
+    offered = api.maillage.request_transfer(
+        case_id=with_alert,
+        by=world.actor("jeanne"),
+        to_institution_id=world.i("ase"),
+        reason="Mesure de placement",
+    ).entity_id
+    api.services.projections.wait_for(api.maillage.recorder.max_notification_id(), timeout=5)
+    ase = api.headers("case_worker", world.p("karim"), world.i("ase"))
+    body = (await api.client.get("/me/work", headers=ase)).json()
+    waiting = body["transfers_to_answer"]["items"]
+    assert [t["transfer_id"] for t in waiting] == [str(offered)]
+    assert waiting[0]["status"] == "pending"
+    # the side that asked has nothing to answer
+    aemo = api.headers("case_worker", world.p("jeanne"), world.i("aemo"))
+    assert (await api.client.get("/me/work", headers=aemo)).json()["transfers_to_answer"][
+        "items"
+    ] == []
+    # once answered, it no longer waits
+    api.maillage.accept_transfer(case_id=with_alert, transfer_id=offered, by=world.actor("karim"))
+    api.services.projections.wait_for(api.maillage.recorder.max_notification_id(), timeout=5)
+    body = (await api.client.get("/me/work", headers=ase)).json()
+    assert body["transfers_to_answer"]["items"] == []

@@ -218,6 +218,19 @@ def list_transfers(
     cursor: Cursor = None,
 ) -> Page[Any]:
     institution_id = _institution_of(principal, maillage)
+    return transfer_page(conn, institution_id, box, status, case_id, cursor, limit)
+
+
+def transfer_page(
+    conn: Connection,
+    institution_id: UUID,
+    box: str,
+    status: str | None,
+    case_id: UUID | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[Any]:
+    """One page of an institution's transfer requests, named (`GET /transfers`, `/me/work`)."""
     rows = transfers(
         conn,
         institution_id,

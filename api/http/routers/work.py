@@ -1,6 +1,7 @@
 """A case worker's day in one call (`GET /me/work`), served from the read models: the open cases
 they are on with the alerts open on each (a supervisor: the open cases their institution holds
-or works on), paged by case, and the referrals waiting for their institution's answer.
+or works on), paged by case, and the referrals and transfer requests waiting for their
+institution's answer.
 
 Alerts are assessed at the instant of reading from each case's coherence facts, as the coherence
 view does; the sentences name people and institutions by the registry's current names (one query
@@ -24,6 +25,7 @@ from api.http.coherence_words import CoherenceWords
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, SettingsDep, WordsDep
 from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor
+from api.http.routers.holding import transfer_page
 from api.http.routers.referrals import referral_item
 from api.http.schemas.common import Page
 from api.http.schemas.referrals import ReferralItem
@@ -55,6 +57,7 @@ def my_work(
     cursor: Cursor = None,
     with_alerts: WithAlerts = False,
     referrals_cursor: Cursor = None,
+    transfers_cursor: Cursor = None,
 ) -> dict[str, Any]:
     maillage.check_claims(principal)  # employed now by the institution the token names
     actor = principal.actor
@@ -110,6 +113,9 @@ def my_work(
         referrals_waiting=Page[ReferralItem](
             items=[referral_item(row, found, words) for row in waiting.rows],
             next_cursor=waiting.next_cursor,
+        ),
+        transfers_to_answer=transfer_page(
+            conn, actor.institution_id, "to_answer", "pending", None, transfers_cursor, limit
         ),
     ).model_dump(mode="json")
 

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.http.schemas.common import Page
+from api.http.schemas.holding import TransferEntry
 from api.http.schemas.naming import Name
 from api.http.schemas.referrals import ReferralItem
 
@@ -50,4 +51,8 @@ class MyWork(BaseModel):
     referrals_waiting: Page[ReferralItem] = Field(
         description="The referrals to your institution waiting for its answer (not expired), "
         "newest first; `next_cursor` as `referrals_cursor` for more."
+    )
+    transfers_to_answer: Page[TransferEntry] = Field(
+        description="The transfer requests of a case's holding your institution answers, still "
+        "pending, oldest first; `next_cursor` as `transfers_cursor` for more."
     )
