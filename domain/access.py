@@ -70,6 +70,7 @@ class CaseUse(StrEnum):
     JOIN = "join"  # take part in it
     ANSWER_REFERRAL = "answer_referral"
     ACKNOWLEDGE = "acknowledge"  # acknowledge an alert about past acts, with a note
+    CORRECT = "correct"  # correct or annul an act recorded in error (its author, a supervisor)
 
 
 class ReadPurpose(StrEnum):
@@ -157,6 +158,7 @@ CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
         _SUP,
         refusals={**_NO_CASE, _CW: N_("acknowledging an alert is for supervisors")},
     ),
+    CaseUse.CORRECT: _admission(N_("correcting or annulling an act"), _CW, _SUP, refusals=_NO_CASE),
 }
 ACTING_IN_NETWORKS = _admission(
     N_("acting in a network"),
@@ -199,6 +201,10 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
     role = principal.role
     if not standing.employed:
         _deny(N_("the token's professional is not employed by the institution it names"))
+    if use is CaseUse.CORRECT:  # whose act, and when, is the case's to check (`correct_act`)
+        if standing.participant or standing.delegated or standing.institution_was_involved:
+            return
+        _deny(N_("acts are corrected on the cases your institution is or was involved in"))
     if role is Role.CASE_WORKER:
         if standing.participant or standing.delegated:
             return

@@ -60,9 +60,16 @@ class Case(Aggregate, CaseCommands):
         def apply(self, aggregate: Any) -> None:
             state = vars(self)
             by, basis, at = state.get("by"), state.get("basis"), state.get("occurred_at")
-            if isinstance(by, Actor) and isinstance(basis, Basis) and isinstance(at, datetime):
+            correction = isinstance(state.get("act_id"), UUID)  # no act of its own
+            if (
+                not correction
+                and isinstance(by, Actor)
+                and isinstance(basis, Basis)
+                and isinstance(at, datetime)
+            ):
                 aggregate._stands_on(by, basis, at)
             super().apply(aggregate)
+            aggregate._keep_act(self)  # a correctable act: kept, with when it was recorded
 
     # Institutions a participant of which left the case (state derived on replay, not stored in
     # an event). The class default keeps snapshots taken before it existed loadable.
@@ -289,6 +296,36 @@ class Case(Aggregate, CaseCommands):
         occurred_at: datetime,
     ) -> None:
         """A trace for the read side; no decision state changes."""
+
+    # --- corrections (`domain.case_corrections`) --------------------------------------------
+
+    @event("ActCorrected")
+    def _act_corrected(
+        self,
+        act_id: UUID,
+        by: Actor,
+        basis: Basis,
+        reason: str,
+        kind: str | None,
+        act_occurred_at: datetime | None,
+        summary: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        """An intervention recorded in error, corrected: its new kind, date or summary."""
+        self._corrected(act_id, kind, act_occurred_at)
+
+    @event("ActAnnulled")
+    def _act_annulled(
+        self,
+        act_id: UUID,
+        act_type: str,
+        by: Actor,
+        basis: Basis,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        """An act recorded in error, annulled: it stays in the log, counted nowhere."""
+        self._annulled(act_id)
 
     # --- alerts -----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from domain.case_corrections import CaseCorrections
 from domain.case_rules import (
     acknowledged_alert,
     check_referral_target,
@@ -21,7 +22,6 @@ from domain.case_rules import (
     reason_text,
     role_text,
 )
-from domain.case_state import CaseState
 from domain.case_values import ErasureGround, SharingAuthorisation
 from domain.errors import (
     AlreadyParticipatingError,
@@ -34,7 +34,7 @@ from domain.values import ActionKind, Actor, Basis, parse_enum, require_text
 from domain.wording import N_
 
 
-class CaseCommands(CaseState):
+class CaseCommands(CaseCorrections):
     """The commands of `domain.case.Case`; the event methods they call are defined there."""
 
     if TYPE_CHECKING:  # recorded by `Case`'s `@event` methods of the same names

@@ -9,9 +9,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from domain import coherence_corrections as corrections
 from domain.case import Consent
 from domain.case_values import stands_on_latest
 from domain.event_classes import (
+    ActAnnulled,
+    ActCorrected,
     AlertAcknowledged,
     BeneficiaryErased,
     CaseClosed,
@@ -46,10 +49,30 @@ class ActorFacts:
     last_action: EventRef
     left_at: datetime | None = None
     left: EventRef | None = None
+    # The latest of their acts no correction can change, their joining included (what their
+    # last action falls back on when a later act is annulled or dated earlier).
+    settled_at: datetime | None = None
+    settled: EventRef | None = None
+    settled_basis: Basis | None = None
 
     @property
     def active(self) -> bool:
         return self.left_at is None
+
+    def settle(self, at: datetime, ref: EventRef, basis: Basis) -> None:
+        if self.settled_at is None or stands_on_latest(self.settled_at, at):
+            self.settled_at, self.settled, self.settled_basis = at, ref, basis
+
+
+@dataclass
+class ActFacts:
+    """An act that may be corrected or annulled (an intervention, a meeting, a share), by its
+    id: who did it, on what basis, and when — as corrected."""
+
+    ref: EventRef
+    by: Actor
+    basis: Basis
+    occurred_at: datetime
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,7 @@ class CaseFacts:
     based_actions: list[BasedAction] = field(default_factory=list)
     outside_acts: list[OutsideAct] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    acts: dict[str, ActFacts] = field(default_factory=dict)  # correctable, not annulled
 
     @classmethod
     def opened_by(cls, e: CaseOpened) -> CaseFacts:
@@ -202,6 +226,10 @@ class CaseFacts:
                 self._shared(e, ref)
             case AlertAcknowledged():
                 self._acknowledged(e, ref)
+            case ActCorrected():
+                corrections.corrected(self, e)
+            case ActAnnulled():
+                corrections.annulled(self, e)
             case CaseClosed():
                 self.closed_at = e.occurred_at
             case CaseReopened():
@@ -224,9 +252,14 @@ class CaseFacts:
             self.outside_acts.append(OutsideAct(ref, e.occurred_at, e.by, e.basis.kind, outside))
 
     def _acted(self, e: CaseAct, ref: EventRef) -> None:
+        act_id = corrections.act_id_of(e)
+        if act_id is not None:
+            self.acts[str(act_id)] = ActFacts(ref, e.by, e.basis, e.occurred_at)
         actor = self.actor(e.by.professional_id, e.by.institution_id)
         if actor is None:
             return  # not a participant (concerning information, a referral answered)
+        if act_id is None:
+            actor.settle(e.occurred_at, ref, e.basis)
         if stands_on_latest(actor.last_action_at, e.occurred_at):
             actor.basis = e.basis
             actor.last_action_at = e.occurred_at
@@ -246,6 +279,9 @@ class CaseFacts:
                 joined=ref,
                 last_action_at=e.occurred_at,
                 last_action=ref,
+                settled_at=e.occurred_at,
+                settled=ref,
+                settled_basis=e.basis,
             )
         )
 

@@ -113,6 +113,18 @@ if TYPE_CHECKING:
         versions: list[int]
         note: Any  # sealed
 
+    class ActCorrected(CaseAct):
+        act_id: UUID
+        reason: Any  # sealed
+        kind: str | None
+        act_occurred_at: datetime | None
+        summary: Any  # sealed, or None
+
+    class ActAnnulled(CaseAct):
+        act_id: UUID
+        act_type: str  # intervention, coordination_meeting, information_share
+        reason: Any  # sealed
+
     class CaseClosed(CaseAct):
         reason: Any  # sealed
 
@@ -302,6 +314,8 @@ else:
     ReferralDeclined = Case.ReferralDeclined
     CoordinationMeetingHeld = Case.CoordinationMeetingHeld
     AlertAcknowledged = Case.AlertAcknowledged
+    ActCorrected = Case.ActCorrected
+    ActAnnulled = Case.ActAnnulled
     CaseClosed = Case.CaseClosed
     CaseReopened = Case.CaseReopened
     BeneficiaryErased = Case.BeneficiaryErased

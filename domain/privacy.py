@@ -59,6 +59,8 @@ PERSONAL_FIELDS: EventFields = MappingProxyType(
         e.ReferralDeclined: ("reason",),
         e.CoordinationMeetingHeld: ("decisions",),
         e.AlertAcknowledged: ("note",),
+        e.ActCorrected: ("reason", "summary"),
+        e.ActAnnulled: ("reason",),
         e.CaseClosed: ("reason",),
         e.CaseReopened: ("reason",),
     }

@@ -16,6 +16,7 @@ from eventsourcing.persistence import (
 )
 
 from domain.case import BeneficiaryIdentity, Consent, Participant, Referral
+from domain.case_values import RecordedAct
 from domain.grounds import GroundClaim
 from domain.network import Invitation, Member
 from domain.partnership import PartyScope, Signature, Suspension
@@ -87,6 +88,7 @@ VALUE_TYPES: dict[str, type[Any]] = {
     "delegation_ref": DelegationRef,
     "sealed": Sealed,
     "outside_delegation": OutsideDelegation,
+    "recorded_act": RecordedAct,
 }
 
 

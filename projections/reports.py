@@ -29,6 +29,7 @@ from domain.reports import (
     Report,
     Scope,
 )
+from projections.report_acts import acts_between, first_meetings_after_annulments
 from projections.report_tables import (
     funding_view,
     report_act_view,
@@ -59,19 +60,8 @@ def _members(rows: Iterable[Any], kind: str) -> frozenset[UUID]:
 
 
 def _acts(conn: Connection, period: MonthRange, calendar: Calendar, *where: Any) -> list[ActFact]:
-    t = report_act_view
     start, after = calendar.bounds(period)
-    rows = conn.execute(
-        select(
-            t.c.case_id,
-            t.c.occurred_at,
-            t.c.institution_id,
-            t.c.professional_id,
-            t.c.event,
-            t.c.basis_kind,
-            t.c.intervention_kind,
-        ).where(t.c.occurred_at >= start, t.c.occurred_at < after, *where)
-    )
+    rows = conn.execute(select(acts_between(start, after, *where)))
     uuid = _uuid_parser()  # ids repeat across rows: parse each once
 
     return [
@@ -144,14 +134,10 @@ def all_scopes(conn: Connection) -> list[Scope]:
 
 def _acted_for(conn: Connection, period: MonthRange, calendar: Calendar) -> dict[UUID, set[UUID]]:
     """The institutions each professional acted for in the period."""
-    t = report_act_view
     start, after = calendar.bounds(period)
+    t = acts_between(start, after)
     found: dict[UUID, set[UUID]] = {}
-    rows = conn.execute(
-        select(t.c.professional_id, t.c.institution_id)
-        .distinct()
-        .where(t.c.occurred_at >= start, t.c.occurred_at < after)
-    )
+    rows = conn.execute(select(t.c.professional_id, t.c.institution_id).distinct())
     for professional, institution in rows:
         found.setdefault(UUID(professional), set()).add(UUID(institution))
     return found
@@ -172,24 +158,21 @@ def report(
     case_ids: set[str] = set()
     for column, keys in ((t.c.institution_id, institutions), (t.c.professional_id, professionals)):
         for chunk in _chunks(keys):
-            case_ids |= {
-                row.case_id
-                for row in conn.execute(
-                    select(t.c.case_id)
-                    .distinct()
-                    .where(t.c.occurred_at >= start, t.c.occurred_at < after, column.in_(chunk))
-                )
-            }
+            theirs = acts_between(start, after, column.in_(chunk))
+            case_ids |= {row.case_id for row in conn.execute(select(theirs.c.case_id).distinct())}
     acts = [
         act
         for chunk in _chunks(case_ids)
         for act in _acts(conn, period, calendar, t.c.case_id.in_(chunk))
     ]
+    meetings = first_meetings_after_annulments(conn, case_ids)  # theirs as corrected
     cases = [
         CaseFact(
             UUID(row.case_id),
             calendar.local(row.opened_at),
-            calendar.local(row.first_meeting_at) if row.first_meeting_at is not None else None,
+            calendar.local(first)
+            if (first := meetings.get(row.case_id, row.first_meeting_at)) is not None
+            else None,
         )
         for row in _rows_for(conn, select(c), c.c.case_id, case_ids)
     ]
@@ -260,13 +243,9 @@ class _Presence:
 
 def _presences(conn: Connection, period: MonthRange, calendar: Calendar) -> list[_Presence]:
     """Who acted on which case for which institution in the period, once each."""
-    t = report_act_view
     start, after = calendar.bounds(period)
-    rows = conn.execute(
-        select(t.c.case_id, t.c.institution_id, t.c.professional_id)
-        .distinct()
-        .where(t.c.occurred_at >= start, t.c.occurred_at < after)
-    )
+    t = acts_between(start, after)
+    rows = conn.execute(select(t.c.case_id, t.c.institution_id, t.c.professional_id).distinct())
     uuid = _uuid_parser()
 
     return [_Presence(uuid(c), uuid(i), uuid(p)) for c, i, p in rows]

@@ -34,6 +34,7 @@ from api.http.routers import (
     case_acts,
     cases,
     chain,
+    corrections,
     delegations,
     networks,
     partnerships,
@@ -212,6 +213,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
     for area in (
         cases,
         case_acts,
+        corrections,
         views,
         registry,
         delegations,

@@ -62,11 +62,13 @@ _CONFLICTS: tuple[type[e.MaillageError], ...] = (
     e.ConsentAlreadyWithdrawnError,
     e.EmploymentOverlapError,
     e.FundingEndedError,
+    e.ActAnnulledError,
 )
 _NOT_FOUND: tuple[type[e.MaillageError], ...] = (
     e.NotFoundError,
     e.ConsentNotFoundError,
     e.ReferralNotFoundError,
+    e.ActNotFoundError,
 )
 
 

@@ -185,6 +185,7 @@ def time_policy(settings: Settings) -> TimePolicy:
     return TimePolicy(
         backdating_window=timedelta(days=settings.backdating_window_days),
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
+        correction_window=timedelta(hours=settings.correction_window_hours),
     )
 
 

@@ -18,13 +18,14 @@ from domain.institution import Institution
 from domain.usecases.base import Recorded, new_id
 from domain.usecases.case_actions import CaseStep
 from domain.usecases.case_information import CaseInformationUseCases
+from domain.usecases.corrections import CorrectionUseCases
 from domain.usecases.erasure import ErasureUseCases
 from domain.values import ActionKind, Actor
 
 __all__ = ["CaseStep", "CaseUseCases"]
 
 
-class CaseUseCases(CaseInformationUseCases, ErasureUseCases):
+class CaseUseCases(CaseInformationUseCases, ErasureUseCases, CorrectionUseCases):
     # --- opening, closing -------------------------------------------------------------------
 
     def open_case(

@@ -16,7 +16,15 @@ import domain.application
 import domain.event_classes
 from domain.application import Maillage
 from domain.case import Case
-from domain.events import AGGREGATES, ALL_EVENTS, CASE_ACTS, CASE_EVENTS, EventRef, event_type
+from domain.events import (
+    AGGREGATES,
+    ALL_EVENTS,
+    CASE_ACTS,
+    CASE_CORRECTIONS,
+    CASE_EVENTS,
+    EventRef,
+    event_type,
+)
 from domain.privacy import PERSONAL_FIELDS, STATE_FIELDS, Sealed, unseal
 from projections.batch import Batch
 from projections.catalog import PROJECTORS
@@ -53,7 +61,10 @@ def test_the_catalog_names_every_event_class_of_every_aggregate() -> None:
     assert set(ALL_EVENTS) == defined
     assert len(ALL_EVENTS) == len(defined)  # each once
     assert set(CASE_EVENTS) == recorded_classes(Case)
-    assert set(CASE_EVENTS) - set(CASE_ACTS) == {domain.event_classes.BeneficiaryErased}
+    # Corrections (issue 17) are done by a professional but are no act on the person.
+    assert set(CASE_EVENTS) - set(CASE_ACTS) - set(CASE_CORRECTIONS) == {
+        domain.event_classes.BeneficiaryErased
+    }
 
 
 def test_each_catalog_name_is_the_real_class_of_that_name() -> None:

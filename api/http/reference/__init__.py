@@ -23,6 +23,7 @@ from typing import Any
 from api.http.reference import (
     case_acts,
     cases,
+    corrections,
     networks,
     operations,
     partnerships,
@@ -33,7 +34,18 @@ from api.http.reference import (
 )
 
 Examples = Mapping[str, Mapping[str, Any]]  # name -> {"summary": …, "value": …}
-AREAS = (cases, case_acts, views, registry, partnerships, networks, reports, operations, vocabulary)
+AREAS = (
+    cases,
+    case_acts,
+    corrections,
+    views,
+    registry,
+    partnerships,
+    networks,
+    reports,
+    operations,
+    vocabulary,
+)
 
 DESCRIPTIONS: Mapping[str, str] = {
     name: text for area in AREAS for name, text in area.DESCRIPTIONS.items()

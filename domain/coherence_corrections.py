@@ -1,0 +1,79 @@
+"""How a correction or an annulment changes a case's coherence facts (`domain.coherence_facts`):
+the view shows the corrected state, never the act twice.
+
+- A corrected date moves the act: the delegation or convention it rests on, or the delegation
+  it fell outside of, is judged at its new date; its author's last action is found again.
+- An annulled act leaves the facts: a share no longer raises alerts, an act no longer rests on
+  a basis, and its author's last action is their latest act still standing.
+
+Their last action is the latest, by when it occurred (the later recorded first among equals),
+of their joining, their acts no correction can change (kept as `ActorFacts.settled`) and their
+correctable acts since joining, as corrected (`CaseFacts.acts`) — what folding the log without
+the error would have given. The as-of view folds the same reducers, so before the correction it
+shows the act as first recorded, after it as corrected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from domain.case_values import correctable_act
+
+if TYPE_CHECKING:
+    from domain.coherence_facts import ActorFacts, CaseFacts
+    from domain.event_classes import ActAnnulled, ActCorrected
+
+
+def act_id_of(event: Any) -> UUID | None:
+    """The id of an act that may be corrected or annulled (None for any other event)."""
+    found = correctable_act(event)
+    return found[0] if found is not None else None
+
+
+def corrected(facts: CaseFacts, e: ActCorrected) -> None:
+    act = facts.acts.get(str(e.act_id))
+    new_date: datetime | None = getattr(e, "act_occurred_at", None)
+    if act is None or new_date is None:
+        return  # unknown here (cut by an as-of view), or only its kind or summary changed
+    act.occurred_at = new_date
+    facts.based_actions = [
+        replace(b, occurred_at=new_date) if b.ref == act.ref else b for b in facts.based_actions
+    ]
+    facts.outside_acts = [
+        replace(o, occurred_at=new_date) if o.ref == act.ref else o for o in facts.outside_acts
+    ]
+    _restand(facts, act.by.professional_id, act.by.institution_id)
+
+
+def annulled(facts: CaseFacts, e: ActAnnulled) -> None:
+    act = facts.acts.pop(str(e.act_id), None)
+    if act is None:
+        return
+    facts.shares = [s for s in facts.shares if s.ref != act.ref]
+    facts.based_actions = [b for b in facts.based_actions if b.ref != act.ref]
+    facts.outside_acts = [o for o in facts.outside_acts if o.ref != act.ref]
+    _restand(facts, act.by.professional_id, act.by.institution_id)
+
+
+def _restand(facts: CaseFacts, professional_id: UUID, institution_id: UUID) -> None:
+    actor = facts.actor(professional_id, institution_id)
+    if actor is None:
+        return
+    candidates = [_settled(actor)] + [
+        (a.occurred_at, a.ref.version, a.ref, a.basis)
+        for a in facts.acts.values()
+        if a.by.professional_id == professional_id
+        and a.by.institution_id == institution_id
+        and a.ref.version > actor.joined.version
+    ]
+    at, _, ref, basis = max(candidates, key=lambda c: (c[0], c[1]))
+    actor.last_action_at, actor.last_action, actor.basis = at, ref, basis
+
+
+def _settled(actor: ActorFacts) -> tuple[Any, ...]:
+    if actor.settled is None or actor.settled_at is None or actor.settled_basis is None:
+        return (actor.joined_at, actor.joined.version, actor.joined, actor.basis)  # older facts
+    return (actor.settled_at, actor.settled.version, actor.settled, actor.settled_basis)
