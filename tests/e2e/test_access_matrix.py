@@ -88,6 +88,7 @@ CASE_JOINERS = CASE_ACTORS | {COLLEAGUE, REFERRED, CONVENTION_PARTNER}
 REFERRAL_ANSWERERS = CASE_ACTORS | {REFERRED}
 # supervisors of an institution on the case (ASE is referred to it, not on it)
 CASE_ACKNOWLEDGERS = frozenset({SUPERVISOR})
+CASE_CORRECTORS = frozenset({PARTICIPANT, SUPERVISOR})  # Jeanne's act: hers, the AEMO's
 ADMINS = frozenset({ADMIN})
 
 
@@ -139,6 +140,9 @@ def build_scene(api: Api) -> Scene:
     )
     assert referral.entity_id is not None
     ids["referral"] = referral.entity_id
+    act = app.record_intervention(case_id=case_id, by=world.actor("jeanne"), kind="home_visit")
+    assert act.entity_id is not None
+    ids["act"] = act.entity_id  # to correct or annul: its author, a supervisor of the AEMO
     ids["delegation"] = app.grant_delegation(
         institution_id=world.i("aemo"),
         professional_id=ids["marie"],
@@ -223,6 +227,7 @@ DEFAULT_PARAMS = {
     "case_id": "case",
     "consent_id": "consent",
     "referral_id": "referral",
+    "act_id": "act",
     "institution_id": "aemo",
     "professional_id": "jeanne",
     "delegation_id": "delegation",
@@ -367,6 +372,19 @@ MATRIX: list[Line] = [
             "versions": [1],
             "note": "Vu",
         },
+    ),
+    # An act is corrected by its author, or by a supervisor of its institution (the AEMO).
+    _l(
+        "POST",
+        "/cases/{case_id}/acts/{act_id}/correction",
+        CASE_CORRECTORS,
+        body=lambda s: {"reason": "Saisie erronée", "kind": "assessment"},
+    ),
+    _l(
+        "POST",
+        "/cases/{case_id}/acts/{act_id}/annulment",
+        CASE_CORRECTORS,
+        body=lambda s: {"reason": "Dossier d'un autre enfant"},
     ),
     # --- views: a case's content for its readers, its history for its auditors ------------
     _l("GET", "/cases/{case_id}/coherence", CASE_READERS, query=READ, reads_case=True),

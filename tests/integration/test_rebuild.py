@@ -36,7 +36,14 @@ def varied_log(app: Maillage) -> None:
     world = World.build(app)
     load_demo(app, now=NOW)
     case_id = world.open_case()
-    app.record_intervention(case_id=case_id, by=world.actor("jeanne"), kind="home_visit")
+    jeanne = world.actor("jeanne")
+    for kind in ("home_visit", "assessment"):  # one corrected, one annulled (issue 17)
+        act = app.record_intervention(case_id=case_id, by=jeanne, kind=kind).entity_id
+        assert act is not None
+        if kind == "home_visit":
+            app.correct_act(case_id=case_id, act_id=act, by=jeanne, reason="r", kind="care")
+        else:
+            app.annul_act(case_id=case_id, act_id=act, by=jeanne, reason="r")
     generate(app, cases=60, events_each=12, institutions=10, professionals_each=3, conventions=8)
 
 
