@@ -8,12 +8,16 @@ dated now; the act's corrected date (`act_occurred_at`) follows the backdating r
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain.case import Case
 from domain.usecases.base import Recorded
 from domain.usecases.case_actions import CaseActions
-from domain.values import ActionKind, Actor
+from domain.values import ActionKind, Actor, Basis
+
+OnAct = Callable[[Case, Basis, datetime, timedelta], None]
 
 
 class CorrectionUseCases(CaseActions):
@@ -35,13 +39,11 @@ class CorrectionUseCases(CaseActions):
             if act_occurred_at is not None
             else None
         )
-        window = self.time.correction_window
-        return self._act(
+        return self._on_act(
             case_id,
+            act_id,
             by,
-            ActionKind.COORDINATION,
-            None,
-            lambda case, basis, at: case.correct_act(
+            lambda case, basis, at, window: case.correct_act(
                 act_id=act_id,
                 by=by,
                 basis=basis,
@@ -53,20 +55,17 @@ class CorrectionUseCases(CaseActions):
                 occurred_at=at,
                 window=window,
             ),
-            entity_id=act_id,
         )
 
     def annul_act(
         self, *, case_id: UUID, act_id: UUID, by: Actor, reason: str, supervisor: bool = False
     ) -> Recorded:
         """Annul an intervention, a coordination meeting or a share (`entity_id`: the act)."""
-        window = self.time.correction_window
-        return self._act(
+        return self._on_act(
             case_id,
+            act_id,
             by,
-            ActionKind.COORDINATION,
-            None,
-            lambda case, basis, at: case.annul_act(
+            lambda case, basis, at, window: case.annul_act(
                 act_id=act_id,
                 by=by,
                 basis=basis,
@@ -75,5 +74,15 @@ class CorrectionUseCases(CaseActions):
                 occurred_at=at,
                 window=window,
             ),
+        )
+
+    def _on_act(self, case_id: UUID, act_id: UUID, by: Actor, step: OnAct) -> Recorded:
+        window = self.time.correction_window
+        return self._act(
+            case_id,
+            by,
+            ActionKind.COORDINATION,
+            None,
+            lambda case, basis, at: step(case, basis, at, window),
             entity_id=act_id,
         )

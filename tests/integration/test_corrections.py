@@ -11,8 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import Engine, select
+from alembic import command
+from sqlalchemy import Engine, select, text
 
+from api.settings import Settings
+from api.store.migrations import alembic_config, upgrade
 from domain.application import Maillage
 from domain.errors import (
     AccessDeniedError,
@@ -356,3 +359,42 @@ def test_a_rebuild_gives_the_same_rows_after_corrections(
     ProjectionRunner(store_app, engine, batch_size=1000).rebuild()
     assert tables(engine) == incremental
     assert incremental["report_act_change_view"]
+
+
+def test_migration_0014_replays_reports_and_coherence_and_drops_snapshots(
+    store_app: Maillage,
+    store_world: World,
+    engine: Engine,
+    store_settings: Settings,
+    case: UUID,
+) -> None:
+    """Rows written before it lack the act ids and the acts a case keeps: the migration empties
+    both projections and drops their positions (the runner replays them to the same rows), and
+    drops the snapshots that lack the acts a case keeps."""
+    from tests.integration.test_rebuild import tables
+
+    act = record(store_app, store_world, case)
+    store_app.correct_act(
+        case_id=case, act_id=act, by=store_world.actor("jeanne"), reason="r", kind="care"
+    )
+    project(store_app, engine)
+    projected = tables(engine)
+    store_app.take_snapshot(case)
+    snapshots = "stored_snapshots" if engine.dialect.name == "sqlite" else "maillage_snapshots"
+    with engine.connect() as conn:
+        assert conn.execute(text(f"SELECT count(*) FROM {snapshots}")).scalar() == 1
+    with engine.connect() as conn:
+        config = alembic_config(store_settings)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0011")
+        conn.commit()
+    upgrade(store_settings)
+
+    with engine.connect() as conn:
+        for table in ("report_act_view", "case_coherence_view", snapshots):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+        tracked = "SELECT name FROM projection_tracking WHERE name IN ('reports', 'coherence')"
+        assert conn.execute(text(tracked)).all() == []
+    project(store_app, engine)
+    assert tables(engine) == projected
+    assert interventions(engine, NOVEMBER) == {"total": 1, "care": 1}
