@@ -29,7 +29,7 @@ from domain.reports import (
     Report,
     Scope,
 )
-from projections.report_acts import acts_between, first_meetings_after_annulments
+from projections.report_acts import Corrections, corrections, first_meetings_after_annulments
 from projections.report_tables import (
     funding_view,
     report_act_view,
@@ -59,9 +59,34 @@ def _members(rows: Iterable[Any], kind: str) -> frozenset[UUID]:
     return frozenset(UUID(r.member_id) for r in rows if r.member_kind == kind)
 
 
-def _acts(conn: Connection, period: MonthRange, calendar: Calendar, *where: Any) -> list[ActFact]:
+def _acts(
+    conn: Connection,
+    period: MonthRange,
+    calendar: Calendar,
+    fix: Corrections,
+    case_ids: list[str],
+) -> list[ActFact]:
+    """The acts on these cases in the period, as corrected."""
+    t, wanted = report_act_view, set(case_ids)
     start, after = calendar.bounds(period)
-    rows = conn.execute(select(acts_between(start, after, *where)))
+    rows = [
+        *conn.execute(
+            select(
+                t.c.case_id,
+                t.c.occurred_at,
+                t.c.institution_id,
+                t.c.professional_id,
+                t.c.event,
+                t.c.basis_kind,
+                t.c.intervention_kind,
+            ).where(
+                t.c.occurred_at >= start,
+                t.c.occurred_at < after,
+                *fix.unchanged(t.c.case_id.in_(case_ids)),
+            )
+        ),
+        *(r for r in fix.acts if r.case_id in wanted),
+    ]
     uuid = _uuid_parser()  # ids repeat across rows: parse each once
 
     return [
@@ -132,13 +157,22 @@ def all_scopes(conn: Connection) -> list[Scope]:
     return found
 
 
-def _acted_for(conn: Connection, period: MonthRange, calendar: Calendar) -> dict[UUID, set[UUID]]:
+def _acted_for(
+    conn: Connection, period: MonthRange, calendar: Calendar, fix: Corrections
+) -> dict[UUID, set[UUID]]:
     """The institutions each professional acted for in the period."""
+    t = report_act_view
     start, after = calendar.bounds(period)
-    t = acts_between(start, after)
     found: dict[UUID, set[UUID]] = {}
-    rows = conn.execute(select(t.c.professional_id, t.c.institution_id).distinct())
-    for professional, institution in rows:
+    rows = conn.execute(
+        select(t.c.professional_id, t.c.institution_id)
+        .distinct()
+        .where(t.c.occurred_at >= start, t.c.occurred_at < after, *fix.unchanged())
+    ).all()
+    for professional, institution in [
+        *rows,
+        *((r.professional_id, r.institution_id) for r in fix.acts),
+    ]:
         found.setdefault(UUID(professional), set()).add(UUID(institution))
     return found
 
@@ -150,7 +184,8 @@ def report(
     `calendar`), protected together with every report tied to it (`domain.report_family`)."""
     t, c, r = report_act_view, report_case_view, report_referral_view
     start, after = calendar.bounds(reporting_period(period))
-    acted_for = _acted_for(conn, period, calendar)
+    fix = corrections(conn, start, after)
+    acted_for = _acted_for(conn, period, calendar, fix)
     family = component(found, all_scopes(conn), acted_for)
     institutions = {str(i) for s in family for i in s.institutions}
     professionals = {str(p) for s in family for p in s.professionals}
@@ -158,13 +193,24 @@ def report(
     case_ids: set[str] = set()
     for column, keys in ((t.c.institution_id, institutions), (t.c.professional_id, professionals)):
         for chunk in _chunks(keys):
-            theirs = acts_between(start, after, column.in_(chunk))
-            case_ids |= {row.case_id for row in conn.execute(select(theirs.c.case_id).distinct())}
-    acts = [
-        act
-        for chunk in _chunks(case_ids)
-        for act in _acts(conn, period, calendar, t.c.case_id.in_(chunk))
-    ]
+            case_ids |= {
+                row.case_id
+                for row in conn.execute(
+                    select(t.c.case_id)
+                    .distinct()
+                    .where(
+                        t.c.occurred_at >= start,
+                        t.c.occurred_at < after,
+                        *fix.unchanged(column.in_(chunk)),
+                    )
+                )
+            }
+    case_ids |= {
+        r.case_id
+        for r in fix.acts
+        if r.institution_id in institutions or r.professional_id in professionals
+    }
+    acts = [act for chunk in _chunks(case_ids) for act in _acts(conn, period, calendar, fix, chunk)]
     meetings = first_meetings_after_annulments(conn, case_ids)  # theirs as corrected
     cases = [
         CaseFact(
@@ -243,12 +289,21 @@ class _Presence:
 
 def _presences(conn: Connection, period: MonthRange, calendar: Calendar) -> list[_Presence]:
     """Who acted on which case for which institution in the period, once each."""
+    t = report_act_view
     start, after = calendar.bounds(period)
-    t = acts_between(start, after)
-    rows = conn.execute(select(t.c.case_id, t.c.institution_id, t.c.professional_id).distinct())
+    fix = corrections(conn, start, after)
+    rows = conn.execute(
+        select(t.c.case_id, t.c.institution_id, t.c.professional_id)
+        .distinct()
+        .where(t.c.occurred_at >= start, t.c.occurred_at < after, *fix.unchanged())
+    ).all()
+    moved = {(r.case_id, r.institution_id, r.professional_id) for r in fix.acts}
     uuid = _uuid_parser()
 
-    return [_Presence(uuid(c), uuid(i), uuid(p)) for c, i, p in rows]
+    return [
+        _Presence(uuid(c), uuid(i), uuid(p))
+        for c, i, p in dict.fromkeys([*map(tuple, rows), *moved])
+    ]
 
 
 def the_network_map(

@@ -133,6 +133,10 @@ def test_the_author_corrects_kind_and_date_and_every_view_counts_it_once_as_corr
     assert actions(engine, NOVEMBER) == november_actions - 1
     quarter = interventions(engine, MonthRange.quarter(2026, 4))
     assert quarter == {"total": 1, "consultation": 1}
+    # The network map's presences: Jeanne acted on the case in October now (and only then).
+    with engine.connect() as conn:
+        october = reports._presences(conn, OCTOBER, PARIS)
+    assert [(p.case_id, p.professional_id) for p in october] == [(case, jeanne)]
     # The coherence view and the caseload: her last action is now the opening (ago 10), the
     # intervention being dated earlier.
     assert last_action_at(engine, case, jeanne) == ago(10)

@@ -12,7 +12,7 @@ _WHO = """
         named by its id: the `entity_id` answered when it was recorded. The act stays in the log
         and in the audit trail, beside the correction and its reason (sealed with the person's
         other data); the as-of coherence view before the correction shows the act as first
-        recorded.
+        recorded. A closed case's acts may still be corrected; the correction is dated now.
 """
 _REFUSALS = """
         - 403 `access-denied`: another professional's act (a case worker corrects only their
@@ -38,8 +38,8 @@ DESCRIPTIONS: dict[str, str] = {
         Records `ActCorrected`, naming the act and carrying only what changes. Every view then
         shows the corrected state: the coherence view and caseloads (the author's last action),
         and reports, where the intervention is counted once, under its corrected kind and in the
-        month of its corrected date. A coordination meeting or a share is not corrected: annul it
-        and record it again. An act recorded on the wrong person's case is annulled there and
+        month of its corrected date. The act keeps the basis it was recorded on. A coordination
+        meeting or a share is not corrected: annul it and record it again. An act recorded on the wrong person's case is annulled there and
         recorded again on the right case.
 {_WHO}
         Refusals:
