@@ -39,8 +39,8 @@ DESCRIPTIONS: dict[str, str] = {
         shows the corrected state: the coherence view and caseloads (the author's last action),
         and reports, where the intervention is counted once, under its corrected kind and in the
         month of its corrected date. The act keeps the basis it was recorded on. A coordination
-        meeting or a share is not corrected: annul it and record it again. An act recorded on the wrong person's case is annulled there and
-        recorded again on the right case.
+        meeting or a share is not corrected: annul it and record it again. An act recorded on
+        the wrong person's case is annulled there and recorded again on the right case.
 {_WHO}
         Refusals:
 {_REFUSALS}        - 422 `act-not-correctable`: the act is a coordination meeting or a share.
