@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.case_values import correctable_act
+from domain.events import EventRef
 
 if TYPE_CHECKING:
-    from domain.coherence_facts import ActorFacts, CaseFacts
+    from domain.coherence_facts import ActFacts, ActorFacts, CaseFacts
     from domain.event_classes import ActAnnulled, ActCorrected
 
 
@@ -38,24 +39,30 @@ def corrected(facts: CaseFacts, e: ActCorrected) -> None:
     new_date: datetime | None = getattr(e, "act_occurred_at", None)
     if act is None or new_date is None:
         return  # unknown here (cut by an as-of view), or only its kind or summary changed
-    act.occurred_at = new_date
+    facts.acts[str(e.act_id)] = act._replace(occurred_at=new_date)
+    ref = _ref(facts, act)
     facts.based_actions = [
-        replace(b, occurred_at=new_date) if b.ref == act.ref else b for b in facts.based_actions
+        replace(b, occurred_at=new_date) if b.ref == ref else b for b in facts.based_actions
     ]
     facts.outside_acts = [
-        replace(o, occurred_at=new_date) if o.ref == act.ref else o for o in facts.outside_acts
+        replace(o, occurred_at=new_date) if o.ref == ref else o for o in facts.outside_acts
     ]
-    _restand(facts, act.by.professional_id, act.by.institution_id)
+    _restand(facts, act.professional_id, act.institution_id)
 
 
 def annulled(facts: CaseFacts, e: ActAnnulled) -> None:
     act = facts.acts.pop(str(e.act_id), None)
     if act is None:
         return
-    facts.shares = [s for s in facts.shares if s.ref != act.ref]
-    facts.based_actions = [b for b in facts.based_actions if b.ref != act.ref]
-    facts.outside_acts = [o for o in facts.outside_acts if o.ref != act.ref]
-    _restand(facts, act.by.professional_id, act.by.institution_id)
+    ref = _ref(facts, act)
+    facts.shares = [s for s in facts.shares if s.ref != ref]
+    facts.based_actions = [b for b in facts.based_actions if b.ref != ref]
+    facts.outside_acts = [o for o in facts.outside_acts if o.ref != ref]
+    _restand(facts, act.professional_id, act.institution_id)
+
+
+def _ref(facts: CaseFacts, act: ActFacts) -> EventRef:
+    return EventRef(facts.case_id, act.version, act.type)
 
 
 def _restand(facts: CaseFacts, professional_id: UUID, institution_id: UUID) -> None:
@@ -63,11 +70,11 @@ def _restand(facts: CaseFacts, professional_id: UUID, institution_id: UUID) -> N
     if actor is None:
         return
     candidates = [_settled(actor)] + [
-        (a.occurred_at, a.ref.version, a.ref, a.basis)
+        (a.occurred_at, a.version, _ref(facts, a), a.basis)
         for a in facts.acts.values()
-        if a.by.professional_id == professional_id
-        and a.by.institution_id == institution_id
-        and a.ref.version > actor.joined.version
+        if a.professional_id == professional_id
+        and a.institution_id == institution_id
+        and a.version > actor.joined.version
     ]
     at, _, ref, basis = max(candidates, key=lambda c: (c[0], c[1]))
     actor.last_action_at, actor.last_action, actor.basis = at, ref, basis

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from uuid import UUID
 
 from domain import coherence_corrections as corrections
@@ -64,15 +64,17 @@ class ActorFacts:
             self.settled_at, self.settled, self.settled_basis = at, ref, basis
 
 
-@dataclass
-class ActFacts:
+class ActFacts(NamedTuple):
     """An act that may be corrected or annulled (an intervention, a meeting, a share), by its
-    id: who did it, on what basis, and when — as corrected."""
+    id: its event (version and type, of this case), when it occurred — as corrected —, who did
+    it and on what basis. A tuple: a case's document keeps one per act, compact."""
 
-    ref: EventRef
-    by: Actor
-    basis: Basis
+    version: int
+    type: str
     occurred_at: datetime
+    professional_id: UUID
+    institution_id: UUID
+    basis: Basis
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,10 @@ class CaseFacts:
     def _acted(self, e: CaseAct, ref: EventRef) -> None:
         act_id = corrections.act_id_of(e)
         if act_id is not None:
-            self.acts[str(act_id)] = ActFacts(ref, e.by, e.basis, e.occurred_at)
+            by = e.by
+            self.acts[str(act_id)] = ActFacts(
+                ref.version, ref.type, e.occurred_at, by.professional_id, by.institution_id, e.basis
+            )
         actor = self.actor(e.by.professional_id, e.by.institution_id)
         if actor is None:
             return  # not a participant (concerning information, a referral answered)
