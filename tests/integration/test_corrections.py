@@ -402,3 +402,22 @@ def test_migration_0014_replays_reports_and_coherence_and_drops_snapshots(
     project(store_app, engine)
     assert tables(engine) == projected
     assert interventions(engine, NOVEMBER) == {"total": 1, "care": 1}
+
+
+def test_as_it_happened_an_act_counts_at_its_corrected_date(
+    store_app: Maillage, store_world: World, case: UUID
+) -> None:
+    """ "As it happened at T, as known now": corrections are known now, so an act dated after T
+    when first recorded, corrected to a date before T, is there at T (and an annulled one not)."""
+    jeanne = store_world.actor("jeanne")
+    act = record(store_app, store_world, case)  # ago(2)
+    store_app.correct_act(case_id=case, act_id=act, by=jeanne, reason="r", act_occurred_at=ago(5))
+    at_three = coherence_as_of(store_app, case, at=ago(3), question=AsOf.OCCURRED)
+    assert at_three is not None
+    (line,) = [a for a in at_three.actors if a.professional_id == jeanne.professional_id]
+    assert line.last_action_at == ago(5)
+    store_app.annul_act(case_id=case, act_id=act, by=jeanne, reason="r")
+    after = coherence_as_of(store_app, case, at=ago(3), question=AsOf.OCCURRED)
+    assert after is not None
+    (line,) = [a for a in after.actors if a.professional_id == jeanne.professional_id]
+    assert line.last_action_at == ago(10)
