@@ -23,7 +23,7 @@ from uuid import UUID
 
 from domain.case_rules import optional_text, reason_text
 from domain.case_state import CaseState
-from domain.case_values import INTERVENTION, RecordedAct, correctable_act
+from domain.case_values import INTERVENTION, Acts, RecordedAct, correctable_act
 from domain.errors import (
     AccessDeniedError,
     ActAnnulledError,
@@ -69,8 +69,8 @@ class CaseCorrections(CaseState):
 
     def _put_act(self, act: RecordedAct) -> None:
         acts = vars(self).get("acts")
-        if not isinstance(acts, dict):
-            acts = {}
+        if not isinstance(acts, Acts):  # none yet, or a plain dict read from a snapshot
+            acts = Acts(acts or {})
             self.acts = acts
         acts[str(act.act_id)] = act
 

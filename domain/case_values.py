@@ -148,3 +148,14 @@ class RecordedAct:
     occurred_at: datetime
     kind: str | None = None  # an intervention's kind
     annulled: bool = False
+
+    def __deepcopy__(self, memo: dict[int, object]) -> RecordedAct:
+        return self  # immutable, values and all: a case copied from the cache shares it
+
+
+class Acts(dict[str, RecordedAct]):
+    """A case's recorded acts by id. Copying the case (the repository copies it out of its
+    cache for every command) copies the mapping, not each act: they are immutable."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Acts:
+        return Acts(self)

@@ -4,6 +4,7 @@ its rule and nothing is recorded."""
 
 from __future__ import annotations
 
+import copy
 from uuid import UUID
 
 import pytest
@@ -136,3 +137,26 @@ def test_correcting_needs_an_institution_involved_in_the_case(role: Role) -> Non
     )
     with pytest.raises(AccessDeniedError):
         check_case_access(principal, CaseUse.CORRECT, CaseStanding(employed=True))
+
+
+def test_a_case_copied_from_the_cache_shares_its_acts_and_stays_apart(
+    app: Maillage, world: World
+) -> None:
+    """The repository copies a case out of its cache for every command: the acts are shared
+    (immutable, so copying costs nothing per act), the mapping is not."""
+    case_id = world.open_case()
+    act = intervention(app, world, case_id)
+    case = app.repository.get(case_id)
+    copied = copy.deepcopy(case)
+    assert copied.acts[str(act)] is case.acts[str(act)]
+    copied.annul_act(
+        act_id=act,
+        by=world.actor("jeanne"),
+        basis=app.repository.get(case_id).participants[0].basis,
+        supervisor=False,
+        reason="erreur",
+        occurred_at=NOW,
+        window=app.time.correction_window,
+    )
+    assert copied.acts[str(act)].annulled
+    assert not case.acts[str(act)].annulled
