@@ -76,6 +76,14 @@ class Settings(BaseSettings):
         le=100_000,
         description="Events a projection applies per transaction (its memory is one batch).",
     )
+    correction_window_hours: int = Field(
+        default=72,
+        ge=1,
+        description=(
+            "How long after recording an act its author may correct or annul it; a supervisor "
+            "of the act's institution may at any time."
+        ),
+    )
     idle_after_days: int = Field(
         default=90,
         ge=1,

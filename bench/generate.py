@@ -19,7 +19,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.application import Maillage
-from domain.case import BeneficiaryIdentity, Case, SharingAuthorisation
+from domain.case import BeneficiaryIdentity, Case
+from domain.case_values import SharingAuthorisation
 from domain.delegation import Delegation
 from domain.institution import Institution
 from domain.partnership import Partnership, PartyScope

@@ -45,7 +45,7 @@ start from the same admissions, so the route's declaration and the rule cannot d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -86,6 +86,7 @@ class CaseUse(StrEnum):
     ACKNOWLEDGE = "acknowledge"  # acknowledge an alert about past acts, with a note
     TRANSFER = "transfer"  # request, answer or withdraw a transfer of the holding
     ASSIGN_REFERENT = "assign_referent"  # designate the référent de parcours (the coordinator)
+    CORRECT = "correct"  # correct or annul an act recorded in error (its author, a supervisor)
 
 
 class ReadPurpose(StrEnum):
@@ -223,6 +224,7 @@ CASE_ADMISSIONS: Mapping[CaseUse, Admission] = {
             ),
         },
     ),
+    CaseUse.CORRECT: _admission(N_("correcting or annulling an act"), _CW, _SUP, refusals=_NO_CASE),
 }
 READING_REFERRALS = _admission(
     N_("reading an institution's referrals"), _CW, _SUP, refusals=_NO_CASE
@@ -290,6 +292,10 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
         _deny(N_("the token's professional is not employed by the institution it names"))
     if use is CaseUse.TRANSFER and role is Role.CASE_WORKER and not standing.participant:
         _deny(N_("a case worker requests or answers a transfer only while taking part in the case"))
+    if use is CaseUse.CORRECT:  # whose act, and when, is the case's to check (`correct_act`)
+        if standing.participant or standing.delegated or standing.institution_was_involved:
+            return
+        _deny(N_("acts are corrected on the cases your institution is or was involved in"))
     if role is Role.CASE_WORKER:
         if standing.participant or standing.delegated:
             return
@@ -343,18 +349,6 @@ def check_case_access(principal: Principal, use: CaseUse, standing: CaseStanding
     ):
         return
     _deny(N_("a supervisor audits only the cases their institution is or was involved in"))
-
-
-def check_referral_reader(
-    principal: Principal, *, employed: bool, institutions: Iterable[UUID] | None = None
-) -> None:
-    """The referrals an institution made or received (`institutions` None: its lists; else one
-    referral's two institutions) are read by its case workers and supervisors while employed."""
-    READING_REFERRALS.check(principal)
-    if not employed:
-        _deny(N_("the token's professional is not employed by the institution it names"))
-    if institutions is not None and principal.institution_id not in set(institutions):
-        _deny(N_("a referral is shown to the institution that made it and the one it is made to"))
 
 
 def check_role(principal: Principal, *allowed: Role, doing: str) -> None:

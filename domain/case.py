@@ -1,17 +1,14 @@
 """The shared file of one beneficiary, and every cross-institution action taken on it.
 
-The aggregate keeps only what its rules need (participants, coordinator — the référent de
-parcours —, consents, pending referrals, holders and transfer requests, open/closed);
-interventions, shares and meetings are facts in the log that the read side turns into views.
-Every action event names the actor (professional and institution), the basis decided by the
-domain, and `occurred_at`.
+The aggregate keeps what its rules need (participants, the référent de parcours, consents,
+referrals, holders and transfers, correctable acts, open/closed); every action event names the
+actor (professional and institution), the basis decided by the domain, and `occurred_at`.
 
-Stored events are decoded by topic (`domain.case:Case.<Event>`), so the aggregate, its events and
-how they change its state stay here. The rest is in smaller rooms the aggregate draws on: its
-values (`domain.case_values`, `domain.holding`), the rules on a command's arguments
-(`domain.case_rules`), its queries and guards (`domain.case_state`), its commands
-(`domain.case_commands`, the holding's in `domain.case_holding`). The names callers import from
-here are re-exported.
+Stored events are decoded by topic (`domain.case:Case.<Event>`), so the events and how they
+change the state stay here; the rest is in smaller rooms: values (`domain.case_values`,
+`domain.holding`), rules on arguments (`domain.case_rules`), queries and guards
+(`domain.case_state`), opening (`domain.case_opening`), commands (`domain.case_commands` and the
+mixins it gathers).
 """
 
 from __future__ import annotations
@@ -26,31 +23,18 @@ from eventsourcing.domain import Aggregate, event
 from domain.case_commands import CaseCommands
 from domain.case_opening import CaseOpening
 from domain.case_values import (
-    ADULT_AGE,
     ERASED_IDENTITY,
     BeneficiaryIdentity,
     Consent,
-    ErasureGround,
     Participant,
     Referral,
-    SharingAuthorisation,
 )
 from domain.erased import Erased
 from domain.grounds import GroundClaim
 from domain.holding import Holder, Transfer, TransferStatus
 from domain.values import Actor, Basis
 
-__all__ = [
-    "ADULT_AGE",
-    "ERASED_IDENTITY",
-    "BeneficiaryIdentity",
-    "Case",
-    "Consent",
-    "ErasureGround",
-    "Participant",
-    "Referral",
-    "SharingAuthorisation",
-]
+__all__ = ["BeneficiaryIdentity", "Case"]  # where callers have always found them
 
 
 class Case(Aggregate, CaseOpening, CaseCommands):
@@ -61,11 +45,9 @@ class Case(Aggregate, CaseOpening, CaseCommands):
         stands on its basis (`Participant.after_act`: the rule the coherence view follows)."""
 
         def apply(self, aggregate: Any) -> None:
-            state = vars(self)
-            by, basis, at = state.get("by"), state.get("basis"), state.get("occurred_at")
-            if isinstance(by, Actor) and isinstance(basis, Basis) and isinstance(at, datetime):
-                aggregate._stands_on(by, basis, at)
+            aggregate._stands_on_act(self)  # `domain.case_state`
             super().apply(aggregate)
+            aggregate._keep_act(self)  # a correctable act: kept, with when it was recorded
 
     # Institutions a participant of which left the case (state derived on replay, not stored in
     # an event). The class default keeps snapshots taken before it existed loadable.
@@ -99,11 +81,6 @@ class Case(Aggregate, CaseOpening, CaseCommands):
         self.consents = []
         self.referrals = []
         self.closed = False
-
-    def _stands_on(self, by: Actor, basis: Basis, occurred_at: datetime) -> None:
-        for index, p in enumerate(self.participants):
-            if p.actor == by:
-                self.participants[index] = p.after_act(basis, occurred_at)
 
     # --- consents ---------------------------------------------------------------------------
 
@@ -317,11 +294,6 @@ class Case(Aggregate, CaseOpening, CaseCommands):
         """The referring side withdrew it before any answer."""
         self._set_referral_status(referral_id, "revoked")
 
-    def _set_referral_status(self, referral_id: UUID, status: str) -> None:
-        referral = self.referral(referral_id)
-        if referral is not None:
-            self.referrals[self.referrals.index(referral)] = replace(referral, status=status)
-
     # --- coordination meetings --------------------------------------------------------------
 
     @event("CoordinationMeetingHeld")
@@ -335,6 +307,36 @@ class Case(Aggregate, CaseOpening, CaseCommands):
         occurred_at: datetime,
     ) -> None:
         """A trace for the read side; no decision state changes."""
+
+    # --- corrections (`domain.case_corrections`) --------------------------------------------
+
+    @event("ActCorrected")
+    def _act_corrected(
+        self,
+        act_id: UUID,
+        by: Actor,
+        basis: Basis,
+        reason: str,
+        kind: str | None,
+        act_occurred_at: datetime | None,
+        summary: str | None,
+        occurred_at: datetime,
+    ) -> None:
+        """An intervention recorded in error, corrected: its new kind, date or summary."""
+        self._corrected(act_id, kind, act_occurred_at)
+
+    @event("ActAnnulled")
+    def _act_annulled(
+        self,
+        act_id: UUID,
+        act_type: str,
+        by: Actor,
+        basis: Basis,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        """An act recorded in error, annulled: it stays in the log, counted nowhere."""
+        self._annulled(act_id)
 
     # --- alerts -----------------------------------------------------------------------------
 

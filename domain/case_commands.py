@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from domain.case_corrections import CaseCorrections
 from domain.case_holding import HoldingCommands
 from domain.case_referrals import CaseReferrals
 from domain.case_rights import CaseRights
@@ -35,10 +36,11 @@ from domain.values import ActionKind, Actor, Basis, parse_enum, require_text
 from domain.wording import N_
 
 
-class CaseCommands(CaseReferrals, CaseRights, HoldingCommands):
+class CaseCommands(CaseReferrals, CaseRights, HoldingCommands, CaseCorrections):
     """The commands of `domain.case.Case`; the event methods they call are defined there.
     Referrals are `domain.case_referrals`'s, the person's rights `domain.case_rights`'s,
-    transfers of the holding and the référent `domain.case_holding`'s."""
+    transfers of the holding and the référent `domain.case_holding`'s, corrections
+    `domain.case_corrections`'s."""
 
     if TYPE_CHECKING:  # recorded by `Case`'s `@event` methods of the same names
         _consent_given: Callable[..., None]

@@ -10,6 +10,7 @@ their stored topics are); `Case` inherits them through `domain.case_commands.Cas
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -36,6 +37,12 @@ class CaseReferrals(CaseState):
         _referral_answered: Callable[..., None]
         _referral_declined: Callable[..., None]
         _referral_revoked: Callable[..., None]
+
+    def _set_referral_status(self, referral_id: UUID, status: str) -> None:
+        """Applying an answer or a revocation (from `Case`'s event methods)."""
+        referral = self.referral(referral_id)
+        if referral is not None:
+            self.referrals[self.referrals.index(referral)] = replace(referral, status=status)
 
     def refer(
         self,

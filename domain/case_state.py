@@ -23,7 +23,7 @@ from domain.errors import (
     RetentionNotDueError,
     WrongInstitutionError,
 )
-from domain.values import Actor
+from domain.values import Actor, Basis
 from domain.wording import N_
 
 
@@ -48,6 +48,21 @@ class CaseState:
     closed: bool
     closed_at: datetime | None
     erased: bool
+
+    # --- applying ---------------------------------------------------------------------------
+
+    def _stands_on_act(self, event: object) -> None:
+        """Once an act is applied, its actor — if they take part — stands on its basis
+        (`Participant.after_act`: the rule the coherence view follows). A correction names an
+        act (`act_id`) and is no act of its own."""
+        state = vars(event)
+        by, basis, at = state.get("by"), state.get("basis"), state.get("occurred_at")
+        if isinstance(state.get("act_id"), UUID):
+            return
+        if isinstance(by, Actor) and isinstance(basis, Basis) and isinstance(at, datetime):
+            for index, p in enumerate(self.participants):
+                if p.actor == by:
+                    self.participants[index] = p.after_act(basis, at)
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -132,3 +132,49 @@ class ErasureGround(StrEnum):
     ERASURE_REQUEST = "erasure_request"  # the person's request (RGPD art. 17)
     RETENTION_EXPIRED = "retention_expired"  # the retention period after closing has run out
     COURT_ORDER = "court_order"
+
+
+# The acts a correction or an annulment may name, by the field of their event holding their
+# id: the code of the kind of act (stored: never change one).
+CORRECTABLE_ACTS = {
+    "intervention_id": "intervention",
+    "meeting_id": "coordination_meeting",
+    "share_id": "information_share",
+}
+INTERVENTION = "intervention"
+
+
+def correctable_act(event: object) -> tuple[UUID, str] | None:
+    """The id and kind of act (`CORRECTABLE_ACTS`) of an event recording one, else None."""
+    state = vars(event)
+    for field, act in CORRECTABLE_ACTS.items():
+        act_id = state.get(field)
+        if isinstance(act_id, UUID):
+            return act_id, act
+    return None
+
+
+@dataclass(frozen=True)
+class RecordedAct:
+    """An act a case keeps so that it can be corrected or annulled: who recorded it (its author),
+    which kind of act it is, when (the event's timestamp), its current kind and date (after any
+    correction), and whether it was annulled."""
+
+    act_id: UUID
+    act: str  # a code of CORRECTABLE_ACTS
+    author: Actor
+    recorded_at: datetime
+    occurred_at: datetime
+    kind: str | None = None  # an intervention's kind
+    annulled: bool = False
+
+    def __deepcopy__(self, memo: dict[int, object]) -> RecordedAct:
+        return self  # immutable, values and all: a case copied from the cache shares it
+
+
+class Acts(dict[str, RecordedAct]):
+    """A case's recorded acts by id. Copying the case (the repository copies it out of its
+    cache for every command) copies the mapping, not each act: they are immutable."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Acts:
+        return Acts(self)

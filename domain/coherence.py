@@ -25,14 +25,8 @@ names of the four that do the work: `coherence_registry` (the registry entries),
 
 from domain.coherence_alerts import MANY_INSTITUTIONS, NO_CONVENTION, UNKNOWN, Alert
 from domain.coherence_assess import DEFAULT_IDLE_AFTER, ActorLine, Coherence, ExchangeLine, assess
-from domain.coherence_facts import (
-    Acknowledgement,
-    ActorFacts,
-    BasedAction,
-    CaseFacts,
-    OutsideAct,
-    ShareFacts,
-)
+from domain.coherence_facts import CaseFacts
+from domain.coherence_parts import Acknowledgement, ActorFacts, BasedAction, OutsideAct, ShareFacts
 from domain.coherence_registry import DelegationTerms, PartnershipTerms, Registry
 from domain.events import EventRef, event_type
 

@@ -21,7 +21,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from domain.case_values import referral_status
-from domain.coherence_facts import Acknowledgement, ActorFacts, CaseFacts, distinct
+from domain.coherence_facts import CaseFacts, distinct
+from domain.coherence_parts import Acknowledgement, ActorFacts
 from domain.coherence_registry import Registry
 from domain.delegation import Lapse
 from domain.events import EventRef

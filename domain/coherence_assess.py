@@ -11,9 +11,10 @@ from typing import Any
 from uuid import UUID
 
 from domain import coherence_alerts as rules
-from domain.case import Consent
+from domain.case_values import Consent
 from domain.coherence_alerts import MANY_INSTITUTIONS, Alert
-from domain.coherence_facts import ActorFacts, CaseFacts, ShareFacts
+from domain.coherence_facts import CaseFacts
+from domain.coherence_parts import ActorFacts, ShareFacts
 from domain.coherence_registry import Registry
 from domain.events import EventRef
 from domain.holding import Holder

@@ -9,9 +9,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.case import Consent
-from domain.case_values import stands_on_latest
+from domain import coherence_corrections as corrections
+from domain.case_values import Consent, stands_on_latest
+from domain.coherence_parts import (
+    Acknowledgement,
+    ActFacts,
+    ActorFacts,
+    BasedAction,
+    OutsideAct,
+    ShareFacts,
+)
+from domain.coherence_referrals import ReferralFacts, answered
 from domain.event_classes import (
+    ActAnnulled,
+    ActCorrected,
     AlertAcknowledged,
     BeneficiaryErased,
     CaseClosed,
@@ -36,96 +47,10 @@ from domain.event_classes import (
 )
 from domain.events import CASE_ACTS, EventRef
 from domain.holding import Holder
-from domain.values import Actor, AlertKind, Basis, BasisKind, OutsideDelegation
+from domain.values import Actor, AlertKind, BasisKind
 
 if TYPE_CHECKING:
     from domain.event_classes import CaseAct
-
-
-@dataclass
-class ActorFacts:
-    """A professional acting on the case for an institution; `basis` is that of their latest act."""
-
-    professional_id: UUID
-    institution_id: UUID
-    role: str
-    basis: Basis
-    joined_at: datetime
-    joined: EventRef
-    last_action_at: datetime
-    last_action: EventRef
-    left_at: datetime | None = None
-    left: EventRef | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.left_at is None
-
-
-@dataclass(frozen=True)
-class ShareFacts:
-    ref: EventRef
-    occurred_at: datetime
-    from_institution_id: UUID
-    to_institution_id: UUID
-    categories: tuple[str, ...]
-    consent_ids: tuple[UUID, ...]
-    on_legal_ground: bool  # the ground claimed is sealed (its statements may name people)
-    convention_id: UUID | None
-    legal_reference: str | None = None  # the ground's statute, from the catalogue (in clear)
-
-
-@dataclass(frozen=True)
-class BasedAction:
-    """An act resting on a dated registry entry (a delegation or a convention), kept so that a
-    revocation or suspension recorded later, effective earlier, can be checked against it."""
-
-    ref: EventRef
-    occurred_at: datetime
-    basis: Basis
-    by: Actor | None = None
-
-
-@dataclass(frozen=True)
-class OutsideAct:
-    """An act whose professional holds a delegation for the case that did not cover it."""
-
-    ref: EventRef
-    occurred_at: datetime
-    by: Actor
-    basis_kind: str  # what the act rested on instead
-    outside: OutsideDelegation
-
-
-@dataclass(frozen=True)
-class Acknowledgement:
-    """A recorded acknowledgement of an alert about past acts (its note stays sealed in the
-    event: it is opened at reading time, for a reader entitled to the case)."""
-
-    ref: EventRef
-    alert_kind: str
-    versions: tuple[int, ...]
-    by: Actor
-    occurred_at: datetime
-
-
-@dataclass(frozen=True)
-class ReferralFacts:
-    """A referral of the case (its reason stays sealed in the event): made when and by whom,
-    answered or revoked when (`status`: pending, accepted, declined, revoked; expiry is
-    computed at reading time, `domain.case_values.referral_status`)."""
-
-    ref: EventRef  # the ReferralMade
-    referral_id: UUID
-    by: Actor
-    to_institution_id: UUID
-    made_at: datetime
-    status: str = "pending"
-    answered_at: datetime | None = None
-    answered: EventRef | None = None
-
-
-ANSWERS = {ReferralAccepted: "accepted", ReferralDeclined: "declined", ReferralRevoked: "revoked"}
 
 
 @dataclass
@@ -152,6 +77,7 @@ class CaseFacts:
     outside_acts: list[OutsideAct] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
     referrals: list[ReferralFacts] = field(default_factory=list)
+    acts: dict[str, ActFacts] = field(default_factory=dict)  # correctable, not annulled
 
     @classmethod
     def opened_by(cls, e: CaseOpened) -> CaseFacts:
@@ -243,10 +169,13 @@ class CaseFacts:
             case AlertAcknowledged():
                 self._acknowledged(e, ref)
             case ReferralMade():
-                made = ReferralFacts(ref, e.referral_id, e.by, e.to_institution_id, e.occurred_at)
-                self.referrals.append(made)
+                self.referrals.append(ReferralFacts.made(e, ref))
             case ReferralAccepted() | ReferralDeclined() | ReferralRevoked():
-                self._answered(e, ref)
+                self.referrals = answered(self.referrals, e, ref)
+            case ActCorrected():
+                corrections.corrected(self, e)
+            case ActAnnulled():
+                corrections.annulled(self, e)
             case CaseClosed():
                 self.closed_at = e.occurred_at
             case CaseReopened():
@@ -269,9 +198,17 @@ class CaseFacts:
             self.outside_acts.append(OutsideAct(ref, e.occurred_at, e.by, e.basis.kind, outside))
 
     def _acted(self, e: CaseAct, ref: EventRef) -> None:
+        act_id = corrections.act_id_of(e)
+        if act_id is not None:
+            by = e.by
+            self.acts[str(act_id)] = ActFacts(
+                ref.version, ref.type, e.occurred_at, by.professional_id, by.institution_id, e.basis
+            )
         actor = self.actor(e.by.professional_id, e.by.institution_id)
         if actor is None:
             return  # not a participant (concerning information, a referral answered)
+        if act_id is None:
+            actor.settle(e.occurred_at, ref, e.basis)
         if stands_on_latest(actor.last_action_at, e.occurred_at):
             actor.basis = e.basis
             actor.last_action_at = e.occurred_at
@@ -291,6 +228,9 @@ class CaseFacts:
                 joined=ref,
                 last_action_at=e.occurred_at,
                 last_action=ref,
+                settled_at=e.occurred_at,
+                settled=ref,
+                settled_basis=e.basis,
             )
         )
 
@@ -361,16 +301,6 @@ class CaseFacts:
                 occurred_at=e.occurred_at,
             )
         )
-
-    def _answered(
-        self, e: ReferralAccepted | ReferralDeclined | ReferralRevoked, ref: EventRef
-    ) -> None:
-        for i, r in enumerate(self.referrals):
-            if r.referral_id == e.referral_id:
-                status = ANSWERS[type(e)]
-                self.referrals[i] = replace(
-                    r, status=status, answered_at=e.occurred_at, answered=ref
-                )
 
 
 def distinct(values: Iterable[UUID]) -> list[UUID]:

@@ -283,6 +283,31 @@ class ReferralNotFoundError(MaillageError):
     rule = "referral-not-found"
 
 
+class ActNotFoundError(MaillageError):
+    """A correction or an annulment names an act the case does not have (or cannot correct)."""
+
+    rule = "act-not-found"
+
+
+class ActAnnulledError(MaillageError):
+    """An annulled act is neither corrected nor annulled again."""
+
+    rule = "act-annulled"
+
+
+class ActNotCorrectableError(MaillageError):
+    """Only an intervention's kind, date or summary is corrected; a meeting or a share recorded
+    in error is annulled (and recorded again if need be)."""
+
+    rule = "act-not-correctable"
+
+
+class NothingToCorrectError(MaillageError):
+    """A correction changes at least one thing of the act's current state."""
+
+    rule = "nothing-to-correct"
+
+
 class WrongInstitutionError(MaillageError):
     """The actor does not act for the institution the command requires."""
 
@@ -348,3 +373,10 @@ class AccessDeniedError(MaillageError):
     """Need-to-know: the role, or the standing of the reader towards the case, does not allow it."""
 
     rule = "access-denied"
+
+
+class CorrectionWindowPassedError(AccessDeniedError):
+    """The author of an act corrects or annuls it only within the correction window after it
+    was recorded; afterwards, a supervisor of its institution does."""
+
+    rule = "correction-window-passed"

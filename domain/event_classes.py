@@ -18,18 +18,117 @@ from eventsourcing.domain import DomainEvent
 
 from domain.case import Case
 from domain.consultation import Consultation
-from domain.delegation import Delegation
-from domain.funding import Funding
-from domain.institution import Institution
-from domain.network import Network
-from domain.partnership import Partnership
-from domain.professional import Professional
+from domain.registry_event_classes import (  # re-exported: every event class in one place
+    DelegationEvent as DelegationEvent,
+)
+from domain.registry_event_classes import (
+    DelegationExtended as DelegationExtended,
+)
+from domain.registry_event_classes import (
+    DelegationGranted as DelegationGranted,
+)
+from domain.registry_event_classes import (
+    DelegationReceived as DelegationReceived,
+)
+from domain.registry_event_classes import (
+    DelegationRevoked as DelegationRevoked,
+)
+from domain.registry_event_classes import (
+    EmploymentEnded as EmploymentEnded,
+)
+from domain.registry_event_classes import (
+    EmploymentStarted as EmploymentStarted,
+)
+from domain.registry_event_classes import (
+    FundingEnded as FundingEnded,
+)
+from domain.registry_event_classes import (
+    FundingEvent as FundingEvent,
+)
+from domain.registry_event_classes import (
+    FundingGranted as FundingGranted,
+)
+from domain.registry_event_classes import (
+    InstitutionEvent as InstitutionEvent,
+)
+from domain.registry_event_classes import (
+    InstitutionJoinedNetwork as InstitutionJoinedNetwork,
+)
+from domain.registry_event_classes import (
+    InstitutionRegistered as InstitutionRegistered,
+)
+from domain.registry_event_classes import (
+    InvitationAccepted as InvitationAccepted,
+)
+from domain.registry_event_classes import (
+    InvitationDeclined as InvitationDeclined,
+)
+from domain.registry_event_classes import (
+    MemberAdmitted as MemberAdmitted,
+)
+from domain.registry_event_classes import (
+    MemberInvited as MemberInvited,
+)
+from domain.registry_event_classes import (
+    MemberLeft as MemberLeft,
+)
+from domain.registry_event_classes import (
+    NetworkCoordinatorAppointed as NetworkCoordinatorAppointed,
+)
+from domain.registry_event_classes import (
+    NetworkDissolved as NetworkDissolved,
+)
+from domain.registry_event_classes import (
+    NetworkEvent as NetworkEvent,
+)
+from domain.registry_event_classes import (
+    NetworkFounded as NetworkFounded,
+)
+from domain.registry_event_classes import (
+    NetworkJoined as NetworkJoined,
+)
+from domain.registry_event_classes import (
+    NetworkLeft as NetworkLeft,
+)
+from domain.registry_event_classes import (
+    NetworkMeetingRecorded as NetworkMeetingRecorded,
+)
+from domain.registry_event_classes import (
+    NetworkProjectUpdated as NetworkProjectUpdated,
+)
+from domain.registry_event_classes import (
+    PartnershipAmended as PartnershipAmended,
+)
+from domain.registry_event_classes import (
+    PartnershipEntered as PartnershipEntered,
+)
+from domain.registry_event_classes import (
+    PartnershipEvent as PartnershipEvent,
+)
+from domain.registry_event_classes import (
+    PartnershipProposed as PartnershipProposed,
+)
+from domain.registry_event_classes import (
+    PartnershipResumed as PartnershipResumed,
+)
+from domain.registry_event_classes import (
+    PartnershipSigned as PartnershipSigned,
+)
+from domain.registry_event_classes import (
+    PartnershipSuspended as PartnershipSuspended,
+)
+from domain.registry_event_classes import (
+    PartnershipTerminated as PartnershipTerminated,
+)
+from domain.registry_event_classes import (
+    ProfessionalEvent as ProfessionalEvent,
+)
+from domain.registry_event_classes import (
+    ProfessionalRegistered as ProfessionalRegistered,
+)
 
 if TYPE_CHECKING:
     from domain.grounds import GroundClaim
-    from domain.network import Invitation, Member
-    from domain.partnership import PartyScope, Signature
-    from domain.professional import DelegationRef
     from domain.values import Actor, Basis
 
     # --- a case ---------------------------------------------------------------------------
@@ -142,6 +241,18 @@ if TYPE_CHECKING:
         versions: list[int]
         note: Any  # sealed
 
+    class ActCorrected(CaseAct):
+        act_id: UUID
+        reason: Any  # sealed
+        kind: str | None
+        act_occurred_at: datetime | None
+        summary: Any  # sealed, or None
+
+    class ActAnnulled(CaseAct):
+        act_id: UUID
+        act_type: str  # intervention, coordination_meeting, information_share
+        reason: Any  # sealed
+
     class CaseClosed(CaseAct):
         reason: Any  # sealed
 
@@ -172,156 +283,6 @@ if TYPE_CHECKING:
         purpose: str
         occurred_at: datetime
 
-    # --- the registry -----------------------------------------------------------------------
-
-    class DelegationEvent(DomainEvent): ...
-
-    class DelegationGranted(DelegationEvent):
-        institution_id: UUID
-        professional_id: UUID
-        case_id: UUID | None
-        network_id: UUID | None
-        scope: list[str]
-        valid_from: date
-        valid_until: date
-        granted_by: UUID | None
-
-    class DelegationExtended(DelegationEvent):
-        valid_until: date
-
-    class DelegationRevoked(DelegationEvent):
-        reason: str
-        revoked_at: datetime
-        revoked_by: UUID | None
-
-    class PartnershipEvent(DomainEvent): ...
-
-    class PartnershipProposed(PartnershipEvent):
-        kind: str
-        title: str
-        origin: str
-        mandate_reference: str | None
-        parties: list[UUID]
-        valid_from: date
-        valid_until: date | None
-        scopes: list[PartyScope]
-        values_statement: str | None
-
-    class PartnershipSigned(PartnershipEvent):
-        signature: Signature
-
-    class PartnershipAmended(PartnershipEvent):
-        reference: str
-        valid_until: date | None
-        scopes: list[PartyScope] | None
-
-    class PartnershipSuspended(PartnershipEvent):
-        reason: str
-        suspended_at: datetime
-
-    class PartnershipResumed(PartnershipEvent):
-        resumed_at: datetime
-
-    class PartnershipTerminated(PartnershipEvent):
-        reason: str
-        terminated_on: date
-
-    class InstitutionEvent(DomainEvent): ...
-
-    class InstitutionRegistered(InstitutionEvent):
-        name: str
-        sector: str
-        kind: str
-        department: str | None
-
-    class PartnershipEntered(InstitutionEvent):
-        partnership_id: UUID
-
-    class ProfessionalEvent(DomainEvent): ...
-
-    class ProfessionalRegistered(ProfessionalEvent):
-        name: str
-        profession: str
-
-    class EmploymentStarted(ProfessionalEvent):
-        institution_id: UUID
-        start: date
-        end: date | None
-        position: str | None
-
-    class EmploymentEnded(ProfessionalEvent):
-        institution_id: UUID
-        end: date
-
-    class DelegationReceived(ProfessionalEvent):
-        ref: DelegationRef
-
-    class NetworkJoined(ProfessionalEvent):
-        network_id: UUID
-
-    class NetworkLeft(ProfessionalEvent):
-        network_id: UUID
-
-    class NetworkEvent(DomainEvent): ...
-
-    class NetworkFounded(NetworkEvent):
-        kind: str
-        name: str
-        values_statement: str | None
-        founding_institutions: list[UUID]
-        objectives: list[str]
-        founder_id: UUID | None
-        founded_at: datetime
-
-    class MemberInvited(NetworkEvent):
-        invitation: Invitation
-
-    class InvitationAccepted(NetworkEvent):
-        invitee_id: UUID
-
-    class InvitationDeclined(NetworkEvent):
-        invitee_id: UUID
-
-    class MemberAdmitted(NetworkEvent):
-        member: Member
-
-    class InstitutionJoinedNetwork(NetworkEvent):
-        institution_id: UUID
-
-    class NetworkCoordinatorAppointed(NetworkEvent):
-        professional_id: UUID
-
-    class NetworkProjectUpdated(NetworkEvent):
-        objectives: list[str]
-
-    class NetworkMeetingRecorded(NetworkEvent):
-        meeting_id: UUID
-        recorded_by: UUID
-        held_at: datetime
-        attendees: list[UUID]
-        decisions: list[str]
-
-    class MemberLeft(NetworkEvent):
-        professional_id: UUID
-
-    class NetworkDissolved(NetworkEvent):
-        reason: str
-        dissolved_at: datetime
-
-    class FundingEvent(DomainEvent): ...
-
-    class FundingGranted(FundingEvent):
-        funder_id: UUID
-        target_kind: str
-        target_id: UUID
-        valid_from: date
-        valid_until: date | None
-        reference: str | None
-
-    class FundingEnded(FundingEvent):
-        ended_on: date
-        reason: str
-
 else:
     CaseEvent = Case.Event
     CaseOpened = Case.CaseOpened
@@ -344,6 +305,8 @@ else:
     ReferentAssigned = Case.ReferentAssigned
     CoordinationMeetingHeld = Case.CoordinationMeetingHeld
     AlertAcknowledged = Case.AlertAcknowledged
+    ActCorrected = Case.ActCorrected
+    ActAnnulled = Case.ActAnnulled
     CaseClosed = Case.CaseClosed
     CaseReopened = Case.CaseReopened
     BeneficiaryErased = Case.BeneficiaryErased
@@ -351,45 +314,3 @@ else:
 
     ConsultationEvent = Consultation.Event
     CaseContentRead = Consultation.CaseContentRead
-
-    DelegationEvent = Delegation.Event
-    DelegationGranted = Delegation.DelegationGranted
-    DelegationExtended = Delegation.DelegationExtended
-    DelegationRevoked = Delegation.DelegationRevoked
-
-    PartnershipEvent = Partnership.Event
-    PartnershipProposed = Partnership.PartnershipProposed
-    PartnershipSigned = Partnership.PartnershipSigned
-    PartnershipAmended = Partnership.PartnershipAmended
-    PartnershipSuspended = Partnership.PartnershipSuspended
-    PartnershipResumed = Partnership.PartnershipResumed
-    PartnershipTerminated = Partnership.PartnershipTerminated
-
-    InstitutionEvent = Institution.Event
-    InstitutionRegistered = Institution.InstitutionRegistered
-    PartnershipEntered = Institution.PartnershipEntered
-
-    ProfessionalEvent = Professional.Event
-    ProfessionalRegistered = Professional.ProfessionalRegistered
-    EmploymentStarted = Professional.EmploymentStarted
-    EmploymentEnded = Professional.EmploymentEnded
-    DelegationReceived = Professional.DelegationReceived
-    NetworkJoined = Professional.NetworkJoined
-    NetworkLeft = Professional.NetworkLeft
-
-    NetworkEvent = Network.Event
-    NetworkFounded = Network.NetworkFounded
-    MemberInvited = Network.MemberInvited
-    InvitationAccepted = Network.InvitationAccepted
-    InvitationDeclined = Network.InvitationDeclined
-    MemberAdmitted = Network.MemberAdmitted
-    InstitutionJoinedNetwork = Network.InstitutionJoinedNetwork
-    NetworkCoordinatorAppointed = Network.NetworkCoordinatorAppointed
-    NetworkProjectUpdated = Network.NetworkProjectUpdated
-    NetworkMeetingRecorded = Network.NetworkMeetingRecorded
-    MemberLeft = Network.MemberLeft
-    NetworkDissolved = Network.NetworkDissolved
-
-    FundingEvent = Funding.Event
-    FundingGranted = Funding.FundingGranted
-    FundingEnded = Funding.FundingEnded

@@ -18,6 +18,8 @@ from domain.case import Case
 from domain.consultation import Consultation
 from domain.delegation import Delegation
 from domain.event_classes import (
+    ActAnnulled,
+    ActCorrected,
     AlertAcknowledged,
     BeneficiaryErased,
     CaseClosed,
@@ -118,7 +120,10 @@ CASE_ACTS: tuple[type[CaseAct], ...] = (
 )
 # A data-protection officer's acts on the person's data (RGPD): no professional acts, no basis.
 CASE_RIGHTS_EVENTS: tuple[type[CaseEvent], ...] = (IdentityRectified, BeneficiaryErased)
-CASE_EVENTS: tuple[type[CaseEvent], ...] = (*CASE_ACTS, *CASE_RIGHTS_EVENTS)
+# Corrections of an act recorded in error: done by a professional, on a basis, but no act on the
+# beneficiary of their own (not counted as one, never an actor's last action).
+CASE_CORRECTIONS: tuple[type[CaseAct], ...] = (ActCorrected, ActAnnulled)
+CASE_EVENTS: tuple[type[CaseEvent], ...] = (*CASE_ACTS, *CASE_CORRECTIONS, *CASE_RIGHTS_EVENTS)
 CONSULTATION_EVENTS: tuple[type[ConsultationEvent], ...] = (CaseContentRead,)
 DELEGATION_EVENTS: tuple[type[DelegationEvent], ...] = (
     DelegationGranted,

@@ -62,6 +62,8 @@ PERSONAL_FIELDS: EventFields = MappingProxyType(
         e.TransferDeclined: ("reason",),
         e.CoordinationMeetingHeld: ("decisions",),
         e.AlertAcknowledged: ("note",),
+        e.ActCorrected: ("reason", "summary"),
+        e.ActAnnulled: ("reason",),
         e.CaseClosed: ("reason",),
         e.CaseReopened: ("reason",),
         e.IdentityRectified: ("previous", "beneficiary", "reason"),

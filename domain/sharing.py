@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from domain.case import Case, SharingAuthorisation
+from domain.case import Case
+from domain.case_values import SharingAuthorisation
 from domain.errors import NoLegalBasisForSharingError
 from domain.grounds import FRANCE, GroundClaim, LegalGround, evaluate
 from domain.institution import Institution

@@ -15,7 +15,8 @@ from eventsourcing.persistence import (
     TranscodingNotRegisteredError,
 )
 
-from domain.case import BeneficiaryIdentity, Consent, Participant, Referral
+from domain.case import BeneficiaryIdentity
+from domain.case_values import Consent, Participant, RecordedAct, Referral
 from domain.grounds import GroundClaim
 from domain.holding import Holder, Transfer
 from domain.network import Invitation, Member
@@ -90,6 +91,7 @@ VALUE_TYPES: dict[str, type[Any]] = {
     "outside_delegation": OutsideDelegation,
     "case_holder": Holder,
     "case_transfer": Transfer,
+    "recorded_act": RecordedAct,
 }
 
 

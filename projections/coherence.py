@@ -28,7 +28,10 @@ from domain.coherence import (
     Registry,
     assess,
 )
+from domain.coherence_corrections import act_id_of
 from domain.event_classes import (
+    ActAnnulled,
+    ActCorrected,
     CaseEvent,
     CaseOpened,
     DelegationEvent,
@@ -133,17 +136,28 @@ def coherence_as_of(
     referral_expiry: timedelta = DEFAULT_REFERRAL_EXPIRY,
 ) -> Coherence | None:
     """The coherence view of a case as it stood at `at`, folded from the log now."""
+    events = list(_events(app, case_id))
     if question is AsOf.RECORDED:
 
         def keep(e: DomainEvent) -> bool:
             return e.timestamp <= at
     else:
+        # Corrections are known now: an act counts at its corrected date, annulled or not (the
+        # reducers drop it when its annulment comes).
+        moved: dict[UUID, datetime] = {}
+        for e in events:
+            if isinstance(e, ActCorrected) and e.act_occurred_at is not None:
+                moved[e.act_id] = e.act_occurred_at
 
         def keep(e: DomainEvent) -> bool:
-            return occurred_at(e) <= at
+            if isinstance(e, ActCorrected | ActAnnulled):
+                return True
+            act_id = act_id_of(e)
+            when = moved[act_id] if act_id is not None and act_id in moved else occurred_at(e)
+            return when <= at
 
     facts: CaseFacts | None = None
-    for e in _events(app, case_id):
+    for e in events:
         if not keep(e) or not isinstance(e, CaseEvent):
             continue
         if facts is None:

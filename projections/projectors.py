@@ -40,6 +40,7 @@ from domain.event_classes import (
 from domain.events import (
     ALL_EVENTS,
     CASE_ACTS,
+    CASE_CORRECTIONS,
     CASE_EVENTS,
     CONSULTATION_EVENTS,
     DELEGATION_EVENTS,
@@ -67,6 +68,8 @@ from projections.tables import (
 )
 
 __all__ = ["AuditTrail", "CaseCoherence", "Projector", "RegistryNames"]
+
+ACTED = (*CASE_ACTS, *CASE_CORRECTIONS)  # events naming who acted, for whom, on what basis
 
 
 def _id(value: UUID | None) -> str | None:
@@ -115,7 +118,7 @@ class AuditTrail(Projector):
         self.on(self.entry, *ALL_EVENTS)
 
     def entry(self, batch: Batch, event: DomainEvent, position: int) -> None:
-        act = event if isinstance(event, CASE_ACTS) else None
+        act = event if isinstance(event, ACTED) else None
         professional_id, institution_id = _who(event)
         summary = summarise(event)
         batch.append(
@@ -148,7 +151,7 @@ def _who(event: DomainEvent) -> tuple[UUID | None, UUID | None]:
         return None, event.originator_id
     if isinstance(event, DelegationGranted):
         return event.professional_id, event.institution_id
-    if isinstance(event, CASE_ACTS):
+    if isinstance(event, ACTED):
         return event.by.professional_id, event.by.institution_id
     if isinstance(event, CaseContentRead):
         return event.by.professional_id, event.by.institution_id

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import DomainEvent
 
+from domain.coherence_corrections import act_id_of
 from domain.event_classes import (
+    ActAnnulled,
+    ActCorrected,
     BeneficiaryErased,
     CaseOpened,
     CoordinationMeetingHeld,
@@ -60,6 +63,7 @@ from projections.projector import Projector
 from projections.report_tables import (
     REPORT_TABLES,
     funding_view,
+    report_act_change_view,
     report_act_view,
     report_case_view,
     report_referral_view,
@@ -99,6 +103,9 @@ class Reports(Projector):
         self.on(self.referral_answered, ReferralAccepted)
         self.on(self.referral_answered, ReferralDeclined)
         self.on(self.referral_answered, ReferralRevoked)
+        # A correction changes an act's kind or date; an annulment takes it out of every count.
+        self.on(self.act_changed, ActCorrected)
+        self.on(self.act_changed, ActAnnulled)
         self.ignore(BeneficiaryErased, IdentityRectified, *CONSULTATION_EVENTS)
         # The scopes reports are asked for, and their members.
         self.on(self.institution, InstitutionRegistered)
@@ -122,7 +129,7 @@ class Reports(Projector):
 
     def prepare(self, batch: Batch, events: Sequence[DomainEvent]) -> None:
         """Load in a few queries the rows the batch's events will read."""
-        cases, referrals, scopes, members, fundings = [], [], [], [], []
+        cases, referrals, scopes, members, fundings, changes = [], [], [], [], [], []
         for e in events:
             if isinstance(e, CaseOpened | CoordinationMeetingHeld):
                 cases.append((ident(e.originator_id),))
@@ -136,15 +143,19 @@ class Reports(Projector):
                 scopes.append((NETWORK, str(e.originator_id)))
             elif isinstance(e, FundingEnded):
                 fundings.append((str(e.originator_id),))
+            elif isinstance(e, ActCorrected | ActAnnulled):
+                changes.append((str(e.act_id),))
         batch.load_many(report_case_view, cases)
         batch.load_many(report_referral_view, referrals)
         batch.load_many(report_scope_view, scopes)
         batch.load_many(report_scope_member_view, members)
         batch.load_many(funding_view, fundings)
+        batch.load_many(report_act_change_view, changes)
 
     # --- cases ----------------------------------------------------------------------------
 
     def act(self, batch: Batch, e: CaseAct, position: int) -> None:
+        act_id = act_id_of(e)
         batch.append(
             report_act_view,
             {
@@ -156,8 +167,27 @@ class Reports(Projector):
                 "event": type(e).__name__,
                 "basis_kind": str(e.basis.kind),
                 "intervention_kind": str(e.kind) if isinstance(e, InterventionRecorded) else None,
+                "act_id": str(act_id) if act_id is not None else None,
             },
         )
+
+    def act_changed(self, batch: Batch, e: ActCorrected | ActAnnulled, _: int) -> None:
+        """The act's kind and date as corrected so far, or its annulment (chained: a
+        correction keeps what earlier ones changed)."""
+        row = batch.get(report_act_change_view, (str(e.act_id),)) or {
+            "act_id": str(e.act_id),
+            "case_id": ident(e.originator_id),
+            "occurred_at": None,
+            "intervention_kind": None,
+            "annulled": False,
+        }
+        if isinstance(e, ActAnnulled):
+            row["annulled"] = True
+        else:
+            kind, at = getattr(e, "kind", None), getattr(e, "act_occurred_at", None)
+            row["intervention_kind"] = str(kind) if kind is not None else row["intervention_kind"]
+            row["occurred_at"] = at if at is not None else row["occurred_at"]
+        batch.put(report_act_change_view, row)
 
     def case_opened(self, batch: Batch, e: CaseOpened, _: int) -> None:
         row = batch.get(report_case_view, (str(e.originator_id),))

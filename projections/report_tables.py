@@ -25,8 +25,24 @@ report_act_view = Table(
     Column("event", String(64), nullable=False),
     Column("basis_kind", String(32), nullable=False),
     Column("intervention_kind", String(64)),
+    Column("act_id", String(UUID_LEN)),  # an act that may be corrected or annulled (0014)
     Index("ix_report_act_occurred", "occurred_at"),
     Index("ix_report_act_case", "case_id"),
+    Index("ix_report_act_act", "act_id"),
+)
+
+# What corrections changed of an act (migration 0014): its kind and date as corrected (None:
+# as first recorded), or that it was annulled. Acts are read through it (`projections.reports`):
+# each counted once, as corrected, and an annulled one not at all.
+report_act_change_view = Table(
+    "report_act_change_view",
+    metadata,
+    Column("act_id", String(UUID_LEN), primary_key=True),
+    Column("case_id", String(UUID_LEN), nullable=False),
+    Column("occurred_at", DateTime(timezone=True)),
+    Column("intervention_kind", String(64)),
+    Column("annulled", Boolean, nullable=False),
+    Index("ix_report_act_change_occurred", "occurred_at"),
 )
 
 report_case_view = Table(
@@ -97,6 +113,7 @@ funding_view = Table(
 
 REPORT_TABLES = (
     report_act_view,
+    report_act_change_view,
     report_case_view,
     report_referral_view,
     report_scope_view,

@@ -29,6 +29,7 @@ from domain.reports import (
     Report,
     Scope,
 )
+from projections.report_acts import Corrections, corrections, first_meetings_after_annulments
 from projections.report_tables import (
     funding_view,
     report_act_view,
@@ -58,20 +59,34 @@ def _members(rows: Iterable[Any], kind: str) -> frozenset[UUID]:
     return frozenset(UUID(r.member_id) for r in rows if r.member_kind == kind)
 
 
-def _acts(conn: Connection, period: MonthRange, calendar: Calendar, *where: Any) -> list[ActFact]:
-    t = report_act_view
+def _acts(
+    conn: Connection,
+    period: MonthRange,
+    calendar: Calendar,
+    fix: Corrections,
+    case_ids: list[str],
+) -> list[ActFact]:
+    """The acts on these cases in the period, as corrected."""
+    t, wanted = report_act_view, set(case_ids)
     start, after = calendar.bounds(period)
-    rows = conn.execute(
-        select(
-            t.c.case_id,
-            t.c.occurred_at,
-            t.c.institution_id,
-            t.c.professional_id,
-            t.c.event,
-            t.c.basis_kind,
-            t.c.intervention_kind,
-        ).where(t.c.occurred_at >= start, t.c.occurred_at < after, *where)
-    )
+    rows = [
+        *conn.execute(
+            select(
+                t.c.case_id,
+                t.c.occurred_at,
+                t.c.institution_id,
+                t.c.professional_id,
+                t.c.event,
+                t.c.basis_kind,
+                t.c.intervention_kind,
+            ).where(
+                t.c.occurred_at >= start,
+                t.c.occurred_at < after,
+                *fix.unchanged(t.c.case_id.in_(case_ids)),
+            )
+        ),
+        *(r for r in fix.acts if r.case_id in wanted),
+    ]
     uuid = _uuid_parser()  # ids repeat across rows: parse each once
 
     return [
@@ -142,7 +157,9 @@ def all_scopes(conn: Connection) -> list[Scope]:
     return found
 
 
-def _acted_for(conn: Connection, period: MonthRange, calendar: Calendar) -> dict[UUID, set[UUID]]:
+def _acted_for(
+    conn: Connection, period: MonthRange, calendar: Calendar, fix: Corrections
+) -> dict[UUID, set[UUID]]:
     """The institutions each professional acted for in the period."""
     t = report_act_view
     start, after = calendar.bounds(period)
@@ -150,9 +167,12 @@ def _acted_for(conn: Connection, period: MonthRange, calendar: Calendar) -> dict
     rows = conn.execute(
         select(t.c.professional_id, t.c.institution_id)
         .distinct()
-        .where(t.c.occurred_at >= start, t.c.occurred_at < after)
-    )
-    for professional, institution in rows:
+        .where(t.c.occurred_at >= start, t.c.occurred_at < after, *fix.unchanged())
+    ).all()
+    for professional, institution in [
+        *rows,
+        *((r.professional_id, r.institution_id) for r in fix.acts),
+    ]:
         found.setdefault(UUID(professional), set()).add(UUID(institution))
     return found
 
@@ -164,7 +184,8 @@ def report(
     `calendar`), protected together with every report tied to it (`domain.report_family`)."""
     t, c, r = report_act_view, report_case_view, report_referral_view
     start, after = calendar.bounds(reporting_period(period))
-    acted_for = _acted_for(conn, period, calendar)
+    fix = corrections(conn, start, after)
+    acted_for = _acted_for(conn, period, calendar, fix)
     family = component(found, all_scopes(conn), acted_for)
     institutions = {str(i) for s in family for i in s.institutions}
     professionals = {str(p) for s in family for p in s.professionals}
@@ -177,19 +198,27 @@ def report(
                 for row in conn.execute(
                     select(t.c.case_id)
                     .distinct()
-                    .where(t.c.occurred_at >= start, t.c.occurred_at < after, column.in_(chunk))
+                    .where(
+                        t.c.occurred_at >= start,
+                        t.c.occurred_at < after,
+                        *fix.unchanged(column.in_(chunk)),
+                    )
                 )
             }
-    acts = [
-        act
-        for chunk in _chunks(case_ids)
-        for act in _acts(conn, period, calendar, t.c.case_id.in_(chunk))
-    ]
+    case_ids |= {
+        r.case_id
+        for r in fix.acts
+        if r.institution_id in institutions or r.professional_id in professionals
+    }
+    acts = [act for chunk in _chunks(case_ids) for act in _acts(conn, period, calendar, fix, chunk)]
+    meetings = first_meetings_after_annulments(conn, case_ids)  # theirs as corrected
     cases = [
         CaseFact(
             UUID(row.case_id),
             calendar.local(row.opened_at),
-            calendar.local(row.first_meeting_at) if row.first_meeting_at is not None else None,
+            calendar.local(first)
+            if (first := meetings.get(row.case_id, row.first_meeting_at)) is not None
+            else None,
         )
         for row in _rows_for(conn, select(c), c.c.case_id, case_ids)
     ]
@@ -262,14 +291,19 @@ def _presences(conn: Connection, period: MonthRange, calendar: Calendar) -> list
     """Who acted on which case for which institution in the period, once each."""
     t = report_act_view
     start, after = calendar.bounds(period)
+    fix = corrections(conn, start, after)
     rows = conn.execute(
         select(t.c.case_id, t.c.institution_id, t.c.professional_id)
         .distinct()
-        .where(t.c.occurred_at >= start, t.c.occurred_at < after)
-    )
+        .where(t.c.occurred_at >= start, t.c.occurred_at < after, *fix.unchanged())
+    ).all()
+    moved = {(r.case_id, r.institution_id, r.professional_id) for r in fix.acts}
     uuid = _uuid_parser()
 
-    return [_Presence(uuid(c), uuid(i), uuid(p)) for c, i, p in rows]
+    return [
+        _Presence(uuid(c), uuid(i), uuid(p))
+        for c, i, p in dict.fromkeys([*map(tuple, rows), *moved])
+    ]
 
 
 def the_network_map(

@@ -14,6 +14,7 @@ from projections.sentence import (
     Code,
     Codes,
     Count,
+    Day,
     Format,
     Lines,
     NamedList,
@@ -23,6 +24,7 @@ from projections.sentence import (
     Text,
     actor,
     ident,
+    iso,
 )
 
 LINES = Lines()
@@ -208,5 +210,72 @@ LINES.choose(
             "case_content_read",
             {"view": str(e.view), "role": str(e.role), "purpose": str(e.purpose)},
         )
+    ),
+)
+
+# --- corrections: the act is named by its id (`entity_id` when it was recorded) -------------
+_ACT, _KIND, _DAY = Text(), Code("action_kind"), Day()
+LINES.say(
+    "act_corrected_kind_date",
+    N_("{who} corrected intervention {act}, recorded in error: now {kind}, on {day}"),
+    act=_ACT,
+    kind=_KIND,
+    day=_DAY,
+)
+LINES.say(
+    "act_corrected_kind",
+    N_("{who} corrected intervention {act}, recorded in error: now {kind}"),
+    act=_ACT,
+    kind=_KIND,
+)
+LINES.say(
+    "act_corrected_date",
+    N_("{who} corrected intervention {act}, recorded in error: now on {day}"),
+    act=_ACT,
+    day=_DAY,
+)
+LINES.say(
+    "act_corrected_summary", N_("{who} corrected the summary of intervention {act}"), act=_ACT
+)
+
+
+def _corrected(e: ev.ActCorrected) -> Summary:
+    kind, day = getattr(e, "kind", None), getattr(e, "act_occurred_at", None)
+    key = {
+        (True, True): "act_corrected_kind_date",
+        (True, False): "act_corrected_kind",
+        (False, True): "act_corrected_date",
+        (False, False): "act_corrected_summary",
+    }[(kind is not None, day is not None)]
+    values = {"act": ident(e.act_id)}
+    if kind is not None:
+        values["kind"] = str(kind)
+    if day is not None:
+        values["day"] = iso(day)
+    return Summary(key, values)
+
+
+LINES.choose(ev.ActCorrected, _corrected)
+_ANNULLED = {
+    "intervention": LINES.say(
+        "act_annulled_intervention",
+        N_("{who} annulled intervention {act}, recorded in error"),
+        act=Text(),
+    ),
+    "coordination_meeting": LINES.say(
+        "act_annulled_meeting",
+        N_("{who} annulled coordination meeting {act}, recorded in error"),
+        act=Text(),
+    ),
+    "information_share": LINES.say(
+        "act_annulled_share",
+        N_("{who} annulled share {act}, recorded in error: it counts nowhere"),
+        act=Text(),
+    ),
+}
+LINES.choose(
+    ev.ActAnnulled,
+    lambda e: Summary(
+        _ANNULLED.get(str(e.act_type), "act_annulled_intervention"), {"act": ident(e.act_id)}
     ),
 )

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from uuid import UUID
 
 from api.composition import Services
-from domain.case import ErasureGround
+from domain.case_values import ErasureGround
 from domain.errors import BeneficiaryErasedError, RetentionNotDueError
 from domain.privacy import retention_cutoff
 from projections.queries import cases_closed_before

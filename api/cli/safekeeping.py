@@ -22,7 +22,7 @@ def erase_beneficiary(
     The log is not rewritten: the personal fields stay sealed under a key that no longer
     exists. Counts, acts and bases stay; every view shows the person as erased."""
     from api.composition import open_services
-    from domain.case import ErasureGround
+    from domain.case_values import ErasureGround
     from domain.errors import MaillageError
 
     settings = migrated_settings()

@@ -28,7 +28,8 @@ from api.http.schemas.case_file import (
 )
 from api.http.schemas.cases import BeneficiaryRead, CaseRead
 from api.i18n import Words
-from domain.case import Case, Referral
+from domain.case import Case
+from domain.case_values import Referral
 from domain.holding import Transfer
 from domain.labels import label, labels
 from domain.timing import DEFAULT_REFERRAL_EXPIRY

@@ -64,12 +64,14 @@ _CONFLICTS: tuple[type[e.MaillageError], ...] = (
     e.FundingEndedError,
     e.TransferAlreadyPendingError,
     e.TransferNotPendingError,
+    e.ActAnnulledError,
 )
 _NOT_FOUND: tuple[type[e.MaillageError], ...] = (
     e.NotFoundError,
     e.ConsentNotFoundError,
     e.ReferralNotFoundError,
     e.TransferNotFoundError,
+    e.ActNotFoundError,
 )
 
 

@@ -186,6 +186,7 @@ def time_policy(settings: Settings) -> TimePolicy:
         backdating_window=timedelta(days=settings.backdating_window_days),
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
         referral_expiry=timedelta(days=settings.referral_expiry_days),
+        correction_window=timedelta(hours=settings.correction_window_hours),
     )
 
 

@@ -20,6 +20,7 @@ from domain.institution import Institution
 from domain.usecases.base import Recorded, new_id
 from domain.usecases.case_actions import CaseStep
 from domain.usecases.case_information import CaseInformationUseCases
+from domain.usecases.corrections import CorrectionUseCases
 from domain.usecases.erasure import ErasureUseCases
 from domain.usecases.holding import HoldingUseCases
 from domain.usecases.referrals import ReferralUseCases
@@ -30,7 +31,12 @@ __all__ = ["CaseStep", "CaseUseCases"]
 
 
 class CaseUseCases(
-    CaseInformationUseCases, ReferralUseCases, ErasureUseCases, RightsUseCases, HoldingUseCases
+    CaseInformationUseCases,
+    ReferralUseCases,
+    ErasureUseCases,
+    RightsUseCases,
+    HoldingUseCases,
+    CorrectionUseCases,
 ):
     # --- opening, closing -------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from domain.access import Principal, check_referral_reader
+from domain.access import Principal
+from domain.access_referrals import check_referral_reader
 from domain.case import BeneficiaryIdentity, Case
 from domain.case_referrals import referral_categories
 from domain.case_rules import check_referral_target

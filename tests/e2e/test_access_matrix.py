@@ -103,6 +103,7 @@ CASE_ACKNOWLEDGERS = frozenset({SUPERVISOR})
 # transfers of the holding: a case worker taking part, a supervisor of an institution on it
 CASE_TRANSFERRERS = frozenset({PARTICIPANT, SUPERVISOR})
 REFERENT_ASSIGNERS = frozenset({SUPERVISOR})  # supervisors of the holding institution
+CASE_CORRECTORS = frozenset({PARTICIPANT, SUPERVISOR})  # Jeanne's act: hers, the AEMO's
 ADMINS = frozenset({ADMIN})
 # a data-protection officer of an institution holding the case or involved in it
 CASE_RIGHTS_OFFICERS = frozenset({DPO})
@@ -160,6 +161,9 @@ def build_scene(api: Api) -> Scene:
     )
     assert referral.entity_id is not None
     ids["referral"] = referral.entity_id
+    act = app.record_intervention(case_id=case_id, by=world.actor("jeanne"), kind="home_visit")
+    assert act.entity_id is not None
+    ids["act"] = act.entity_id  # to correct or annul: its author, a supervisor of the AEMO
     ids["delegation"] = app.grant_delegation(
         institution_id=world.i("aemo"),
         professional_id=ids["marie"],
@@ -244,6 +248,7 @@ DEFAULT_PARAMS = {
     "case_id": "case",
     "consent_id": "consent",
     "referral_id": "referral",
+    "act_id": "act",
     "institution_id": "aemo",
     "professional_id": "jeanne",
     "delegation_id": "delegation",
@@ -436,6 +441,19 @@ MATRIX: list[Line] = [
             "versions": [1],
             "note": "Vu",
         },
+    ),
+    # An act is corrected by its author, or by a supervisor of its institution (the AEMO).
+    _l(
+        "POST",
+        "/cases/{case_id}/acts/{act_id}/correction",
+        CASE_CORRECTORS,
+        body=lambda s: {"reason": "Saisie erronée", "kind": "assessment"},
+    ),
+    _l(
+        "POST",
+        "/cases/{case_id}/acts/{act_id}/annulment",
+        CASE_CORRECTORS,
+        body=lambda s: {"reason": "Dossier d'un autre enfant"},
     ),
     # --- views: a case's content for its readers, its history for its auditors ------------
     _l("GET", "/cases/{case_id}/coherence", CASE_READERS, query=READ, reads_case=True),

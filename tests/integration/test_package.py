@@ -27,7 +27,7 @@ from api.store import migrations
 from api.store.migrations import MigrationsBehindError, script_location
 from domain.access import Role
 from domain.application import Maillage
-from domain.case import ErasureGround
+from domain.case_values import ErasureGround
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

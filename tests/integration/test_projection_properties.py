@@ -70,6 +70,8 @@ STEP = st.one_of(
         st.integers(0, 3),
     ),
     st.tuples(st.just("referent"), case_index, person, person),
+    st.tuples(st.just("correct"), st.integers(0, 30), st.sampled_from(KINDS), days),
+    st.tuples(st.just("annul"), st.integers(0, 30)),
     st.tuples(st.just("close"), case_index),
     st.tuples(st.just("reopen"), case_index),
     st.tuples(st.just("project"), st.integers(1, 9)),
@@ -85,6 +87,7 @@ class Run:
         self.consents: list[tuple[UUID, UUID]] = []
         self.delegations: list[UUID] = []
         self.delegation_owner: dict[UUID, tuple[UUID, str]] = {}
+        self.acts: list[tuple[UUID, UUID, str]] = []  # case, act, author: to correct or annul
         for c, who in ((0, "sophie"), (0, "paul"), (1, "luc"), (1, "jeanne"), (2, "karim")):
             self._join(c, who, 9)
         for c, holder in enumerate(("jeanne", "karim", "jeanne")):  # shares need a consent
@@ -124,9 +127,11 @@ class Run:
         )
 
     def _intervene(self, c: int, who: str, kind: str, d: int) -> None:
-        self.app.record_intervention(
+        recorded = self.app.record_intervention(
             case_id=self.cases[c], by=self.world.actor(who), kind=kind, occurred_at=ago(d)
         )
+        assert recorded.entity_id is not None
+        self.acts.append((self.cases[c], recorded.entity_id, who))
 
     def _consent(self, c: int, by: str, to: str, category: str, d: int) -> None:
         recorded = self.app.give_consent(
@@ -152,13 +157,34 @@ class Run:
             )
 
     def _share(self, c: int, who: str, to: str, category: str, d: int) -> None:
-        self.app.share_information(
+        recorded = self.app.share_information(
             case_id=self.cases[c],
             by=self.world.actor(who),
             recipient_institution_id=self.world.i(to),
             categories=[category],
             occurred_at=ago(d),
         )
+        assert recorded.entity_id is not None
+        self.acts.append((self.cases[c], recorded.entity_id, who))
+
+    def _correct(self, n: int, kind: str, d: int) -> None:
+        if self.acts:
+            case_id, act_id, who = self.acts[n % len(self.acts)]
+            self.app.correct_act(
+                case_id=case_id,
+                act_id=act_id,
+                by=self.world.actor(who),
+                reason="saisie erronée",
+                kind=kind,
+                act_occurred_at=ago(d),
+            )
+
+    def _annul(self, n: int) -> None:
+        if self.acts:
+            case_id, act_id, who = self.acts[n % len(self.acts)]
+            self.app.annul_act(
+                case_id=case_id, act_id=act_id, by=self.world.actor(who), reason="erreur"
+            )
 
     def _delegate(self, c: int, who: str, lasting: int) -> None:
         actor = self.world.actor(who)

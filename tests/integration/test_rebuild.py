@@ -49,6 +49,14 @@ def varied_log(app: Maillage) -> None:
         extra = {"reason": "non"} if answer == app.decline_transfer else {}
         answer(case_id=case_id, transfer_id=transfer, by=world.actor(to), **extra)
     app.assign_referent(case_id=case_id, by=world.actor("karim"), referent=world.actor("jeanne"))
+    jeanne = world.actor("jeanne")
+    for kind in ("home_visit", "assessment"):  # one corrected, one annulled (issue 17)
+        act = app.record_intervention(case_id=case_id, by=jeanne, kind=kind).entity_id
+        assert act is not None
+        if kind == "home_visit":
+            app.correct_act(case_id=case_id, act_id=act, by=jeanne, reason="r", kind="care")
+        else:
+            app.annul_act(case_id=case_id, act_id=act, by=jeanne, reason="r")
     generate(app, cases=60, events_each=12, institutions=10, professionals_each=3, conventions=8)
 
 

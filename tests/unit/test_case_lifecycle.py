@@ -14,7 +14,8 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.application import Maillage
-from domain.case import BeneficiaryIdentity, Participant
+from domain.case import BeneficiaryIdentity
+from domain.case_values import Participant
 from domain.errors import (
     AlreadyParticipatingError,
     CaseClosedError,

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from domain.application import Maillage
-from domain.case import Case, Participant
+from domain.case import Case
+from domain.case_values import Participant
 from domain.coherence import Alert, Coherence, EventRef
 from domain.values import AlertKind, Basis, BasisKind, OutsideDelegation
 from projections.coherence import AsOf, coherence_as_of

@@ -23,6 +23,7 @@ from typing import Any
 from api.http.reference import (
     case_acts,
     cases,
+    corrections,
     holding,
     networks,
     operations,
@@ -42,6 +43,7 @@ AREAS = (
     referrals,
     rights,
     holding,
+    corrections,
     views,
     registry,
     partnerships,

@@ -20,7 +20,8 @@ from api.http.schemas.cases import Reason
 from api.http.schemas.common import CommandResult, Page
 from api.http.schemas.referrals import ReferralDetailRead, ReferralItem
 from api.i18n import Words
-from domain.access import READING_REFERRALS, CaseUse, check_referral_reader
+from domain.access import READING_REFERRALS, CaseUse
+from domain.access_referrals import check_referral_reader
 from domain.labels import label, labels
 from domain.usecases.referrals import ReferralDetail
 from projections import referral_queries

@@ -19,7 +19,8 @@ from api.http.schemas.case_file import (
 from api.http.schemas.dates import IsoDate, IsoDateTime
 from api.http.schemas.naming import Label, Name
 from domain.application import Maillage, Recorded
-from domain.case import BeneficiaryIdentity, ErasureGround
+from domain.case import BeneficiaryIdentity
+from domain.case_values import ErasureGround
 from domain.grounds import GroundClaim
 from domain.values import (
     ActionKind,
