@@ -321,6 +321,8 @@ class Case(Aggregate, CaseOpening, CaseCommands):
         act_occurred_at: datetime | None,
         summary: str | None,
         occurred_at: datetime,
+        was_kind: str | None = None,  # the act as it stood: named by the audit
+        was_occurred_at: datetime | None = None,
     ) -> None:
         """An intervention recorded in error, corrected: its new kind, date or summary."""
         self._corrected(act_id, kind, act_occurred_at)
@@ -334,6 +336,8 @@ class Case(Aggregate, CaseOpening, CaseCommands):
         basis: Basis,
         reason: str,
         occurred_at: datetime,
+        was_kind: str | None = None,
+        was_occurred_at: datetime | None = None,
     ) -> None:
         """An act recorded in error, annulled: it stays in the log, counted nowhere."""
         self._annulled(act_id)

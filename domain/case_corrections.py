@@ -135,6 +135,8 @@ class CaseCorrections(CaseState):
             basis=basis,
             reason=reason_text(reason),
             occurred_at=occurred_at,
+            was_kind=act.kind,
+            was_occurred_at=act.occurred_at,
             **changes,
         )
 
@@ -158,6 +160,8 @@ class CaseCorrections(CaseState):
             basis=basis,
             reason=reason_text(reason),
             occurred_at=occurred_at,
+            was_kind=act.kind,
+            was_occurred_at=act.occurred_at,
         )
 
     # --- guards -----------------------------------------------------------------------------

@@ -247,11 +247,15 @@ if TYPE_CHECKING:
         kind: str | None
         act_occurred_at: datetime | None
         summary: Any  # sealed, or None
+        was_kind: str | None  # the act as it stood before
+        was_occurred_at: datetime | None
 
     class ActAnnulled(CaseAct):
         act_id: UUID
         act_type: str  # intervention, coordination_meeting, information_share
         reason: Any  # sealed
+        was_kind: str | None  # the act as it stood
+        was_occurred_at: datetime | None
 
     class CaseClosed(CaseAct):
         reason: Any  # sealed

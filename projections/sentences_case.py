@@ -213,30 +213,47 @@ LINES.choose(
     ),
 )
 
-# --- corrections: the act is named by its id (`entity_id` when it was recorded) -------------
-_ACT, _KIND, _DAY = Text(), Code("action_kind"), Day()
+# --- corrections: the act is named by when it occurred and its kind, as it stood -----------
+_KIND, _DAY = Code("action_kind"), Day()
 LINES.say(
     "act_corrected_kind_date",
-    N_("{who} corrected intervention {act}, recorded in error: now {kind}, on {day}"),
-    act=_ACT,
+    N_(
+        "{who} corrected the intervention of {was_day} ({was_kind}), recorded in error: now "
+        "{kind}, on {day}"
+    ),
+    was_day=_DAY,
+    was_kind=_KIND,
     kind=_KIND,
     day=_DAY,
 )
 LINES.say(
     "act_corrected_kind",
-    N_("{who} corrected intervention {act}, recorded in error: now {kind}"),
-    act=_ACT,
+    N_("{who} corrected the intervention of {was_day} ({was_kind}), recorded in error: now {kind}"),
+    was_day=_DAY,
+    was_kind=_KIND,
     kind=_KIND,
 )
 LINES.say(
     "act_corrected_date",
-    N_("{who} corrected intervention {act}, recorded in error: now on {day}"),
-    act=_ACT,
+    N_(
+        "{who} corrected the intervention of {was_day} ({was_kind}), recorded in error: now on "
+        "{day}"
+    ),
+    was_day=_DAY,
+    was_kind=_KIND,
     day=_DAY,
 )
 LINES.say(
-    "act_corrected_summary", N_("{who} corrected the summary of intervention {act}"), act=_ACT
+    "act_corrected_summary",
+    N_("{who} corrected the summary of the intervention of {was_day} ({was_kind})"),
+    was_day=_DAY,
+    was_kind=_KIND,
 )
+
+
+def _as_it_stood(e: ev.ActCorrected | ev.ActAnnulled) -> dict[str, str]:
+    was_kind, was_at = getattr(e, "was_kind", None), getattr(e, "was_occurred_at", None)
+    return {"was_kind": str(was_kind or "other"), "was_day": iso(was_at or e.occurred_at)}
 
 
 def _corrected(e: ev.ActCorrected) -> Summary:
@@ -247,7 +264,7 @@ def _corrected(e: ev.ActCorrected) -> Summary:
         (False, True): "act_corrected_date",
         (False, False): "act_corrected_summary",
     }[(kind is not None, day is not None)]
-    values = {"act": ident(e.act_id)}
+    values = _as_it_stood(e)
     if kind is not None:
         values["kind"] = str(kind)
     if day is not None:
@@ -259,23 +276,22 @@ LINES.choose(ev.ActCorrected, _corrected)
 _ANNULLED = {
     "intervention": LINES.say(
         "act_annulled_intervention",
-        N_("{who} annulled intervention {act}, recorded in error"),
-        act=Text(),
+        N_("{who} annulled the intervention of {was_day} ({was_kind}), recorded in error"),
+        was_day=_DAY,
+        was_kind=_KIND,
     ),
     "coordination_meeting": LINES.say(
         "act_annulled_meeting",
-        N_("{who} annulled coordination meeting {act}, recorded in error"),
-        act=Text(),
+        N_("{who} annulled the coordination meeting of {was_day}, recorded in error"),
+        was_day=_DAY,
     ),
     "information_share": LINES.say(
         "act_annulled_share",
-        N_("{who} annulled share {act}, recorded in error: it counts nowhere"),
-        act=Text(),
+        N_("{who} annulled the share of {was_day}, recorded in error: it counts nowhere"),
+        was_day=_DAY,
     ),
 }
 LINES.choose(
     ev.ActAnnulled,
-    lambda e: Summary(
-        _ANNULLED.get(str(e.act_type), "act_annulled_intervention"), {"act": ident(e.act_id)}
-    ),
+    lambda e: Summary(_ANNULLED.get(str(e.act_type), "act_annulled_intervention"), _as_it_stood(e)),
 )

@@ -62,9 +62,11 @@ class DemoToken:
     token: str
 
 
-# Funders and administrators are people too, outside the demo's registry: fixed ids.
+# Funders, administrators and data-protection officers are people too, outside the demo's
+# registry: fixed ids.
 DEMO_FUNDER = UUID("00000000-0000-4000-8000-00000000f0d1")
 DEMO_ADMIN = UUID("00000000-0000-4000-8000-0000000000ad")
+DEMO_DPO = UUID("00000000-0000-4000-8000-000000000d90")
 
 
 def demo_tokens(settings: Settings, story: DemoStory, *, now: datetime) -> list[DemoToken]:
@@ -82,10 +84,19 @@ def demo_tokens(settings: Settings, story: DemoStory, *, now: datetime) -> list[
         (
             "CASE_WORKER_CMP_TOKEN",
             "case worker",
-            "Dr Sophie Weber, CMP (delegation revoked)",
+            "Dr Sophie Weber, CMP (delegation revoked; Inès's referral waits for the CMP: "
+            "GET /me/work)",
             p["sophie"],
             Role.CASE_WORKER,
             i["cmp"],
+        ),
+        (
+            "CASE_WORKER_ASE_TOKEN",
+            "case worker",
+            "Karim Benali, ASE (the AEMO asks to hold Inès's case: GET /me/work, GET /transfers)",
+            p["karim"],
+            Role.CASE_WORKER,
+            i["ase"],
         ),
         (
             "SUPERVISOR_TOKEN",
@@ -111,6 +122,15 @@ def demo_tokens(settings: Settings, story: DemoStory, *, now: datetime) -> list[
             DEMO_ADMIN,
             Role.ADMIN,
             None,
+        ),
+        (
+            "DPO_TOKEN",
+            "dpo",
+            "the AEMO's data-protection officer: the person's rights (export, rectification, "
+            f"erasure), e.g. /cases/{story.cases['leo']}/personal-data?format=html",
+            DEMO_DPO,
+            Role.DPO,
+            i["aemo"],
         ),
     ]
     return [

@@ -2,7 +2,9 @@
 
 Léo, 11, followed by the AEMO under a judge's order: five professionals on five different bases,
 a delegation revoked while its holder is still on the case, a share between two institutions
-whose convention is not in force. Inès, 16, followed by the ASE with no coordinator yet.
+whose convention is not in force, an act recorded with the wrong kind and corrected. Inès, 16,
+followed by the ASE with no référent de parcours yet, a referral to the CMP waiting for its
+answer, and the AEMO asking to hold her case.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from api.cli.demo_terms import (
     Beneficiary,
     DateDaysFromNow,
     DaysAgo,
+    Ref,
     Say,
     Step,
     case,
@@ -219,6 +222,26 @@ LEO: list[Say | Step] = [
         by=NADIA,
         occurred_at=DaysAgo(3),
     ),
+    # Recorded as a home visit, it was a session at the service: Jeanne corrects its kind (the
+    # audit keeps both; the reports count it once, as corrected)
+    do(
+        "record_intervention",
+        case_id=case("leo"),
+        by=JEANNE,
+        kind="home_visit",
+        summary="Séance éducative au service",
+        occurred_at=DaysAgo(1, 14),
+        keep=("acts", "leo_session"),
+        entity=True,
+    ),
+    do(
+        "correct_act",
+        case_id=case("leo"),
+        act_id=Ref("acts", "leo_session"),
+        by=JEANNE,
+        reason="Saisie erronée : séance au service, pas une visite à domicile",
+        kind="educational_support",
+    ),
     # Sophie is still on the case: the coherence view must flag it
     do(
         "revoke_delegation",
@@ -286,5 +309,37 @@ INES: list[Say | Step] = [
         crip_institution_id=institution("crip"),
         summary="Absences répétées et propos inquiétants rapportés en classe",
         occurred_at=DaysAgo(5, 17),
+    ),
+    # Inès agrees that the CMP be asked for an assessment: the referral waits for its answer
+    do(
+        "give_consent",
+        case_id=case("ines"),
+        by=KARIM,
+        giver="beneficiary",
+        recipients=[institution("cmp")],
+        categories=["identity", "health"],
+        occurred_at=DaysAgo(2, 10),
+    ),
+    do(
+        "refer",
+        case_id=case("ines"),
+        by=KARIM,
+        to_institution_id=institution("cmp"),
+        reason="Évaluation pédopsychiatrique après des propos inquiétants",
+        categories=["identity", "health"],
+        occurred_at=DaysAgo(2, 11),
+        keep=("referrals", "ines_cmp"),
+        entity=True,
+    ),
+    # The AEMO, which sees Inès every week, asks to hold her case: the ASE has to answer
+    do(
+        "request_transfer",
+        case_id=case("ines"),
+        by=JEANNE,
+        to_institution_id=institution("aemo"),
+        reason="Mesure éducative désormais confiée à l'AEMO",
+        occurred_at=DaysAgo(1, 9),
+        keep=("transfers", "ines_aemo"),
+        entity=True,
     ),
 ]

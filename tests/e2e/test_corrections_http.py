@@ -91,11 +91,15 @@ async def test_the_author_corrects_then_annuls_and_the_audit_trail_says_both(api
     assert trail.status_code == 200, trail.text
     summaries = [e["summary"] for e in trail.json()["items"]]
     said = " | ".join(summaries)
+    assert str(s.act) not in said  # the act is named by its day and kind, never by its id
     assert (
-        f"a rectifié l'intervention {s.act}, enregistrée par erreur : désormais consultation"
-        in said
+        "a rectifié l'intervention du 18 novembre 2026 (visite à domicile), enregistrée par "
+        "erreur : désormais consultation" in said
     )
-    assert f"a annulé l'intervention {s.act}, enregistrée par erreur" in said
+    # annulled as it then stood: corrected to a consultation of the 15th
+    assert (
+        "a annulé l'intervention du 15 novembre 2026 (consultation), enregistrée par erreur" in said
+    )
     assert any("visite à domicile" in x for x in summaries)  # the act as first recorded
 
 

@@ -51,9 +51,11 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
     assert roles == {
         "CASE_WORKER_TOKEN": Role.CASE_WORKER,
         "CASE_WORKER_CMP_TOKEN": Role.CASE_WORKER,
+        "CASE_WORKER_ASE_TOKEN": Role.CASE_WORKER,
         "SUPERVISOR_TOKEN": Role.SUPERVISOR,
         "FUNDER_TOKEN": Role.FUNDER,
         "ADMIN_TOKEN": Role.ADMIN,
+        "DPO_TOKEN": Role.DPO,
     }
 
     app = build_application(cli_env)

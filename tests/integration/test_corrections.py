@@ -163,7 +163,8 @@ def test_the_author_corrects_kind_and_date_and_every_view_counts_it_once_as_corr
     assert keys[-2:] == ["intervention_recorded", "act_corrected_kind_date"]
     assert json.loads(rows[-2].summary_values) == {"kind": "home_visit"}
     assert json.loads(rows[-1].summary_values) == {
-        "act": str(act),
+        "was_kind": "home_visit",  # the act as it stood, named by the sentence (never its id)
+        "was_day": ago(2).isoformat(),
         "kind": "consultation",
         "day": IN_OCTOBER.isoformat(),
     }

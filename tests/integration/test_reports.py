@@ -56,32 +56,42 @@ def test_the_protocol_report_equals_the_demo_counted_by_hand(
     assert _cells(report, "beneficiaries") == {"total": 2, "newly opened": 2}
     # Léo: AEMO, ASE, CMP, school, hospital, IME = 6; Inès: ASE, AEMO, school = 3.
     assert _cells(report, "institutions_per_beneficiary") == {"total": 2, "3": 1, "5 or more": 1}
-    # Parties' interventions. Léo — Jeanne: home visits ×4, educational support ×3; Sophie:
+    # Parties' interventions. Léo — Jeanne: home visits ×4, educational support ×3 + 1 (a session
+    # recorded as a home visit, corrected: counted once, under its corrected kind); Sophie:
     # consultations ×3, assessment ×1; Karim: assessments ×2, home visit ×1. Inès — Karim:
     # assessment, home visits ×2, meeting; Jeanne: educational support, home visit.
     assert _cells(report, "interventions_by_kind") == {
-        "total": 20,
+        "total": 21,
         "home_visit": 4 + 1 + 2 + 1,
-        "educational_support": 3 + 1,
+        "educational_support": 3 + 1 + 1,
         "consultation": 3,
         "assessment": 1 + 2 + 1,
         "meeting": 1,
     }
     i = demo.institutions  # cells by institution: their ids (worded with names when shown)
-    by_id = {str(i["aemo"]): 7 + 2, str(i["ase"]): 3 + 4, str(i["cmp"]): 4}
-    assert _cells(report, "interventions_by_institution") == {"total": 20, **by_id}
+    by_id = {str(i["aemo"]): 8 + 2, str(i["ase"]): 3 + 4, str(i["cmp"]): 4}
+    assert _cells(report, "interventions_by_institution") == {"total": 21, **by_id}
     assert len(report.line("interventions_by_institution").cells) == 4  # the CRIP: 0
     # Every act of a party. Léo — Jeanne (case holder): opening, consent, coordinator, two
-    # referrals, 7 interventions, two shares, the meeting = 15; Karim (convention): joining + 3;
-    # Sophie (delegation): joining + 4. Inès — Karim (case holder): opening, referral, 4
-    # interventions = 6; Jeanne (convention): joining + 2.
+    # referrals, 8 interventions, two shares, the meeting = 16 (her correction is no act of its
+    # own); Karim (convention): joining + 3; Sophie (delegation): joining + 4. Inès — Karim (case
+    # holder): opening, referral, 4 interventions, consent, referral to the CMP = 8; Jeanne
+    # (convention): joining + 2; her request to hold the case, informal (the protocol's scope
+    # for the AEMO names no coordination).
     basis = _cells(report, "actions_by_basis")
-    assert basis == {"total": 33, "case_holder": 15 + 6, "convention": 4 + 3, "delegation": 5}
+    assert basis == {
+        "total": 37,
+        "case_holder": 16 + 8,
+        "convention": 4 + 3,
+        "delegation": 5,
+        "informal": 1,
+    }
     shares = {c.label: c.share for c in report.line("actions_by_basis").cells if c.value}
-    assert shares == {"case_holder": round(21 / 33, 4), "convention": round(7 / 33, 4),
-                      "delegation": round(5 / 33, 4)}  # fmt: skip
-    # Jeanne to the hospital and to the IME (Léo), Karim to the school (Inès): all accepted.
-    assert _cells(report, "referrals") == {"total": 3, "accepted": 3}
+    assert shares == {"case_holder": round(24 / 37, 4), "convention": round(7 / 37, 4),
+                      "delegation": round(5 / 37, 4), "informal": round(1 / 37, 4)}  # fmt: skip
+    # Jeanne to the hospital and to the IME (Léo), Karim to the school (Inès): accepted; Karim
+    # to the CMP (Inès): waiting for its answer.
+    assert _cells(report, "referrals") == {"total": 4, "accepted": 3, "pending": 1}
     # Léo: opened 24 days before NOW at 10:00, first meeting 6 days before at 14:00: 18
     # calendar days (Paris).
     assert report.median_days_to_first_meeting == 18
@@ -110,8 +120,8 @@ def test_the_formal_network_and_an_institution_counted_by_hand(
     aemo = _report(engine, FundedKind.INSTITUTION, demo.institutions["aemo"], 1)
     assert _cells(aemo, "beneficiaries") == {"total": 2, "newly opened": 2}
     assert _cells(aemo, "interventions_by_institution") == {
-        "total": 9,
-        str(demo.institutions["aemo"]): 9,
+        "total": 10,
+        str(demo.institutions["aemo"]): 10,
     }
 
 

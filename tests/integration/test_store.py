@@ -16,8 +16,15 @@ from tests.world import NOW, World, ago
 
 
 def _state(aggregate: Any) -> dict[str, Any]:
+    """The aggregate's state, its sequences compared as sequences: a snapshot stores a tuple
+    (holders, transfers) as a JSON list, and a mapping type (the case's acts) as a plain one."""
     state = dict(vars(aggregate))
     state.pop("_pending_events", None)
+    for key, value in state.items():
+        if isinstance(value, list | tuple):
+            state[key] = tuple(value)
+        elif isinstance(value, dict):
+            state[key] = dict(value)
     return state
 
 
