@@ -23,7 +23,7 @@ from uuid import UUID
 
 from domain.case_rules import optional_text, reason_text
 from domain.case_state import CaseState
-from domain.case_values import INTERVENTION, Acts, RecordedAct, correctable_act
+from domain.case_values import INTERVENTION, SHARE, Acts, RecordedAct, correctable_act
 from domain.errors import (
     AccessDeniedError,
     ActAnnulledError,
@@ -151,8 +151,16 @@ class CaseCorrections(CaseState):
         occurred_at: datetime,
         window: timedelta,
     ) -> None:
-        """Annul an intervention, a coordination meeting or a share recorded in error."""
+        """Annul an intervention, a coordination meeting or a share recorded in error. A share
+        is annulled by a supervisor of its institution only: information sent is not unsent,
+        and its author may not take it, and the alerts it raised, out of the views alone."""
         act = self.correctable_act(act_id, by, supervisor, occurred_at, window)
+        if act.act == SHARE and not supervisor:
+            raise AccessDeniedError(
+                N_("a share is annulled by a supervisor of its institution, not by its author"),
+                field="act_id",
+                act_id=act_id,
+            )
         self._act_annulled(
             act_id=act_id,
             act_type=act.act,

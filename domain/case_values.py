@@ -142,6 +142,7 @@ CORRECTABLE_ACTS = {
     "share_id": "information_share",
 }
 INTERVENTION = "intervention"
+SHARE = "information_share"
 
 
 def correctable_act(event: object) -> tuple[UUID, str] | None:

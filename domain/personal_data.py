@@ -132,6 +132,13 @@ class ReferralRecord:
     answer_reason: str | None = None
 
 
+_ANSWERED = {
+    ev.ReferralAccepted: "accepted",
+    ev.ReferralDeclined: "declined",
+    ev.ReferralRevoked: "revoked",
+}
+
+
 @dataclass(frozen=True)
 class ReadingRecord:
     consultation_id: UUID
@@ -238,6 +245,7 @@ class _Fold:
 
     def __init__(self, name: Namer) -> None:
         self.name = name
+        self.transfers: dict[UUID, UUID] = {}  # transfer requested -> institution it goes to
 
     def named(self, kind: str, ident: UUID) -> Named:
         return Named(ident, self.name(kind, ident))
@@ -329,14 +337,17 @@ class _Fold:
                         _text(e.reason),
                     )
                 )
-            case ev.ReferralAccepted() | ev.ReferralDeclined():
+            case ev.ReferralAccepted() | ev.ReferralDeclined() | ev.ReferralRevoked():
                 for referral in export.referrals:
                     if referral.referral_id == e.referral_id:
-                        accepted = isinstance(e, ev.ReferralAccepted)
-                        referral.status = "accepted" if accepted else "declined"
+                        referral.status = _ANSWERED[type(e)]
                         referral.answered_at = e.occurred_at
                         referral.answered_by = self.actor(e.by)
                         referral.answer_reason = _text(e.reason)
+            case ev.TransferRequested():  # the institution that holds the case if accepted
+                self.transfers[e.transfer_id] = e.to_institution_id
+            case ev.TransferAccepted() if e.transfer_id in self.transfers:
+                export.holder_institution = self.named("institution", self.transfers[e.transfer_id])
             case ev.BeneficiaryErased():
                 export.erased = True
                 export.beneficiary = _identity(None)

@@ -42,7 +42,7 @@ class ReferralDetail:
     case_id: UUID
     referred_by: Actor
     to_institution_id: UUID
-    reason: str
+    reason: str | None  # None: no longer shown to the referred side
     categories: tuple[str, ...]
     consent_ids: tuple[UUID, ...]
     legal_reference: str | None
@@ -164,6 +164,8 @@ class ReferralUseCases(CaseActions):
             principal,
             employed=True,
             institutions=(referral.from_institution_id, referral.to_institution_id),
+            on_case=case.is_participant(principal.actor),
+            referring=principal.institution_id == referral.from_institution_id,
         )
         return case
 
@@ -177,10 +179,14 @@ class ReferralUseCases(CaseActions):
             return False
         return professional.employed_at(principal.institution_id, self.time.now().date())
 
-    def referral_detail(self, case: Case, referral_id: UUID) -> ReferralDetail:
+    def referral_detail(
+        self, case: Case, referral_id: UUID, *, referred_side: bool = False
+    ) -> ReferralDetail:
         """What the referral says, its reason opened from the log (sealed there, like the notes
         `acknowledgement_notes` opens; `[erased]` once the person's key is destroyed), for a
-        reader `authorise_referral` allowed."""
+        reader `authorise_referral` allowed. The referred institution (`referred_side`) reads
+        the reason and the identity shared only while the referral is pending or accepted:
+        declined, revoked or expired, it keeps only who referred, when and what became of it."""
         referral = case.known_referral(referral_id)
         expiry = self.time.referral_expiry
         made: ReferralMade | None = None
@@ -197,19 +203,21 @@ class ReferralUseCases(CaseActions):
         if made is None:
             raise NotFoundError("referral", referral_id, field="referral_id")
         categories = referral_categories(made)
-        shown = str(InformationCategory.IDENTITY) in categories
+        status = referral.status_at(self.time.now(), expiry)
+        closed = referred_side and status not in ("pending", "accepted")
+        shown = str(InformationCategory.IDENTITY) in categories and not closed
         reason = made.reason
         return ReferralDetail(
             referral_id=referral_id,
             case_id=case.id,
             referred_by=made.by,
             to_institution_id=referral.to_institution_id,
-            reason=ERASED_TEXT if isinstance(reason, Erased) else str(reason),
+            reason=None if closed else ERASED_TEXT if isinstance(reason, Erased) else str(reason),
             categories=categories,
             consent_ids=tuple(getattr(made, "consent_ids", None) or ()),
             legal_reference=getattr(made, "legal_reference", None),
             made_at=made.occurred_at,
-            status=referral.status_at(self.time.now(), expiry),
+            status=status,
             expires_at=made.occurred_at + expiry,
             answered_at=answer.occurred_at if answer is not None else None,
             answered_by=answer.by if answer is not None else None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from domain.access import Role
 from tests.e2e.conftest import Api
@@ -233,3 +233,14 @@ async def test_the_referent_refusals(api: Api) -> None:
     coordinator = await s.post("/coordinator", {"coordinator": karim}, s.worker("karim"))
     refused(coordinator, 422, "not-the-holder", "institution_id")
     assert (await s.read("file", s.worker("jeanne")))["referent"] is None
+
+
+async def test_a_cursor_outside_the_calendar_is_refused_not_a_server_error(api: Api) -> None:
+    s = Scene(api)
+    for instant in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "nope"):
+        answer = await api.client.get(
+            "/transfers",
+            params={"cursor": f"{instant}|{uuid4()}"},
+            headers=s.worker("jeanne"),
+        )
+        refused(answer, 422, "invalid-value", "cursor")

@@ -41,7 +41,9 @@ async def test_a_case_worker_sees_her_open_cases_with_their_alerts(api: Api) -> 
     cases = {item["case_id"]: item for item in body["cases"]["items"]}
     assert set(cases) == {str(with_alert), str(quiet)}  # not Karim's case she is not on
     assert [a["kind"] for a in cases[str(with_alert)]["alerts"]] == ["no_coordinator"]
-    assert "référent de parcours" in cases[str(with_alert)]["alerts"][0]["message"]
+    alert = cases[str(with_alert)]["alerts"][0]
+    assert alert["label"] == "Pas de référent de parcours"  # its kind, in French
+    assert "message" not in alert  # the sentence, naming people, is the coherence view's
     assert cases[str(quiet)]["alerts"] == []
     assert cases[str(quiet)]["role"] == "referent"
     assert cases[str(quiet)]["holder_institution_name"] == "AEMO Colmar"

@@ -443,3 +443,48 @@ async def test_the_referral_shows_the_identity_only_when_it_shares_it(api: Api) 
         ]
         == "CMP Colmar"
     )
+
+
+async def test_a_declined_referral_no_longer_shows_the_referred_side_its_reason_or_identity(
+    api: Api,
+) -> None:
+    s = Scene(api)
+    referral = await s.referral("ase")
+    karim = s.worker("karim")
+    read = {"purpose": "follow_up"}
+    pending = _ok(await api.client.get(s.url(referral), params=read, headers=karim))
+    assert pending["reason"] == "Bilan demandé"
+    assert pending["beneficiary"]["first_name"] == "Léo"
+    _ok(
+        await api.client.post(
+            f"{s.url(referral)}/decline", json={"reason": "Pas de place"}, headers=karim
+        )
+    )
+    declined = _ok(await api.client.get(s.url(referral), params=read, headers=karim))
+    assert declined["status"] == "declined"
+    assert declined["reason"] is None  # the referred side keeps only what became of it
+    assert declined["beneficiary"] is None
+    mine = _ok(await api.client.get(s.url(referral), params=read, headers=s.worker("jeanne")))
+    assert mine["reason"] == "Bilan demandé"  # the referring side, on the case, still reads it
+
+
+async def test_a_referral_is_shown_to_the_referring_side_on_the_case_or_supervising(
+    api: Api,
+) -> None:
+    s = Scene(api)
+    referral = await s.referral("ase")
+    colleague = api.maillage.register_professional(name="Léa", profession="éducatrice").id
+    api.maillage.start_employment(
+        professional_id=colleague, institution_id=s.world.i("aemo"), start=date(2020, 1, 1)
+    )
+    stranger = api.headers(Role.CASE_WORKER, colleague, s.world.i("aemo"))
+    refused = _refused(
+        await api.client.get(s.url(referral), params={"purpose": "follow_up"}, headers=stranger),
+        403,
+        "access-denied",
+    )
+    assert "intervenants qui interviennent sur le dossier" in refused["detail"]
+    head = await api.client.get(
+        s.url(referral), params={"purpose": "supervision"}, headers=s.supervisor("aemo")
+    )
+    assert _ok(head)["reason"] == "Bilan demandé"

@@ -245,7 +245,12 @@ def test_an_annulled_share_no_longer_raises_its_alert_and_an_annulled_meeting_no
 
     assert shared.entity_id is not None
     assert meeting.entity_id is not None
-    store_app.annul_act(case_id=case, act_id=shared.entity_id, by=jeanne, reason="erreur")
+    with pytest.raises(AccessDeniedError):  # information sent: not its author's to unsay
+        store_app.annul_act(case_id=case, act_id=shared.entity_id, by=jeanne, reason="erreur")
+    head = hire(store_app, store_world, "Marie Keller", "aemo")
+    store_app.annul_act(
+        case_id=case, act_id=shared.entity_id, by=head, supervisor=True, reason="erreur"
+    )
     store_app.annul_act(case_id=case, act_id=meeting.entity_id, by=jeanne, reason="erreur")
     project(store_app, engine)
     with engine.connect() as conn:

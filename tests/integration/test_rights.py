@@ -211,3 +211,25 @@ def test_only_a_dpo_of_an_involved_institution_exercises_the_rights(
     for principal in refusals:
         with pytest.raises(AccessDeniedError):
             app.authorise_rights(principal, case_id, ERASING_PERSONAL_DATA)
+
+
+def test_the_export_follows_the_holder_and_the_referrals_to_their_end(
+    store_app: Maillage, store_world: World
+) -> None:
+    world, app = store_world, store_app
+    case_id = world.open_case()
+    app.join_case(case_id=case_id, by=world.actor("karim"), role="ASE")
+    transfer = app.request_transfer(
+        case_id=case_id, by=world.actor("jeanne"), to_institution_id=world.i("ase")
+    ).entity_id
+    assert transfer is not None
+    app.accept_transfer(case_id=case_id, transfer_id=transfer, by=world.actor("karim"))
+    referral = world.refer(case_id, "jeanne", "cmp")
+    app.revoke_referral(
+        case_id=case_id, referral_id=referral, by=world.actor("jeanne"), reason="Plus utile"
+    )
+
+    found = export(app, case_id, dpo_of(world, "aemo"))
+
+    assert found.holder_institution.id == world.i("ase")  # the holder now, not the opener
+    assert [(r.referral_id, r.status) for r in found.referrals] == [(referral, "revoked")]

@@ -58,7 +58,9 @@ DESCRIPTIONS: dict[str, str] = {
         last action, and an annulled share — recorded in error, so never made — leaves the
         coherence view and no longer raises alerts (an exchange without a convention, a share
         beyond consent). Record the act again, rightly, if it did happen: on the right case for
-        an act recorded on the wrong person's.
+        an act recorded on the wrong person's. A share is annulled by a supervisor of its
+        institution only (403 `access-denied` for its author): information sent is not unsent,
+        and its author may not take it, and its alerts, out of the views alone.
 {_WHO}
         Refusals:
 {_REFUSALS}""",

@@ -85,11 +85,13 @@ DESCRIPTIONS: dict[str, str] = {
     "my_work": """
         A professional's day in one call, from the read models: the open cases you take part in
         for your token's institution (a supervisor: the open cases your institution holds or has
-        a professional on), each with your role, your basis, your last act and the alerts open on
-        it now, worded in your language, and the referrals waiting for your institution's answer
-        (`referrals_cursor` pages them). `with_alerts=true` keeps only the cases with an open
-        alert. Paged by case (`limit`, `cursor`). No case content is shown (no beneficiary's
-        identity, no free text), so nothing is recorded as a reading.
+        a professional on), each with your role, your basis, your last act and the kinds of the
+        alerts open on it now (their sentences, naming people, are the coherence view's: a
+        reading recorded with its purpose); the referrals waiting for your institution's answer
+        (`referrals_cursor` pages them) and the transfer requests it has to answer
+        (`transfers_cursor`). `with_alerts=true` keeps only the cases with an open alert. Paged
+        by case (`limit`, `cursor`). No case content is shown (no beneficiary's identity, no free
+        text), so nothing is recorded as a reading.
 
         Refusals:
         - 403 `access-denied`: a funder or an administrator takes no case.

@@ -5,7 +5,7 @@ answer or sent. Each act follows `cases.act_on_case`; the rules are `domain.case
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -272,6 +272,12 @@ def _after(cursor: str | None) -> tuple[datetime, str] | None:
         ) from None
     if instant.tzinfo is None:
         raise InvalidValueError(N_("this cursor is not one this list returned"), field="cursor")
+    try:
+        instant = instant.astimezone(UTC)  # 0001-01-01T00:00+05:00 has no UTC instant
+    except OverflowError:
+        raise InvalidValueError(
+            N_("this cursor is not one this list returned"), field="cursor"
+        ) from None
     return instant, transfer_id
 
 

@@ -160,7 +160,10 @@ def read_referral(
     maillage.record_consultation(
         case_id=case_id, principal=principal, view="referral", purpose=purpose.value
     )
-    detail = maillage.referral_detail(case, referral_id)
+    referral = case.known_referral(referral_id)
+    detail = maillage.referral_detail(
+        case, referral_id, referred_side=principal.institution_id == referral.to_institution_id
+    )
     found = names(
         conn,
         professionals=[detail.referred_by.professional_id, _answerer(detail)],

@@ -4,9 +4,9 @@ or works on), paged by case, and the referrals and transfer requests waiting for
 institution's answer.
 
 Alerts are assessed at the instant of reading from each case's coherence facts, as the coherence
-view does; the sentences name people and institutions by the registry's current names (one query
-per kind for the whole page). No case content is read: no beneficiary's identity, no free text,
-so nothing here is recorded as a reading.
+view does, and shown by kind only: their sentences name people and say what was shared with
+whom — the coherence view's content, read there with a purpose, recorded. No case content is
+read here (no identity, no free text, no alert's detail), so nothing is recorded as a reading.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from api.http.schemas.work import MyWork, WorkAlert, WorkCase
 from domain.access import READING_MY_WORK, Principal, Role
 from domain.coherence import Coherence, assess
 from domain.errors import InvalidValueError
+from domain.labels import label
 from domain.wording import N_
 from projections import referral_queries, work
 from projections.coherence import registry_for
@@ -144,7 +145,7 @@ def _case(case: work.WorkCase, view: Coherence, w: CoherenceWords) -> WorkCase:
         alerts=[
             WorkAlert(
                 kind=str(a.kind),
-                message=w.alert(a),
+                label=label(w.words, "alert_kind", a.kind),
                 acknowledgeable=a.acknowledgeable,
                 raised_at=a.raised_at,
             )

@@ -55,12 +55,16 @@ class ReferralDetailRead(ReferralItem):
     """The referral as its two institutions read it: its reason, the ground it shares on and,
     only if `identity` is among the categories shared, who the person is."""
 
-    reason: str
+    reason: str | None = Field(
+        description="Why the person is referred (null for the referred institution once the "
+        "referral is declined, revoked or expired)."
+    )
     consent_ids: list[UUID] = Field(description="The consents it shares under (none: a ground).")
     legal_reference: str | None = Field(
         default=None, description="The statute of the legal ground it shares under, if any."
     )
     beneficiary: BeneficiaryShared | None = Field(
         default=None,
-        description="The person's identity: only when the referral shares `identity`.",
+        description="The person's identity: only when the referral shares `identity` (and, for "
+        "the referred institution, while it is pending or accepted).",
     )

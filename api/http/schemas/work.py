@@ -17,7 +17,10 @@ CURRENT_NAME = "The registry's current display name (null if it does not know th
 
 class WorkAlert(BaseModel):
     kind: str = Field(description="The alert's code (`GET /vocabulary`).")
-    message: str = Field(description="The alert as a sentence, in the answer's language.")
+    label: str = Field(
+        description="What the alert is, in the answer's language. The full sentence, naming "
+        "people, is the coherence view's (a reading recorded with its purpose)."
+    )
     acknowledgeable: bool = Field(
         description="About past acts: a supervisor of an institution on the case acknowledges it "
         "with a note. Otherwise a live condition, which ends with its cause."
