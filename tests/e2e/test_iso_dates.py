@@ -117,6 +117,7 @@ class Scene:
         self.jeanne = api.headers(Role.CASE_WORKER, self.world.p("jeanne"), self.world.i("aemo"))
         self.supervisor = api.headers(Role.SUPERVISOR, uuid4(), self.world.i("aemo"))
         self.funder = api.headers(Role.FUNDER, uuid4(), uuid4())
+        self.dpo = api.headers(Role.DPO, uuid4(), self.world.i("aemo"))
 
     def url(self, route: str) -> str:
         """The route with the case's id for `{case_id}`, any id for the others: a body or a
@@ -128,7 +129,7 @@ class Scene:
         """The answer to the first role let through to validation (a route may decide the
         caller's role first)."""
         response = None
-        for headers in (self.admin, self.jeanne, self.supervisor, self.funder):
+        for headers in (self.admin, self.jeanne, self.supervisor, self.funder, self.dpo):
             response = await self.api.client.request(
                 method, self.url(route), headers=headers, **kwargs
             )

@@ -38,7 +38,14 @@ async def test_health_ready_and_projection_lag(store_settings: Settings) -> None
     assert body["ready"] is True
     assert body["checks"]["migrations"]["current"] == body["checks"]["migrations"]["expected"]
     lags = body["checks"]["projections"]
-    assert set(lags) == {"registry_names", "audit_trail", "coherence", "reports", "transfers"}
+    assert set(lags) == {
+        "registry_names",
+        "audit_trail",
+        "coherence",
+        "reports",
+        "referrals",
+        "transfers",
+    }
     assert all(lag["behind"] == 0 and lag["head"] == recorded.position for lag in lags.values())
 
 
