@@ -26,6 +26,7 @@ from domain.professional import Professional
 from domain.sharing import authorise_sharing
 from domain.usecases.base import Recorded, new_id
 from domain.usecases.case_actions import CaseActions
+from domain.usecases.consultations import ConsultationUseCases
 from domain.values import ActionKind, Actor, Basis, InformationCategory
 
 # What a referral shares when the client does not say (clients older than the field): who the
@@ -54,7 +55,7 @@ class ReferralDetail:
     beneficiary: BeneficiaryIdentity | None
 
 
-class ReferralUseCases(CaseActions):
+class ReferralUseCases(CaseActions, ConsultationUseCases):
     def refer(
         self,
         *,
@@ -164,10 +165,15 @@ class ReferralUseCases(CaseActions):
             principal,
             employed=True,
             institutions=(referral.from_institution_id, referral.to_institution_id),
-            on_case=case.is_participant(principal.actor),
+            on_case=self._stands_on_case(principal, case),
             referring=principal.institution_id == referral.from_institution_id,
         )
         return case
+
+    def _stands_on_case(self, principal: Principal, case: Case) -> bool:
+        """Takes part in the case, or holds a delegation in force for it: reads it."""
+        standing = self.case_standing(principal, case, self.time.now())
+        return standing.participant or standing.delegated
 
     def employs(self, principal: Principal) -> bool:
         """The token's professional is employed now by the institution it names."""

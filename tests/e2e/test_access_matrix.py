@@ -93,10 +93,9 @@ CASE_AUDITORS = frozenset({SUPERVISOR})
 CASE_ACTORS = frozenset({PARTICIPANT, DELEGATE, DELEGATE_ELSEWHERE})
 CASE_JOINERS = CASE_ACTORS | {COLLEAGUE, CONVENTION_PARTNER}
 REFERRAL_ANSWERERS = CASE_ACTORS | {REFERRED}
-# The referral's two institutions (AEMO made it, ASE received it): its case workers, supervisors.
-REFERRAL_READERS = frozenset(
-    {PARTICIPANT, DELEGATE, COLLEAGUE, REFERRED, SUPERVISOR, SUPERVISOR_REFERRED}
-)
+# The referral's two institutions (AEMO made it, ASE received it): the supervisors of both, the
+# referred institution's case workers, the referring one's on the case (not a colleague off it).
+REFERRAL_READERS = frozenset({PARTICIPANT, DELEGATE, REFERRED, SUPERVISOR, SUPERVISOR_REFERRED})
 PROFESSIONALS = CASE_WORKERS | SUPERVISORS
 # supervisors of an institution on the case (ASE is referred to it, not on it)
 CASE_ACKNOWLEDGERS = frozenset({SUPERVISOR})
