@@ -300,7 +300,15 @@ async def test_a_write_cut_off_at_commit_is_a_503_and_its_key_never_records_twic
     assert cut.headers["Retry-After"] == "1"
     assert cut.json()["outcome"] == "recorded"
     monkeypatch.setattr(maillage, "record_intervention", record)
-    retried = await setup.api.client.post(path, json=visit(), headers=headers)
+    # The store looked down, so the claim's lease is ended in the background once it answers
+    # (`api.http.idempotency`): until then a retry is told the key is in progress, with
+    # Retry-After — and a client retries, as this one does (bounded).
+    for _ in range(50):
+        retried = await setup.api.client.post(path, json=visit(), headers=headers)
+        if retried.json()["rule"] != "idempotency-key-in-progress":
+            break
+        assert "Retry-After" in retried.headers
+        await asyncio.sleep(0.1)
     assert (retried.status_code, retried.json()["rule"]) == (409, "idempotency-key-recorded")
     assert retried.json()["details"]["position"] == maillage.recorder.max_notification_id()
     assert await setup.version() == 2  # recorded once, by the request that was cut off
