@@ -6,8 +6,9 @@ from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
+from api.console_settings import ConsoleSettings
 from domain.errors import InvalidValueError
 from domain.months import DEFAULT_TIME_ZONE, Calendar
 
@@ -20,7 +21,7 @@ class InsecureSettingsError(RuntimeError):
     """The settings would expose personal data: the service refuses to start with them."""
 
 
-class Settings(BaseSettings):
+class Settings(ConsoleSettings):
     model_config = SettingsConfigDict(env_prefix="MAILLAGE_", env_file=".env", extra="ignore")
 
     database_url: str = Field(

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from api.composition import build_services
 from api.http import (
+    console,
     deps,
     docs,
     guard,
@@ -283,6 +284,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
             status = 503
         return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
+    console.install(app, settings)  # /console: pages for supervisors and funders
     openapi.install(app)  # who may call each operation, its refusals, its examples
     docs.install(app)  # /docs and /redoc, every asset served from here
     return app

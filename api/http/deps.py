@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from api.composition import Services
 from api.http.auth import TokenVerifier, bearer
+from api.http.console.session import Sessions
 from api.http.language import language_of
 from api.http.observability import Metrics
 from api.http.problems import AuthenticationError
@@ -55,6 +56,16 @@ def install(app: FastAPI, parts: HttpParts) -> None:
 def provide(app: FastAPI, services: Services) -> None:
     """At start-up (the lifespan): the services the composition root built, stored once."""
     app.state.services = services
+
+
+def provide_console(app: FastAPI, sessions: Sessions | None) -> None:
+    """At the app's creation: the console's sessions (None: the console is not configured)."""
+    app.state.console = sessions
+
+
+async def get_console_sessions(request: Request) -> Sessions | None:
+    sessions: Sessions | None = request.app.state.console
+    return sessions
 
 
 def parts_of(app: FastAPI) -> HttpParts:

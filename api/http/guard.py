@@ -53,6 +53,18 @@ def public(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
+def declared(endpoint: Callable[..., Any]) -> Admission | None:
+    """Who may call `endpoint`: its `Admission`, or None if it is `@public`; a route that
+    declares neither cannot be built (the console's routes read the same declarations)."""
+    found = getattr(endpoint, _DECLARED, None)
+    if found is None:
+        raise TypeError(
+            f"{endpoint.__name__}: declare who may call it, with @admits(...) or @public "
+            "(api.http.guard)"
+        )
+    return None if found == _PUBLIC else found
+
+
 def roles_of(admission: Admission) -> list[str]:
     return [role.value for role in Role if role in admission.roles]
 

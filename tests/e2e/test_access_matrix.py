@@ -698,7 +698,8 @@ OPERATIONS = {
 
 
 def served_routes(app: Any) -> set[tuple[str, str]]:
-    """Every (method, path) the app serves, routers included (HEAD aside)."""
+    """Every (method, path) the API serves, routers included (HEAD aside; the console's pages
+    apart: `tests/e2e/test_console_access.py`)."""
     try:  # FastAPI ≥ 0.13x keeps included routers as branches: flatten them
         from fastapi.routing import iter_route_contexts
 
@@ -709,7 +710,7 @@ def served_routes(app: Any) -> set[tuple[str, str]]:
         (method, route.path)
         for route in routes
         for method in getattr(route, "methods", None) or ()
-        if method != "HEAD"
+        if method != "HEAD" and not route.path.startswith("/console")
     }
 
 

@@ -41,9 +41,10 @@ PATH_PARAMETER = re.compile(r"{([^}]+)}")
 
 
 def routes_of(routes: list[Any]) -> Iterator[APIRoute]:
-    """Every API route of the app, those of included routers too."""
+    """Every API route of the app, those of included routers too (the console's pages are not
+    the API's: `tests/e2e/test_console_access.py` holds their rules)."""
     for route in routes:
-        if isinstance(route, APIRoute):
+        if isinstance(route, GuardedRoute):
             yield route
         elif (included := getattr(route, "original_router", None)) is not None:
             yield from routes_of(included.routes)

@@ -127,10 +127,11 @@ async def test_a_use_case_override_substitutes_the_application(api: Api, overrid
 
 
 def _api_routes(routes: list[Any]) -> list[APIRoute]:
-    """The app's routes, those of included routers too (FastAPI keeps them per router)."""
+    """The API's routes, those of included routers too (FastAPI keeps them per router); the
+    console's pages apart (forms of a browser, not commands: `api.http.console.routing`)."""
     found: list[APIRoute] = []
     for route in routes:
-        if isinstance(route, APIRoute):
+        if isinstance(route, GuardedRoute):
             found.append(route)
         elif (included := getattr(route, "original_router", None)) is not None:
             found += _api_routes(included.routes)

@@ -16,6 +16,8 @@ from api.i18n import KEYWORDS, Words, negotiate, po_files
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("domain", "projections", "api")
+# Python modules, and the console's templates (`{{ _("…", name=value) }}`, Jinja2's extractor).
+METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 
 def _templates() -> dict[str, str]:
@@ -23,7 +25,11 @@ def _templates() -> dict[str, str]:
     found: dict[str, str] = {}
     for package in PACKAGES:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            ROOT / package, keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
+            ROOT / package,
+            method_map=METHODS,
+            keywords=KEYWORDS,
+            comment_tags=(),
+            strip_comment_tags=True,
         ):
             for msgid in message if isinstance(message, tuple) else (message,):
                 if msgid:

@@ -1,0 +1,35 @@
+"""The console: pages for supervisors and funders (and case workers' cases), served under
+`/console` by the same app, from the same domain rules as the API.
+
+`install` adds its routes and assets; its sessions are built here, once, from the settings.
+Without a key to sign its cookies (`MAILLAGE_CONSOLE_SECRET`, or an HS256 key to derive it
+from) its pages answer 503 and say so; the API is unaffected.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from api.http import deps
+from api.http.console import sign_in
+from api.http.console.session import ConsoleNotConfiguredError, Sessions
+from api.settings import Settings
+
+log = logging.getLogger("maillage.console")
+ASSETS = Path(__file__).parent / "assets"
+ROUTERS = (sign_in,)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    try:
+        deps.provide_console(app, Sessions(settings))
+    except ConsoleNotConfiguredError as error:
+        log.warning("console off: %s", error)
+        deps.provide_console(app, None)
+    for area in ROUTERS:
+        app.include_router(area.router)
+    app.mount("/console/assets", StaticFiles(directory=ASSETS), name="console-assets")

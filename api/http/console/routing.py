@@ -1,0 +1,156 @@
+"""Who may see a console page, decided before the page runs — the API's rules, for a browser.
+
+A console route declares who may call it with the API's own `@admits(ADMISSION)` (or `@public`
+for the sign-in pages). Before the page runs, `ConsoleRoute`:
+
+1. reads the session cookie (`api.http.console.session`): none, or over → to the sign-in page,
+   with the page asked for as `next`;
+2. checks the role against the admission → a refusal page (403) that shows nothing asked for;
+3. on a form (POST), checks the CSRF token of the form against its cookie, and that the form
+   came from this site (`Origin`/`Sec-Fetch-Site`) → 403 otherwise;
+
+then runs the page with a `Console` (`ConsoleDep`). A rule the domain refuses while the page
+runs (a case the reader is not entitled to, a purpose missing…) is answered by the same
+refusal page, worded from the API's problem (`api.http.problems.answer_for`), its status the
+API's. Nothing of the case is shown, and nothing is recorded as read: the domain refuses before
+it records.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from starlette.responses import RedirectResponse, Response
+
+from api.http.console.pages import Console
+from api.http.console.session import CSRF_COOKIE, ConsoleNotConfiguredError, Sessions
+from api.http.deps import get_console_sessions, get_services
+from api.http.guard import declared
+from api.http.language import language_of
+from api.http.problems import answer_for
+from api.i18n import Words
+from domain.errors import MaillageError
+
+log = logging.getLogger("maillage.console")
+SIGN_IN = "/console/sign-in"
+
+
+def _console(request: Request) -> Console:
+    console: Console = request.state.console
+    return console
+
+
+ConsoleDep = Annotated[Console, Depends(_console)]
+
+
+class ConsoleRoute(APIRoute):
+    """A console page: HTML, out of the OpenAPI schema, guarded as the module says."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        self.console_admission = declared(endpoint)
+        options["include_in_schema"] = False
+        super().__init__(path, endpoint, **options)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+        admission = self.console_admission
+
+        async def guarded(request: Request) -> Response:
+            services = await get_services(request)
+            words = Words(language_of(request), zone=services.settings.time_zone)
+            sessions = await get_console_sessions(request)
+            if sessions is None:
+                return _unconfigured(words)
+            now = services.time.now()
+            session = sessions.read(request, now)
+            known_csrf = sessions.csrf_of(request)
+            csrf = known_csrf or secrets.token_urlsafe(32)
+            console = Console(request, services, sessions, words, session, csrf)
+            request.state.console = console
+            if admission is not None:
+                if session is None:
+                    return _to_sign_in(request)
+                request.state.principal = session.principal
+                request.state.role = session.role.value  # for the request's log line
+            response: Response
+            try:
+                if request.method == "POST" and not await _form_of_this_site(request, sessions):
+                    response = console.render("refused.html", status=403, reason=_FORGED(words))
+                else:
+                    if admission is not None and session is not None:
+                        admission.check(session.principal)
+                    response = await handle(request)
+            except MaillageError as error:
+                response = refusal(console, error)
+            if known_csrf is None and not _sets_cookie(response, CSRF_COOKIE):
+                sessions.set_csrf(response, csrf)
+            if session is not None and response.status_code < 400:
+                sessions.seen(response, session, now)
+            response.headers.setdefault("Cache-Control", "no-store")  # personal data
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            return response
+
+        return guarded
+
+
+def refusal(console: Console, error: MaillageError) -> Response:
+    """The refusal page of a domain error: the API's problem in words, nothing else."""
+    answer = answer_for(error)
+    reason = console.words.gettext(answer.template, **answer.values)
+    log.info(
+        "console refused %s %s: %s",
+        console.request.method,
+        console.request.url.path,
+        answer.rule,
+    )
+    return console.render("refused.html", status=answer.status, reason=reason, rule=answer.rule)
+
+
+def _FORGED(words: Words) -> str:  # noqa: N802 (a sentence, said where it is needed)
+    return words.gettext(
+        "this form was not sent from this console's page, or its page is too old: open the "
+        "page again and send the form from there"
+    )
+
+
+async def _form_of_this_site(request: Request, sessions: Sessions) -> bool:
+    """A form sent from a page of this site: not sent cross-site (`Sec-Fetch-Site`, `Origin`
+    when the browser sends them), and its `csrf` field matches its cookie's token."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        return False
+    form = await request.form()  # cached on the request: the page reads the same form
+    sent = form.get("csrf")
+    return sessions.csrf_matches(request, sent if isinstance(sent, str) else None)
+
+
+def _sets_cookie(response: Response, name: str) -> bool:
+    prefix = f"{name}=".encode()
+    return any(k == b"set-cookie" and v.startswith(prefix) for k, v in response.raw_headers)
+
+
+def _to_sign_in(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"{SIGN_IN}?next={quote(target, safe='')}", status_code=303)
+
+
+def _unconfigured(words: Words) -> Response:
+    return Response(
+        words.gettext(
+            "the console is not configured: set MAILLAGE_CONSOLE_SECRET (it signs its cookies)"
+        ),
+        status_code=503,
+        media_type="text/plain; charset=utf-8",
+    )
+
+
+__all__ = ["SIGN_IN", "ConsoleDep", "ConsoleNotConfiguredError", "ConsoleRoute"]
