@@ -14,20 +14,25 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from http.cookies import SimpleCookie
+from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from starlette.responses import Response
 
 from api.composition import Services
 from api.http.app import create_app
 from api.http.auth import mint_token
+from api.http.console.session import Sessions
 from api.http.deps import services_of
 from api.settings import Settings
-from domain.access import Role
+from domain.access import Principal, Role
 from domain.application import Maillage
 from domain.timing import TimePolicy
 from tests.world import NOW
@@ -95,10 +100,60 @@ class Api:
             now=self.clock(),  # the app's one clock
         )
 
+    @asynccontextmanager
+    async def console(
+        self,
+        role: Role | str,
+        subject: UUID | None = None,
+        institution: UUID | None = None,
+        name: str = "Camille Test",
+    ) -> AsyncIterator[ConsoleClient]:
+        """A console client signed in as this principal (None: signed out)."""
+        principal = Principal(subject or uuid4(), Role(role), institution)
+        cookies, csrf = console_cookies(self.settings, principal, name, self.clock())
+        async with httpx.AsyncClient(
+            transport=self.client._transport,
+            base_url="https://maillage",  # the session cookie is Secure
+            cookies=cookies,
+            headers={"Accept-Language": "fr"},
+        ) as client:
+            yield ConsoleClient(client, csrf)
+
     def headers(
         self, role: Role | str, subject: UUID | None = None, institution: UUID | None = None
     ) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, subject, institution)}"}
+
+
+@dataclass
+class ConsoleClient:
+    """A browser's view of the console over the ASGI transport: signed in (its session and
+    CSRF cookies, as the sign-in would set them), redirects not followed; `csrf` is the token
+    its forms carry."""
+
+    client: httpx.AsyncClient
+    csrf: str
+
+    async def get(self, path: str, **options: Any) -> httpx.Response:
+        return await self.client.get(path, **options)
+
+    async def post(self, path: str, data: dict[str, Any] | None = None) -> httpx.Response:
+        """A form of a console page, with its CSRF token."""
+        return await self.client.post(path, data={"csrf": self.csrf, **(data or {})})
+
+
+def console_cookies(
+    settings: Settings, principal: Principal, name: str, now: datetime
+) -> tuple[dict[str, str], str]:
+    """The cookies a console sign-in sets for `principal`, and the CSRF token of its forms."""
+    sessions = Sessions(settings)
+    response = Response()
+    sessions.open(response, principal, name, now, "test")
+    csrf = sessions.new_csrf(response)
+    cookies: dict[str, str] = {}
+    for header in response.headers.getlist("set-cookie"):
+        cookies.update({k: m.value for k, m in SimpleCookie(header).items()})
+    return cookies, csrf
 
 
 @pytest.fixture
