@@ -30,6 +30,11 @@ def install(app: FastAPI, settings: Settings) -> None:
     except ConsoleNotConfiguredError as error:
         log.warning("console off: %s", error)
         deps.provide_console(app, None)
+    if settings.console_dev_sign_in and not settings.is_embedded:
+        log.warning(
+            "the console's development sign-in is ON outside the embedded mode "
+            "(MAILLAGE_CONSOLE_DEV_SIGN_IN): anyone reaching /console can act as anyone"
+        )
     for area in ROUTERS:
         app.include_router(area.router)
     app.mount("/console/assets", StaticFiles(directory=ASSETS), name="console-assets")
