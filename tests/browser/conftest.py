@@ -2,7 +2,7 @@
 `.ci/run`: browsers cannot be downloaded here), driven by Playwright, against the real service
 served by uvicorn on loopback, over the store under test with the demo loaded.
 
-One service and one browser for the whole run (the demo takes seconds to record); each test
+One service for the whole run (the demo takes seconds to record), a browser per module; each test
 opens its own browser context (its own cookies), so sessions never leak between tests. Tests
 that write (acknowledging an alert) act on what no other test reads.
 
@@ -88,8 +88,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         next(store, None)  # drops the PostgreSQL schema
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium, for one module's tests: Playwright's synchronous API holds an event loop as
+    the running one while it is open, which pytest-asyncio's tests after it could not run in."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium (as .ci/run does)")
     with sync_playwright() as playwright:
