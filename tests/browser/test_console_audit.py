@@ -1,6 +1,7 @@
 """The audit timeline in a browser: Claire Roth (AEMO's supervisor) opens Léo's case's trail,
 says why, sees the acts and her own reading, filters by kind and period, follows the next page,
-downloads the French CSV; an institution's trail is hers for her own institution only."""
+downloads the French CSV; an institution's trail is hers for her own institution only, and a
+professional's for those her institution employs."""
 
 from __future__ import annotations
 
@@ -88,5 +89,18 @@ def test_an_institutions_trail_is_for_its_supervisors(page: Page, served: Served
     assert page.locator("table.audit tbody tr").count() > 0
     assert serious_accessibility_violations(page) == []
     screenshot(page, "audit-institution")
+    # a professional of hers: what they did for her institution
+    page.get_by_role("link", name="Jeanne Martin").first.click()
+    page.wait_for_load_state()
+    assert "/console/professionals/" in page.url
+    assert page.locator("h1").inner_text() == (
+        "Piste d'audit de Jeanne Martin, pour Service AEMO de Colmar"
+    )
+    assert page.locator("table.audit tbody tr").count() > 0
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "audit-professional")
+    karim = served.story.professionals["karim"]
+    page.goto(f"/console/professionals/{karim}/audit")
+    assert page.locator("h1").inner_text() == "Refusé"
     page.goto(f"/console/institutions/{ase}/audit")
     assert page.locator("h1").inner_text() == "Refusé"
