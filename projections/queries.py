@@ -81,6 +81,7 @@ def audit_trail(
     case_id: UUID | None = None,
     professional_id: UUID | None = None,
     institution_id: UUID | None = None,
+    acting_for: UUID | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     kinds: Sequence[str] = (),
@@ -90,7 +91,9 @@ def audit_trail(
     """The ordered history of a case, a professional or an institution (exactly one of them).
 
     `since`/`until` filter on `occurred_at`; `kinds` on the event type (e.g.
-    `InterventionRecorded`); `after` is the cursor returned by the previous page.
+    `InterventionRecorded`); `after` is the cursor returned by the previous page;
+    `acting_for` keeps the entries where the professional acted for that institution (a
+    professional's trail as a supervisor of one of their employers may read it).
     """
     subjects = [s for s in (case_id, professional_id, institution_id) if s is not None]
     if len(subjects) != 1:
@@ -108,6 +111,8 @@ def audit_trail(
                 t.c.counterpart_institution_id == str(institution_id),
             )
         )
+    if acting_for is not None:
+        query = query.where(t.c.institution_id == str(acting_for))
     if since is not None:
         query = query.where(t.c.occurred_at >= since)
     if until is not None:

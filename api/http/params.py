@@ -13,6 +13,7 @@ from api.http.problems import PreconditionError
 from domain.access import CaseUse, Principal, ReadPurpose
 from domain.application import Maillage
 from domain.case import Case
+from domain.errors import InvalidValueError
 from domain.wording import N_
 from projections.runner import ProjectionRunner
 
@@ -59,6 +60,18 @@ Purpose = Annotated[
         "supervisors in the case's audit trail."
     ),
 ]
+
+
+def log_cursor(cursor: str | None) -> int | None:
+    """A `Cursor` of a list paged by positions in the log (an audit trail): the position, as
+    the previous page returned it."""
+    if cursor is None:
+        return None
+    if not _VERSION.match(cursor):
+        raise InvalidValueError(N_("this cursor is not one this list returned"), field="cursor")
+    return int(cursor)
+
+
 After = Annotated[
     int | None,
     Query(

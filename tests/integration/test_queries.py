@@ -87,3 +87,26 @@ def test_caseload_involvement_and_audit_trail(store_app: Maillage, engine: Engin
 
     with pytest.raises(ValueError, match="exactly one"), engine.connect() as conn:
         audit_trail(conn, case_id=first, institution_id=world.i("cmp"))
+
+
+def test_a_professionals_trail_acting_for_one_institution(
+    store_app: Maillage, engine: Engine
+) -> None:
+    """`acting_for` keeps what the professional did for that institution (what a supervisor of
+    one of their employers reads), not what they did for another."""
+    world = World.build(store_app)
+    case_id = world.open_case(occurred_at=ago(10))
+    world.convention("ase", "aemo")
+    store_app.start_employment(
+        professional_id=world.p("karim"), institution_id=world.i("aemo"), start=ago(30).date()
+    )
+    store_app.join_case(case_id=case_id, by=world.actor("karim"), role="ASE", occurred_at=ago(8))
+    ProjectionRunner(store_app, engine).catch_up()
+
+    with engine.connect() as conn:
+        for_aemo = audit_trail(conn, professional_id=world.p("karim"), acting_for=world.i("aemo"))
+        for_ase = audit_trail(conn, professional_id=world.p("karim"), acting_for=world.i("ase"))
+    assert {e["institution_id"] for e in for_aemo.entries} == {str(world.i("aemo"))}
+    assert [e["event_type"] for e in for_aemo.entries] == ["Professional.EmploymentStarted"]
+    assert {e["institution_id"] for e in for_ase.entries} == {str(world.i("ase"))}
+    assert "Case.ParticipantJoined" in [e["event_type"] for e in for_ase.entries]

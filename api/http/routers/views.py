@@ -7,7 +7,6 @@ it is shown; supervisors see those readings in the case's audit trail.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -25,7 +24,15 @@ from api.http.deps import (
     WordsDep,
 )
 from api.http.guard import GuardedRoute, admits
-from api.http.params import After, Cursor, Limit, Purpose, read_case, wait_for_read_side
+from api.http.params import (
+    After,
+    Cursor,
+    Limit,
+    Purpose,
+    log_cursor,
+    read_case,
+    wait_for_read_side,
+)
 from api.http.schemas.coherence import CoherenceRead
 from api.http.schemas.common import Page, page
 from api.http.schemas.dates import IsoDateTime
@@ -51,7 +58,6 @@ from projections.coherence import AsOf, coherence, coherence_as_of
 from projections.view_wording import word_audit, word_case_actors
 
 router = APIRouter(tags=["views"], route_class=GuardedRoute)
-_POSITION = re.compile(r"^[0-9]{1,18}$")  # a position in the log, as the list returned it
 
 
 Since = Annotated[IsoDateTime | None, Query(description="Entries that occurred at or after.")]
@@ -71,14 +77,6 @@ Alerts = Annotated[
 
 def _idle_after(settings: Settings) -> timedelta:
     return timedelta(days=settings.idle_after_days)
-
-
-def _cursor(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    if not _POSITION.match(cursor):
-        raise InvalidValueError(N_("this cursor is not one this list returned"), field="cursor")
-    return int(cursor)
 
 
 @router.get(
@@ -203,7 +201,7 @@ def case_audit(
         since=since,
         until=until,
         kinds=kinds or (),
-        after=_cursor(cursor),
+        after=log_cursor(cursor),
         limit=limit,
     )
     return _audit_page(conn, found, words)
@@ -234,7 +232,7 @@ def institution_audit(
         since=since,
         until=until,
         kinds=kinds or (),
-        after=_cursor(cursor),
+        after=log_cursor(cursor),
         limit=limit,
     )
     return _audit_page(conn, found, words)
