@@ -261,6 +261,11 @@ READING_MY_WORK = _admission(
 READING_TRANSFERS = _admission(
     N_("reading your institution's transfer requests"), _CW, _SUP, refusals=_RIGHTS_ONLY
 )
+# The delegations and partnerships of one's institution, as the registry's lists show each reader
+# their part (a supervisor their institution's delegations, a case worker their own).
+READING_AGREEMENTS = _admission(
+    N_("reading your institution's delegations and partnerships"), _CW, _SUP, refusals=_RIGHTS_ONLY
+)
 
 
 @dataclass(frozen=True)

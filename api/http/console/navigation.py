@@ -14,7 +14,11 @@ SECTIONS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/console/cases", N_("Cases"), frozenset({Role.SUPERVISOR, Role.CASE_WORKER})),
     ("/console/institutions/{inst}/audit", N_("Audit"), frozenset({Role.SUPERVISOR})),
     ("/console/network", N_("Network map"), frozenset({Role.SUPERVISOR})),
-    ("/console/agreements", N_("Delegations and partnerships"), frozenset({Role.SUPERVISOR})),
+    (
+        "/console/agreements",
+        N_("Delegations and partnerships"),
+        frozenset({Role.SUPERVISOR, Role.CASE_WORKER}),
+    ),
     ("/console/reports", N_("Reports"), frozenset({Role.FUNDER, Role.SUPERVISOR})),
 )
 

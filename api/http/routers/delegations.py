@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
@@ -24,6 +24,7 @@ from api.http.schemas.registry import (
     DelegationRevocation,
 )
 from domain.access import ANY_ROLE, KEEPING_THE_REGISTRY, Principal, Role
+from domain.coherence_registry import DelegationTerms
 from domain.delegation import Delegation
 from domain.errors import AccessDeniedError
 from domain.wording import N_
@@ -46,6 +47,36 @@ def check_delegation_reader(principal: Principal, institution_id: UUID, delegate
             "the delegating institution"
         )
     )
+
+
+def readable_delegations(
+    conn: Connection,
+    principal: Principal,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    professional_id: UUID | None = None,
+    institution_id: UUID | None = None,
+    case_id: UUID | None = None,
+) -> list[DelegationTerms]:
+    """The delegations `principal` may list, by id, up to `limit + 1` (one more says there is a
+    next page): an administrator all of them, a supervisor their institution's, anyone else
+    their own — whatever filters they asked for (the list route, the console's agreements)."""
+    t = delegation_terms_view
+    query = select(t).order_by(t.c.delegation_id).limit(limit + 1)
+    if principal.role is Role.SUPERVISOR:
+        institution_id = principal.institution_id
+    elif principal.role is not Role.ADMIN:
+        professional_id = principal.subject
+    if cursor is not None:
+        query = query.where(t.c.delegation_id > cursor)
+    if professional_id is not None:
+        query = query.where(t.c.professional_id == str(professional_id))
+    if institution_id is not None:
+        query = query.where(t.c.institution_id == str(institution_id))
+    if case_id is not None:
+        query = query.where(t.c.case_id == str(case_id))
+    return [DELEGATION_TERMS.load(row["terms"]) for row in conn.execute(query).mappings()]
 
 
 @router.post(
@@ -93,37 +124,28 @@ def list_delegations(
     institution_id: UUID | None = None,
     case_id: UUID | None = None,
 ) -> Page[Any]:
-    t = delegation_terms_view
-    query = select(t).order_by(t.c.delegation_id).limit(limit + 1)
-    if principal.role is Role.SUPERVISOR:
-        institution_id = principal.institution_id
-    elif principal.role is not Role.ADMIN:
-        professional_id = principal.subject
-    if cursor is not None:
-        query = query.where(t.c.delegation_id > cursor)
-    if professional_id is not None:
-        query = query.where(t.c.professional_id == str(professional_id))
-    if institution_id is not None:
-        query = query.where(t.c.institution_id == str(institution_id))
-    if case_id is not None:
-        query = query.where(t.c.case_id == str(case_id))
-    rows = conn.execute(query).mappings().all()
-    items: list[dict[str, Any]] = []
-    for row in rows:
-        terms = DELEGATION_TERMS.load(row["terms"])
-        items.append(
-            {
-                "delegation_id": terms.delegation_id,
-                "institution_id": terms.institution_id,
-                "professional_id": terms.professional_id,
-                "case_id": terms.case_id,
-                "network_id": terms.network_id,
-                "scope": list(terms.scope),
-                "valid_from": terms.valid_from,
-                "valid_until": terms.valid_until,
-                "revoked_at": terms.revoked_at,
-            }
+    items: list[dict[str, Any]] = [
+        {
+            "delegation_id": terms.delegation_id,
+            "institution_id": terms.institution_id,
+            "professional_id": terms.professional_id,
+            "case_id": terms.case_id,
+            "network_id": terms.network_id,
+            "scope": list(terms.scope),
+            "valid_from": terms.valid_from,
+            "valid_until": terms.valid_until,
+            "revoked_at": terms.revoked_at,
+        }
+        for terms in readable_delegations(
+            conn,
+            principal,
+            limit=limit,
+            cursor=cursor,
+            professional_id=professional_id,
+            institution_id=institution_id,
+            case_id=case_id,
         )
+    ]
     found = page(items, limit, "delegation_id")
     found.items = delegation_items(conn, found.items, words)
     return found

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from api.http.commands import Command, CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
@@ -29,6 +29,7 @@ from api.http.schemas.partnerships import (
     Terminate,
 )
 from domain.access import ANY_ROLE, KEEPING_THE_REGISTRY
+from domain.coherence_registry import PartnershipTerms
 from domain.partnership import Partnership
 from domain.values import PartnershipKind
 from projections.documents import PARTNERSHIP_TERMS
@@ -37,6 +38,34 @@ from projections.tables import partnership_party_view, partnership_terms_view
 router = APIRouter(tags=["partnerships"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_THE_REGISTRY)
 READING = admits(ANY_ROLE)  # funders too: partnerships are what they finance
+
+
+def listed_partnerships(
+    conn: Connection,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    institution_id: UUID | None = None,
+    kind: PartnershipKind | None = None,
+) -> list[PartnershipTerms]:
+    """Partnerships by id, up to `limit + 1` (one more says there is a next page): those
+    `institution_id` is party to, of `kind` (the list route, the console's agreements)."""
+    t = partnership_terms_view
+    query = select(t).order_by(t.c.partnership_id).limit(limit + 1)
+    if cursor is not None:
+        query = query.where(t.c.partnership_id > cursor)
+    if kind is not None:
+        query = query.where(t.c.kind == kind.value)
+    if institution_id is not None:
+        parties = partnership_party_view
+        query = query.where(
+            t.c.partnership_id.in_(
+                select(parties.c.partnership_id).where(
+                    parties.c.institution_id == str(institution_id)
+                )
+            )
+        )
+    return [PARTNERSHIP_TERMS.load(row["terms"]) for row in conn.execute(query).mappings()]
 
 
 @router.post(
@@ -81,36 +110,21 @@ def list_partnerships(
     institution_id: UUID | None = None,
     kind: PartnershipKind | None = None,
 ) -> Page[Any]:
-    t = partnership_terms_view
-    query = select(t).order_by(t.c.partnership_id).limit(limit + 1)
-    if cursor is not None:
-        query = query.where(t.c.partnership_id > cursor)
-    if kind is not None:
-        query = query.where(t.c.kind == kind.value)
-    if institution_id is not None:
-        parties = partnership_party_view
-        query = query.where(
-            t.c.partnership_id.in_(
-                select(parties.c.partnership_id).where(
-                    parties.c.institution_id == str(institution_id)
-                )
-            )
+    items = [
+        {
+            "partnership_id": terms.partnership_id,
+            "kind": terms.kind,
+            "title": terms.title,
+            "parties": list(terms.parties),
+            "valid_from": terms.valid_from,
+            "valid_until": terms.valid_until,
+            "signed_by": list(terms.signed_by),
+            "terminated_on": terms.terminated_on,
+        }
+        for terms in listed_partnerships(
+            conn, limit=limit, cursor=cursor, institution_id=institution_id, kind=kind
         )
-    items = []
-    for row in conn.execute(query).mappings():
-        terms = PARTNERSHIP_TERMS.load(row["terms"])
-        items.append(
-            {
-                "partnership_id": terms.partnership_id,
-                "kind": terms.kind,
-                "title": terms.title,
-                "parties": list(terms.parties),
-                "valid_from": terms.valid_from,
-                "valid_until": terms.valid_until,
-                "signed_by": list(terms.signed_by),
-                "terminated_on": terms.terminated_on,
-            }
-        )
+    ]
     found = page(items, limit, "partnership_id")
     found.items = partnership_items(conn, found.items, words)
     return found
