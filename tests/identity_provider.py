@@ -67,7 +67,7 @@ class IdentityProvider:
     async def discovery(self, request: Request) -> Response:
         return JSONResponse(
             {
-                "issuer": self.issuer,
+                "issuer": self.tamper.get("issuer", self.issuer),
                 "authorization_endpoint": f"{self.issuer}/authorize",
                 "token_endpoint": f"{self.issuer}/token",
                 "jwks_uri": f"{self.issuer}/jwks",

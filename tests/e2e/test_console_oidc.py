@@ -23,6 +23,7 @@ import pytest
 from joserfc.jwk import RSAKey
 from pydantic import SecretStr
 
+from api.http.console import oidc_provider
 from api.http.console.oidc import PENDING_COOKIE
 from api.http.console.session import SESSION_COOKIE
 from api.settings import Settings
@@ -41,6 +42,8 @@ def served_provider() -> Iterator[IdentityProvider]:
 
 @pytest.fixture
 def idp(served_provider: IdentityProvider) -> IdentityProvider:
+    oidc_provider._documents.clear()  # each test reads the provider afresh
+    oidc_provider._key_sets.clear()
     served_provider.reset()
     served_provider.client_secret = CLIENT_SECRET
     served_provider.now = lambda: NOW
@@ -276,3 +279,30 @@ async def test_an_unreachable_provider_is_said(api: Api, browser: httpx.AsyncCli
     assert page.status_code == 502
     assert "injoignable" in page.text
     assert not [c for c in browser.cookies.jar if c.name == PENDING_COOKIE]
+
+
+async def test_a_provider_naming_another_issuer_is_not_followed(
+    idp: IdentityProvider, browser: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="maillage.console")
+    idp.tamper = {"issuer": "https://another-provider.example"}
+    page = await browser.get("/console/sign-in/oidc")
+    assert page.status_code == 502
+    assert idp.authorizations == []
+    assert "discovery document names issuer" in ours(caplog)
+
+
+async def test_a_key_the_provider_added_since_is_read(
+    idp: IdentityProvider, browser: httpx.AsyncClient
+) -> None:
+    idp.claims = ADMIN
+    assert (await sign_in(browser)).status_code == 303  # its key set is now kept
+    browser.cookies.clear()
+    original = idp.key
+    idp.key = RSAKey.generate_key(2048, parameters={"kid": "k2"})  # the provider rotates
+    try:
+        again = await sign_in(browser)
+    finally:
+        idp.key = original
+    assert again.status_code == 303, again.text
+    assert (await browser.get("/console/home")).status_code == 200
