@@ -226,3 +226,18 @@ async def test_the_case_at_two_instants_and_a_date_that_is_none(api: Api) -> Non
     assert shown.text.count('class="as-of-column"') == 2
     assert "Sophie" in shown.text
     assert readings(api, start, s.case_id) == [("coherence_as_of", "audit")]
+
+
+async def test_the_timeline_keeps_who_left_and_when(api: Api) -> None:
+    s = build(api)
+    app = api.maillage
+    app.join_case(case_id=s.case_id, by=s.world.actor("karim"), role="référent ASE")
+    app.leave_case(case_id=s.case_id, by=s.world.actor("karim"))
+    settled(api)
+    async with claire(api, s) as c:  # type: ignore[attr-defined]
+        page = await c.get(f"/console/cases/{s.case_id}", params={"purpose": "supervision"})
+    assert page.status_code == 200, page.text
+    timeline = page.text.split('class="timeline"')[1].split("</ol>")[0]
+    assert "Karim rejoint le dossier comme référent ASE." in timeline
+    assert "Karim quitte le dossier." in timeline
+    assert "ASE 68" in timeline
