@@ -22,6 +22,8 @@ from sqlalchemy import Connection
 
 from api.http.coherence_words import CoherenceWords
 from api.i18n import Words
+from domain.application import Maillage
+from domain.case import Case
 from domain.coherence import ActorLine, Alert, Coherence, ExchangeLine
 from domain.events import EventRef
 from domain.grounds import ground_of_reference
@@ -89,6 +91,19 @@ def coherence_answer(
         ),
         "exchanges": [_exchange(e, w) for e in view.exchanges],
     }
+
+
+def case_coherence_document(
+    view: Coherence, case: Case, maillage: Maillage, conn: Connection, words: Words, *, alerts: str
+) -> Document:
+    """The answer for a reader entitled to `case` (as `read_case` loaded it): the consents'
+    representatives opened from the case and, with `alerts="all"`, the acknowledgements' notes
+    from the log — the API's coherence view and the console's case page alike."""
+    notes = None
+    if alerts == "all":
+        notes = maillage.acknowledgement_notes(view.case_id, acknowledged_versions(view))
+    representatives = {c.consent_id: c.representative_name for c in case.consents}
+    return coherence_answer(view, conn, words, representatives=representatives, notes=notes)
 
 
 def encoded(document: Document) -> bytes:

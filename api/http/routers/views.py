@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import Connection
 
-from api.http.coherence_answer import acknowledged_versions, coherence_answer, encoded
+from api.http.coherence_answer import case_coherence_document, encoded
 from api.http.deps import (
     ConnectionDep,
     MaillageDep,
@@ -55,6 +55,7 @@ from domain.errors import InvalidValueError, NotFoundError
 from domain.wording import N_
 from projections import queries
 from projections.coherence import AsOf, coherence, coherence_as_of
+from projections.runner import ProjectionRunner
 from projections.view_wording import word_audit, word_case_actors
 
 router = APIRouter(tags=["views"], route_class=GuardedRoute)
@@ -75,7 +76,7 @@ Alerts = Annotated[
 ]
 
 
-def _idle_after(settings: Settings) -> timedelta:
+def idle_after(settings: Settings) -> timedelta:
     return timedelta(days=settings.idle_after_days)
 
 
@@ -101,10 +102,23 @@ def case_coherence(
         maillage, principal, case_id, use=CaseUse.READ, view="coherence", purpose=purpose
     )
     wait_for_read_side(projections, after)
+    view = coherence_now(case_id, maillage, conn, projections, settings)
+    return _answer(view, case, maillage, conn, words, alerts)
+
+
+def coherence_now(
+    case_id: UUID,
+    maillage: Maillage,
+    conn: Connection,
+    projections: ProjectionRunner,
+    settings: Settings,
+) -> Coherence:
+    """The case's coherence view now, from the read side, for a reader already authorised (the
+    API's view and the console's case page)."""
 
     def now() -> Coherence | None:
         time = maillage.time
-        limits = {"idle_after": _idle_after(settings), "referral_expiry": time.referral_expiry}
+        limits = {"idle_after": idle_after(settings), "referral_expiry": time.referral_expiry}
         return coherence(conn, case_id, at=time.now(), **limits)
 
     view = now()
@@ -116,7 +130,7 @@ def case_coherence(
         view = now()
     if view is None:
         raise NotFoundError("case", case_id, field="case_id")
-    return _answer(view, case, maillage, conn, words, alerts)
+    return view
 
 
 @router.get(
@@ -149,7 +163,7 @@ def case_coherence_as_of(
         case_id,
         at=at,
         question=question,
-        idle_after=_idle_after(settings),
+        idle_after=idle_after(settings),
         referral_expiry=maillage.time.referral_expiry,
     )
     if view is None:
@@ -164,11 +178,7 @@ def _answer(
     representatives (from the case as loaded) and, with `alerts=all`, the acknowledgements'
     notes (from the log). Sent as built, a `CoherenceRead` in JSON (`api.http.coherence_answer`):
     `response_model` only documents it."""
-    notes = None
-    if alerts == "all":
-        notes = maillage.acknowledgement_notes(view.case_id, acknowledged_versions(view))
-    representatives = {c.consent_id: c.representative_name for c in case.consents}
-    document = coherence_answer(view, conn, words, representatives=representatives, notes=notes)
+    document = case_coherence_document(view, case, maillage, conn, words, alerts=alerts)
     return Response(encoded(document), media_type="application/json")
 
 

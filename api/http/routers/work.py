@@ -67,7 +67,7 @@ def my_work(
     batch = 200 if with_alerts else limit + 1
     shown: list[tuple[work.WorkCase, Coherence]] = []
     next_cursor: str | None = None
-    for scanned, case in enumerate(_cases(conn, principal, _case_cursor(cursor), batch), 1):
+    for scanned, case in enumerate(desk_cases(conn, principal, case_cursor(cursor), batch), 1):
         view = assess(case.facts, registry_for(conn, case.facts), at, idle_after)
         if view.alerts or not with_alerts:
             if len(shown) == limit:  # one more than the page: there is a next one
@@ -121,9 +121,11 @@ def my_work(
     ).model_dump(mode="json")
 
 
-def _cases(
+def desk_cases(
     conn: Connection, principal: Principal, after: str | None, batch: int
 ) -> Iterator[work.WorkCase]:
+    """The open cases on the principal's desk after the case `after` (`/me/work` and the
+    console's list of cases): theirs, or for a supervisor their institution's."""
     actor = principal.actor
     if principal.role is Role.SUPERVISOR:
         return work.cases_of_institution(conn, actor.institution_id, after=after, batch=batch)
@@ -154,7 +156,7 @@ def _case(case: work.WorkCase, view: Coherence, w: CoherenceWords) -> WorkCase:
     )
 
 
-def _case_cursor(cursor: str | None) -> str | None:
+def case_cursor(cursor: str | None) -> str | None:
     """A page's cursor is the id of the last case it showed."""
     if cursor is None:
         return None
