@@ -15,13 +15,13 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from api.http import deps
-from api.http.console import sign_in
+from api.http.console import network_page, reports_page, sign_in
 from api.http.console.session import ConsoleNotConfiguredError, Sessions
 from api.settings import Settings
 
 log = logging.getLogger("maillage.console")
 ASSETS = Path(__file__).parent / "assets"
-ROUTERS = (sign_in,)
+ROUTERS = (sign_in, network_page, reports_page)
 
 
 def install(app: FastAPI, settings: Settings) -> None:
