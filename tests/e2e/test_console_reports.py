@@ -140,3 +140,16 @@ async def test_the_map_names_institutions_marks_unbound_ties_and_filters_by_sect
         assert 0 < kept < all_nodes
         assert narrowed.count('data-sector="health"') == kept
         assert "Service AEMO de Colmar" not in narrowed
+
+
+async def test_a_period_off_the_list_is_refused_with_a_page(api: Api) -> None:
+    story = _demo(api)
+    protocol = story.partnerships["protocol"]
+    async with api.console(Role.FUNDER, institution=story.funders["departement"]) as c:
+        for period in ("2026-10", "2026-10/2026-11", "2027-01/2027-03"):
+            refused = await c.get(
+                f"/console/reports/partnerships/{protocol}", params={"period": period}
+            )
+            assert refused.status_code == 422, (period, refused.text)
+            assert "<h1>Refusé</h1>" in refused.text
+            assert "secret statistique" not in refused.text

@@ -39,7 +39,7 @@ TIE_DRAWING = {
     "informal_network": ("#5e3c99", "2 4", 3),
     "none": ("#c0161a", "8 5", 4),
 }
-SectorQuery = Annotated[str | None, Query(max_length=40, pattern="^[a-z_]*$")]
+SectorQuery = Annotated[str | None, Query(max_length=40)]  # one of the map's, or ignored
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ refused: opening a report checks the rule again. No page here names a person or 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
@@ -39,8 +40,10 @@ KINDS = {  # the path's word (the API's collections) -> the kind of scope
     "networks": FundedKind.NETWORK,
 }
 PERIODS_OFFERED = 8  # published quarters one may pick
-PERIOD = r"^[0-9]{4}-[0-9]{2}/[0-9]{4}-[0-9]{2}$"
-PeriodQuery = Annotated[str | None, Query(pattern=PERIOD, max_length=20)]
+PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}/[0-9]{4}-[0-9]{2}")
+# Checked by the page, not the query's pattern: a wrong period gets the console's refusal page
+# (422, worded), not the API's JSON.
+PeriodQuery = Annotated[str | None, Query(max_length=20)]
 KindPath = Annotated[str, Path(pattern="^(institutions|partnerships|networks)$")]
 
 
@@ -76,6 +79,11 @@ def period_bounds(period: str | None) -> tuple[str | None, str | None]:
     """`2026-07/2026-09` -> ("2026-07", "2026-09"); none -> the API's default."""
     if not period:
         return None, None
+    if not PERIOD.fullmatch(period):
+        raise InvalidValueError(
+            N_("a period is a quarter of the list (first and last month: YYYY-MM/YYYY-MM)"),
+            field="query.period",
+        )
     first, _, last = period.partition("/")
     return first, last
 
