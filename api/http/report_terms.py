@@ -15,6 +15,8 @@ from typing import Annotated
 from fastapi import Depends
 
 from api.http.deps import MaillageDep, SettingsDep
+from api.settings import Settings
+from domain.application import Maillage
 from domain.errors import InvalidValueError
 from domain.months import Calendar, Month, MonthRange
 from domain.report_family import check_publishable, latest_published_quarter, reporting_period
@@ -29,11 +31,16 @@ class Terms:
     min_cell: int
 
 
-async def report_terms(maillage: MaillageDep, settings: SettingsDep) -> Terms:
+def terms_of(maillage: Maillage, settings: Settings) -> Terms:
+    """The terms now (the API's dependency and the console's pages alike)."""
     policy = maillage.time
     return Terms(
         policy.now(), settings.calendar, policy.backdating_window.days, settings.report_min_cell
     )
+
+
+async def report_terms(maillage: MaillageDep, settings: SettingsDep) -> Terms:
+    return terms_of(maillage, settings)
 
 
 TermsDep = Annotated[Terms, Depends(report_terms)]

@@ -15,13 +15,31 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from api.http import deps
-from api.http.console import agreements, audit_page, case_page, dashboard, oidc, sign_in
+from api.http.console import (
+    agreements,
+    audit_page,
+    case_page,
+    dashboard,
+    network_page,
+    oidc,
+    reports_page,
+    sign_in,
+)
 from api.http.console.session import ConsoleNotConfiguredError, Sessions
 from api.settings import Settings
 
 log = logging.getLogger("maillage.console")
 ASSETS = Path(__file__).parent / "assets"
-ROUTERS = (sign_in, oidc, dashboard, case_page, audit_page, agreements)
+ROUTERS = (
+    sign_in,
+    oidc,
+    dashboard,
+    case_page,
+    audit_page,
+    network_page,
+    reports_page,
+    agreements,
+)
 
 
 def install(app: FastAPI, settings: Settings) -> None:

@@ -12,15 +12,15 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response
-from sqlalchemy import Connection
 
 from api.http.commands import CommandDep
 from api.http.csv_download import MEDIA_TYPE as CSV_MEDIA_TYPE
-from api.http.csv_download import Dialect, csv_response
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
 from api.http.guard import GuardedRoute, admits
 from api.http.params import IfMatch
-from api.http.report_terms import Terms, TermsDep, reporting_period_of
+from api.http.report_reading import read_map, read_report, worded
+from api.http.report_reading import report_csv as csv_of
+from api.http.report_terms import TermsDep
 from api.http.schemas.common import CommandResult
 from api.http.schemas.reports import (
     FundingCreate,
@@ -34,24 +34,15 @@ from domain.access import (
     READING_FUNDINGS,
     READING_REPORTS,
     READING_THE_NETWORK_MAP,
-    Principal,
-    Role,
 )
-from domain.access_reports import check_network_map_reader, check_report_reader, fundings_of
+from domain.access_reports import fundings_of
 from domain.funding import FundedKind
-from domain.reports import Report
-from domain.wording import Wording
 from projections import reports as queries
 from projections.charts import MEDIA_TYPES, ImageFormat, network_map_chart
 from projections.charts import report_chart as chart_of
-from projections.names import names
 from projections.report_words import (
     MapWords,
     ReportWords,
-    institutions_of,
-    report_rows,
-    word_map,
-    word_report,
 )
 
 router = APIRouter(tags=["reports"], route_class=GuardedRoute)
@@ -145,41 +136,6 @@ def list_fundings(principal: PrincipalDep, conn: ConnectionDep) -> list[dict[str
 # --- reports ----------------------------------------------------------------------------------
 
 
-def _report(
-    terms: Terms,
-    principal: Principal,
-    conn: Connection,
-    kind: FundedKind,
-    scope_id: UUID,
-    first: str | None,
-    last: str | None,
-) -> Report:
-    period = reporting_period_of(terms, first, last)
-    scope = queries.scope(conn, kind, scope_id)
-    funded = (
-        queries.funded_periods(conn, principal.institution_id, kind, scope_id)
-        if principal.role is Role.FUNDER and principal.institution_id is not None
-        else []
-    )
-    check_report_reader(
-        principal, scope.institutions, funded, period.first.first_day, period.last.last_day
-    )
-    return queries.report(conn, scope, period, min_cell=terms.min_cell, calendar=terms.calendar)
-
-
-def _worded(report: Report, words: Wording, conn: Connection) -> ReportWords:
-    """The report in the reader's language, its institutions named."""
-    return word_report(
-        report, words, names(conn, institutions=institutions_of(report)).institutions
-    )
-
-
-def _csv(report: ReportWords, words: Wording, dialect: str | None) -> Response:
-    name = f"report-{report.scope_kind}-{report.first_month}-{report.last_month}.csv"
-    chosen = Dialect(dialect) if dialect else Dialect.of_language(words.language)
-    return csv_response(report_rows(report, words), chosen, name)
-
-
 def _image(content: bytes, fmt: ImageFormat) -> Response:
     return Response(content, media_type=MEDIA_TYPES[fmt])
 
@@ -233,8 +189,8 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
         first: From = None,
         to: To = None,
     ) -> ReportWords:
-        found = _report(terms, principal, conn, kind, scope_id, first, to)
-        return _worded(found, words, conn)
+        found = read_report(terms, principal, conn, kind, scope_id, first, to)
+        return worded(found, words, conn)
 
     @admits(READING_REPORTS)
     def report_csv(
@@ -248,7 +204,7 @@ def _add_report_routes(kind: FundedKind, collection: str, id_name: str) -> None:
         dialect: DialectQuery = None,
     ) -> Response:
         found = report(terms, principal, conn, words, scope_id, first, to)
-        return _csv(found, words, dialect)
+        return csv_of(found, words, dialect)
 
     @admits(READING_REPORTS)
     def report_chart(
@@ -300,20 +256,6 @@ _add_report_routes(FundedKind.NETWORK, "networks", "network_id")
 # --- the network map --------------------------------------------------------------------------
 
 
-def _map(
-    terms: Terms,
-    principal: Principal,
-    conn: Connection,
-    words: Wording,
-    first: str | None,
-    to: str | None,
-) -> MapWords:
-    check_network_map_reader(principal)
-    period = reporting_period_of(terms, first, to)
-    found = queries.the_network_map(conn, period, min_cell=terms.min_cell, calendar=terms.calendar)
-    return word_map(found, words)
-
-
 @router.get(
     "/network-map",
     response_model=NetworkMapRead,
@@ -329,7 +271,7 @@ def network_map(
     first: From = None,
     to: To = None,
 ) -> MapWords:
-    return _map(terms, principal, conn, words, first, to)
+    return read_map(terms, principal, conn, words, first, to)
 
 
 @router.get(
@@ -348,5 +290,5 @@ def network_map_picture(
     to: To = None,
     fmt: ImageFormatQuery = "svg",
 ) -> Response:
-    found = _map(terms, principal, conn, words, first, to)
+    found = read_map(terms, principal, conn, words, first, to)
     return _image(network_map_chart(found, words, fmt), fmt)
