@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,8 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-import httpx
-import uvicorn
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from starlette.applications import Starlette
@@ -29,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from tests.served import free_port
+from tests.served import free_port, in_thread
 
 CLIENT_ID = "maillage-console"
 CLIENT_SECRET = "a-secret-the-provider-and-the-console-share"
@@ -164,22 +160,5 @@ def serving_provider() -> Iterator[IdentityProvider]:
     """The provider on a free loopback port (its issuer is its base URL)."""
     port = free_port()
     provider = IdentityProvider(issuer=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(
-        uvicorn.Config(provider.app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, name="identity-provider", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{provider.issuer}/jwks", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the identity provider did not start"
-        time.sleep(0.05)
-    try:
+    with in_thread(provider.app(), "identity-provider", ready="/jwks", port=port):
         yield provider
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -8,11 +8,14 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
+import uvicorn
 
 from api.settings import Settings
 from tests.conftest import ON_POSTGRES
@@ -79,3 +82,31 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def in_thread(
+    app: Any, name: str, *, ready: str = "/ready", within: float = 60, port: int | None = None
+) -> Iterator[str]:
+    """An ASGI app served by uvicorn in a thread of this process, on `port` (default: a free
+    loopback port), once `ready` answers 200; yields its base URL, and stops it afterwards."""
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            if httpx.get(f"{base}{ready}", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"{name} did not become ready"
+        assert thread.is_alive(), f"{name} stopped"
+        time.sleep(0.05)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)

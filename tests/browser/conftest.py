@@ -14,15 +14,11 @@ accessibility_violation` runs axe-core (through axe-playwright-python) on the pa
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.cli.demo import DemoStory, load_demo
@@ -30,7 +26,7 @@ from api.composition import open_services
 from api.http.app import create_app
 from api.settings import Settings
 from tests.conftest import fresh_store
-from tests.served import free_port
+from tests.served import in_thread
 
 CHROMIUM = os.environ.get("MAILLAGE_TEST_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -64,28 +60,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     )
     with open_services(settings) as services:
         story = load_demo(services.maillage)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, name="console-under-test", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the service did not become ready"
-        assert thread.is_alive(), "the service stopped"
-        time.sleep(0.1)
     try:
-        yield Served(base, story, settings)
+        with in_thread(create_app(settings), "console-under-test") as base:
+            yield Served(base, story, settings)
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
         next(store, None)  # drops the PostgreSQL schema
 
 

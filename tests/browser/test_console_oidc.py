@@ -5,14 +5,10 @@ provider configured, no development sign-in): the shared one knows no provider."
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from uuid import uuid4
 
-import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 from pydantic import SecretStr
 
@@ -20,7 +16,7 @@ from api.http.app import create_app
 from tests.browser.conftest import screenshot, serious_accessibility_violations
 from tests.conftest import fresh_store
 from tests.identity_provider import CLIENT_ID, CLIENT_SECRET, IdentityProvider, serving_provider
-from tests.served import free_port
+from tests.served import in_thread
 
 
 @pytest.fixture(scope="module")
@@ -42,27 +38,10 @@ def console_base(
             "console_dev_sign_in": False,
         }
     )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, name="console-oidc-under-test", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "the service did not become ready"
-        time.sleep(0.1)
     try:
-        yield base
+        with in_thread(create_app(settings), "console-oidc-under-test") as base:
+            yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
         next(store, None)
 
 
