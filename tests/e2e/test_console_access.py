@@ -70,3 +70,11 @@ async def test_the_session_cookie_is_httponly_secure_and_samesite(api: Api) -> N
     assert "SameSite=lax" in cookie
     assert "Path=/console" in cookie
     assert page.headers["cache-control"] == "no-store"
+
+
+async def test_a_parameter_a_page_cannot_take_is_refused_with_a_page_naming_it(api: Api) -> None:
+    async with api.console("supervisor", institution=uuid4()) as supervisor:
+        response = await supervisor.get("/console/cases/not-an-id")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "requête invalide : case_id" in response.text

@@ -25,6 +25,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.responses import RedirectResponse, Response
 
@@ -86,7 +87,7 @@ class ConsoleRoute(APIRoute):
                     if admission is not None and session is not None:
                         admission.check(session.principal)
                     response = await handle(request)
-            except MaillageError as error:
+            except (MaillageError, RequestValidationError) as error:
                 response = refusal(console, error)
             if known_csrf is None and not _sets_cookie(response, CSRF_COOKIE):
                 sessions.set_csrf(response, csrf)
@@ -99,10 +100,15 @@ class ConsoleRoute(APIRoute):
         return guarded
 
 
-def refusal(console: Console, error: MaillageError) -> Response:
-    """The refusal page of a domain error: the API's problem in words, nothing else."""
+def refusal(console: Console, error: MaillageError | RequestValidationError) -> Response:
+    """The refusal page of a domain error, or of a parameter the page cannot take (an id that
+    is no id, say): the API's problem in words — naming the field at fault —, nothing else."""
     answer = answer_for(error)
     reason = console.words.gettext(answer.template, **answer.values)
+    if isinstance(error, RequestValidationError) and answer.field:
+        reason = console.words.gettext(
+            "{reason}: {field}", reason=reason, field=answer.field.removeprefix("path.")
+        )
     log.info(
         "console refused %s %s: %s",
         console.request.method,
