@@ -57,6 +57,13 @@ def test_a_supervisor_reads_leos_case_acknowledges_an_alert_and_compares(
     assert NOTE in done.inner_text()
     assert "Claire Roth" in done.inner_text()
 
+    # …and in the case's audit timeline, among the alerts acknowledged, with its author.
+    page.goto(f"/console/cases/{leo}/audit?purpose=audit&kind=alerts")
+    trail = page.locator("main").inner_text()
+    assert "Claire Roth" in trail
+    assert "a pris acte de l'alerte « Échange sans convention »" in trail
+    page.goto(f"/console/cases/{leo}?purpose=supervision")
+
     # The case at two instants: as it happened, three weeks ago and now.
     page.fill("#as-of-at", "2026-01-01T09:00")
     page.select_option("#as-of-question", "occurred")
@@ -80,3 +87,34 @@ def test_a_supervisor_reads_leos_case_acknowledges_an_alert_and_compares(
     assert "Dr Sophie Weber" in page.locator(".as-of-column").nth(1).inner_text()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "case-as-of")
+
+
+def test_a_supervisor_of_an_uninvolved_institution_is_refused_and_nothing_is_read(
+    page: Page, served: Served
+) -> None:
+    """The hospital is on none of Inès's acts: its supervisor is refused her case, its as-of
+    view and its audit trail, sees nothing of it, and no reading of theirs is recorded."""
+    ines = served.story.cases["ines"]
+    sign_in(page, "Luc Meyer", "supervisor")
+    for path in (
+        f"/console/cases/{ines}?purpose=supervision",
+        f"/console/cases/{ines}/as-of?purpose=supervision&at=2026-11-01T09:00&compare=2026-11-20T09:00",
+        f"/console/cases/{ines}/audit?purpose=audit",
+    ):
+        page.goto(path)
+        assert page.locator("h1").inner_text() == "Refusé", path
+        shown = page.locator("main").inner_text()
+        assert "Inès" not in shown, path
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "case-refused")
+
+    # Claire Roth audits Inès's readings: none is Luc Meyer's.
+    sign_in(
+        page,
+        "Claire Roth",
+        "supervisor",
+        then=f"/console/cases/{ines}/audit?purpose=audit&kind=readings",
+    )
+    readings = page.locator("main").inner_text()
+    assert "Claire Roth" in readings  # this very reading, at least
+    assert "Luc Meyer" not in readings
