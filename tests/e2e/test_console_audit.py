@@ -54,6 +54,10 @@ def build(api: Api) -> Scene:
     app.record_consultation(
         case_id=case_id, principal=jeanne, view="coherence", purpose="follow_up"
     )
+    # The institution's and professional's trails read the read side as it stands (no `after`):
+    # let it reach the scene first.
+    projections = api.services.projections
+    assert projections.wait_for(projections.head(), timeout=10)
     return Scene(api, world, case_id, claire, sandrine)
 
 
