@@ -222,3 +222,12 @@ async def test_a_reading_older_than_the_period_drops_out(api: Api) -> None:
             s.path(), params={"purpose": "audit", "since": day, "until": "2020-01-01"}
         )
         assert reversed_period.status_code == 422
+
+
+async def test_a_day_out_of_the_calendar_is_refused_before_any_reading(api: Api) -> None:
+    s = build(api)
+    aemo = s.world.i("aemo")
+    async with api.console("supervisor", s.claire, aemo, "Claire Roth") as claire:
+        for query in ({"until": "9999-12-31"}, {"since": "0001-01-01"}):
+            refused = await claire.get(f"/console/institutions/{aemo}/audit", params=query)
+            assert refused.status_code == 422, query

@@ -108,6 +108,8 @@ def test_the_csrf_token_matches_only_its_own_cookie() -> None:
         ("//evil.example/console", None),
         ("/console\\..\\evil", None),
         ("/docs", None),
+        ("/console/\u2028x", None),
+        ("/console\t//evil.example", None),
         ("", None),
         (None, None),
     ],

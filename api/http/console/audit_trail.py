@@ -150,11 +150,14 @@ def _day(text: str | None, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2200:  # the calendar's instants stay in range
         raise InvalidValueError(
             N_("'{value}' is not a day (YYYY-MM-DD)"), field=field, value=text
         ) from None
+    return day
 
 
 @dataclass

@@ -44,7 +44,9 @@ def oidc_enabled(settings: Settings) -> bool:
 def safe_next(target: str | None) -> str | None:
     """A page of the console to go back to after signing in: a path of ours, never another
     site (`//evil.example`, `/\\evil.example`, `https://…`)."""
-    if not target or not target.startswith("/console") or "\\" in target:
+    if not target or not target.isascii() or not target.isprintable():
+        return None  # a header carries it back: printable ASCII only (no tab, no U+2028)
+    if not target.startswith("/console") or "\\" in target:
         return None
     if target.startswith("//") or "\n" in target or "\r" in target:
         return None
