@@ -63,6 +63,7 @@ class Role(StrEnum):
     FUNDER = "funder"
     ADMIN = "admin"
     DPO = "dpo"
+    INTEGRATION = "integration"  # a client application of an institution: `domain.integration`
 
 
 # Roles held by professionals of the registry: a token's `sub` is a professional's id, and their
@@ -70,9 +71,9 @@ class Role(StrEnum):
 # administrator's or a funder's `sub` names a person who need not be in the registry: an
 # operator, a funding officer (their `inst`, for a funder, is the funding institution).
 PROFESSIONAL_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
-# Roles whose token names the institution acted for (`inst`): a professional's, and a
-# data-protection officer's (who need not be in the registry, but acts for one institution).
-INSTITUTION_ROLES = frozenset({*PROFESSIONAL_ROLES, Role.DPO})
+# Roles whose token names the institution acted for (`inst`): a professional's, a DPO's (who need
+# not be in the registry) and a client application's.
+INSTITUTION_ROLES = frozenset({*PROFESSIONAL_ROLES, Role.DPO, Role.INTEGRATION})
 
 
 class CaseUse(StrEnum):
@@ -146,7 +147,7 @@ def _admission(doing: str, *roles: Role, refusals: Mapping[Role, str] | None = N
 
 
 _CW, _SUP, _FUNDER, _ADMIN = Role.CASE_WORKER, Role.SUPERVISOR, Role.FUNDER, Role.ADMIN
-_DPO = Role.DPO
+_DPO, _INTEGRATION = Role.DPO, Role.INTEGRATION
 # A data-protection officer's refusal, wherever they are refused: in their own terms.
 _RIGHTS_ONLY = {
     _DPO: N_(
@@ -165,9 +166,9 @@ _NOT_ACTING = {
     _SUP: N_("a supervisor audits cases; acting on them is for case workers"),
 }
 
-# Any authenticated role: what each one sees is decided with the facts (a delegation is shown to
-# its delegate whatever their role, a list shows each reader their part).
-ANY_ROLE = _admission(N_("calling the API"), *Role)
+# Any person's role (not a client application's): what each one sees is decided with the facts.
+_FEED_ONLY = {_INTEGRATION: N_("a client application reads its institution's feed only")}
+ANY_ROLE = _admission(N_("calling the API"), *(set(Role) - {_INTEGRATION}), refusals=_FEED_ONLY)
 # Institutions, professionals, employments, delegations, partnerships, formal networks, fundings.
 KEEPING_THE_REGISTRY = _admission(N_("keeping the registry"), _ADMIN, refusals=_RIGHTS_ONLY)
 OPENING_A_CASE = _admission(N_("opening a case"), _CW, refusals=_RIGHTS_ONLY)

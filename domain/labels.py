@@ -193,6 +193,7 @@ LABELS: dict[str, dict[str, str]] = {
             "funder": N_("Funder"),
             "admin": N_("Administrator"),
             "dpo": N_("Data-protection officer"),
+            "integration": N_("Client application"),
         },
     ),
     "read_purpose": _family(

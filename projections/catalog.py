@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.feed import Feed
 from projections.projector import Projector
 from projections.projectors import AuditTrail, CaseCoherence, RegistryNames
 from projections.referral_inbox import ReferralInbox
@@ -15,4 +16,5 @@ PROJECTORS: tuple[Projector, ...] = (
     Reports(),
     ReferralInbox(),
     Transfers(),
+    Feed(),
 )

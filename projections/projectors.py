@@ -67,7 +67,7 @@ from projections.tables import (
     professional_view,
 )
 
-__all__ = ["AuditTrail", "CaseCoherence", "Projector", "RegistryNames"]
+__all__ = ["AuditTrail", "CaseCoherence", "Projector", "RegistryNames", "entry_row"]
 
 ACTED = (*CASE_ACTS, *CASE_CORRECTIONS)  # events naming who acted, for whom, on what basis
 
@@ -118,28 +118,31 @@ class AuditTrail(Projector):
         self.on(self.entry, *ALL_EVENTS)
 
     def entry(self, batch: Batch, event: DomainEvent, position: int) -> None:
-        act = event if isinstance(event, ACTED) else None
-        professional_id, institution_id = _who(event)
-        summary = summarise(event)
-        batch.append(
-            audit_entry_view,
-            {
-                "position": position,
-                "aggregate_id": ident(event.originator_id),
-                "aggregate_version": event.originator_version,
-                "event_type": event_type(event),
-                "case_id": _case_of(event),
-                "professional_id": _id(professional_id),
-                "institution_id": _id(institution_id),
-                "counterpart_institution_id": _id(_counterpart(event)),
-                "basis_kind": str(act.basis.kind) if act is not None else None,
-                "basis_ref": _id(act.basis.ref_id) if act is not None else None,
-                "occurred_at": occurred_at(event),
-                "recorded_at": event.timestamp,
-                "summary_key": summary.key,
-                "summary_values": json.dumps(summary.values, sort_keys=True),
-            },
-        )
+        batch.append(audit_entry_view, entry_row(event, position))
+
+
+def entry_row(event: DomainEvent, position: int) -> dict[str, Any]:
+    """One event as a row of the trail: who acted, for which institution, on what basis, when
+    and when recorded, and its sentence (the audit trail's and the feed's, `projections.feed`)."""
+    act = event if isinstance(event, ACTED) else None
+    professional_id, institution_id = _who(event)
+    summary = summarise(event)
+    return {
+        "position": position,
+        "aggregate_id": ident(event.originator_id),
+        "aggregate_version": event.originator_version,
+        "event_type": event_type(event),
+        "case_id": _case_of(event),
+        "professional_id": _id(professional_id),
+        "institution_id": _id(institution_id),
+        "counterpart_institution_id": _id(_counterpart(event)),
+        "basis_kind": str(act.basis.kind) if act is not None else None,
+        "basis_ref": _id(act.basis.ref_id) if act is not None else None,
+        "occurred_at": occurred_at(event),
+        "recorded_at": event.timestamp,
+        "summary_key": summary.key,
+        "summary_values": json.dumps(summary.values, sort_keys=True),
+    }
 
 
 def _who(event: DomainEvent) -> tuple[UUID | None, UUID | None]:

@@ -64,7 +64,10 @@ def test_an_admission_lets_in_its_roles_and_says_why_it_refuses_the_others() -> 
     assert let_in(admission.check) == {Role.SUPERVISOR, Role.ADMIN}
     with pytest.raises(AccessDeniedError, match="doing it is for the role supervisor or admin"):
         admission.check(Principal(uuid4(), Role.FUNDER))
-    assert let_in(ANY_ROLE.check) == set(Role)
+    # every person's role; a client application reads its feed and nothing else
+    assert let_in(ANY_ROLE.check) == set(Role) - {Role.INTEGRATION}
+    with pytest.raises(AccessDeniedError, match="feed only"):
+        ANY_ROLE.check(Principal(uuid4(), Role.INTEGRATION, uuid4()))
 
 
 @pytest.mark.parametrize("use", list(CaseUse))
