@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from api.console_settings import ConsoleSettings
+from api.integration_settings import IntegrationSettings
 from domain.errors import InvalidValueError
 from domain.months import DEFAULT_TIME_ZONE, Calendar
 
@@ -21,7 +22,7 @@ class InsecureSettingsError(RuntimeError):
     """The settings would expose personal data: the service refuses to start with them."""
 
 
-class Settings(ConsoleSettings):
+class Settings(ConsoleSettings, IntegrationSettings):
     model_config = SettingsConfigDict(env_prefix="MAILLAGE_", env_file=".env", extra="ignore")
 
     database_url: str = Field(
