@@ -13,6 +13,7 @@ service and the formal network, so that a funder's token reaches reports.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from api.cli.demo_cases import INES, LEO
 from api.cli.demo_terms import (
@@ -73,7 +74,7 @@ def _siret(siren_stem: str, nic_stem: str) -> str:
 # National identifiers (fictitious numbers, with valid keys): FINESS for the health and
 # medico-social services, SIRET where the body has one; RPPS for the health professionals,
 # ADELI for the social worker. The others (educators, teachers, courts, schools) have none.
-IDENTIFIERS: dict[str, dict[str, str]] = {
+IDENTIFIERS: dict[str, dict[str, Any]] = {  # Any: spread into `do`'s keyword arguments
     "aemo": {"finess": with_luhn_key("68000460"), "siret": _siret("77562411", "0003")},
     "cmp": {"finess": with_luhn_key("68000170")},
     "hospital": {"finess": with_luhn_key("68000024"), "siret": _siret("26680002", "0001")},
