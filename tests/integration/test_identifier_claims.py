@@ -13,7 +13,8 @@ from sqlalchemy import Engine, select
 
 from domain.application import Maillage
 from domain.identifier_claim import IdentifierTakenError, claim_id
-from domain.identifiers import Scheme, with_luhn_key
+from domain.identifiers import Scheme, fhir_identifiers, with_luhn_key
+from projections.identifiers import registry_identifiers
 from projections.runner import ProjectionRunner
 from projections.tables import institution_view, professional_view
 from tests.world import World
@@ -123,3 +124,32 @@ def test_the_read_model_follows_changes_and_keeps_each_number_unique(
                 finess=new,
             )
         )  # fmt: skip
+
+
+def test_the_numbers_of_many_are_read_at_once_for_the_fhir_view(
+    store_world: World, engine: Engine
+) -> None:
+    ProjectionRunner(store_world.app, engine).catch_up()
+    w = store_world
+    with engine.connect() as conn:
+        institutions, professionals = registry_identifiers(
+            conn,
+            institutions=[w.i("aemo"), w.i("school"), uuid.uuid4()],
+            professionals=[w.p("sophie"), w.p("karim"), w.p("jeanne")],
+        )
+        nothing = registry_identifiers(conn)
+    aemo = World.IDENTIFIERS["aemo"]
+    assert institutions == {
+        w.i("aemo"): {Scheme.FINESS: aemo["finess"], Scheme.SIRET: aemo["siret"]}
+    }
+    assert professionals == {
+        w.p("sophie"): {Scheme.RPPS: World.IDENTIFIERS["sophie"]["rpps"]},
+        w.p("karim"): {Scheme.ADELI: World.IDENTIFIERS["karim"]["adeli"]},
+    }
+    assert nothing == ({}, {})
+    systems = [i.system for i in fhir_identifiers(institutions[w.i("aemo")])]
+    assert systems == [
+        "https://finess.esante.gouv.fr",
+        "https://sirene.fr",
+        "urn:oid:1.2.250.1.71.4.2.2",
+    ]
