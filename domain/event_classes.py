@@ -49,7 +49,22 @@ from domain.registry_event_classes import (
     FundingGranted as FundingGranted,
 )
 from domain.registry_event_classes import (
+    IdentifierClaimed as IdentifierClaimed,
+)
+from domain.registry_event_classes import (
+    IdentifierClaimEvent as IdentifierClaimEvent,
+)
+from domain.registry_event_classes import (
+    IdentifierReclaimed as IdentifierReclaimed,
+)
+from domain.registry_event_classes import (
+    IdentifierReleased as IdentifierReleased,
+)
+from domain.registry_event_classes import (
     InstitutionEvent as InstitutionEvent,
+)
+from domain.registry_event_classes import (
+    InstitutionIdentified as InstitutionIdentified,
 )
 from domain.registry_event_classes import (
     InstitutionJoinedNetwork as InstitutionJoinedNetwork,
@@ -122,6 +137,9 @@ from domain.registry_event_classes import (
 )
 from domain.registry_event_classes import (
     ProfessionalEvent as ProfessionalEvent,
+)
+from domain.registry_event_classes import (
+    ProfessionalIdentified as ProfessionalIdentified,
 )
 from domain.registry_event_classes import (
     ProfessionalRegistered as ProfessionalRegistered,

@@ -43,9 +43,14 @@ from domain.event_classes import (
     FundingEnded,
     FundingEvent,
     FundingGranted,
+    IdentifierClaimed,
+    IdentifierClaimEvent,
+    IdentifierReclaimed,
+    IdentifierReleased,
     IdentityRectified,
     InformationShared,
     InstitutionEvent,
+    InstitutionIdentified,
     InstitutionJoinedNetwork,
     InstitutionRegistered,
     InterventionRecorded,
@@ -73,6 +78,7 @@ from domain.event_classes import (
     PartnershipSuspended,
     PartnershipTerminated,
     ProfessionalEvent,
+    ProfessionalIdentified,
     ProfessionalRegistered,
     ReferentAssigned,
     ReferralAccepted,
@@ -85,6 +91,7 @@ from domain.event_classes import (
     TransferWithdrawn,
 )
 from domain.funding import Funding
+from domain.identifier_claim import IdentifierClaim
 from domain.institution import Institution
 from domain.network import Network
 from domain.partnership import Partnership
@@ -141,6 +148,7 @@ PARTNERSHIP_EVENTS: tuple[type[PartnershipEvent], ...] = (
 INSTITUTION_EVENTS: tuple[type[InstitutionEvent], ...] = (
     InstitutionRegistered,
     PartnershipEntered,
+    InstitutionIdentified,
 )
 PROFESSIONAL_EVENTS: tuple[type[ProfessionalEvent], ...] = (
     ProfessionalRegistered,
@@ -149,6 +157,7 @@ PROFESSIONAL_EVENTS: tuple[type[ProfessionalEvent], ...] = (
     DelegationReceived,
     NetworkJoined,
     NetworkLeft,
+    ProfessionalIdentified,
 )
 NETWORK_EVENTS: tuple[type[NetworkEvent], ...] = (
     NetworkFounded,
@@ -164,6 +173,12 @@ NETWORK_EVENTS: tuple[type[NetworkEvent], ...] = (
     NetworkDissolved,
 )
 FUNDING_EVENTS: tuple[type[FundingEvent], ...] = (FundingGranted, FundingEnded)
+# Who holds each national identifier (`domain.identifier_claim`): the registry's bookkeeping.
+IDENTIFIER_CLAIM_EVENTS: tuple[type[IdentifierClaimEvent], ...] = (
+    IdentifierClaimed,
+    IdentifierReclaimed,
+    IdentifierReleased,
+)
 
 ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     *INSTITUTION_EVENTS,
@@ -174,6 +189,7 @@ ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     *CASE_EVENTS,
     *CONSULTATION_EVENTS,
     *FUNDING_EVENTS,
+    *IDENTIFIER_CLAIM_EVENTS,
 )
 """Every event class the application records (the aggregates' `Event` and `Created` bases are
 never recorded themselves)."""
@@ -187,6 +203,7 @@ AGGREGATES = (
     Case,
     Consultation,
     Funding,
+    IdentifierClaim,
 )
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import EmploymentOverlapError, InvalidValueError, NotEmployedError
+from domain.identifiers import PROFESSIONAL_SCHEMES, Scheme
 from domain.values import Period, require_text
 from domain.wording import N_
 
@@ -36,6 +37,13 @@ class DelegationRef:
 
 
 class Professional(Aggregate):
+    """A person who acts for institutions. Their national identifiers (RPPS, ADELI) are set by
+    `identify`, as an institution's are (`domain.institution`)."""
+
+    # Class defaults: snapshots taken before identifiers existed load without them.
+    rpps: str | None = None
+    adeli: str | None = None
+
     @classmethod
     def register(cls, *, name: str, profession: str) -> Professional:
         return cls(
@@ -50,6 +58,25 @@ class Professional(Aggregate):
         self.employments: list[Employment] = []
         self.delegations: list[DelegationRef] = []
         self.network_ids: list[UUID] = []
+
+    # --- national identifiers -----------------------------------------------------------------
+
+    @property
+    def identifiers(self) -> dict[Scheme, str]:
+        """The national identifiers they hold, by scheme."""
+        held = {Scheme.RPPS: self.rpps, Scheme.ADELI: self.adeli}
+        return {scheme: number for scheme, number in held.items() if number is not None}
+
+    def identify(self, numbers: dict[Scheme, str]) -> None:
+        """Their identifiers are `numbers` from now on (a scheme absent: none)."""
+        wanted = {s: numbers.get(s) for s in PROFESSIONAL_SCHEMES}
+        if wanted != {s: self.identifiers.get(s) for s in PROFESSIONAL_SCHEMES}:
+            self._identified(rpps=wanted[Scheme.RPPS], adeli=wanted[Scheme.ADELI])
+
+    @event("ProfessionalIdentified")
+    def _identified(self, rpps: str | None, adeli: str | None) -> None:
+        self.rpps = rpps
+        self.adeli = adeli
 
     # --- employment -------------------------------------------------------------------------
 

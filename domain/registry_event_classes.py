@@ -1,6 +1,6 @@
 """The registry's event classes under names mypy knows: delegations, partnerships, institutions,
-professionals, networks, fundings (`domain.event_classes` re-exports them beside the case's; see
-it for why the names exist).
+professionals, networks, fundings, identifier claims (`domain.event_classes` re-exports them
+beside the case's; see it for why the names exist).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from eventsourcing.domain import DomainEvent
 
 from domain.delegation import Delegation
 from domain.funding import Funding
+from domain.identifier_claim import IdentifierClaim
 from domain.institution import Institution
 from domain.network import Network
 from domain.partnership import Partnership
@@ -89,6 +90,10 @@ if TYPE_CHECKING:
     class PartnershipEntered(InstitutionEvent):
         partnership_id: UUID
 
+    class InstitutionIdentified(InstitutionEvent):
+        finess: str | None
+        siret: str | None
+
     class ProfessionalEvent(DomainEvent): ...
 
     class ProfessionalRegistered(ProfessionalEvent):
@@ -113,6 +118,27 @@ if TYPE_CHECKING:
 
     class NetworkLeft(ProfessionalEvent):
         network_id: UUID
+
+    class ProfessionalIdentified(ProfessionalEvent):
+        rpps: str | None
+        adeli: str | None
+
+    class IdentifierClaimEvent(DomainEvent): ...
+
+    class IdentifierClaimed(IdentifierClaimEvent):
+        scheme: str
+        number: str
+        holder_id: UUID
+
+    class IdentifierReclaimed(IdentifierClaimEvent):
+        scheme: str
+        number: str
+        holder_id: UUID
+
+    class IdentifierReleased(IdentifierClaimEvent):
+        scheme: str
+        number: str
+        holder_id: UUID
 
     class NetworkEvent(DomainEvent): ...
 
@@ -191,6 +217,7 @@ else:
     InstitutionEvent = Institution.Event
     InstitutionRegistered = Institution.InstitutionRegistered
     PartnershipEntered = Institution.PartnershipEntered
+    InstitutionIdentified = Institution.InstitutionIdentified
 
     ProfessionalEvent = Professional.Event
     ProfessionalRegistered = Professional.ProfessionalRegistered
@@ -199,6 +226,12 @@ else:
     DelegationReceived = Professional.DelegationReceived
     NetworkJoined = Professional.NetworkJoined
     NetworkLeft = Professional.NetworkLeft
+    ProfessionalIdentified = Professional.ProfessionalIdentified
+
+    IdentifierClaimEvent = IdentifierClaim.Event
+    IdentifierClaimed = IdentifierClaim.IdentifierClaimed
+    IdentifierReclaimed = IdentifierClaim.IdentifierReclaimed
+    IdentifierReleased = IdentifierClaim.IdentifierReleased
 
     NetworkEvent = Network.Event
     NetworkFounded = Network.NetworkFounded

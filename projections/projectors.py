@@ -27,12 +27,14 @@ from domain.event_classes import (
     IdentityRectified,
     InformationShared,
     InstitutionEvent,
+    InstitutionIdentified,
     InstitutionRegistered,
     NetworkJoined,
     NetworkLeft,
     PartnershipEntered,
     PartnershipEvent,
     ProfessionalEvent,
+    ProfessionalIdentified,
     ProfessionalRegistered,
     ReferralMade,
     TransferRequested,
@@ -45,6 +47,7 @@ from domain.events import (
     CONSULTATION_EVENTS,
     DELEGATION_EVENTS,
     FUNDING_EVENTS,
+    IDENTIFIER_CLAIM_EVENTS,
     INSTITUTION_EVENTS,
     NETWORK_EVENTS,
     PARTNERSHIP_EVENTS,
@@ -88,7 +91,9 @@ class RegistryNames(Projector):
         self.ignore(PartnershipEntered, EmploymentStarted, EmploymentEnded, DelegationReceived)
         self.ignore(NetworkJoined, NetworkLeft)
         self.ignore(*DELEGATION_EVENTS, *PARTNERSHIP_EVENTS, *NETWORK_EVENTS, *CASE_EVENTS)
-        self.ignore(*CONSULTATION_EVENTS, *FUNDING_EVENTS)
+        self.ignore(*CONSULTATION_EVENTS, *FUNDING_EVENTS, *IDENTIFIER_CLAIM_EVENTS)
+        self.on(self.institution_identified, InstitutionIdentified)
+        self.on(self.professional_identified, ProfessionalIdentified)
 
     def institution(self, batch: Batch, e: InstitutionRegistered, _: int) -> None:
         batch.put(
@@ -98,14 +103,32 @@ class RegistryNames(Projector):
                 "name": e.name,
                 "sector": str(e.sector),
                 "kind": str(e.kind),
+                "finess": None,
+                "siret": None,
             },
         )
 
     def professional(self, batch: Batch, e: ProfessionalRegistered, _: int) -> None:
         batch.put(
             professional_view,
-            {"professional_id": str(e.originator_id), "name": e.name, "profession": e.profession},
+            {
+                "professional_id": str(e.originator_id),
+                "name": e.name,
+                "profession": e.profession,
+                "rpps": None,
+                "adeli": None,
+            },
         )
+
+    def institution_identified(self, batch: Batch, e: InstitutionIdentified, _: int) -> None:
+        row = batch.get(institution_view, (str(e.originator_id),))
+        if row is not None:
+            batch.put(institution_view, {**row, "finess": e.finess, "siret": e.siret})
+
+    def professional_identified(self, batch: Batch, e: ProfessionalIdentified, _: int) -> None:
+        row = batch.get(professional_view, (str(e.originator_id),))
+        if row is not None:
+            batch.put(professional_view, {**row, "rpps": e.rpps, "adeli": e.adeli})
 
 
 class AuditTrail(Projector):
@@ -204,7 +227,7 @@ class CaseCoherence(Projector):
         self.on(self._registry, *DELEGATION_EVENTS)
         self.on(self._registry, *PARTNERSHIP_EVENTS)
         self.ignore(*INSTITUTION_EVENTS, *PROFESSIONAL_EVENTS, *NETWORK_EVENTS)
-        self.ignore(*CONSULTATION_EVENTS, *FUNDING_EVENTS)
+        self.ignore(*CONSULTATION_EVENTS, *FUNDING_EVENTS, *IDENTIFIER_CLAIM_EVENTS)
 
     def prepare(self, batch: Batch, events: Sequence[DomainEvent]) -> None:
         cases, entries = [], []

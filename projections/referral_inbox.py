@@ -21,6 +21,7 @@ from domain.events import (
     CONSULTATION_EVENTS,
     DELEGATION_EVENTS,
     FUNDING_EVENTS,
+    IDENTIFIER_CLAIM_EVENTS,
     INSTITUTION_EVENTS,
     NETWORK_EVENTS,
     PARTNERSHIP_EVENTS,
@@ -64,6 +65,7 @@ class ReferralInbox(Projector):
         self.ignore(*(e for e in CASE_EVENTS if e not in others))
         self.ignore(*INSTITUTION_EVENTS, *PROFESSIONAL_EVENTS, *DELEGATION_EVENTS)
         self.ignore(*PARTNERSHIP_EVENTS, *NETWORK_EVENTS, *CONSULTATION_EVENTS, *FUNDING_EVENTS)
+        self.ignore(*IDENTIFIER_CLAIM_EVENTS)
 
     def prepare(self, batch: Batch, events: Sequence[DomainEvent]) -> None:
         answers = [(str(e.referral_id),) for e in events if isinstance(e, Answer)]

@@ -28,6 +28,7 @@ from domain.event_classes import (
     FundingEnded,
     FundingGranted,
     IdentityRectified,
+    InstitutionIdentified,
     InstitutionJoinedNetwork,
     InstitutionRegistered,
     InterventionRecorded,
@@ -50,13 +51,19 @@ from domain.event_classes import (
     PartnershipSigned,
     PartnershipSuspended,
     PartnershipTerminated,
+    ProfessionalIdentified,
     ProfessionalRegistered,
     ReferralAccepted,
     ReferralDeclined,
     ReferralMade,
     ReferralRevoked,
 )
-from domain.events import CASE_ACTS, CONSULTATION_EVENTS, DELEGATION_EVENTS
+from domain.events import (
+    CASE_ACTS,
+    CONSULTATION_EVENTS,
+    DELEGATION_EVENTS,
+    IDENTIFIER_CLAIM_EVENTS,
+)
 from domain.funding import FundedKind
 from projections.batch import Batch, ident
 from projections.projector import Projector
@@ -123,6 +130,7 @@ class Reports(Projector):
         self.ignore(NetworkCoordinatorAppointed, NetworkProjectUpdated, NetworkMeetingRecorded)
         self.ignore(ProfessionalRegistered, EmploymentStarted, EmploymentEnded)
         self.ignore(DelegationReceived, NetworkJoined, NetworkLeft, *DELEGATION_EVENTS)
+        self.ignore(InstitutionIdentified, ProfessionalIdentified, *IDENTIFIER_CLAIM_EVENTS)
         # Fundings.
         self.on(self.funding, FundingGranted)
         self.on(self.funding_ended, FundingEnded)

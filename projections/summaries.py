@@ -19,7 +19,12 @@ from typing import Any
 from eventsourcing.domain import DomainEvent
 
 from domain.wording import N_
-from projections import sentences_case, sentences_holding, sentences_registry
+from projections import (
+    sentences_case,
+    sentences_holding,
+    sentences_identifiers,
+    sentences_registry,
+)
 from projections.sentence import Sentence, Summary
 
 FALLBACK = "event"
@@ -28,11 +33,13 @@ SENTENCES: dict[str, Sentence] = {
     **sentences_case.LINES.sentences,
     **sentences_holding.LINES.sentences,
     **sentences_registry.LINES.sentences,
+    **sentences_identifiers.LINES.sentences,
 }
 SUMMARIES: dict[type, Callable[[Any], Summary]] = {
     **sentences_case.LINES.summaries,
     **sentences_holding.LINES.summaries,
     **sentences_registry.LINES.summaries,
+    **sentences_identifiers.LINES.summaries,
 }
 
 

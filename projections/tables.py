@@ -38,6 +38,11 @@ institution_view = Table(
     Column("name", String(200), nullable=False),
     Column("sector", String(32), nullable=False),
     Column("kind", String(64), nullable=False),
+    # National identifiers (migration 0019): one holder each (`domain.identifier_claim`).
+    Column("finess", String(9)),
+    Column("siret", String(14)),
+    Index("ux_institution_finess", "finess", unique=True),
+    Index("ux_institution_siret", "siret", unique=True),
 )
 
 professional_view = Table(
@@ -46,6 +51,10 @@ professional_view = Table(
     Column("professional_id", String(UUID_LEN), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("profession", String(100), nullable=False),
+    Column("rpps", String(11)),
+    Column("adeli", String(9)),
+    Index("ux_professional_rpps", "rpps", unique=True),
+    Index("ux_professional_adeli", "adeli", unique=True),
 )
 
 case_actor_view = Table(

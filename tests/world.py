@@ -16,6 +16,7 @@ from eventsourcing.domain import DomainEventProtocol
 from domain.application import Maillage
 from domain.case import BeneficiaryIdentity
 from domain.grounds import GroundClaim
+from domain.identifiers import with_luhn_key
 from domain.values import Actor
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -64,15 +65,27 @@ class World:
         "thomas": ("assessor", "crip"),
     }
 
+    # National identifiers (fictitious, valid keys); the others have none.
+    IDENTIFIERS = {
+        "aemo": {"finess": with_luhn_key("68000119"), "siret": with_luhn_key("2668000100001")},
+        "cmp": {"finess": with_luhn_key("68000120")},
+        "hospital": {"finess": with_luhn_key("68000130")},
+        "sophie": {"rpps": with_luhn_key("1000000001")},
+        "luc": {"rpps": with_luhn_key("1000000002")},
+        "karim": {"adeli": "689300012"},
+    }
+
     @classmethod
     def build(cls, app: Maillage) -> World:
         world = cls(app)
         for key, (name, sector, kind) in cls.INSTITUTIONS.items():
             world.institutions[key] = app.register_institution(
-                name=name, sector=sector, kind=kind
+                name=name, sector=sector, kind=kind, **cls.IDENTIFIERS.get(key, {})
             ).id
         for key, (profession, employer) in cls.PROFESSIONALS.items():
-            pid = app.register_professional(name=key.title(), profession=profession).id
+            pid = app.register_professional(
+                name=key.title(), profession=profession, **cls.IDENTIFIERS.get(key, {})
+            ).id
             world.professionals[key] = pid
             app.start_employment(
                 professional_id=pid,

@@ -13,6 +13,7 @@ service and the formal network, so that a funder's token reaches reports.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from api.cli.demo_cases import INES, LEO
 from api.cli.demo_terms import (
@@ -31,6 +32,7 @@ from api.cli.demo_terms import (
     partnership,
     professional,
 )
+from domain.identifiers import with_luhn_key
 from domain.wording import N_
 
 # key: (name, sector, kind)
@@ -63,6 +65,27 @@ PROFESSIONALS = {
     "thomas": ("Thomas Fischer", "évaluateur", "crip"),
 }
 
+
+def _siret(siren_stem: str, nic_stem: str) -> str:
+    """A SIRET with valid keys: the SIREN's (Luhn on 9 digits), then the whole one's."""
+    return with_luhn_key(with_luhn_key(siren_stem) + nic_stem)
+
+
+# National identifiers (fictitious numbers, with valid keys): FINESS for the health and
+# medico-social services, SIRET where the body has one; RPPS for the health professionals,
+# ADELI for the social worker. The others (educators, teachers, courts, schools) have none.
+IDENTIFIERS: dict[str, dict[str, Any]] = {  # Any: spread into `do`'s keyword arguments
+    "aemo": {"finess": with_luhn_key("68000460"), "siret": _siret("77562411", "0003")},
+    "cmp": {"finess": with_luhn_key("68000170")},
+    "hospital": {"finess": with_luhn_key("68000024"), "siret": _siret("26680002", "0001")},
+    "ime": {"finess": with_luhn_key("68000781")},
+    "departement": {"siret": _siret("22680001", "0001")},
+    "ars": {"siret": _siret("13000853", "0006")},
+    "sophie": {"rpps": with_luhn_key("1000350001")},
+    "luc": {"rpps": with_luhn_key("1000350002")},
+    "karim": {"adeli": "689300417"},
+}
+
 EMPLOYED_SINCE = date(2019, 9, 1)
 YEAR_START = YearStart(-1)  # partnerships, fundings and network delegations run from last year
 
@@ -75,6 +98,7 @@ REGISTRY: list[Say | Step] = [
             sector=sector,
             kind=kind,
             department="68",
+            **IDENTIFIERS.get(key, {}),
             keep=("institutions", key),
         )
         for key, (name, sector, kind) in INSTITUTIONS.items()
@@ -86,6 +110,7 @@ REGISTRY: list[Say | Step] = [
             sector=sector,
             kind=kind,
             department="68",
+            **IDENTIFIERS.get(key, {}),
             keep=("funders", key),
         )
         for key, (name, sector, kind) in FUNDERS.items()
@@ -98,6 +123,7 @@ REGISTRY: list[Say | Step] = [
                 "register_professional",
                 name=name,
                 profession=profession,
+                **IDENTIFIERS.get(key, {}),
                 keep=("professionals", key),
             ),
             do(

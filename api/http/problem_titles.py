@@ -18,6 +18,7 @@ DOMAIN_TITLES: dict[str, str] = {
     "occurred-at-too-old": N_("Date too far in the past"),
     "not-found": N_("Not found"),
     "already-exists": N_("Already exists"),
+    "identifier-taken": N_("Identifier held by another record"),
     "concurrent-update": N_("Changed concurrently"),
     "stale-version": N_("Stale version"),
     "not-employed": N_("Not employed by this institution"),

@@ -9,25 +9,58 @@ from uuid import UUID
 from domain.case import Case
 from domain.delegation import Delegation
 from domain.errors import NetworkKindError
+from domain.identifier_claim import IdentifierClaim
+from domain.identifiers import INSTITUTION_SCHEMES, PROFESSIONAL_SCHEMES, parse_identifiers
 from domain.institution import Institution
 from domain.network import Network
 from domain.professional import DelegationRef, Professional
-from domain.usecases.base import Recorded, UseCaseBase
+from domain.usecases.base import Recorded
+from domain.usecases.identification import IdentificationUseCases
 from domain.wording import N_
 
 
-class RegistryUseCases(UseCaseBase):
+class RegistryUseCases(IdentificationUseCases):
     def register_institution(
-        self, *, name: str, sector: str, kind: str, department: str | None = None
+        self,
+        *,
+        name: str,
+        sector: str,
+        kind: str,
+        department: str | None = None,
+        finess: str | None = None,
+        siret: str | None = None,
     ) -> Recorded:
-        return self.execute(
-            lambda: [
-                Institution.register(name=name, sector=sector, kind=kind, department=department)
-            ]
-        )
+        """Registered, then identified (FINESS, SIRET) in the same save when numbers are given."""
+        numbers = parse_identifiers({"finess": finess, "siret": siret}, INSTITUTION_SCHEMES)
 
-    def register_professional(self, *, name: str, profession: str) -> Recorded:
-        return self.execute(lambda: [Professional.register(name=name, profession=profession)])
+        def decide() -> list[Institution | IdentifierClaim]:
+            institution = Institution.register(
+                name=name, sector=sector, kind=kind, department=department
+            )
+            claims = self.claims(institution.id, {}, numbers)
+            institution.identify(numbers)
+            return [institution, *claims]
+
+        return self.execute(decide)
+
+    def register_professional(
+        self,
+        *,
+        name: str,
+        profession: str,
+        rpps: str | None = None,
+        adeli: str | None = None,
+    ) -> Recorded:
+        """Registered, then identified (RPPS, ADELI) in the same save when numbers are given."""
+        numbers = parse_identifiers({"rpps": rpps, "adeli": adeli}, PROFESSIONAL_SCHEMES)
+
+        def decide() -> list[Professional | IdentifierClaim]:
+            professional = Professional.register(name=name, profession=profession)
+            claims = self.claims(professional.id, {}, numbers)
+            professional.identify(numbers)
+            return [professional, *claims]
+
+        return self.execute(decide)
 
     def start_employment(
         self,

@@ -15,8 +15,9 @@ from pathlib import Path
 DOMAIN = Path(__file__).resolve().parents[2] / "domain"
 
 # Besides the standard library and the domain itself. `cryptography` seals personal data per
-# beneficiary (domain.privacy): a cipher, not a framework.
-ALLOWED = {"eventsourcing", "domain", "cryptography"}
+# beneficiary (domain.privacy): a cipher, not a framework. `stdnum` checks national identifiers'
+# keys (domain.identifiers): a table of rules, not a framework.
+ALLOWED = {"eventsourcing", "domain", "cryptography", "stdnum"}
 FRAMEWORKS = {"fastapi", "starlette", "pydantic", "pydantic_settings", "sqlalchemy", "typer"}
 
 # Every instant the domain uses comes from `TimePolicy.clock`; `utc_now` is its default.

@@ -12,22 +12,29 @@ DESCRIPTIONS: dict[str, str] = {
         Register an institution: an AEMO service, a CMP, a school, the département's child welfare
         or its CRIP… (`sector` and `kind`: `GET /vocabulary`).
 
-        Records `InstitutionRegistered`; `id` and `Location` name it.
+        Its national identifiers may be given now (`finess`, `siret`) or later
+        (`identify_institution`).
+
+        Records `InstitutionRegistered` (and `InstitutionIdentified` with the claims on its
+        numbers, in the same transaction); `id` and `Location` name it.
 
         Refusals:
-        - 422 `invalid-value`: a blank name.
+        - 409 `identifier-taken`: another institution holds that FINESS or SIRET.
+        - 422 `invalid-value`: a blank name, or a number of the wrong length or characters, or
+          whose check key is wrong (the field is named).
     """,
     "list_institutions": """
-        The directory of institutions (id, name, sector, kind), filtered by `sector`, `kind` or part
-        of the `name` (case-insensitive), paged by `cursor`. Every role reads it: it holds nobody's
-        file.
+        The directory of institutions (id, name, sector, kind, FINESS, SIRET), filtered by
+        `sector`, `kind`, part of the `name` (case-insensitive), a whole `finess` or `siret`, paged
+        by `cursor`. Every role reads it: it holds nobody's file.
 
         Refusals:
         - 422 `invalid-request`: an unknown `sector` or `kind`, a `limit` out of 1–500.
+        - 422 `invalid-value`: a `finess` or `siret` that is no valid number.
     """,
     "read_institution": """
-        An institution: name, sector, kind, département and the partnerships it entered. `ETag` is
-        its version.
+        An institution: name, sector, kind, département, the partnerships it entered, and its
+        national identifiers (each with its FHIR system). `ETag` is its version.
 
         Refusals:
         - 404 `not-found`: no such institution.
@@ -36,21 +43,30 @@ DESCRIPTIONS: dict[str, str] = {
         Register a professional (name, profession). They act for an institution only while employed
         there (`start_employment`).
 
-        Records `ProfessionalRegistered`; `id` and `Location` name them.
+        Their national identifiers may be given now (`rpps`, `adeli`) or later
+        (`identify_professional`).
+
+        Records `ProfessionalRegistered` (and `ProfessionalIdentified` with the claims on their
+        numbers); `id` and `Location` name them.
 
         Refusals:
-        - 422 `invalid-value`: a blank name or profession.
+        - 409 `identifier-taken`: another professional holds that RPPS or ADELI number.
+        - 422 `invalid-value`: a blank name or profession, or a number of the wrong length or
+          characters, or whose check key is wrong (the field is named).
     """,
     "list_professionals": """
-        The directory of professionals (id, name, profession), filtered by part of the `name`
-        (case-insensitive) or by `profession`, paged by `cursor`. Every role reads it.
+        The directory of professionals (id, name, profession, RPPS, ADELI), filtered by part of the
+        `name` (case-insensitive), by `profession`, or by a whole `rpps` or `adeli`, paged by
+        `cursor`. Every role reads it.
 
         Refusals:
         - 422 `invalid-request`: a `limit` out of 1–500, a filter too long.
+        - 422 `invalid-value`: an `rpps` or `adeli` that is no valid number.
     """,
     "read_professional": """
-        A professional: name, profession, employments (institution, dates, position) and the
-        networks they belong to. `ETag` is their version.
+        A professional: name, profession, employments (institution, dates, position), the networks
+        they belong to, and their national identifiers (each with its FHIR system). `ETag` is their
+        version.
 
         Refusals:
         - 404 `not-found`: no such professional.
@@ -143,6 +159,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                 "sector": "social",
                 "kind": "aemo_service",
                 "department": "68",
+                "finess": "680001195",
             },
         },
         "crip": {
@@ -159,7 +176,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "educator": {
             "summary": "A specialised educator",
             "value": {"name": "Jeanne Koenig", "profession": "éducatrice spécialisée"},
-        }
+        },
+        "psychologist": {
+            "summary": "A psychologist with an ADELI number",
+            "value": {"name": "Marc Bauer", "profession": "psychologue", "adeli": "689300016"},
+        },
     },
     "start_employment": {
         "open_ended": {

@@ -17,7 +17,9 @@ from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
 from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor, IfMatch, Limit, etag
+from api.http.routers.identifiers import identifier_filters
 from api.http.schemas.common import CommandResult, Page, page
+from api.http.schemas.identifiers import national_identifiers
 from api.http.schemas.registry import (
     EmploymentEnd,
     EmploymentStart,
@@ -59,7 +61,12 @@ def register_institution(
     return command.run(
         "register_institution",
         lambda: maillage.register_institution(
-            name=body.name, sector=body.sector, kind=body.kind, department=body.department
+            name=body.name,
+            sector=body.sector,
+            kind=body.kind,
+            department=body.department,
+            finess=body.finess,
+            siret=body.siret,
         ),
         created="/institutions",
     )
@@ -79,9 +86,12 @@ def list_institutions(
     sector: Sector | None = None,
     kind: InstitutionKind | None = None,
     name: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
+    finess: Annotated[str | None, Query(max_length=24, description="A FINESS, whole.")] = None,
+    siret: Annotated[str | None, Query(max_length=24, description="A SIRET, whole.")] = None,
 ) -> Page[Any]:
     t = institution_view
     query = select(t).order_by(t.c.institution_id).limit(limit + 1)
+    query = identifier_filters(query, t, finess=finess, siret=siret)
     if cursor is not None:
         query = query.where(t.c.institution_id > cursor)
     if sector is not None:
@@ -113,6 +123,9 @@ def read_institution(
         kind=str(i.kind),
         department=i.department,
         partnership_ids=list(i.partnership_ids),
+        finess=i.finess,
+        siret=i.siret,
+        identifiers=national_identifiers(i.identifiers),
     )
 
 
@@ -134,7 +147,9 @@ def register_professional(
 ) -> CommandResult:
     return command.run(
         "register_professional",
-        lambda: maillage.register_professional(name=body.name, profession=body.profession),
+        lambda: maillage.register_professional(
+            name=body.name, profession=body.profession, rpps=body.rpps, adeli=body.adeli
+        ),
         created="/professionals",
     )
 
@@ -152,9 +167,12 @@ def list_professionals(
     cursor: Cursor = None,
     name: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
     profession: Annotated[str | None, Query(max_length=100)] = None,
+    rpps: Annotated[str | None, Query(max_length=24, description="An RPPS, whole.")] = None,
+    adeli: Annotated[str | None, Query(max_length=24, description="An ADELI, whole.")] = None,
 ) -> Page[Any]:
     t = professional_view
     query = select(t).order_by(t.c.professional_id).limit(limit + 1)
+    query = identifier_filters(query, t, rpps=rpps, adeli=adeli)
     if cursor is not None:
         query = query.where(t.c.professional_id > cursor)
     if name:
@@ -183,6 +201,9 @@ def read_professional(
         profession=p.profession,
         employments=list(p.employments),
         network_ids=list(p.network_ids),
+        rpps=p.rpps,
+        adeli=p.adeli,
+        identifiers=national_identifiers(p.identifiers),
     )
 
 

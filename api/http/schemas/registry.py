@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.http.schemas.dates import IsoDate, IsoDateTime
+from api.http.schemas.identifiers import ADELI, FINESS, RPPS, SIRET, NationalIdentifier
 from api.http.schemas.naming import Labels, Name
 from domain.professional import Employment
 from domain.values import ActionKind, InstitutionKind, Sector
@@ -18,6 +19,8 @@ class InstitutionCreate(BaseModel):
     sector: Sector
     kind: InstitutionKind
     department: str | None = Field(default=None, max_length=3, examples=["68"])
+    finess: str | None = FINESS
+    siret: str | None = SIRET
 
 
 class InstitutionRead(BaseModel):
@@ -28,6 +31,11 @@ class InstitutionRead(BaseModel):
     kind: str
     department: str | None
     partnership_ids: list[UUID]
+    finess: str | None = None
+    siret: str | None = None
+    identifiers: list[NationalIdentifier] = Field(
+        default_factory=list, description="Its national identifiers with their FHIR systems."
+    )
 
 
 class InstitutionItem(BaseModel):
@@ -35,11 +43,15 @@ class InstitutionItem(BaseModel):
     name: str
     sector: str
     kind: str
+    finess: str | None = None
+    siret: str | None = None
 
 
 class ProfessionalCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["Claire Martin"])
     profession: str = Field(min_length=1, max_length=100, examples=["éducatrice spécialisée"])
+    rpps: str | None = RPPS
+    adeli: str | None = ADELI
 
 
 class ProfessionalRead(BaseModel):
@@ -49,12 +61,19 @@ class ProfessionalRead(BaseModel):
     profession: str
     employments: list[Employment]
     network_ids: list[UUID]
+    rpps: str | None = None
+    adeli: str | None = None
+    identifiers: list[NationalIdentifier] = Field(
+        default_factory=list, description="Their national identifiers with their FHIR systems."
+    )
 
 
 class ProfessionalItem(BaseModel):
     professional_id: UUID
     name: str
     profession: str
+    rpps: str | None = None
+    adeli: str | None = None
 
 
 class EmploymentStart(BaseModel):
