@@ -35,10 +35,12 @@ from api.http.routers import (
     case_acts,
     cases,
     chain,
+    clients,
     corrections,
     delegations,
     holding,
     networks,
+    oauth,
     partnerships,
     referrals,
     registry,
@@ -118,6 +120,11 @@ TAGS = [
     {"name": "registry", "description": "Institutions, professionals, employments, delegations."},
     {"name": "partnerships", "description": "Charters and conventions between institutions."},
     {"name": "networks", "description": "Informal and formal networks of professionals."},
+    {
+        "name": "integration",
+        "description": "Client applications of institutions: registered by administrators, "
+        "they get tokens at `/oauth/token` (client credentials).",
+    },
     {
         "name": "reports",
         "description": "Fundings, funder reports (small cells withheld) and the network map.",
@@ -241,6 +248,8 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         vocabulary,
         work,
         holding,
+        clients,
+        oauth,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 

@@ -23,6 +23,7 @@ from typing import Any
 from api.http.reference import (
     case_acts,
     cases,
+    clients,
     corrections,
     holding,
     networks,
@@ -51,6 +52,7 @@ AREAS = (
     reports,
     operations,
     vocabulary,
+    clients,
 )
 
 DESCRIPTIONS: Mapping[str, str] = {
