@@ -142,12 +142,15 @@ class Admission:
         _deny_role(principal, self.doing, [r for r in Role if r in self.roles])
 
 
-def _admission(doing: str, *roles: Role, refusals: Mapping[Role, str] | None = None) -> Admission:
-    return Admission(doing, frozenset(roles), refusals or {})
-
-
 _CW, _SUP, _FUNDER, _ADMIN = Role.CASE_WORKER, Role.SUPERVISOR, Role.FUNDER, Role.ADMIN
 _DPO, _INTEGRATION = Role.DPO, Role.INTEGRATION
+# A client application's refusal, wherever it is refused (everywhere but its feed): in its terms.
+_FEED_ONLY = {_INTEGRATION: N_("a client application reads its institution's feed only")}
+
+
+def _admission(doing: str, *roles: Role, refusals: Mapping[Role, str] | None = None) -> Admission:
+    return Admission(doing, frozenset(roles), {**_FEED_ONLY, **(refusals or {})})
+
 # A data-protection officer's refusal, wherever they are refused: in their own terms.
 _RIGHTS_ONLY = {
     _DPO: N_(
@@ -167,8 +170,7 @@ _NOT_ACTING = {
 }
 
 # Any person's role (not a client application's): what each one sees is decided with the facts.
-_FEED_ONLY = {_INTEGRATION: N_("a client application reads its institution's feed only")}
-ANY_ROLE = _admission(N_("calling the API"), *(set(Role) - {_INTEGRATION}), refusals=_FEED_ONLY)
+ANY_ROLE = _admission(N_("calling the API"), *(set(Role) - {_INTEGRATION}))
 # Institutions, professionals, employments, delegations, partnerships, formal networks, fundings.
 KEEPING_THE_REGISTRY = _admission(N_("keeping the registry"), _ADMIN, refusals=_RIGHTS_ONLY)
 OPENING_A_CASE = _admission(N_("opening a case"), _CW, refusals=_RIGHTS_ONLY)

@@ -27,6 +27,7 @@ AUDITING_A_PROFESSIONAL = Admission(
             "a data-protection officer exercises the person's rights (export, rectification, "
             "erasure) and reads nothing else"
         ),
+        Role.INTEGRATION: N_("a client application reads its institution's feed only"),
     },
 )
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 import typer
 
-from api.cli import backup, keys, safekeeping
+from api.cli import backup, clients, keys, safekeeping
 from api.cli.root import EntryPoint, RoleName, cli, console, migrated_settings, progress_bars
 
 if TYPE_CHECKING:
@@ -73,8 +73,9 @@ def serve(
 def demo() -> None:
     """Load a realistic scenario (institutions, partnerships, networks, two cases) and print a
     token for each role."""
-    from api.cli.demo import demo_tokens, load_demo
+    from api.cli.demo import DEMO_ADMIN, demo_tokens, load_demo
     from api.cli.demo_alerts import demo_alerts
+    from api.cli.demo_client import register_demo_client, try_it
     from api.composition import open_services
     from api.http.auth import TokenLifetimeError, token_lifetime
     from api.i18n import Words
@@ -95,6 +96,7 @@ def demo() -> None:
         for said in walkthrough(services, story, words):
             console.print(said, markup=False, highlight=False)
         alerts = demo_alerts(services.maillage, story, now, words)
+        client = register_demo_client(services, story.institutions["ase"], DEMO_ADMIN)
     for beneficiary, sentences in alerts.items():
         console.print(
             words.gettext("\nCoherence alerts for {name}:", name=beneficiary),
@@ -111,6 +113,9 @@ def demo() -> None:
     for line in demo_tokens(settings, story, now=now):
         console.print(f"[bold]{line.label}[/bold] — {line.who}")
         print(f"export {line.variable}={line.token}")
+    console.print(f"[bold]ASE client application[/bold] — {client.who} (secret shown once)")
+    print(f"export CLIENT_ID={client.registered.client_id}")
+    print(f"export CLIENT_SECRET={client.registered.secret}")
     console.print(
         "\nthen, with `maillage serve` running:\n"
         '  curl -H "Authorization: Bearer $CASE_WORKER_TOKEN" '
@@ -118,11 +123,16 @@ def demo() -> None:
         "(views answer in French; add -H 'Accept-Language: en' for English)\n"
         "or open http://127.0.0.1:8000/docs and paste a token under Authorize."
     )
+    console.print(try_it(client))
 
 
 @cli.command()
 def token(
-    role: RoleName = typer.Option(..., help="case_worker, supervisor, funder, admin or dpo."),
+    role: RoleName = typer.Option(
+        ...,
+        help="case_worker, supervisor, funder, admin or dpo (a client application, integration, "
+        "gets its token from POST /oauth/token).",
+    ),
     professional: str = typer.Option(
         None,
         help="The professional's id (the token's subject): a professional of the registry, "
@@ -187,6 +197,12 @@ def _token_principal(
     from domain.access import INSTITUTION_ROLES, PROFESSIONAL_ROLES, Principal, Role
 
     acting_as = Role(role)
+    if acting_as is Role.INTEGRATION:
+        console.print(
+            "[red]a client application gets its token from POST /oauth/token with its id and "
+            "secret (client credentials): register it with `maillage clients register`[/red]"
+        )
+        raise typer.Exit(2)
     if (professional is None) == (subject is None):
         console.print(
             "[red]name the token's subject once: --professional ID (a professional of the "
@@ -352,6 +368,7 @@ cli.command("new-cipher-key")(safekeeping.new_cipher_key)
 cli.command("rewrap-keys")(keys.rewrap_keys)
 cli.command()(backup.backup)
 cli.command()(backup.restore)
+cli.add_typer(clients.clients, name="clients")
 
 
 def main() -> None:

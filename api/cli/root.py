@@ -31,6 +31,7 @@ class RoleName(StrEnum):
     FUNDER = "funder"
     ADMIN = "admin"
     DPO = "dpo"
+    INTEGRATION = "integration"
 
 
 class ErasureGroundName(StrEnum):

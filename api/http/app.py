@@ -35,11 +35,13 @@ from api.http.routers import (
     case_acts,
     cases,
     chain,
+    clients,
     corrections,
     delegations,
     holding,
     identifiers,
     networks,
+    oauth,
     partnerships,
     referrals,
     registry,
@@ -119,6 +121,11 @@ TAGS = [
     {"name": "registry", "description": "Institutions, professionals, employments, delegations."},
     {"name": "partnerships", "description": "Charters and conventions between institutions."},
     {"name": "networks", "description": "Informal and formal networks of professionals."},
+    {
+        "name": "integration",
+        "description": "Client applications of institutions: registered by administrators, "
+        "they get tokens at `/oauth/token` (client credentials).",
+    },
     {
         "name": "reports",
         "description": "Fundings, funder reports (small cells withheld) and the network map.",
@@ -243,6 +250,8 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         vocabulary,
         work,
         holding,
+        clients,
+        oauth,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 

@@ -99,6 +99,12 @@ API_TITLES: dict[str, str] = {
     "idempotency-key-in-progress": N_("Idempotency-Key in use"),
     "idempotency-key-taken-over": N_("Idempotency-Key taken over"),
     "idempotency-outcome-unknown": N_("Outcome not known yet"),
+    # client applications (`api.integration.clients`) and their tokens (`routers.oauth`)
+    "client-revoked": N_("Client application revoked"),
+    "invalid-client": N_("Client authentication failed"),
+    "invalid-token-request": N_("Invalid token request"),
+    "unsupported-grant-type": N_("Unsupported grant type"),
+    "client-tokens-from-identity-provider": N_("Tokens come from the identity provider"),
 }
 
 TITLES: dict[str, str] = {**DOMAIN_TITLES, **API_TITLES}

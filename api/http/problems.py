@@ -35,6 +35,7 @@ from api.http.problem_document import TYPE_PREFIX as TYPE_PREFIX
 from api.http.problem_document import FieldError, document, problem_response
 from api.http.problem_document import Problem as Problem
 from api.i18n import DEFAULT_LANGUAGE, Words
+from api.integration.client_records import ClientRevokedError
 from api.store.kek import KeyEncryptionKeyError
 from api.store.outcome import ClaimTakenOverError, Outcome
 from domain import errors as e
@@ -65,6 +66,7 @@ _CONFLICTS: tuple[type[e.MaillageError], ...] = (
     e.TransferAlreadyPendingError,
     e.TransferNotPendingError,
     e.ActAnnulledError,
+    ClientRevokedError,
 )
 _NOT_FOUND: tuple[type[e.MaillageError], ...] = (
     e.NotFoundError,

@@ -6,6 +6,10 @@ kept (a random secret of that size needs no slow hash: there is nothing to guess
 rotation the previous secret is still accepted until `previous_valid_until`, so that operators can
 deploy the new one. A revoked client keeps its row (who registered and revoked it, when) and gets
 no token.
+
+Every change is logged for operators (who did what to which client), never a secret. The
+institution a client acts for must be one of the registry (`check_institution`, by the caller
+that holds the store: the HTTP route and the command line).
 """
 
 from __future__ import annotations
@@ -13,50 +17,44 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Engine,
-    String,
-    Table,
-    Text,
-    insert,
-    select,
-)
+from sqlalchemy import Engine, insert, select, update
 
+from api.integration.client_records import (
+    SHOWN,
+    ClientNotFoundError,
+    ClientRecord,
+    ClientRevokedError,
+    client_name,
+    integration_client,
+    record_of,
+)
 from domain.access import ReadPurpose
+from domain.application import Maillage
+from domain.institution import Institution
 from domain.integration import ClientScope, feed_kinds
 from domain.timing import utc_now
-from projections.tables import UUID_LEN, as_utc, metadata
+from projections.tables import as_utc
 
-SECRET_PREFIX = "mcs_"  # noqa: S105 - a prefix, recognisable in a leaked file or a log
-
-integration_client = Table(
+__all__ = [
+    "ClientNotFoundError",
+    "ClientRecord",
+    "ClientRegistry",
+    "ClientRevokedError",
+    "Registered",
     "integration_client",
-    metadata,
-    Column("client_id", String(UUID_LEN), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("institution_id", String(UUID_LEN), nullable=False, index=True),
-    Column("kinds", Text, nullable=False),  # JSON list of event types
-    Column("personal_data", Boolean, nullable=False),
-    Column("purpose", String(32), nullable=False),
-    Column("secret_hash", String(64), nullable=False),
-    Column("previous_secret_hash", String(64)),
-    Column("previous_valid_until", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("created_by", String(UUID_LEN), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("updated_by", String(UUID_LEN), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-    Column("revoked_by", String(UUID_LEN)),
-)
+]
+_c = integration_client.c
+
+log = logging.getLogger("maillage.integration")
+SECRET_PREFIX = "mcs_"  # noqa: S105 - a prefix, recognisable in a leaked file or a log
 
 
 def new_secret() -> str:
@@ -65,6 +63,12 @@ def new_secret() -> str:
 
 def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def check_institution(maillage: Maillage, institution_id: UUID, *, field: str) -> Institution:
+    """The institution a client is to act for, one of the registry (`NotFoundError`, 404,
+    naming `field`, otherwise)."""
+    return maillage.load(Institution, institution_id, field=field)
 
 
 @dataclass(frozen=True)
@@ -91,13 +95,14 @@ class ClientRegistry:
         by: UUID,
     ) -> Registered:
         """A new client of `institution_id`, following `kinds` (checked: `feed_kinds`)."""
+        shown = client_name(name)
         chosen = feed_kinds(kinds)
         client_id, secret, now = uuid4(), new_secret(), self.clock()
         with self.engine.begin() as conn:
             conn.execute(
                 insert(integration_client).values(
                     client_id=str(client_id),
-                    name=name,
+                    name=shown,
                     institution_id=str(institution_id),
                     kinds=json.dumps(sorted(chosen)),
                     personal_data=personal_data,
@@ -109,7 +114,146 @@ class ClientRegistry:
                     updated_by=str(by),
                 )
             )
+        log.info(
+            "integration client %s registered by %s for institution %s: kinds %s, personal "
+            "data %s, purpose %s",
+            client_id,
+            by,
+            institution_id,
+            ",".join(sorted(chosen)),
+            personal_data,
+            purpose.value,
+        )
         return Registered(client_id, secret)
+
+    def get(self, client_id: UUID) -> ClientRecord:
+        """The client as stored now (`ClientNotFoundError` if none)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*SHOWN).where(_c.client_id == str(client_id))).one_or_none()
+        if row is None:
+            raise ClientNotFoundError(client_id)
+        return record_of(row)
+
+    def list(
+        self,
+        *,
+        institution_id: UUID | None = None,
+        revoked: bool | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> list[ClientRecord]:
+        """Up to `limit` clients by id, after the id `after` (keyset paging)."""
+        query = select(*SHOWN).order_by(_c.client_id).limit(limit)
+        if after is not None:
+            query = query.where(_c.client_id > after)
+        if institution_id is not None:
+            query = query.where(_c.institution_id == str(institution_id))
+        if revoked is not None:
+            query = query.where(_c.revoked_at.is_not(None) if revoked else _c.revoked_at.is_(None))
+        with self.engine.connect() as conn:
+            return [record_of(row) for row in conn.execute(query)]
+
+    def update(
+        self,
+        client_id: UUID,
+        *,
+        by: UUID,
+        name: str | None = None,
+        kinds: Iterable[str] | None = None,
+        personal_data: bool | None = None,
+        purpose: ReadPurpose | None = None,
+    ) -> ClientRecord:
+        """Change what the client may follow: the feed reads it at the client's next request."""
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = client_name(name)
+        if kinds is not None:
+            changes["kinds"] = json.dumps(sorted(feed_kinds(kinds)))
+        if personal_data is not None:
+            changes["personal_data"] = personal_data
+        if purpose is not None:
+            changes["purpose"] = purpose.value
+        self._change(client_id, by, changes)
+        log.info(
+            "integration client %s changed by %s: %s",
+            client_id,
+            by,
+            ", ".join(f"{key} {value}" for key, value in sorted(changes.items())) or "nothing",
+        )
+        return self.get(client_id)
+
+    def rotate(self, client_id: UUID, *, by: UUID, grace: timedelta) -> Registered:
+        """A new secret, shown this once; the current one stays valid for `grace` (none: the
+        previous one is refused at once)."""
+        secret, now = new_secret(), self.clock()
+        with self.engine.begin() as conn:
+            current = self._active(conn, client_id)
+            self._write(
+                conn,
+                client_id,
+                by,
+                now,
+                {
+                    "secret_hash": secret_hash(secret),
+                    "previous_secret_hash": current.secret_hash if grace else None,
+                    "previous_valid_until": now + grace if grace else None,
+                },
+            )
+        log.info(
+            "integration client %s: secret rotated by %s, the previous one accepted until %s",
+            client_id,
+            by,
+            (now + grace).isoformat() if grace else "now (no grace)",
+        )
+        return Registered(client_id, secret)
+
+    def revoke(self, client_id: UUID, *, by: UUID) -> ClientRecord:
+        """Revoked at once: no token is issued to it, and the feed refuses the tokens it holds
+        (the scope is read at every request). Revoking it again changes nothing."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(_c.revoked_at).where(_c.client_id == str(client_id))
+            ).one_or_none()
+            if row is None:
+                raise ClientNotFoundError(client_id)
+            if row.revoked_at is None:
+                conn.execute(
+                    update(integration_client)
+                    .where(_c.client_id == str(client_id), _c.revoked_at.is_(None))
+                    .values(
+                        revoked_at=now,
+                        revoked_by=str(by),
+                        previous_secret_hash=None,
+                        previous_valid_until=None,
+                    )
+                )
+                log.info("integration client %s revoked by %s", client_id, by)
+        return self.get(client_id)
+
+    def _active(self, conn: Any, client_id: UUID) -> Any:
+        row = conn.execute(
+            select(_c.secret_hash, _c.revoked_at).where(_c.client_id == str(client_id))
+        ).one_or_none()
+        if row is None:
+            raise ClientNotFoundError(client_id)
+        if row.revoked_at is not None:
+            raise ClientRevokedError(client_id)
+        return row
+
+    def _change(self, client_id: UUID, by: UUID, changes: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            self._active(conn, client_id)
+            self._write(conn, client_id, by, self.clock(), changes)
+
+    def _write(
+        self, conn: Any, client_id: UUID, by: UUID, now: datetime, changes: dict[str, Any]
+    ) -> None:
+        conn.execute(
+            update(integration_client)
+            .where(_c.client_id == str(client_id))
+            .values(**changes, updated_at=now, updated_by=str(by))
+        )
 
     def scope(self, client_id: UUID) -> ClientScope | None:
         """What the client may follow, as stored now (None: no such client)."""

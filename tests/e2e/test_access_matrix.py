@@ -30,7 +30,8 @@ import pytest
 from pydantic import SecretStr
 
 from api.http.auth import mint_token
-from domain.access import Role
+from api.integration.clients import ClientRegistry
+from domain.access import ReadPurpose, Role
 from domain.application import Maillage
 from tests.e2e.conftest import Api
 from tests.e2e.test_admission import routes_of
@@ -222,6 +223,19 @@ def build_scene(api: Api) -> Scene:
             valid_from=date(2020, 1, 1),
         ).id
 
+    ids["client"] = (
+        ClientRegistry(api.services.engine)
+        .register(
+            name="SI de l'ASE",
+            institution_id=world.i("ase"),
+            kinds=["Case.CaseOpened"],
+            personal_data=False,
+            purpose=ReadPurpose.COORDINATION,
+            by=uuid4(),
+        )
+        .client_id
+    )
+
     headers: dict[str, dict[str, str]] = {ANONYMOUS: {}}
     subjects: dict[str, UUID] = {}
     for name, (role, person, institution) in PRINCIPALS.items():
@@ -255,6 +269,7 @@ DEFAULT_PARAMS = {
     "network_id": "informal_network",
     "invitee_id": "paul",
     "funding_id": "funding_institution",
+    "client_id": "client",
 }
 READ = {"purpose": "follow_up"}
 
@@ -682,6 +697,23 @@ MATRIX += [
         body=lambda s: {"ended_on": "2026-12-31", "reason": "Fin du programme"},
     ),
     _l("GET", "/fundings", {ADMIN, FUNDER}),
+    # --- client applications of institutions: kept by administrators ---------------------
+    _l(
+        "POST",
+        "/integration/clients",
+        ADMINS,
+        body=lambda s: {
+            "name": "SI de l'ASE",
+            "institution_id": s.id("ase"),
+            "kinds": ["Case.CaseOpened"],
+            "purpose": "coordination",
+        },
+    ),
+    _l("GET", "/integration/clients", ADMINS),
+    _l("GET", "/integration/clients/{client_id}", ADMINS),
+    _l("PATCH", "/integration/clients/{client_id}", ADMINS, body=lambda s: {"name": "SI ASE"}),
+    _l("POST", "/integration/clients/{client_id}/secret", ADMINS),
+    _l("POST", "/integration/clients/{client_id}/revoke", ADMINS),
     _l("GET", "/network-map", SUPERVISORS, query=REPORT_PERIOD),
     _l("GET", "/network-map/picture", SUPERVISORS, query=REPORT_PERIOD),
 ]
@@ -694,6 +726,7 @@ OPERATIONS = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/redoc"),
+    ("POST", "/oauth/token"),  # a client application's credentials are its authentication
 }
 
 

@@ -34,7 +34,7 @@ from domain.access import Role
 from tests.e2e.conftest import Api
 from tests.world import World
 
-PUBLIC = {"/health", "/ready", "/metrics"}
+PUBLIC = {"/health", "/ready", "/metrics", "/oauth/token"}
 PROBLEM = "application/problem+json"
 FORGED = {"Authorization": "Bearer " + "e30.e30.forged"}
 PATH_PARAMETER = re.compile(r"{([^}]+)}")

@@ -216,8 +216,12 @@ async def test_an_id_token_that_does_not_check_out_is_refused(
         ({"sub": str(uuid4()), "role": "nurse", "name": "X"}, "aucun rôle connu de Maillage"),
         ({"sub": "not-an-id", "role": "admin", "name": "X"}, "doivent être des identifiants"),
         ({"sub": str(uuid4()), "role": "supervisor", "name": "X"}, "inst"),
+        (
+            {"sub": str(uuid4()), "role": "integration", "inst": str(uuid4()), "name": "SI"},
+            "une application cliente ne se connecte pas à la console",
+        ),
     ],
-    ids=["no-role", "unknown-role", "subject-not-an-id", "no-institution"],
+    ids=["no-role", "unknown-role", "subject-not-an-id", "no-institution", "client-application"],
 )
 async def test_claims_that_name_no_principal_are_refused_with_the_reason(
     idp: IdentityProvider, browser: httpx.AsyncClient, claims: dict[str, Any], said: str

@@ -63,6 +63,11 @@ API_RULES = {
     "idempotency-key-in-progress": 409,
     "idempotency-key-recorded": 409,
     "idempotency-outcome-unknown": 409,
+    # the token endpoint's own (`api.http.routers.oauth`), as RFC 6749 §5.2 answers them
+    "invalid-token-request": 400,
+    "unsupported-grant-type": 400,
+    "invalid-client": 401,
+    "client-tokens-from-identity-provider": 503,
 }
 
 

@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 
 from api.cli.main import cli
 from api.http.auth import TokenVerifier
+from api.integration.clients import ClientRegistry
 from api.settings import Settings, get_settings
 from api.store import migrations
-from api.store.factory import build_application
+from api.store.factory import build_application, build_engine
 from domain.access import Role
 from domain.case import Case
 from domain.privacy import ERASED_TEXT
@@ -46,6 +47,17 @@ def test_migrate_then_demo(cli_env: Settings) -> None:
         for line in loaded.stdout.splitlines()
         if line.startswith("export ")
     )
+    # The ASE's client application, registered for a newcomer to try /oauth/token then /feed.
+    client_id, client_secret = UUID(exports.pop("CLIENT_ID")), exports.pop("CLIENT_SECRET")
+    engine = build_engine(cli_env)
+    try:
+        scope = ClientRegistry(engine).authenticate(client_id, client_secret)
+    finally:
+        engine.dispose()
+    assert scope is not None
+    assert (scope.personal_data, min(scope.kinds)) == (False, "Case.ActAnnulled")
+    assert all(kind.startswith("Case.") for kind in scope.kinds)
+    assert "grant_type=client_credentials" in printed
     verifier = TokenVerifier(get_settings())
     roles = {name: verifier.verify(token).role for name, token in exports.items()}
     assert roles == {

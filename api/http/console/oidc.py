@@ -237,6 +237,13 @@ def _principal(console: Console, claims: dict[str, Any]) -> Principal:
             claim=settings.oidc_claim_role,
             roles=", ".join(r.value for r in Role),
         )
+    if role == Role.INTEGRATION.value:
+        raise AuthenticationError(
+            N_(
+                "a client application does not sign in to the console: it reads its "
+                "institution's feed with a token from POST /oauth/token"
+            )
+        )
     return principal_from(
         {
             "sub": claims.get(settings.oidc_claim_subject),

@@ -23,6 +23,7 @@ from typing import Any
 from api.http.reference import (
     case_acts,
     cases,
+    clients,
     corrections,
     holding,
     identifiers,
@@ -53,6 +54,7 @@ AREAS = (
     reports,
     operations,
     vocabulary,
+    clients,
 )
 
 DESCRIPTIONS: Mapping[str, str] = {

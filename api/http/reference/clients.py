@@ -1,0 +1,126 @@
+"""The descriptions and request-body examples of the client applications' routes
+(`api.http.routers.clients`) and of the token endpoint (`api.http.routers.oauth`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.http.reference.ids import AEMO, ASE
+
+DESCRIPTIONS: dict[str, str] = {
+    "register_client": """
+        Register a client application of an institution — the département's child welfare
+        information system, a DAC's e-parcours tool, a hospital's — with its scope: the `kinds` of
+        events it follows (event types such as `Case.CaseOpened`), whether it may open their
+        personal fields (`personal_data`, each opening recorded as a reading for `purpose`).
+
+        Answers its `client_id` and its `client_secret`, **shown this once**: only a hash is kept,
+        and no answer shows it again (rotate it if lost). `Location` names the client. The client
+        exchanges them for a token at `POST /oauth/token`. Logged for operators (who, what).
+
+        Refusals:
+        - 404 `not-found`: `institution_id` is no institution of the registry.
+        - 422 `invalid-value`: an unknown kind of event (the refusal lists the log's kinds), a
+          blank name.
+    """,
+    "list_clients": """
+        The client applications, by id, filtered by `institution_id` and by `revoked` (true: the
+        revoked ones only; false: the active ones), paged by `cursor`. Each shows its scope and
+        history — who registered, changed or revoked it, when — never its secret nor its hash.
+
+        Refusals:
+        - 422 `invalid-request`: a `limit` out of 1–500, an `institution_id` that is not an id.
+    """,
+    "read_client": """
+        A client application: its institution, the kinds of events it follows, whether it opens
+        personal fields and for what purpose, until when its previous secret is still accepted
+        after a rotation, and whether it is revoked. Never its secret nor its hash.
+
+        Refusals:
+        - 404 `not-found`: no such client application.
+    """,
+    "update_client": """
+        Change a client application's name or scope (`kinds`, `personal_data`, `purpose`); what
+        the body leaves out stays. The feed reads the scope at each request: the change holds at
+        the client's next one, its tokens unchanged. Logged for operators (who, what).
+
+        Refusals:
+        - 404 `not-found`: no such client application.
+        - 409 `client-revoked`: it is revoked (register a new one).
+        - 422 `invalid-value`: an unknown kind of event, a blank name.
+    """,
+    "rotate_client_secret": """
+        Give a client application a new secret, **shown this once**. The previous one is still
+        accepted until `previous_secret_valid_until` (`MAILLAGE_INTEGRATION_SECRET_GRACE_MINUTES`
+        after now), so that the client's operators can deploy the new one; then refused. Tokens
+        already issued live on until they expire. Logged for operators, never the secret.
+
+        Refusals:
+        - 404 `not-found`: no such client application.
+        - 409 `client-revoked`: it is revoked (register a new one).
+    """,
+    "revoke_client": """
+        Revoke a client application, at once: it gets no more tokens, and the feed refuses the
+        tokens it already holds (the scope is read at each request). Its record stays (who
+        revoked it, when); revoking it again changes nothing. Logged for operators.
+
+        Refusals:
+        - 404 `not-found`: no such client application.
+    """,
+    "issue_token": """
+        A client application's bearer token, OAuth 2.0's client credentials grant (RFC 6749
+        §4.4): a form (`application/x-www-form-urlencoded`) with `grant_type=client_credentials`,
+        the client authenticated by HTTP Basic (`client_secret_basic`) or by `client_id` and
+        `client_secret` in the form (`client_secret_post`). Answers `access_token`, `token_type`
+        (`Bearer`), `expires_in` (seconds) and `scope`, with `Cache-Control: no-store`. The token
+        (role `integration`, `sub` the client id, `inst` its institution) reads the catch-up feed
+        and nothing else. Public: the credentials are the authentication.
+
+        Errors are problems that also carry RFC 6749's `error` and `error_description`:
+        - 400 `invalid-token-request`: not a form, no `grant_type`, a parameter repeated, or
+          both ways of authenticating (`error`: `invalid_request`).
+        - 400 `unsupported-grant-type`: another grant than `client_credentials`.
+        - 401 `invalid-client`: unknown client, wrong secret (or a previous one past its grace),
+          or a revoked client — never saying which; `WWW-Authenticate: Basic`.
+        - 503 `client-tokens-from-identity-provider`: the service trusts an identity provider's
+          keys and mints no token; ask that provider (role `integration`, `sub` the client id,
+          `inst` its institution).
+    """,
+}
+
+_KINDS = ["Case.CaseOpened", "Case.ReferralMade", "Case.ReferralAccepted"]
+
+EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
+    "register_client": {
+        "without_personal_data": {
+            "summary": "The ASE's information system follows openings and referrals",
+            "value": {
+                "name": "SI de l'ASE du Haut-Rhin",
+                "institution_id": ASE,
+                "kinds": _KINDS,
+                "personal_data": False,
+                "purpose": "coordination",
+            },
+        },
+        "with_personal_data": {
+            "summary": "An AEMO's case tool opens personal fields for its follow-up",
+            "value": {
+                "name": "Logiciel de suivi AEMO",
+                "institution_id": AEMO,
+                "kinds": ["Case.InterventionRecorded"],
+                "personal_data": True,
+                "purpose": "follow_up",
+            },
+        },
+    },
+    "update_client": {
+        "kinds": {
+            "summary": "Follow interventions too",
+            "value": {"kinds": [*_KINDS, "Case.InterventionRecorded"]},
+        },
+        "no_personal_data": {
+            "summary": "Stop opening personal fields",
+            "value": {"personal_data": False},
+        },
+    },
+}

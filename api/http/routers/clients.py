@@ -1,0 +1,178 @@
+"""Client applications of institutions (issue 19): administrators register them, set what they
+may follow, rotate their secrets and revoke them (`api.integration.clients`). A client's secret
+is answered once — when it is registered or rotated — and never again.
+
+They are configuration beside the store, not events of the log: each change is logged for
+operators (`maillage.integration`), and holds at the client's next request (the feed reads its
+scope at every request).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import Connection
+
+from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ServicesDep, SettingsDep
+from api.http.guard import GuardedRoute, admits
+from api.http.params import Cursor, Limit
+from api.http.schemas.clients import ClientCreate, ClientRead, ClientSecret, ClientUpdate
+from api.http.schemas.common import Page
+from api.integration.clients import (
+    ClientRecord,
+    ClientRegistry,
+    Registered,
+    check_institution,
+)
+from domain.integration import KEEPING_INTEGRATIONS
+from projections.names import names
+
+router = APIRouter(tags=["integration"], route_class=GuardedRoute)
+KEEPING = admits(KEEPING_INTEGRATIONS)
+NO_STORE = {"Cache-Control": "no-store"}  # an answer carrying a secret is kept by no cache
+
+
+async def get_clients(services: ServicesDep) -> ClientRegistry:
+    return ClientRegistry(services.engine, services.time.now)
+
+
+ClientsDep = Annotated[ClientRegistry, Depends(get_clients)]
+
+
+def _read(conn: Connection, records: list[ClientRecord]) -> list[ClientRead]:
+    found = names(conn, institutions=[r.institution_id for r in records])
+    return [ClientRead.of(r, found.institution(r.institution_id)) for r in records]
+
+
+def _secret(response: Response, registered: Registered, **extra: Any) -> ClientSecret:
+    response.headers.update(NO_STORE)
+    return ClientSecret(client_id=registered.client_id, client_secret=registered.secret, **extra)
+
+
+@router.post(
+    "/integration/clients",
+    status_code=201,
+    response_model=ClientSecret,
+    summary="Register a client application (admin): its secret is shown this once",
+)
+@KEEPING
+def register_client(
+    body: ClientCreate,
+    principal: PrincipalDep,
+    maillage: MaillageDep,
+    clients: ClientsDep,
+    response: Response,
+) -> ClientSecret:
+    check_institution(maillage, body.institution_id, field="institution_id")
+    registered = clients.register(
+        name=body.name,
+        institution_id=body.institution_id,
+        kinds=body.kinds,
+        personal_data=body.personal_data,
+        purpose=body.purpose,
+        by=principal.subject,
+    )
+    response.headers["Location"] = f"/integration/clients/{registered.client_id}"
+    return _secret(response, registered)
+
+
+@router.get(
+    "/integration/clients",
+    response_model=Page[ClientRead],
+    summary="List client applications (admin)",
+)
+@KEEPING
+def list_clients(
+    principal: PrincipalDep,
+    clients: ClientsDep,
+    conn: ConnectionDep,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+    institution_id: Annotated[
+        UUID | None, Query(description="Only the clients of this institution.")
+    ] = None,
+    revoked: Annotated[
+        bool | None, Query(description="true: only revoked clients; false: only active ones.")
+    ] = None,
+) -> Page[ClientRead]:
+    found = clients.list(
+        institution_id=institution_id, revoked=revoked, after=cursor, limit=limit + 1
+    )
+    items = _read(conn, found[:limit])
+    more = len(found) > limit and items
+    return Page[ClientRead](items=items, next_cursor=str(items[-1].client_id) if more else None)
+
+
+@router.get(
+    "/integration/clients/{client_id}",
+    response_model=ClientRead,
+    summary="Read a client application (admin; never its secret)",
+)
+@KEEPING
+def read_client(
+    client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
+) -> ClientRead:
+    return _read(conn, [clients.get(client_id)])[0]
+
+
+@router.patch(
+    "/integration/clients/{client_id}",
+    response_model=ClientRead,
+    summary="Change what a client application may follow (admin)",
+)
+@KEEPING
+def update_client(
+    client_id: UUID,
+    body: ClientUpdate,
+    principal: PrincipalDep,
+    clients: ClientsDep,
+    conn: ConnectionDep,
+) -> ClientRead:
+    record = clients.update(
+        client_id,
+        by=principal.subject,
+        name=body.name,
+        kinds=body.kinds,
+        personal_data=body.personal_data,
+        purpose=body.purpose,
+    )
+    return _read(conn, [record])[0]
+
+
+@router.post(
+    "/integration/clients/{client_id}/secret",
+    response_model=ClientSecret,
+    summary="Rotate a client application's secret (admin): the new one is shown this once",
+)
+@KEEPING
+def rotate_client_secret(
+    client_id: UUID,
+    principal: PrincipalDep,
+    clients: ClientsDep,
+    settings: SettingsDep,
+    response: Response,
+) -> ClientSecret:
+    rotated = clients.rotate(
+        client_id,
+        by=principal.subject,
+        grace=timedelta(minutes=settings.integration_secret_grace_minutes),
+    )
+    record = clients.get(client_id)
+    return _secret(
+        response, rotated, previous_secret_valid_until=record.previous_secret_valid_until
+    )
+
+
+@router.post(
+    "/integration/clients/{client_id}/revoke",
+    response_model=ClientRead,
+    summary="Revoke a client application (admin): at once, its tokens included",
+)
+@KEEPING
+def revoke_client(
+    client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
+) -> ClientRead:
+    return _read(conn, [clients.revoke(client_id, by=principal.subject)])[0]

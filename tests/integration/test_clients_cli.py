@@ -1,0 +1,122 @@
+"""`maillage clients register|list|rotate|revoke` on the store under test: the secret printed
+once, on standard output; refusals said, exit 2; `maillage token` mints no client's token."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from typer.testing import CliRunner
+
+from api.cli.main import cli
+from api.integration.clients import ClientRegistry
+from api.settings import Settings
+from api.store.factory import build_application, build_engine
+
+
+def _ase(settings: Settings) -> UUID:
+    app = build_application(settings)
+    try:
+        return app.register_institution(name="ASE 68", sector="social", kind="child_welfare").id
+    finally:
+        app.close()
+
+
+def _printed(stdout: str) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in stdout.splitlines() if "=" in line)
+
+
+def test_an_operator_registers_lists_rotates_and_revokes_a_client(cli_env: Settings) -> None:
+    runner = CliRunner()
+    ase = _ase(cli_env)
+    registered = runner.invoke(
+        cli,
+        [
+            "clients", "register", "--name", "SI de l'ASE", "--institution", str(ase),
+            "--kind", "Case.CaseOpened", "--kind", "Case.ReferralMade",
+            "--purpose", "coordination",
+        ],
+    )  # fmt: skip
+    assert registered.exit_code == 0, registered.output
+    first = _printed(registered.stdout)
+    client_id, secret = UUID(first["client_id"]), first["client_secret"]
+    assert "shown this once" in registered.stderr
+    engine = build_engine(cli_env)
+    try:
+        registry = ClientRegistry(engine)
+        scope = registry.authenticate(client_id, secret)
+        assert scope is not None
+        assert (scope.institution_id, scope.kinds) == (
+            ase,
+            {"Case.CaseOpened", "Case.ReferralMade"},
+        )
+
+        listed = runner.invoke(cli, ["clients", "list", "--institution", str(ase)])
+        assert listed.exit_code == 0, listed.output
+        assert str(client_id) in listed.stdout
+        assert "active" in listed.stdout
+        assert secret not in listed.output
+
+        rotated = runner.invoke(cli, ["clients", "rotate", str(client_id)])
+        assert rotated.exit_code == 0, rotated.output
+        new = _printed(rotated.stdout)["client_secret"]
+        assert new != secret
+        assert registry.authenticate(client_id, new) is not None
+        assert "previous secret is accepted until" in " ".join(rotated.stderr.split())
+
+        revoked = runner.invoke(cli, ["clients", "revoke", str(client_id)])
+        assert revoked.exit_code == 0, revoked.output
+        scope = registry.scope(client_id)
+        assert scope is not None
+        assert not scope.active
+        assert registry.authenticate(client_id, new) is None
+        gone = runner.invoke(cli, ["clients", "list", "--active"])
+        assert str(client_id) not in gone.stdout
+        again = runner.invoke(cli, ["clients", "rotate", str(client_id)])
+        assert again.exit_code == 2
+        assert "revoked" in again.stderr
+    finally:
+        engine.dispose()
+
+
+def test_refusals_are_said_and_nothing_is_registered(cli_env: Settings) -> None:
+    runner = CliRunner()
+    ase = str(_ase(cli_env))
+    base = ["clients", "register", "--name", "SI", "--purpose", "coordination"]
+    for extra, said in (
+        (["--institution", str(uuid4()), "--kind", "Case.CaseOpened"], "does not exist"),
+        (["--institution", ase, "--kind", "Case.Nothing"], "unknown kinds"),
+        (["--institution", "ase", "--kind", "Case.CaseOpened"], "not an id"),
+    ):
+        refused = runner.invoke(cli, [*base, *extra])
+        assert refused.exit_code == 2, refused.output
+        assert said in " ".join(refused.stderr.split())
+    bad_purpose = runner.invoke(
+        cli,
+        ["clients", "register", "--name", "SI", "--purpose", "curiosity",
+         "--institution", ase, "--kind", "Case.CaseOpened"],
+    )  # fmt: skip
+    assert bad_purpose.exit_code == 2
+    assert "--purpose is one of" in bad_purpose.stderr
+    listed = runner.invoke(cli, ["clients", "list"])
+    assert listed.stdout.strip() == ""
+    unknown = runner.invoke(cli, ["clients", "revoke", str(uuid4())])
+    assert unknown.exit_code == 2
+    assert "no client application" in unknown.stderr
+
+
+def test_the_token_command_mints_no_client_applications_token(cli_env: Settings) -> None:
+    refused = CliRunner().invoke(
+        cli,
+        [
+            "token",
+            "--role",
+            "integration",
+            "--subject",
+            str(uuid4()),
+            "--institution",
+            str(uuid4()),
+        ],
+    )
+    assert refused.exit_code == 2
+    assert "/oauth/token" in refused.stderr
+    assert refused.stdout == ""
