@@ -6,7 +6,7 @@ The registry's projection (`registry_names`) is emptied and replayed from the st
 (`maillage project`, or the service's own follower): a database that was downgraded past this
 revision and upgraded again holds identification events the projection had already passed.
 
-Revision ID: 0019
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-11-28
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
