@@ -151,6 +151,7 @@ _FEED_ONLY = {_INTEGRATION: N_("a client application reads its institution's fee
 def _admission(doing: str, *roles: Role, refusals: Mapping[Role, str] | None = None) -> Admission:
     return Admission(doing, frozenset(roles), {**_FEED_ONLY, **(refusals or {})})
 
+
 # A data-protection officer's refusal, wherever they are refused: in their own terms.
 _RIGHTS_ONLY = {
     _DPO: N_(
