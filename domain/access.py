@@ -37,10 +37,9 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   and of the partnerships and networks it is a member of. The network map (no person, small
   counts withheld) is for supervisors — heads of service, network coordinators, inspectors.
 
-Every rule starts with an `Admission`: the roles that may ask for the thing at all, whatever the
-facts. The API decides it before it reads anything the caller sent (each route declares its
-admission, `api.http.guard`), so a role refused learns nothing of how to ask; the checks below
-start from the same admissions, so the route's declaration and the rule cannot drift apart.
+Every rule starts with an `Admission`: the roles that may ask at all, decided by the API before
+it reads the request (`api.http.guard`); the checks below start from the same admissions.
+A client application (`integration`) is admitted to its feed only (`domain.integration`).
 """
 
 from __future__ import annotations
@@ -144,7 +143,6 @@ class Admission:
 
 _CW, _SUP, _FUNDER, _ADMIN = Role.CASE_WORKER, Role.SUPERVISOR, Role.FUNDER, Role.ADMIN
 _DPO, _INTEGRATION = Role.DPO, Role.INTEGRATION
-# A client application's refusal, wherever it is refused (everywhere but its feed): in its terms.
 _FEED_ONLY = {_INTEGRATION: N_("a client application reads its institution's feed only")}
 
 

@@ -5,17 +5,21 @@ The rule is decided once, when the event is projected, from the events before it
 happens after), so that the feed is a stable sequence: asking again from the same position gives
 the same answer, and a consumer resuming from a position misses nothing and sees nothing twice.
 
-- **A case's events** are known to the institutions involved in it: from the first event that
-  puts an institution on the case (opening it, joining it, acting on it, accepting a referral or
-  a transfer — any act recorded *for* that institution) and, as for the supervisors who audit it
-  (`domain.access`), for as long as the case lasts, even after it left: it holds copies and must,
-  for instance, learn of the beneficiary's erasure. Earlier events are not replayed to a newcomer;
-  its professionals read the case's history through the case's own routes, under the case rules.
+- **A case's events** are known to the institutions involved in it, as `Case.was_involved`
+  counts them: from the first event that puts an institution on the case (opening it, taking
+  part, referring it, accepting a referral, the holding transferred to it) and, as for the
+  supervisors who audit it (`domain.access`), for as long as the case lasts, even after it left:
+  it holds copies and must, for instance, learn of the beneficiary's erasure. Earlier events are
+  not replayed to a newcomer; its professionals read the case's history through the case's own
+  routes, under the case rules.
 - **An institution addressed by an act** knows that act without being involved: the institution a
   piece of information was shared with, a referral made to, a transfer offered to or asked from,
   the CRIP a concerning information was transmitted to — and the answers to that referral or
-  transfer (accepted, declined, revoked, withdrawn), which name only its id.
-- **A reading** of a case's content is known to the institutions involved in the case.
+  transfer (accepted, declined, revoked, withdrawn), which name only its id — and an act is
+  known to its author's institution. Declining a referral or a transfer does not involve it.
+  An institution only told of an event (not involved) never receives its personal fields.
+- **A reading** of a case's content is known to the institutions involved in the case, and to the
+  reader's.
 - **The registry's events** are known to the institutions they name (an institution's own events,
   its employments, a delegation it granted, a partnership's parties, a network's founding and
   joining institutions, a funding's funder and target), and a delegation's, partnership's,
@@ -34,9 +38,12 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 
 from domain import event_classes as ev
-from domain.events import CASE_ACTS, CASE_CORRECTIONS
 
-_ACTED = (*CASE_ACTS, *CASE_CORRECTIONS)  # recorded for an institution (`by`)
+# The acts that put their institution (`by`) on the case for good, as `Case.was_involved` counts
+# it: holding it (opening), taking part, referring it, accepting a referral. Accepting a transfer
+# involves the institution the holding goes to (`TransferAccepted`, below). Declining a referral
+# or a transfer does not: the institution is told of its own answer, and nothing after it.
+_INVOLVING = (ev.CaseOpened, ev.ParticipantJoined, ev.ReferralMade, ev.ReferralAccepted)
 
 
 @dataclass
@@ -45,21 +52,36 @@ class Audience:
 
     involved: set[UUID] = field(default_factory=set)
     # Referrals and transfers addressed to an institution not involved: their answers name only
-    # their id, so the institution addressed is remembered until then.
-    addressed: dict[UUID, set[UUID]] = field(default_factory=dict)
+    # their id, so the institutions addressed are remembered until then — a transfer's side the
+    # holding would go to first.
+    addressed: dict[UUID, list[UUID]] = field(default_factory=dict)
 
     def to_document(self) -> dict[str, Any]:
         return {
             "involved": sorted(str(i) for i in self.involved),
-            "addressed": {str(k): sorted(str(i) for i in v) for k, v in self.addressed.items()},
+            "addressed": {str(k): [str(i) for i in v] for k, v in self.addressed.items()},
         }
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> Audience:
         return cls(
             {UUID(i) for i in document.get("involved", ())},
-            {UUID(k): {UUID(i) for i in v} for k, v in document.get("addressed", {}).items()},
+            {UUID(k): [UUID(i) for i in v] for k, v in document.get("addressed", {}).items()},
         )
+
+
+@dataclass(frozen=True)
+class Told:
+    """Who may know one event: the institutions involved in its case (or named by its registry
+    aggregate), and those only told of this one event (addressed by it, or the author's own
+    institution when it is not involved) — these never see its personal fields."""
+
+    involved: frozenset[UUID]
+    addressed: frozenset[UUID] = frozenset()
+
+    @property
+    def everyone(self) -> frozenset[UUID]:
+        return self.involved | self.addressed
 
 
 def aggregate_of(event: DomainEvent) -> UUID:
@@ -69,44 +91,49 @@ def aggregate_of(event: DomainEvent) -> UUID:
     return event.originator_id
 
 
-def audience_of(event: DomainEvent, audience: Audience) -> frozenset[UUID]:
-    """The institutions that may know `event`, given its aggregate's `audience` before it; the
-    `audience` is updated for the events after it."""
+def audience_of(event: DomainEvent, audience: Audience) -> Told:
+    """Who may know `event`, given its aggregate's `audience` before it; the `audience` is
+    updated for the events after it."""
     if isinstance(event, ev.CaseContentRead):
-        return frozenset(audience.involved | {event.by.institution_id})
+        return _told(audience.involved, {event.by.institution_id})
     if isinstance(event, ev.CaseEvent):
         return _case_event(event, audience)
-    named = _named_institutions(event)
-    audience.involved |= named
-    return frozenset(audience.involved)
+    audience.involved |= _named_institutions(event)
+    return Told(frozenset(audience.involved))
 
 
-def _case_event(event: Any, audience: Audience) -> frozenset[UUID]:
-    if isinstance(event, _ACTED):
+def _told(involved: set[UUID], addressed: set[UUID]) -> Told:
+    return Told(frozenset(involved), frozenset(addressed - involved))
+
+
+def _case_event(event: Any, audience: Audience) -> Told:
+    if isinstance(event, _INVOLVING):
         audience.involved.add(event.by.institution_id)
-    elif isinstance(event, ev.IdentityRectified):
-        audience.involved.add(event.institution_id)
-    told = set(audience.involved)
+    told: set[UUID] = set()
+    by = getattr(event, "by", None)
+    if by is not None:  # an act is known to its author's institution, involved or not
+        told.add(by.institution_id)
     if isinstance(event, ev.InformationShared):
         told.add(event.recipient_institution_id)
     elif isinstance(event, ev.ConcerningInformationTransmitted):
         told.add(event.crip_institution_id)
     elif isinstance(event, ev.ReferralMade):
-        audience.addressed[event.referral_id] = {event.to_institution_id}
+        audience.addressed[event.referral_id] = [event.to_institution_id]
         told.add(event.to_institution_id)
     elif isinstance(event, ev.TransferRequested):
-        sides = {event.from_institution_id, event.to_institution_id}
+        sides = [event.to_institution_id, event.from_institution_id]
         audience.addressed[event.transfer_id] = sides
-        told |= sides
+        told |= set(sides)
     elif isinstance(event, ev.ReferralAccepted | ev.ReferralDeclined | ev.ReferralRevoked):
-        told |= audience.addressed.pop(event.referral_id, set())
+        told |= set(audience.addressed.pop(event.referral_id, ()))
     elif isinstance(event, ev.TransferAccepted):
-        sides = audience.addressed.pop(event.transfer_id, set())
-        told |= sides
-        audience.involved |= sides  # the new holder is on the case from now on
+        sides = audience.addressed.pop(event.transfer_id, [])
+        told |= set(sides)
+        if sides:  # the holding goes to its first side: on the case from now on
+            audience.involved.add(sides[0])
     elif isinstance(event, ev.TransferDeclined | ev.TransferWithdrawn):
-        told |= audience.addressed.pop(event.transfer_id, set())
-    return frozenset(told)
+        told |= set(audience.addressed.pop(event.transfer_id, ()))
+    return _told(audience.involved, told)
 
 
 def _named_institutions(event: DomainEvent) -> set[UUID]:

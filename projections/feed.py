@@ -1,5 +1,6 @@
 """The catch-up feed's read model: every event of the log, and which institutions may know it
-(`domain.feed_audience`), for `GET /feed` and for webhooks (issue 19).
+(`domain.feed_audience`) and whether it is involved or only told, for `GET /feed` and for
+webhooks (issue 19).
 
 Created by `alembic/versions/0015_create_feed_views.py`. One row per event in `feed_entry_view`
 (the same row as the audit trail's, `projections.projectors.entry_row`: personal fields are never
@@ -25,6 +26,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Connection,
     DateTime,
@@ -69,6 +71,9 @@ feed_audience_view = Table(
     Column("institution_id", String(UUID_LEN), primary_key=True),
     Column("position", BigInteger, primary_key=True, autoincrement=False),
     Column("event_type", String(64), nullable=False),
+    # involved in the event's case (or named by its registry aggregate); False: only told of
+    # this one event (addressed by it) — never given its personal fields
+    Column("involved", Boolean, nullable=False),
     Index("ix_feed_audience_kind", "institution_id", "event_type", "position"),
 )
 
@@ -103,10 +108,15 @@ class Feed(Projector):
         )
         batch.append(feed_entry_view, entry_row(event, position))
         kind = event_type(event)
-        for institution_id in sorted(told, key=str):
+        for institution_id in sorted(told.everyone, key=str):
             batch.append(
                 feed_audience_view,
-                {"institution_id": ident(institution_id), "position": position, "event_type": kind},
+                {
+                    "institution_id": ident(institution_id),
+                    "position": position,
+                    "event_type": kind,
+                    "involved": institution_id in told.involved,
+                },
             )
 
 
@@ -128,6 +138,7 @@ class FeedRow:
     recorded_at: datetime
     summary_key: str
     summary_values: dict[str, Any]
+    involved: bool  # the institution is involved: it may be given the personal fields
 
 
 def _uuid(value: str | None) -> UUID | None:
@@ -148,7 +159,7 @@ def feed_page(
         return []
     a, e = feed_audience_view, feed_entry_view
     query = (
-        select(e)
+        select(e, a.c.involved)
         .join(a, a.c.position == e.c.position)
         .where(a.c.institution_id == ident(institution_id), a.c.position > after)
         .order_by(a.c.position)
@@ -172,6 +183,7 @@ def feed_page(
             recorded_at=as_utc(r.recorded_at),
             summary_key=r.summary_key,
             summary_values=json.loads(r.summary_values),
+            involved=bool(r.involved),
         )
         for r in conn.execute(query)
     ]

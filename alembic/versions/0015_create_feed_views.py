@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("institution_id", sa.String(UUID_LEN), primary_key=True),
         sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
         sa.Column("event_type", sa.String(64), nullable=False),
+        sa.Column("involved", sa.Boolean, nullable=False),
     )
     op.create_index(
         "ix_feed_audience_kind", "feed_audience_view", ["institution_id", "event_type", "position"]

@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import Engine, select
 
 from domain.application import Maillage
+from domain.feed_audience import Audience, audience_of
 from projections.feed import feed_audience_view, feed_page, feed_position
 from projections.runner import ProjectionRunner
 from tests.world import World, ago
@@ -72,3 +73,49 @@ def test_pages_resume_from_a_position_and_a_rebuild_gives_the_same_rows(
     runner.rebuild(["feed"])
     with engine.connect() as conn:
         assert conn.execute(select(feed_audience_view)).all() == before
+
+
+def test_the_feeds_involvement_is_the_cases_own_at_every_event(
+    store_world: World, store_app: Maillage, engine: Engine
+) -> None:
+    """An oracle: folded over a case's events, `domain.feed_audience` counts as involved exactly
+    the institutions `Case.was_involved` counts at that version — a referral declined involves
+    nobody; one accepted does, and so does the holding transferred."""
+    w, app = store_world, store_app
+    case = w.open_case(occurred_at=ago(9))
+    declined = w.refer(case, "jeanne", "ase", occurred_at=ago(8))
+    app.decline_referral(case_id=case, referral_id=declined, by=w.actor("karim"), reason="Non")
+    accepted = w.refer(case, "jeanne", "cmp", occurred_at=ago(7))
+    app.accept_referral(case_id=case, referral_id=accepted, by=w.actor("sophie"))
+    app.join_case(case_id=case, by=w.actor("sophie"), role="psychiatrist")
+    app.record_intervention(case_id=case, by=w.actor("jeanne"), kind="home_visit", summary="x")
+    offered = app.request_transfer(
+        case_id=case, by=w.actor("jeanne"), to_institution_id=w.i("cmp"), reason="?"
+    ).entity_id
+    assert offered is not None
+    app.decline_transfer(case_id=case, transfer_id=offered, by=w.actor("sophie"), reason="Non")
+    moved = app.request_transfer(
+        case_id=case, by=w.actor("jeanne"), to_institution_id=w.i("cmp"), reason="Soins"
+    ).entity_id
+    assert moved is not None
+    app.accept_transfer(case_id=case, transfer_id=moved, by=w.actor("sophie"))
+
+    audience, everyone = Audience(), [w.i(k) for k in w.INSTITUTIONS]
+    for event in app.repository.event_store.get(case):
+        told = audience_of(event, audience)
+        state = app.repository.get(case, version=event.originator_version)
+        expected = {i for i in everyone if state.was_involved(i)}
+        assert audience.involved == expected, type(event).__qualname__
+        assert told.involved == expected
+    assert w.i("ase") not in audience.involved  # declined the referral
+    assert w.i("school") not in audience.involved  # no part in it
+
+    ProjectionRunner(store_app, engine).catch_up()
+    ase = _kinds(engine, w.i("ase"))
+    assert [k for k in ase if k.startswith("Case.")] == [
+        "Case.ReferralMade",
+        "Case.ReferralDeclined",
+    ]
+    with engine.connect() as conn:
+        told_only = feed_page(conn, w.i("ase"), after=0, limit=1000, kinds=["Case.ReferralMade"])
+    assert [r.involved for r in told_only] == [False]  # never given personal fields
