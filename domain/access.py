@@ -37,9 +37,8 @@ refusal (`AccessDeniedError`), so a new role or a new view starts closed.
   and of the partnerships and networks it is a member of. The network map (no person, small
   counts withheld) is for supervisors — heads of service, network coordinators, inspectors.
 
-Every rule starts with an `Admission`: the roles that may ask at all, decided by the API before
-it reads the request (`api.http.guard`); the checks below start from the same admissions.
-A client application (`integration`) is admitted to its feed only (`domain.integration`).
+Every rule starts with an `Admission` (the roles that may ask at all), decided by the API before
+it reads the request; a client application is admitted to its feed only (`domain.integration`).
 """
 
 from __future__ import annotations
