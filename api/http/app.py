@@ -37,6 +37,7 @@ from api.http.routers import (
     chain,
     corrections,
     delegations,
+    fhir,
     holding,
     networks,
     partnerships,
@@ -241,6 +242,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         vocabulary,
         work,
         holding,
+        fhir,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 
