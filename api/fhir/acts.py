@@ -84,7 +84,10 @@ def audit_event(record: CaseRecord, reading: Reading, words: Wording) -> Resourc
         "subtype": [{"system": codes.RESTFUL, "code": "read", "display": "read"}],
         "action": "R",
         "recorded": reading.recorded_at.isoformat(),
-        "period": {"start": reading.occurred_at.isoformat(), "end": reading.occurred_at.isoformat()},
+        "period": {
+            "start": reading.occurred_at.isoformat(),
+            "end": reading.occurred_at.isoformat(),
+        },
         "outcome": "0",
         "purposeOfEvent": [{"coding": purposes}],
         "agent": [

@@ -135,7 +135,9 @@ def basis_uri(kind: str, ref_id: UUID | None) -> str | None:
 def basis_extension(kind: str, ref_id: UUID | None, words: Wording) -> dict[str, Any]:
     """The basis as an extension (`CareTeam.participant`, `Provenance`): its kind, and what
     it names."""
-    parts: list[dict[str, Any]] = [{"url": "kind", "valueCoding": coding("basis_kind", kind, words)}]
+    parts: list[dict[str, Any]] = [
+        {"url": "kind", "valueCoding": coding("basis_kind", kind, words)}
+    ]
     uri = basis_uri(kind, ref_id)
     if uri is not None:
         parts.append({"url": "ref", "valueUri": uri})

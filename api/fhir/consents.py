@@ -64,8 +64,6 @@ def consent(record: CaseRecord, given: ConsentRecord, at: datetime, words: Wordi
 
 def _ends(valid_until: Any, withdrawn_at: datetime | None) -> datetime | None:
     """When it stops allowing: withdrawn, or the end of its last valid day, whichever first."""
-    until = (
-        datetime.combine(valid_until, time.max, tzinfo=UTC) if valid_until is not None else None
-    )
+    until = datetime.combine(valid_until, time.max, tzinfo=UTC) if valid_until is not None else None
     ends = [e for e in (until, withdrawn_at) if e is not None]
     return min(ends) if ends else None

@@ -130,7 +130,7 @@ class CaseRecord:
             birth_date=None if erased else b.birth_date,
             erased=erased,
             legal_framework=str(case.legal_framework),
-            opened_at=fold.opened_at,
+            opened_at=fold.opened_at or events[0].occurred_at,
             closed_at=case.closed_at if case.closed else None,
             status_history=fold.periods(),
             holders=list(case.holding_history) or [Holder(case.holder_institution_id, None)],
@@ -256,7 +256,9 @@ class _Fold:
     def members(self, case: Case) -> list[Member]:
         """Those who left, then those on the case now — each as the file shows them."""
         now = {p.actor: p for p in case.participants}
-        current = [replace(m, participant=now.get(a, m.participant)) for a, m in self.current.items()]
+        current = [
+            replace(m, participant=now.get(a, m.participant)) for a, m in self.current.items()
+        ]
         return [*self.past, *current]
 
     def periods(self) -> list[tuple[str, datetime, datetime | None]]:

@@ -33,9 +33,7 @@ def case_record(
             event = mapper.to_domain_event(s)
             if isinstance(event, CaseContentRead):
                 read.append(event)
-    return CaseRecord.of(
-        case, events, read, at=at, referral_expiry=maillage.time.referral_expiry
-    )
+    return CaseRecord.of(case, events, read, at=at, referral_expiry=maillage.time.referral_expiry)
 
 
 def names_of(conn: Connection, record: CaseRecord) -> Names:

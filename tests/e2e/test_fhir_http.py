@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 
@@ -32,7 +32,9 @@ class Scene:
         app = api.maillage
         self.case_id = w.open_case("jeanne", occurred_at=ago(9))
         w.convention("aemo", "cmp")
-        app.join_case(case_id=self.case_id, by=w.actor("sophie"), role="psychiatre", occurred_at=ago(8))
+        app.join_case(
+            case_id=self.case_id, by=w.actor("sophie"), role="psychiatre", occurred_at=ago(8)
+        )
         delegation = w.delegation("karim", self.case_id, "case_participation", "home_visit")
         self.delegation = delegation
         app.join_case(
@@ -103,7 +105,8 @@ async def test_the_bundle_validates_and_round_trips_the_actors_and_bases(api: Ap
     assert (str(w.p("karim")), str(w.i("ase")), "delegation", str(s.delegation), True) in team
     # Sophie left: in the team still, her period ended, on the convention she joined under
     (sophie,) = [t for t in team if t[0] == str(w.p("sophie"))]
-    assert sophie[2] == "convention" and sophie[4] is False
+    assert sophie[2] == "convention"
+    assert sophie[4] is False
     coherence = (
         await api.client.get(f"/cases/{s.case_id}/coherence", params=READ, headers=s.jeanne)
     ).json()
@@ -219,7 +222,8 @@ async def test_an_erased_beneficiary_shows_nothing_personal(api: Api) -> None:
     resources = parsed(answer.json())
     (patient,) = of_type(resources, "Patient")
     assert set(patient) == {"resourceType", "id", "identifier"}
-    assert "Schmitt" not in answer.text and "Léo" not in answer.text
+    assert "Schmitt" not in answer.text
+    assert "Léo" not in answer.text
     assert "2015-05-14" not in answer.text
     (episode,) = of_type(resources, "EpisodeOfCare")
     assert episode["status"] == "finished"
