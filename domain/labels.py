@@ -243,6 +243,7 @@ LABELS: dict[str, dict[str, str]] = {
         "audit_trail": N_("Audit trail"),
         "personal_data": N_("Export of the person's data"),
         "referral": N_("Referral"),
+        "fhir": N_("FHIR view of the case"),
     },
     "referral_status": {
         "pending": N_("Pending"),

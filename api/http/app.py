@@ -38,6 +38,7 @@ from api.http.routers import (
     clients,
     corrections,
     delegations,
+    fhir,
     holding,
     identifiers,
     networks,
@@ -252,6 +253,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         holding,
         clients,
         oauth,
+        fhir,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 

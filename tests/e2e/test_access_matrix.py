@@ -478,6 +478,7 @@ MATRIX: list[Line] = [
         query={**READ, "at": NOW.isoformat(), "question": "occurred"},
         reads_case=True,
     ),
+    _l("GET", "/cases/{case_id}/fhir", CASE_READERS, query=READ, reads_case=True),
     _l(
         "GET",
         "/cases/{case_id}/audit",
@@ -903,6 +904,7 @@ async def test_a_refused_reading_is_not_recorded_and_an_allowed_one_is(api: Api)
             ("", READ),
             ("/coherence", READ),
             ("/coherence/as-of", {**READ, "at": NOW.isoformat()}),
+            ("/fhir", READ),
         ):
             response = await api.client.get(
                 case + view, params=query, headers=scene.headers[principal]
