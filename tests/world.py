@@ -76,15 +76,18 @@ class World:
     }
 
     @classmethod
-    def build(cls, app: Maillage) -> World:
+    def build(cls, app: Maillage, *, identified: bool = True) -> World:
+        """The registry; `identified=False` without national identifiers (a second world in a
+        store that holds one already: each number belongs to one holder)."""
         world = cls(app)
+        numbers = cls.IDENTIFIERS if identified else {}
         for key, (name, sector, kind) in cls.INSTITUTIONS.items():
             world.institutions[key] = app.register_institution(
-                name=name, sector=sector, kind=kind, **cls.IDENTIFIERS.get(key, {})
+                name=name, sector=sector, kind=kind, **numbers.get(key, {})
             ).id
         for key, (profession, employer) in cls.PROFESSIONALS.items():
             pid = app.register_professional(
-                name=key.title(), profession=profession, **cls.IDENTIFIERS.get(key, {})
+                name=key.title(), profession=profession, **numbers.get(key, {})
             ).id
             world.professionals[key] = pid
             app.start_employment(

@@ -531,6 +531,20 @@ MATRIX: list[Line] = [
     ),
     _l(
         "POST",
+        "/institutions/{institution_id}/identifiers",
+        ADMINS,
+        body=lambda s: {"finess": "680009990"},
+        params={"institution_id": "school"},
+    ),
+    _l(
+        "POST",
+        "/professionals/{professional_id}/identifiers",
+        ADMINS,
+        body=lambda s: {"adeli": "689300999"},
+        params={"professional_id": "paul"},
+    ),
+    _l(
+        "POST",
         "/delegations",
         ADMINS,
         body=lambda s: {

@@ -113,7 +113,7 @@ def test_with_another_kek_no_sealed_field_opens(
         with pytest.raises(KeyEncryptionKeyError):  # nor is anything sealed anew for the case
             intruder.record_intervention(
                 case_id=case_id,
-                by=World.build(intruder).actor("jeanne"),
+                by=World.build(intruder, identified=False).actor("jeanne"),
                 kind="home_visit",
                 summary="x",
             )
