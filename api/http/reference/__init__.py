@@ -26,6 +26,7 @@ from api.http.reference import (
     clients,
     corrections,
     fhir,
+    feed,
     holding,
     identifiers,
     networks,
@@ -57,6 +58,7 @@ AREAS = (
     operations,
     vocabulary,
     clients,
+    feed,
 )
 
 DESCRIPTIONS: Mapping[str, str] = {
