@@ -38,7 +38,6 @@ from projections.tables import (
     professional_view,
 )
 
-
 # The registry of client applications, as names read it (its table: `api.integration.clients`).
 _CLIENTS = table("integration_client", column("client_id"), column("name"))
 

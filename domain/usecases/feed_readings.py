@@ -11,9 +11,10 @@ rule (`domain.feed_audience`), decided before this is asked.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from domain.access import Role
@@ -21,7 +22,7 @@ from domain.consultation import Consultation
 from domain.events import event_type
 from domain.integration import ClientScope
 from domain.personal_data import plain
-from domain.privacy import PERSONAL_FIELDS
+from domain.privacy import PERSONAL_FIELDS, Keyring, SealingMapper
 from domain.usecases.base import UseCaseBase
 from domain.values import Actor
 
@@ -59,15 +60,18 @@ class FeedReadingUseCases(UseCaseBase):
                 for case_id in versions
             ]
         )
+        mapper = copy.copy(self.read_mapper)  # each case's key read once for the page
+        mapper.keyring = cast(Keyring, _PageKeys(self.keyring))
         return {
             key: fields
             for case_id, wanted in versions.items()
-            for key, fields in self._opened(case_id, wanted).items()
+            for key, fields in self._opened(mapper, case_id, wanted).items()
         }
 
-    def _opened(self, case_id: UUID, wanted: set[int]) -> Mapping[EventKey, dict[str, Any]]:
+    def _opened(
+        self, mapper: SealingMapper, case_id: UUID, wanted: set[int]
+    ) -> Mapping[EventKey, dict[str, Any]]:
         """The personal fields of the case's events of versions `wanted` (one query)."""
-        mapper = self.read_mapper
         found: dict[EventKey, dict[str, Any]] = {}
         stored = self.recorder.select_events(case_id, gt=min(wanted) - 1, lte=max(wanted))
         for record in stored:
@@ -79,3 +83,17 @@ class FeedReadingUseCases(UseCaseBase):
                 name: plain(getattr(event, name, None)) for name in fields
             }
         return found
+
+
+class _PageKeys:
+    """The keys of the cases one page opens, each read once from the keyring (which reads the
+    store at each call: a destroyed key is never used after its erasure)."""
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+        self.found: dict[UUID, bytes | None] = {}
+
+    def key(self, key_id: UUID) -> bytes | None:
+        if key_id not in self.found:
+            self.found[key_id] = self.keyring.key(key_id)
+        return self.found[key_id]

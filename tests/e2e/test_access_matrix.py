@@ -329,6 +329,8 @@ MATRIX: list[Line] = [
         body=lambda s: {"last_name": "Schmidt", "reason": "Pièce d'identité"},
     ),
     _l("GET", "/log/head", SUPERVISORS | ADMINS),
+    # the catch-up feed: client applications only (tests/e2e/test_feed_http.py), no person
+    _l("GET", "/feed", ()),
     _l(
         "POST",
         "/cases/{case_id}/consents",

@@ -271,7 +271,8 @@ async def test_a_long_poll_with_nothing_new_is_an_empty_page_after_the_bound(api
     started = time.monotonic()
     body = await page(api, headers, after=mine, wait=0.5)
     waited = time.monotonic() - started
-    assert body["items"] == [] and not body["has_more"]
+    assert body["items"] == []
+    assert not body["has_more"]
     assert body["next_after"] >= head  # the CMP's case skipped: it resumes past it
     assert 0.5 <= waited < MAX_WAIT + 1
     assert str(case) not in str(body)
@@ -299,7 +300,9 @@ async def test_personal_fields_only_in_scope_each_case_read_once_and_named_in_it
         case_id=cases[0], by=world.actor("jeanne"), kind="home_visit", summary="Visite au domicile"
     )
     erased = world.open_case("jeanne")
-    app.erase_beneficiary(case_id=erased, ground="erasure_request", requested_by="dpo", reference="1")
+    app.erase_beneficiary(
+        case_id=erased, ground="erasure_request", requested_by="dpo", reference="1"
+    )
     plain_id, plain = client(api, aemo, name="Tableau de bord AEMO")
     reader_id, reader = client(api, aemo, personal_data=True, name="SI départemental")
     caught_up(api)
@@ -307,7 +310,8 @@ async def test_personal_fields_only_in_scope_each_case_read_once_and_named_in_it
     without = await follow(api, plain, kinds="Case.CaseOpened,Case.InterventionRecorded")
     assert len(without) == 4
     assert not [i for i in without if "personal_data" in i]
-    assert "Léo" not in str(without) and "Visite au domicile" not in str(without)
+    assert "Léo" not in str(without)
+    assert "Visite au domicile" not in str(without)
     assert _readings(app, plain_id) == []
 
     opened = await follow(api, reader, kinds="Case.CaseOpened,Case.InterventionRecorded")
@@ -346,6 +350,13 @@ async def test_personal_fields_only_in_scope_each_case_read_once_and_named_in_it
     assert read[0]["institution_name"] == "AEMO Colmar"
     assert read[0]["summary"].startswith("SI départemental (AEMO Colmar) a consulté")
     assert "Flux de rattrapage" in read[0]["summary"]
+    # and in the person's export, the client's reading names the client
+    export = await api.client.get(
+        f"/cases/{cases[0]}/personal-data", headers=api.headers(Role.DPO, uuid4(), aemo)
+    )
+    assert export.status_code == 200, export.text
+    readers = [r for r in export.json()["readings"] if r["role"] == "integration"]
+    assert [r["reader"]["professional"]["name"] for r in readers] == ["SI départemental"]
 
 
 # --- (f) bad input, and what an integration token may not reach ----------------------------
@@ -368,8 +379,7 @@ async def test_personal_fields_only_in_scope_each_case_read_once_and_named_in_it
 async def test_bad_input_is_a_422_naming_the_field(
     api: Api, params: dict[str, Any], field: str
 ) -> None:
-    world = World.build(api.maillage)
-    _, headers = client(api, world.i("aemo"))
+    _, headers = client(api, uuid4())
     response = await api.client.get("/feed", params=params, headers=headers)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")

@@ -106,7 +106,9 @@ async def read_feed(
     limit = min(DEFAULT_LIMIT, settings.feed_page_max) if limit is None else limit
     if limit > settings.feed_page_max:
         raise InvalidValueError(
-            N_("a page holds at most {most} events"), field="query.limit", most=settings.feed_page_max
+            N_("a page holds at most {most} events"),
+            field="query.limit",
+            most=settings.feed_page_max,
         )
     if wait > settings.feed_max_wait_seconds:
         raise InvalidValueError(
