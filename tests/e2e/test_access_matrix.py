@@ -822,6 +822,8 @@ WIDER_THAN_THE_SCENE: dict[str, set[Role]] = {
     "GET /reports/networks/{network_id}": _NETWORK_REPORT_READERS,
     "GET /reports/networks/{network_id}/csv": _NETWORK_REPORT_READERS,
     "GET /reports/networks/{network_id}/chart": _NETWORK_REPORT_READERS,
+    # no client application in the scene: tests/e2e/test_feed_http.py holds the feed's rules
+    "GET /feed": {Role.INTEGRATION},
 }
 
 
