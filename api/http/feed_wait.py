@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Annotated
 from weakref import WeakKeyDictionary
 
-from fastapi import Depends
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
-from api.http.deps import EngineDep
 from projections.feed import feed_position
 
 INTERVAL = 0.1  # seconds between two readings of the feed's position
@@ -79,12 +76,9 @@ def _loop() -> asyncio.AbstractEventLoop:
 _HEADS: WeakKeyDictionary[Engine, FeedHead] = WeakKeyDictionary()
 
 
-async def feed_head(engine: EngineDep) -> FeedHead:
+def feed_head(engine: Engine) -> FeedHead:
     """The one watcher of the store's feed position for this process (per engine)."""
     head = _HEADS.get(engine)
     if head is None:
         head = _HEADS[engine] = FeedHead(engine)
     return head
-
-
-FeedHeadDep = Annotated[FeedHead, Depends(feed_head)]

@@ -9,6 +9,7 @@ again. The page is built in `api.http.feed_answer`; no connection is held while 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -16,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.http.deps import EngineDep, MaillageDep, PrincipalDep, SettingsDep, WordsDep
 from api.http.feed_answer import FeedAsk, feed_answer
-from api.http.feed_wait import FeedHeadDep
+from api.http.feed_wait import FeedHead, feed_head
 from api.http.guard import GuardedRoute, admits
 from api.http.schemas.feed import FeedPage
 from api.integration.clients import ClientRegistry
@@ -69,7 +70,12 @@ async def client_registry(engine: EngineDep) -> ClientRegistry:
     return ClientRegistry(engine)
 
 
+async def feed_watcher(engine: EngineDep) -> FeedHead:
+    return feed_head(engine)
+
+
 ClientsDep = Annotated[ClientRegistry, Depends(client_registry)]
+FeedHeadDep = Annotated[FeedHead, Depends(feed_watcher)]
 
 
 @router.get(
@@ -135,6 +141,7 @@ async def read_feed(
             break
         if not await head.wait_past(page.head, left, request.is_disconnected):
             break
+        ask = replace(ask, after=page.next_after)  # nothing for this client up to there
     link = request.url.include_query_params(after=page.next_after)
     return Response(
         page.model_dump_json(exclude_unset=True),
