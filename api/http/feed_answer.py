@@ -80,7 +80,9 @@ def feed_answer(
 
 
 def _personal(row: FeedRow) -> EventKey | None:
-    if row.event_type in PERSONAL_KINDS and row.case_id is not None:
+    """The event whose personal fields the page opens: only for an institution involved in the
+    case (one only told of this event, addressed by it, is never given them)."""
+    if row.involved and row.event_type in PERSONAL_KINDS and row.case_id is not None:
         return (row.case_id, row.aggregate_version)
     return None
 

@@ -95,7 +95,7 @@ def oracle(app: Maillage, institution: UUID, upto: int) -> list[int]:
     for notification in app.recorder.select_notifications(start=1, limit=100_000, stop=upto):
         event = app.read_mapper.to_domain_event(notification)
         told = audience_of(event, audiences.setdefault(aggregate_of(event), Audience()))
-        if institution in told:
+        if institution in told.everyone:
             known.append(notification.id)
     return known
 
