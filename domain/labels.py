@@ -244,6 +244,7 @@ LABELS: dict[str, dict[str, str]] = {
         "personal_data": N_("Export of the person's data"),
         "referral": N_("Referral"),
         "fhir": N_("FHIR view of the case"),
+        "feed": N_("Catch-up feed"),
     },
     "referral_status": {
         "pending": N_("Pending"),

@@ -8,6 +8,11 @@ ids: a view gathers every id it shows, then asks once.
 A delegation is named by who holds it and for whom: asking for delegations also asks for the
 names of their delegates and delegating institutions (still one query per kind).
 
+A client application of an institution (issue 19) reads cases too: its readings name it where
+a professional would stand (`professional_id` is the client's id). Its name is found in the
+registry of client applications (`integration_client`, configuration kept by `api.integration`,
+not a read model) for the ids the registry of professionals does not know.
+
 A name may be missing (an id the registry never knew, or a read side still catching up): callers
 show the id then, never an empty string.
 """
@@ -21,7 +26,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Select, Table, bindparam, select
+from sqlalchemy import Connection, Select, TableClause, bindparam, column, select, table
 
 from domain.funding import FundedKind
 from domain.values import BasisKind
@@ -32,6 +37,9 @@ from projections.tables import (
     partnership_terms_view,
     professional_view,
 )
+
+# The registry of client applications, as names read it (its table: `api.integration.clients`).
+_CLIENTS = table("integration_client", column("client_id"), column("name"))
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ def names(
     places = [*institutions, *(d.institution_id for d in delegates.values())]
     scopes = report_scope_view
     return Names(
-        professionals=_named(conn, professional_view, "professional_id", people),
+        professionals=_people(conn, people),
         institutions=_named(conn, institution_view, "institution_id", places),
         partnerships={
             UUID(ident): json.loads(terms)["title"]
@@ -140,13 +148,23 @@ def names(
     )
 
 
-def _named(conn: Connection, table: Table, key: str, ids: Iterable[UUID | None]) -> dict[UUID, str]:
+def _people(conn: Connection, ids: Iterable[UUID | None]) -> dict[UUID, str]:
+    """Professionals by name; the ids no professional has, client applications by name."""
+    wanted = {i for i in ids if i is not None}
+    found = _named(conn, professional_view, "professional_id", wanted)
+    unknown = wanted - found.keys()
+    return {**found, **_named(conn, _CLIENTS, "client_id", unknown)} if unknown else found
+
+
+def _named(
+    conn: Connection, table: TableClause, key: str, ids: Iterable[UUID | None]
+) -> dict[UUID, str]:
     return {UUID(ident): name for ident, name in _rows(conn, table, key, ids, ("name",))}
 
 
 def _rows(
     conn: Connection,
-    table: Table,
+    table: TableClause,
     key: str,
     ids: Iterable[UUID | None],
     columns: tuple[str, ...],
@@ -165,7 +183,7 @@ def _rows(
 
 @cache
 def _lookup(
-    table: Table, key: str, columns: tuple[str, ...], scope_kind: str | None
+    table: TableClause, key: str, columns: tuple[str, ...], scope_kind: str | None
 ) -> Select[Any]:
     """The query for some ids of one table, built once: the ids are bound when it runs (an
     expanding parameter), so a view's lookups cost no statement building per request."""

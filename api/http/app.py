@@ -38,6 +38,7 @@ from api.http.routers import (
     clients,
     corrections,
     delegations,
+    feed,
     fhir,
     holding,
     identifiers,
@@ -134,6 +135,11 @@ TAGS = [
     {
         "name": "vocabulary",
         "description": "Every code the API takes or answers, with its words (French first).",
+    },
+    {
+        "name": "feed",
+        "description": "The catch-up feed: client applications follow what their institution "
+        "may know, in log order.",
     },
     {"name": "operations", "description": "Liveness, readiness, metrics."},
 ]
@@ -254,6 +260,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         clients,
         oauth,
         fhir,
+        feed,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 

@@ -329,6 +329,8 @@ MATRIX: list[Line] = [
         body=lambda s: {"last_name": "Schmidt", "reason": "Pièce d'identité"},
     ),
     _l("GET", "/log/head", SUPERVISORS | ADMINS),
+    # the catch-up feed: client applications only (tests/e2e/test_feed_http.py), no person
+    _l("GET", "/feed", ()),
     _l(
         "POST",
         "/cases/{case_id}/consents",
@@ -834,6 +836,8 @@ WIDER_THAN_THE_SCENE: dict[str, set[Role]] = {
     "GET /reports/networks/{network_id}": _NETWORK_REPORT_READERS,
     "GET /reports/networks/{network_id}/csv": _NETWORK_REPORT_READERS,
     "GET /reports/networks/{network_id}/chart": _NETWORK_REPORT_READERS,
+    # no client application in the scene: tests/e2e/test_feed_http.py holds the feed's rules
+    "GET /feed": {Role.INTEGRATION},
 }
 
 

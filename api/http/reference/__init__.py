@@ -25,6 +25,7 @@ from api.http.reference import (
     cases,
     clients,
     corrections,
+    feed,
     fhir,
     holding,
     identifiers,
@@ -57,6 +58,7 @@ AREAS = (
     operations,
     vocabulary,
     clients,
+    feed,
 )
 
 DESCRIPTIONS: Mapping[str, str] = {

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Response
+from sqlalchemy import Connection
 
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ProjectionsDep, WordsDep
@@ -22,9 +23,10 @@ from api.http.problem_document import PROBLEM_JSON, Problem
 from api.http.problems import PreconditionError
 from api.http.schemas.common import CommandResult
 from api.http.schemas.rights import IdentityRectification, PersonalDataRead
-from domain.access import EXPORTING_PERSONAL_DATA, RECTIFYING_AN_IDENTITY, ReadPurpose
+from domain.access import EXPORTING_PERSONAL_DATA, RECTIFYING_AN_IDENTITY, ReadPurpose, Role
 from domain.wording import N_
 from projections import queries
+from projections.names import names
 
 router = APIRouter(tags=["rights"], route_class=GuardedRoute)
 VIEW = "personal_data"
@@ -114,6 +116,7 @@ def export_personal_data(
     readings = [*queries.case_readings(conn, case_id), reading.id]
     export = maillage.personal_data(case_id, readings, principal=principal)
     document = PersonalDataRead.model_validate(export)
+    _name_client_readers(conn, document)
     if fmt == "json":
         return document
     page = render_html(document, words)
@@ -124,6 +127,20 @@ def export_personal_data(
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="personal-data-{case_id}.pdf"'},
     )
+
+
+def _name_client_readers(conn: Connection, document: PersonalDataRead) -> None:
+    """A client application's readings (issue 19, the catch-up feed) name it: the log's
+    registry does not know it, the registry of client applications does (`projections.names`)."""
+    unnamed = [
+        r.reader.professional
+        for r in document.readings
+        if r.role == Role.INTEGRATION and r.reader.professional.name is None
+    ]
+    if unnamed:
+        found = names(conn, professionals=[n.id for n in unnamed])
+        for reader in unnamed:
+            reader.name = found.professional(reader.id)
 
 
 @router.post(
