@@ -19,6 +19,7 @@ DOMAIN_TITLES: dict[str, str] = {
     "not-found": N_("Not found"),
     "already-exists": N_("Already exists"),
     "identifier-taken": N_("Identifier held by another record"),
+    "client-not-found": N_("No such client application"),
     "concurrent-update": N_("Changed concurrently"),
     "stale-version": N_("Stale version"),
     "not-employed": N_("Not employed by this institution"),

@@ -41,7 +41,9 @@ NAME_MAX = 200
 
 
 class ClientNotFoundError(NotFoundError):
-    """No client application of that id (404, `not-found`)."""
+    """No client application of that id (404)."""
+
+    rule = "client-not-found"
 
     def __init__(self, client_id: UUID | str, *, field: str | None = "client_id") -> None:
         MaillageError.__init__(
