@@ -14,7 +14,7 @@ from uuid import UUID
 
 import typer
 
-from api.cli import backup, keys, safekeeping
+from api.cli import backup, deliver, keys, safekeeping
 from api.cli.root import EntryPoint, RoleName, cli, console, migrated_settings, progress_bars
 
 if TYPE_CHECKING:
@@ -352,6 +352,7 @@ cli.command("new-cipher-key")(safekeeping.new_cipher_key)
 cli.command("rewrap-keys")(keys.rewrap_keys)
 cli.command()(backup.backup)
 cli.command()(backup.restore)
+cli.command()(deliver.deliver)
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ from api.http.routers import (
     rights,
     views,
     vocabulary,
+    webhooks,
     work,
 )
 from api.settings import Settings, get_settings
@@ -125,6 +126,10 @@ TAGS = [
     {
         "name": "vocabulary",
         "description": "Every code the API takes or answers, with its words (French first).",
+    },
+    {
+        "name": "integration",
+        "description": "Client applications of institutions: webhook subscriptions (admin).",
     },
     {"name": "operations", "description": "Liveness, readiness, metrics."},
 ]
@@ -241,6 +246,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         vocabulary,
         work,
         holding,
+        webhooks,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 
