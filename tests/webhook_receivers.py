@@ -76,7 +76,7 @@ Answer = Callable[[Received], int]
 class Receiver:
     url: str
     received: list[Received] = field(default_factory=list)
-    answer: Answer = lambda _: 200  # noqa: E731
+    answer: Answer = lambda _: 200
     release: threading.Event = field(default_factory=threading.Event)  # for hanging receivers
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,7 +96,7 @@ def receiver(tmp_path: Path, answer: Answer | None = None) -> Iterator[Receiver]
         state.answer = answer
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             got = Received(
                 self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length)

@@ -56,7 +56,11 @@ class VerifyingReceiver:
 
 
 def test_good_signatures_are_accepted_and_a_replay_is_rejected(
-    store_world: World, store_app: Maillage, engine: Engine, store_settings: Settings, tmp_path: Path
+    store_world: World,
+    store_app: Maillage,
+    engine: Engine,
+    store_settings: Settings,
+    tmp_path: Path,
 ) -> None:
     settings = loopback_settings(store_settings)
     project(store_app, engine)
@@ -69,7 +73,8 @@ def test_good_signatures_are_accepted_and_a_replay_is_rejected(
         store_world.open_case()
         project(store_app, engine)
         done = worker(engine, settings, tmp_path).drain()  # real time: the receiver's clock
-        assert done.delivered == 2 and done.failed == 0
+        assert done.delivered == 2
+        assert done.failed == 0
         assert verifying.refusals == []
         assert {r["last_status_code"] for r in deliveries(engine)} == {204}
 
@@ -79,14 +84,20 @@ def test_good_signatures_are_accepted_and_a_replay_is_rejected(
             replayed = client.post(hooks.url, content=captured.body, headers=captured.headers)
             assert replayed.status_code == 409
             tampered = client.post(
-                hooks.url, content=captured.body.replace(b"Case.", b"Kase."), headers=captured.headers
+                hooks.url,
+                content=captured.body.replace(b"Case.", b"Kase."),
+                headers=captured.headers,
             )
             assert tampered.status_code == 400
         assert verifying.refusals == ["replayed webhook-id", "No matching signature found"]
 
 
 def test_a_stale_timestamp_is_rejected_by_the_receiver(
-    store_world: World, store_app: Maillage, engine: Engine, store_settings: Settings, tmp_path: Path
+    store_world: World,
+    store_app: Maillage,
+    engine: Engine,
+    store_settings: Settings,
+    tmp_path: Path,
 ) -> None:
     settings = loopback_settings(store_settings)
     project(store_app, engine)
@@ -107,7 +118,11 @@ def test_a_stale_timestamp_is_rejected_by_the_receiver(
 
 
 def test_a_rotated_secret_signs_from_then_on_and_no_secret_is_stored(
-    store_world: World, store_app: Maillage, engine: Engine, store_settings: Settings, tmp_path: Path
+    store_world: World,
+    store_app: Maillage,
+    engine: Engine,
+    store_settings: Settings,
+    tmp_path: Path,
 ) -> None:
     settings = loopback_settings(store_settings)
     project(store_app, engine)
@@ -126,12 +141,15 @@ def test_a_rotated_secret_signs_from_then_on_and_no_secret_is_stored(
         assert worker(engine, settings, tmp_path).drain().delivered == 1
         assert new.refusals == []
         with_old = old(hooks.received[0])
-        assert with_old == 400 and old.refusals == ["No matching signature found"]
+        assert with_old == 400
+        assert old.refusals == ["No matching signature found"]
     with engine.connect() as conn:
         stored = str(conn.execute(select(webhook_subscription)).all())
         stored += str(conn.execute(select(webhook_delivery)).all())
     for secret in (created.secret, rotated.secret):
-        assert secret not in stored and secret.removeprefix("whsec_") not in stored
+        assert secret not in stored
+        assert secret.removeprefix("whsec_") not in stored
     # the same key derives the same secret: nothing needs storing
     again = Subscriptions(engine, settings).rotate_secret(subscription_id, by=ADMIN)
-    assert again.secret != rotated.secret and again.subscription.secret_version == 3
+    assert again.secret != rotated.secret
+    assert again.subscription.secret_version == 3

@@ -28,7 +28,9 @@ def check(url: str, *, allow_http: bool = False, allow_private: bool = False) ->
 
 
 def test_a_public_https_target_is_accepted() -> None:
-    assert check("https://hooks.example.org/maillage?x=1") == "https://hooks.example.org/maillage?x=1"
+    assert (
+        check("https://hooks.example.org/maillage?x=1") == "https://hooks.example.org/maillage?x=1"
+    )
     assert check("https://v6.example.org:8443/in")
     assert check("https://93.184.215.14/in")
 

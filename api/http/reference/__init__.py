@@ -34,6 +34,7 @@ from api.http.reference import (
     rights,
     views,
     vocabulary,
+    webhooks,
 )
 
 Examples = Mapping[str, Mapping[str, Any]]  # name -> {"summary": …, "value": …}
@@ -51,6 +52,7 @@ AREAS = (
     reports,
     operations,
     vocabulary,
+    webhooks,
 )
 
 DESCRIPTIONS: Mapping[str, str] = {

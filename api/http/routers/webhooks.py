@@ -9,9 +9,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from api.http.deps import PrincipalDep, ServicesDep
 from api.http.guard import GuardedRoute, admits
+from api.http.idempotency import Claim, ClaimDep
 from api.http.params import Cursor, Limit, log_cursor
 from api.http.schemas.common import Page
 from api.http.schemas.webhooks import (
@@ -49,22 +52,37 @@ async def get_subscriptions(
 
 
 SubscriptionsDep = Annotated[Subscriptions, Depends(get_subscriptions)]
-DeliveryId = Annotated[
-    str, Path(pattern=r"^msg_[0-9a-f]{32}$", description="A delivery's `webhook-id`.")
-]
+DeliveryId = Annotated[str, Path(max_length=64, description="A delivery's `webhook-id`.")]
+
+
+def _keep(claim: Claim | None, status: int, answer: BaseModel, headers: dict[str, str]) -> None:
+    """The answer replayed to a retry with the same Idempotency-Key (a secret is never kept:
+    a replay shows it null)."""
+    if claim is not None:
+        body = answer.model_dump(mode="json")
+        if "secret" in body:
+            body["secret"] = None
+        claim.keep(JSONResponse(body, status_code=status, headers=headers))
 
 
 @router.post("", status_code=201, response_model=WebhookCreated, summary="Subscribe (admin)")
 @KEEPING
 def create_webhook(
-    body: WebhookCreate, principal: PrincipalDep, webhooks: SubscriptionsDep, response: Response
+    body: WebhookCreate,
+    principal: PrincipalDep,
+    webhooks: SubscriptionsDep,
+    response: Response,
+    claim: ClaimDep,
 ) -> WebhookCreated:
     created = webhooks.create(
         client_id=body.client_id, url=body.url, kinds=body.kinds, by=principal.subject
     )
     subscription = created.subscription
-    response.headers["Location"] = f"/integration/webhooks/{subscription.subscription_id}"
-    return WebhookCreated(**WebhookRead.of(subscription).model_dump(), secret=created.secret)
+    location = f"/integration/webhooks/{subscription.subscription_id}"
+    response.headers["Location"] = location
+    answer = WebhookCreated(**WebhookRead.of(subscription).model_dump(), secret=created.secret)
+    _keep(claim, 201, answer, {"Location": location})
+    return answer
 
 
 @router.get("", response_model=Page[WebhookRead], summary="List subscriptions (admin)")
@@ -122,13 +140,15 @@ def remove_webhook(
 )
 @KEEPING
 def rotate_webhook_secret(
-    subscription_id: UUID, principal: PrincipalDep, webhooks: SubscriptionsDep
+    subscription_id: UUID, principal: PrincipalDep, webhooks: SubscriptionsDep, claim: ClaimDep
 ) -> WebhookSecret:
     rotated = webhooks.rotate_secret(subscription_id, by=principal.subject)
     s = rotated.subscription
-    return WebhookSecret(
+    answer = WebhookSecret(
         id=s.subscription_id, secret_version=s.secret_version, secret=rotated.secret
     )
+    _keep(claim, 200, answer, {})
+    return answer
 
 
 @router.get(
@@ -167,6 +187,8 @@ def list_webhook_deliveries(
 )
 @KEEPING
 def redeliver_webhook(
-    delivery_id: DeliveryId, principal: PrincipalDep, webhooks: SubscriptionsDep
+    delivery_id: DeliveryId, principal: PrincipalDep, webhooks: SubscriptionsDep, claim: ClaimDep
 ) -> DeliveryRead:
-    return DeliveryRead.of(webhooks.redeliver(delivery_id, by=principal.subject))
+    answer = DeliveryRead.of(webhooks.redeliver(delivery_id, by=principal.subject))
+    _keep(claim, 200, answer, {})
+    return answer

@@ -70,16 +70,20 @@ class WebhookRead(BaseModel):
         )
 
 
+_SHOWN_ONCE = (
+    "shown this once: give it to the receiver. Never stored (derived from the service's key): "
+    "null when the answer is replayed for an `Idempotency-Key`; rotate it if it was lost."
+)
+
+
 class WebhookCreated(WebhookRead):
-    secret: str = Field(
-        description="The signing secret (`whsec_…`), shown this once: give it to the receiver."
-    )
+    secret: str | None = Field(description="The signing secret (`whsec_…`), " + _SHOWN_ONCE)
 
 
 class WebhookSecret(BaseModel):
     id: UUID
     secret_version: int
-    secret: str = Field(description="The new signing secret, shown this once.")
+    secret: str | None = Field(description="The new signing secret, " + _SHOWN_ONCE)
 
 
 class DeliveryRead(BaseModel):

@@ -119,13 +119,16 @@ class Subscriptions:
         scope = ClientRegistry(self.engine, self.clock).scope(client_id)
         if scope is None:
             raise InvalidValueError(
-                N_("no client application {client_id} is registered"),
+                N_(
+                    "a webhook subscription names a registered client application; "
+                    "{client_id} is not one"
+                ),
                 field="client_id",
                 client_id=client_id,
             )
         if not scope.active:
             raise InvalidValueError(
-                N_("the client application {client_id} has been revoked"),
+                N_("the client application {client_id} has been revoked: it takes no new webhook"),
                 field="client_id",
                 client_id=client_id,
             )
@@ -133,7 +136,10 @@ class Subscriptions:
         beyond = sorted(chosen - scope.kinds)
         if beyond:
             raise InvalidValueError(
-                N_("the client application does not follow these kinds of event: {beyond}"),
+                N_(
+                    "a webhook sends only kinds of event its client application follows, "
+                    "not: {beyond}"
+                ),
                 field="kinds",
                 beyond=beyond,
             )
