@@ -73,26 +73,23 @@ def deliver(
 
 
 def _print_status(engine: Engine, now: datetime) -> None:
-    """Per subscription: its cursor, its deliveries by status, the oldest pending one's age."""
+    """One line per subscription (greppable): its cursor, its deliveries by status, the oldest
+    pending one's age."""
     from urllib.parse import urlsplit
-
-    from rich.table import Table
 
     from api.integration.webhooks.reports import progress
 
-    table = Table(
-        "subscription", "host", "active", "cursor", "pending", "delivered", "dead", "oldest pending"
-    )
-    for p in progress(engine):
+    found = progress(engine)
+    if not found:
+        console.print("no webhook subscription")
+    for p in found:
         age = p.oldest_pending_age(now)
-        table.add_row(
-            str(p.subscription_id),
-            urlsplit(p.url).hostname or "-",
-            "yes" if p.active else "paused",
-            str(p.cursor),
-            str(p.pending),
-            str(p.delivered),
-            str(p.dead),
-            f"{age:.0f} s" if age is not None else "-",
+        console.print(
+            f"subscription {p.subscription_id} to {urlsplit(p.url).hostname} "
+            f"({'active' if p.active else 'paused'}): cursor {p.cursor}, {p.pending} pending, "
+            f"{p.delivered} delivered, {p.dead} dead, oldest pending "
+            + (f"{age:.0f} s" if age is not None else "-"),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
-    console.print(table)
