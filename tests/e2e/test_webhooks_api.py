@@ -115,7 +115,7 @@ async def test_an_administrator_keeps_a_subscription_and_its_secret_is_shown_onc
     )
     assert again.status_code == 422
     missing = await api.client.get(f"{HOOKS}/{uuid4()}", headers=_admin(api))
-    assert (missing.status_code, missing.json()["rule"]) == (404, "not-found")
+    assert (missing.status_code, missing.json()["rule"]) == (404, "webhook-not-found")
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ async def test_a_target_out_of_reach_is_refused_naming_the_url(
     assert refused.status_code == 422
     assert refused.headers["content-type"].startswith("application/problem+json")
     problem = refused.json()
-    assert (problem["rule"], problem["field"]) == ("invalid-value", "url")
+    assert (problem["rule"], problem["field"]) == ("webhook-target-refused", "url")
     english = await hooks_api.client.post(
         HOOKS,
         json={"client_id": str(client), "url": url, "kinds": ["Case.CaseOpened"]},
@@ -257,4 +257,4 @@ async def test_deliveries_show_their_attempts_and_a_dead_one_is_sent_again(
     unknown = await api.client.post(
         f"{HOOKS}/deliveries/msg_{uuid4().hex}/redeliver", headers=_admin(api)
     )
-    assert (unknown.status_code, unknown.json()["rule"]) == (404, "not-found")
+    assert (unknown.status_code, unknown.json()["rule"]) == (404, "webhook-not-found")

@@ -20,10 +20,11 @@ DESCRIPTIONS: dict[str, str] = {
 
         Refusals:
         - 422 `invalid-value`: no such client application, or a revoked one (`client_id`);
-          unknown kinds, or kinds the client does not follow (`kinds`); a `url` not `https://`
-          (outside the embedded mode), with a user name or password, or whose host resolves to
-          a loopback, private, link-local or other non-public address (server-side request
-          forgery; allowed by `MAILLAGE_WEBHOOK_ALLOW_PRIVATE_TARGETS`).
+          unknown kinds, or kinds the client does not follow (`kinds`).
+        - 422 `webhook-target-refused`: a `url` not `https://` (outside the embedded mode), with
+          a user name or password, or whose host does not resolve or resolves to a loopback,
+          private, link-local or other non-public address (server-side request forgery; allowed
+          by `MAILLAGE_WEBHOOK_ALLOW_PRIVATE_TARGETS`).
     """,
     "list_webhooks": """
         The webhook subscriptions, in the order of their ids, paged by `cursor`; filtered by
@@ -37,7 +38,7 @@ DESCRIPTIONS: dict[str, str] = {
         and how far into the feed its deliveries have been derived (`cursor`).
 
         Refusals:
-        - 404 `not-found`: no such subscription.
+        - 404 `webhook-not-found`: no such subscription.
     """,
     "change_webhook": """
         Change a subscription's `url` or `kinds` (checked as at its creation), or pause it
@@ -45,15 +46,16 @@ DESCRIPTIONS: dict[str, str] = {
         up from where it stopped). Fields left out are kept.
 
         Refusals:
-        - 404 `not-found`: no such subscription.
-        - 422 `invalid-value`: as at creation (`url`, `kinds`), or a removed subscription.
+        - 404 `webhook-not-found`: no such subscription.
+        - 422 `invalid-value`: `kinds` as at creation, or a removed subscription.
+        - 422 `webhook-target-refused`: `url` as at creation.
     """,
     "remove_webhook": """
         Remove a subscription: nothing more is derived nor sent for it, not even its pending
         deliveries. It stays listed (`removed=true`) with its deliveries, for the record.
 
         Refusals:
-        - 404 `not-found`: no such subscription.
+        - 404 `webhook-not-found`: no such subscription.
         - 422 `invalid-value`: it was removed already.
     """,
     "rotate_webhook_secret": """
@@ -62,7 +64,7 @@ DESCRIPTIONS: dict[str, str] = {
         at once. Shown this once.
 
         Refusals:
-        - 404 `not-found`: no such subscription.
+        - 404 `webhook-not-found`: no such subscription.
         - 422 `invalid-value`: a removed subscription.
     """,
     "list_webhook_deliveries": """
@@ -72,7 +74,7 @@ DESCRIPTIONS: dict[str, str] = {
         not shown (they are the feed's items).
 
         Refusals:
-        - 404 `not-found`: no such subscription.
+        - 404 `webhook-not-found`: no such subscription.
         - 422 `invalid-request`: an unknown `status`, a `limit` out of 1–500.
         - 422 `invalid-value`: a `cursor` this list did not return.
     """,
@@ -82,7 +84,7 @@ DESCRIPTIONS: dict[str, str] = {
         worker sends it at its next step.
 
         Refusals:
-        - 404 `not-found`: no such delivery.
+        - 404 `webhook-not-found`: no such delivery.
         - 422 `invalid-value`: its subscription was removed.
     """,
 }

@@ -4,7 +4,6 @@ deliveries and send one again."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
@@ -32,12 +31,6 @@ from domain.integration import KEEPING_INTEGRATIONS
 
 router = APIRouter(prefix="/integration/webhooks", tags=["integration"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_INTEGRATIONS)
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    DEAD = "dead"
 
 
 async def get_resolver() -> Resolver:
@@ -163,7 +156,10 @@ def list_webhook_deliveries(
     webhooks: SubscriptionsDep,
     limit: Limit = 100,
     cursor: Cursor = None,
-    status: DeliveryStatus | None = None,
+    status: Annotated[
+        str | None,
+        Query(pattern="^(pending|delivered|dead)$", description="`pending`, `delivered`, `dead`."),
+    ] = None,
     kind: Annotated[str | None, Query(max_length=64, description="One kind of event.")] = None,
 ) -> Page[DeliveryRead]:
     webhooks.get(subscription_id)  # 404 for no such subscription
@@ -172,7 +168,7 @@ def list_webhook_deliveries(
         subscription_id,
         limit=limit + 1,
         after=log_cursor(cursor),
-        status=status.value if status is not None else None,
+        status=status,
         kind=kind,
     )
     items = [DeliveryRead.of(d) for d in found[:limit]]

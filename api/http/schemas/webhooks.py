@@ -91,7 +91,7 @@ class DeliveryRead(BaseModel):
     subscription_id: UUID
     position: int = Field(description="The event's position in the feed.")
     kind: str
-    status: str = Field(description="`pending`, `delivered` or `dead` (dead letter).")
+    status: str = Field(description="`pending`, `delivered` or `dead` (the dead letter).")
     attempts: int
     created_at: datetime
     next_attempt_at: datetime | None = Field(description="When it is tried next (pending).")

@@ -47,6 +47,8 @@ _NOT_FOUND = {
 class WebhookNotFoundError(NotFoundError):
     """No such subscription or delivery (404)."""
 
+    rule = "webhook-not-found"
+
     def __init__(self, kind: str, ident: UUID | str, *, field: str | None = None) -> None:
         MaillageError.__init__(self, _NOT_FOUND[kind], field=field, kind=kind, id=ident)
         self.kind, self.ident = kind, ident

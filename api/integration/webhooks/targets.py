@@ -35,6 +35,8 @@ MAX_URL = 2000
 class TargetRefusedError(InvalidValueError):
     """A webhook target the guard refuses; `field` is the request's field at fault."""
 
+    rule = "webhook-target-refused"
+
 
 def resolve(host: str, port: int) -> list[str]:
     """Every address `host` resolves to (the system's resolver; OSError if none)."""
