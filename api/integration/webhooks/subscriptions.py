@@ -236,10 +236,10 @@ class Subscriptions:
         kinds: Iterable[str] | None = None,
         active: bool | None = None,
     ) -> Subscription:
+        current = self.get(subscription_id)  # 404 before any check (no lookup for nothing)
         values: dict[str, Any] = {}
         if kinds is not None:
-            client_id = self.get(subscription_id).client_id
-            values["kinds"] = json.dumps(self._check_kinds(client_id, kinds))
+            values["kinds"] = json.dumps(self._check_kinds(current.client_id, kinds))
         if url is not None:
             values["url"] = self.check_url(url)
         if active is not None:
