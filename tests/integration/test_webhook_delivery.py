@@ -48,10 +48,15 @@ def test_each_event_the_client_may_see_is_delivered_once_even_with_two_workers(
     tmp_path: Path,
 ) -> None:
     settings = loopback_settings(store_settings)
+    _story(store_world, store_app)  # before the subscription: not sent (GET /feed serves it)
     project(store_app, engine)
     with receiver(tmp_path) as healthy:
         created = subscribe(engine, settings, store_world.i("aemo"), healthy.url)
         start = created.subscription.cursor
+        with engine.connect() as conn:
+            before = feed_page(conn, store_world.i("aemo"), after=0, limit=1000, kinds=CASE_KINDS)
+        assert len(before) == 4
+        assert before[-1].position <= start
         for _ in range(4):
             _story(store_world, store_app)
         project(store_app, engine)
