@@ -83,8 +83,11 @@ DESCRIPTIONS: dict[str, str] = {
         counted anew, with the same `webhook-id` (a receiver that handled it drops it). The
         worker sends it at its next step.
 
+        `delivery_id` is the `webhook-id` (`msg_…`), or the UUID its 32 hex digits spell.
+
         Refusals:
         - 404 `webhook-not-found`: no such delivery.
+        - 422 `invalid-request`: `delivery_id` neither a `webhook-id` nor a UUID.
         - 422 `invalid-value`: its subscription was removed.
     """,
 }

@@ -27,7 +27,9 @@ from api.http.schemas.webhooks import (
 from api.integration.webhooks import reports
 from api.integration.webhooks.subscriptions import Subscriptions
 from api.integration.webhooks.targets import Resolver, resolve
+from domain.errors import InvalidValueError
 from domain.integration import KEEPING_INTEGRATIONS
+from domain.wording import N_
 
 router = APIRouter(prefix="/integration/webhooks", tags=["integration"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_INTEGRATIONS)
@@ -45,7 +47,25 @@ async def get_subscriptions(
 
 
 SubscriptionsDep = Annotated[Subscriptions, Depends(get_subscriptions)]
-DeliveryId = Annotated[str, Path(max_length=64, description="A delivery's `webhook-id`.")]
+DeliveryId = Annotated[
+    str,
+    Path(
+        pattern=r"^(msg_[0-9a-f]{32}|[0-9a-fA-F-]{36})$",
+        description="A delivery's `webhook-id` (`msg_` and 32 hex digits), or the UUID it spells.",
+    ),
+]
+
+
+def _webhook_id(given: str) -> str:
+    """`msg_…` as given, or spelt from the UUID given."""
+    if given.startswith("msg_"):
+        return given
+    try:
+        return "msg_" + UUID(given).hex
+    except ValueError as error:
+        raise InvalidValueError(
+            N_("this is not the id of a webhook delivery"), field="delivery_id"
+        ) from error
 
 
 def _keep(claim: Claim | None, status: int, answer: BaseModel, headers: dict[str, str]) -> None:
@@ -185,6 +205,6 @@ def list_webhook_deliveries(
 def redeliver_webhook(
     delivery_id: DeliveryId, principal: PrincipalDep, webhooks: SubscriptionsDep, claim: ClaimDep
 ) -> DeliveryRead:
-    answer = DeliveryRead.of(webhooks.redeliver(delivery_id, by=principal.subject))
+    answer = DeliveryRead.of(webhooks.redeliver(_webhook_id(delivery_id), by=principal.subject))
     _keep(claim, 200, answer, {})
     return answer
