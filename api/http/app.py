@@ -51,6 +51,7 @@ from api.http.routers import (
     rights,
     views,
     vocabulary,
+    webhooks,
     work,
 )
 from api.settings import Settings, get_settings
@@ -126,7 +127,8 @@ TAGS = [
     {
         "name": "integration",
         "description": "Client applications of institutions: registered by administrators, "
-        "they get tokens at `/oauth/token` (client credentials).",
+        "they get tokens at `/oauth/token` (client credentials); webhook subscriptions and "
+        "their deliveries (admin).",
     },
     {
         "name": "reports",
@@ -261,6 +263,7 @@ def create_app(settings: Settings | None = None, *, time: TimePolicy | None = No
         oauth,
         fhir,
         feed,
+        webhooks,
     ):
         app.include_router(area.router, responses=PROBLEMS)
 

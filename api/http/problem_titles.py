@@ -65,6 +65,8 @@ DOMAIN_TITLES: dict[str, str] = {
     "not-the-holder": N_("Not the holding institution"),
     "wrong-transfer-side": N_("Wrong side of the transfer"),
     "act-not-found": N_("Act not found"),
+    "webhook-not-found": N_("Webhook subscription or delivery not found"),
+    "webhook-target-refused": N_("Webhook target refused"),
     "act-annulled": N_("Act annulled"),
     "act-not-correctable": N_("Act not correctable"),
     "nothing-to-correct": N_("Nothing to correct"),

@@ -735,6 +735,25 @@ MATRIX += [
     _l("GET", "/network-map/picture", SUPERVISORS, query=REPORT_PERIOD),
 ]
 
+# --- webhook subscriptions (issue 19): administrators; a case's id names no subscription (404)
+_HOOK = "/integration/webhooks"
+_NO_HOOK = {"subscription_id": "case", "delivery_id": "case"}
+MATRIX += [
+    _l(
+        "POST",
+        _HOOK,
+        ADMINS,
+        body=lambda s: {"client_id": s.id("case"), "url": "https://x.org/", "kinds": ["Case.X"]},
+    ),
+    _l("GET", _HOOK, ADMINS),
+    _l("GET", _HOOK + "/{subscription_id}", ADMINS, params=_NO_HOOK),
+    _l("PATCH", _HOOK + "/{subscription_id}", ADMINS, body=lambda s: {}, params=_NO_HOOK),
+    _l("DELETE", _HOOK + "/{subscription_id}", ADMINS, params=_NO_HOOK),
+    _l("POST", _HOOK + "/{subscription_id}/secret", ADMINS, params=_NO_HOOK),
+    _l("GET", _HOOK + "/{subscription_id}/deliveries", ADMINS, params=_NO_HOOK),
+    _l("POST", _HOOK + "/deliveries/{delivery_id}/redeliver", ADMINS, params=_NO_HOOK),
+]
+
 # Served to anyone, token or not.
 OPERATIONS = {
     ("GET", "/health"),

@@ -38,6 +38,7 @@ from api.http.reference import (
     rights,
     views,
     vocabulary,
+    webhooks,
 )
 
 Examples = Mapping[str, Mapping[str, Any]]  # name -> {"summary": …, "value": …}
@@ -59,6 +60,7 @@ AREAS = (
     vocabulary,
     clients,
     feed,
+    webhooks,
 )
 
 DESCRIPTIONS: Mapping[str, str] = {

@@ -1,0 +1,95 @@
+"""`maillage deliver`: the webhook worker (`api.integration.webhooks.worker`), its progress, and
+sending a delivery again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from api.cli.root import console, migrated_settings
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy import Engine
+
+
+def deliver(
+    follow: bool = typer.Option(False, "--follow", help="Keep delivering until stopped."),
+    once: bool = typer.Option(False, "--once", help="One step (one batch), then exit."),
+    status: bool = typer.Option(
+        False, "--status", help="Each subscription's deliveries: pending, delivered, dead."
+    ),
+    redeliver: str = typer.Option(
+        None, "--redeliver", metavar="DELIVERY_ID", help="Send this delivery (msg_…) again."
+    ),
+    interval: float = typer.Option(1.0, help="Seconds between polls when nothing is due."),
+) -> None:
+    """Send webhooks: derive deliveries from the feed, send those due, retry, dead-letter.
+
+    Without an option: until nothing is due. Several workers may run at once."""
+    import signal
+    import threading
+    from uuid import UUID
+
+    from api.composition import open_services
+    from api.integration.webhooks.subscriptions import Subscriptions
+    from api.integration.webhooks.worker import Deliverer, http_client
+    from domain.errors import MaillageError
+
+    settings = migrated_settings()
+    with open_services(settings) as services:
+        now = services.time.now
+        if status:
+            _print_status(services.engine, now())
+            return
+        if redeliver is not None:
+            operator = UUID(int=0)  # the command line's operator: no principal
+            try:
+                Subscriptions(services.engine, settings, now).redeliver(redeliver, by=operator)
+            except MaillageError as error:
+                console.print(f"[red]{error}[/red]")
+                raise typer.Exit(2) from error
+            console.print(f"{redeliver}: pending, to be sent at the next step")
+            return
+        with http_client(settings) as client:
+            worker = Deliverer(services.engine, settings, client, clock=now)
+            if once:
+                done = worker.step()
+            elif follow:
+                stop = threading.Event()
+                signal.signal(signal.SIGTERM, lambda *_: stop.set())
+                signal.signal(signal.SIGINT, lambda *_: stop.set())
+                console.print("delivering webhooks (Ctrl-C to stop)")
+                worker.follow(stop, interval=interval)
+                return
+            else:
+                done = worker.drain()
+    console.print(
+        f"{done.derived} derived, {done.delivered} delivered, {done.failed} failed (to retry), "
+        f"{done.dead} dead"
+    )
+
+
+def _print_status(engine: Engine, now: datetime) -> None:
+    """One line per subscription (greppable): its cursor, its deliveries by status, the oldest
+    pending one's age."""
+    from urllib.parse import urlsplit
+
+    from api.integration.webhooks.reports import progress
+
+    found = progress(engine)
+    if not found:
+        console.print("no webhook subscription")
+    for p in found:
+        age = p.oldest_pending_age(now)
+        console.print(
+            f"subscription {p.subscription_id} to {urlsplit(p.url).hostname} "
+            f"({'active' if p.active else 'paused'}): cursor {p.cursor}, {p.pending} pending, "
+            f"{p.delivered} delivered, {p.dead} dead, oldest pending "
+            + (f"{age:.0f} s" if age is not None else "-"),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )

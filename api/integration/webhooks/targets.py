@@ -1,0 +1,143 @@
+"""Where a webhook may be sent: the guard against server-side request forgery.
+
+A webhook target is a URL an administrator typed, which the worker then calls from inside the
+service's network: pointed at `http://169.254.169.254/` (a cloud's metadata), at `localhost` or at
+an internal host, it would make Maillage a proxy into places no client may reach. So a target is
+refused unless it is:
+
+- `https://` (outside the embedded mode, where a receiver on the same machine may use `http://`);
+- without userinfo (`user:password@`: credentials in a URL end up in logs);
+- a host whose every address is public: not loopback, private, link-local, multicast, reserved,
+  unspecified or shared (CGNAT) — also when written as an IPv4-mapped, 6to4 or Teredo IPv6
+  address — unless `webhook_allow_private_targets` lets a receiver on the same network in.
+
+It is checked when a subscription is created or changed (422 naming `url`) and again before each
+attempt, since what a name resolves to may change after it was accepted (the attempt then fails
+with the reason, and is retried like any failure). The window between that resolution and the
+connection is left open (a name that changes in between, DNS rebinding, is not caught).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+from domain.errors import InvalidValueError
+from domain.wording import N_
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], Sequence[str]]  # (host, port) -> addresses
+MAX_URL = 2000
+
+
+class TargetRefusedError(InvalidValueError):
+    """A webhook target the guard refuses; `field` is the request's field at fault."""
+
+    rule = "webhook-target-refused"
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (the system's resolver; OSError if none)."""
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({str(info[4][0]) for info in found})
+
+
+def _embedded(address: IPAddress) -> IPAddress | None:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, Teredo), if any."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    return None
+
+
+def is_public(address: IPAddress) -> bool:
+    """Whether `address` (and any IPv4 address it carries) is a public unicast one."""
+    carried = _embedded(address)
+    if carried is not None and not is_public(carried):
+        return False
+    return not (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or (isinstance(address, ipaddress.IPv4Address) and address in _SHARED)
+        or not address.is_global
+    )
+
+
+_SHARED = ipaddress.IPv4Network("100.64.0.0/10")  # carrier-grade NAT
+
+
+def check_target(
+    url: str,
+    *,
+    allow_http: bool,
+    allow_private: bool,
+    resolver: Resolver = resolve,
+    field: str = "url",
+) -> str:
+    """`url` if a webhook may be sent there; `TargetRefusedError` naming `field` otherwise."""
+    if len(url) > MAX_URL:
+        raise TargetRefusedError(N_("this address is too long"), field=field)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise TargetRefusedError(N_("this is not a web address"), field=field) from error
+    schemes = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in schemes:
+        raise TargetRefusedError(
+            N_("a webhook is sent to an https:// address only")
+            if not allow_http
+            else N_("a webhook is sent to an http:// or https:// address only"),
+            field=field,
+        )
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise TargetRefusedError(
+            N_("a webhook address carries no user name or password"), field=field
+        )
+    host = parts.hostname
+    if not host:
+        raise TargetRefusedError(N_("this address names no host"), field=field)
+    if parts.fragment:
+        raise TargetRefusedError(N_("a webhook address has no fragment (#…)"), field=field)
+    if allow_private:
+        return url
+    default = 443 if parts.scheme == "https" else 80
+    for found in _addresses(host, port or default, resolver, field):
+        if not is_public(found):
+            raise TargetRefusedError(
+                N_(
+                    "the host {host} resolves to {address}, which is not a public address "
+                    "(server-side request forgery)"
+                ),
+                field=field,
+                host=host,
+                address=str(found),
+            )
+    return url
+
+
+def _addresses(host: str, port: int, resolver: Resolver, field: str) -> list[IPAddress]:
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        found = [ipaddress.ip_address(a.split("%")[0]) for a in resolver(host, port)]
+    except (OSError, UnicodeError, ValueError):
+        found = []
+    if not found:
+        raise TargetRefusedError(
+            N_("the host {host} of this address does not resolve"), field=field, host=host
+        )
+    return found
