@@ -127,6 +127,10 @@ async def test_an_administrator_keeps_a_subscription_and_its_secret_is_shown_onc
         ("https://nowhere.example.org/in", "does not resolve"),
         ("https://user:pw@hooks.example.org/in", "user name"),
         ("ftp://hooks.example.org/in", "address only"),
+        ("https://hooks.example.org/in\n", "control character"),  # urlsplit would drop it
+        ("https://hooks.example.org/i\tn", "control character"),
+        ("https://xn--/in", "not a web address"),
+        ("https://hooks.example.org:0/in", "not a web address"),
     ],
 )
 async def test_a_target_out_of_reach_is_refused_naming_the_url(

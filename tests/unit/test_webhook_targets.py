@@ -58,6 +58,16 @@ def test_a_public_https_target_is_accepted() -> None:
         ("https://[fe80::1]/", "fe80::1"),  # link-local
         ("https://[fc00::1]/", "fc00::1"),  # unique local
         ("https://" + "a" * 2001, "too long"),
+        # what urlsplit silently drops, the sender does not: refused, never read two ways
+        ("https://hooks.example.org/hook\n", "no space nor control character"),
+        ("https://hooks.example.org/h\took", "no space nor control character"),
+        ("https://hooks.exam\rple.org/", "no space nor control character"),
+        ("https://hooks.example.org/a b", "no space nor control character"),
+        ("https://hooks.example.org/\x85", "no space nor control character"),
+        ("https://hooks.example.org/\u2028", "no space nor control character"),
+        ("https://xn--/", "not a web address"),  # an empty IDNA label
+        ("https://hooks.example.org:0/", "not a web address"),
+        ("https://[::1/", "not a web address"),
     ],
 )
 def test_a_target_out_of_reach_is_refused_naming_the_url(url: str, reason: str) -> None:

@@ -13,7 +13,9 @@ the step takes the file's write lock before it reads the cursor, and workers tak
 
 **Claimed under a lease.** A worker claims due deliveries in one statement (PostgreSQL: `FOR UPDATE
 SKIP LOCKED`; SQLite: one writer at a time), setting `locked_until` and a claim token. It sends
-them outside any transaction, then settles each one only if its claim still holds. A worker that
+them outside any transaction, then settles each one only if its claim still holds. A delivery
+whose client application has been revoked since, or whose kind the client or the subscription no
+longer follows, is not sent: the claim marks it dead, its `last_error` saying why. A worker that
 crashed leaves its claims to expire: another takes them over, and the receiver may get one twice
 (at least once; the `webhook-id` stays the same, for it to drop a duplicate).
 """
@@ -25,6 +27,7 @@ import random as _random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import Connection, Engine, and_, or_, select, update
@@ -185,12 +188,40 @@ def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> lis
             .where(d.delivery_id.in_(due.scalar_subquery()))
             .values(locked_until=now + lease, claimed_by=token)
         )
-        rows = conn.execute(
-            select(d.delivery_id, d.subscription_id, d.payload, d.attempts, s.url, s.secret_version)
+        c = integration_client.c
+        found = conn.execute(
+            select(
+                d.delivery_id,
+                d.subscription_id,
+                d.payload,
+                d.attempts,
+                d.kind,
+                s.url,
+                s.secret_version,
+                s.kinds,
+                c.kinds.label("client_kinds"),
+                c.revoked_at,
+            )
             .join(webhook_subscription, s.subscription_id == d.subscription_id)
+            .outerjoin(integration_client, c.client_id == s.client_id)
             .where(d.claimed_by == token)
             .order_by(d.next_attempt_at, d.position)
         ).all()
+        rows = [r for r in found if _out_of_scope(r) is None]
+        for r in found:
+            reason = _out_of_scope(r)
+            if reason is not None:  # never sent: dead at once, saying why (redeliver if wrong)
+                conn.execute(
+                    update(webhook_delivery)
+                    .where(d.delivery_id == r.delivery_id, d.claimed_by == token)
+                    .values(
+                        status=DEAD,
+                        last_error=reason,
+                        last_attempt_at=now,
+                        locked_until=None,
+                        claimed_by=None,
+                    )
+                )
     return [
         Claimed(
             r.delivery_id,
@@ -203,6 +234,16 @@ def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> lis
         )
         for r in rows
     ]
+
+
+def _out_of_scope(row: Any) -> str | None:
+    """Why a claimed delivery may no longer be sent (None: it may): its client application
+    revoked (or gone), or its kind no longer one both the client and the subscription follow."""
+    if row.client_kinds is None or row.revoked_at is not None:
+        return "not sent: the client application has been revoked"
+    if row.kind not in set(json.loads(row.kinds)) & set(json.loads(row.client_kinds)):
+        return f"not sent: {row.kind} is no longer in the subscription's or the client's kinds"
+    return None
 
 
 @dataclass(frozen=True)

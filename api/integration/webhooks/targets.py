@@ -7,6 +7,9 @@ refused unless it is:
 
 - `https://` (outside the embedded mode, where a receiver on the same machine may use `http://`);
 - without userinfo (`user:password@`: credentials in a URL end up in logs);
+- without any space or control character (a tab or a line break that one parser drops and another
+  keeps would make the check and the sender read two addresses), with a host and a port not 0 —
+  read with `httpx.URL`, as the sender reads it;
 - a host whose every address is public: not loopback, private, link-local, multicast, reserved,
   unspecified or shared (CGNAT) — also when written as an IPv4-mapped, 6to4 or Teredo IPv6
   address — unless `webhook_allow_private_targets` lets a receiver on the same network in.
@@ -22,7 +25,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Sequence
-from urllib.parse import urlsplit
+
+import httpx
 
 from domain.errors import InvalidValueError
 from domain.wording import N_
@@ -77,6 +81,12 @@ def is_public(address: IPAddress) -> bool:
 _SHARED = ipaddress.IPv4Network("100.64.0.0/10")  # carrier-grade NAT
 
 
+def _unsafe(char: str) -> bool:
+    """A space, a control character (C0, DEL, C1) or any other white space."""
+    code = ord(char)
+    return code <= 0x20 or 0x7F <= code <= 0x9F or char.isspace()
+
+
 def check_target(
     url: str,
     *,
@@ -88,10 +98,18 @@ def check_target(
     """`url` if a webhook may be sent there; `TargetRefusedError` naming `field` otherwise."""
     if len(url) > MAX_URL:
         raise TargetRefusedError(N_("this address is too long"), field=field)
-    try:
-        parts = urlsplit(url)
+    if any(_unsafe(char) for char in url):
+        # urlsplit would drop a tab or a line break silently, the sender would not: refused.
+        raise TargetRefusedError(
+            N_("a webhook address contains no space nor control character"), field=field
+        )
+    try:  # read as the sender (httpx) reads it, so both see the same host and port
+        parts = httpx.URL(url)
+        host = parts.raw_host.decode("ascii")  # IDNA-encoded, as it is resolved
+        if not parts.host.strip("."):  # decoding it back fails on an empty label (`xn--`)
+            host = ""
         port = parts.port
-    except ValueError as error:
+    except (httpx.InvalidURL, UnicodeError, ValueError, TypeError) as error:
         raise TargetRefusedError(N_("this is not a web address"), field=field) from error
     schemes = ("https", "http") if allow_http else ("https",)
     if parts.scheme not in schemes:
@@ -101,13 +119,14 @@ def check_target(
             else N_("a webhook is sent to an http:// or https:// address only"),
             field=field,
         )
-    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+    if parts.userinfo:
         raise TargetRefusedError(
             N_("a webhook address carries no user name or password"), field=field
         )
-    host = parts.hostname
-    if not host:
+    if not host or not host.strip("."):
         raise TargetRefusedError(N_("this address names no host"), field=field)
+    if port is not None and not 0 < port <= 65535:
+        raise TargetRefusedError(N_("this is not a web address"), field=field)
     if parts.fragment:
         raise TargetRefusedError(N_("a webhook address has no fragment (#…)"), field=field)
     if allow_private:
@@ -129,7 +148,7 @@ def check_target(
 
 def _addresses(host: str, port: int, resolver: Resolver, field: str) -> list[IPAddress]:
     try:
-        return [ipaddress.ip_address(host.strip("[]"))]
+        return [ipaddress.ip_address(host.strip("[]").split("%")[0])]
     except ValueError:
         pass
     try:

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy import Engine
 
+from api.integration.webhooks.deadline import deadline_transport, within
 from api.integration.webhooks.outbox import Claimed, Outcome, backoff, claim, derive, settle
 from api.integration.webhooks.signing import Signer
 from api.integration.webhooks.targets import Resolver, TargetRefusedError, check_target, resolve
@@ -35,6 +36,7 @@ from domain.timing import utc_now
 
 log = logging.getLogger("maillage.webhooks")
 MAX_ERROR = 500
+DNS_MARGIN = 30.0  # seconds a resolution may take (the system resolver's retries)
 
 
 def http_client(settings: Settings, verify: ssl.SSLContext | bool = True) -> httpx.Client:
@@ -44,7 +46,7 @@ def http_client(settings: Settings, verify: ssl.SSLContext | bool = True) -> htt
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
         follow_redirects=False,
         trust_env=False,
-        verify=verify,
+        transport=deadline_transport(verify),
     )
 
 
@@ -78,8 +80,11 @@ class Deliverer:
 
     @property
     def lease(self) -> timedelta:
-        """Long enough for a whole claimed batch to time out, with a margin."""
-        return timedelta(seconds=self.settings.webhook_timeout_seconds * (self.batch + 1) + 30)
+        """Longer than the worst claimed batch: each attempt ends by its deadline
+        (`webhook_timeout_seconds`, `deadline`), after resolving its host once more (not under
+        the deadline: `DNS_MARGIN` each), with a margin."""
+        worst = self.settings.webhook_timeout_seconds + DNS_MARGIN
+        return timedelta(seconds=worst * self.batch + 30)
 
     def wait(self, attempts: int) -> timedelta:
         s = self.settings
@@ -91,16 +96,27 @@ class Deliverer:
         """Derive what is new, then send one batch of due deliveries."""
         done = Step(derived=derive(self.engine, self.clock()))
         for claimed in claim(self.engine, self.clock(), lease=self.lease, limit=self.batch):
-            outcome = self.attempt(claimed)
-            status = settle(
-                self.engine,
-                claimed,
-                outcome,
-                self.clock(),
-                max_attempts=self.settings.webhook_max_attempts,
-                wait=self.wait,
-            )
-            self._log(claimed, outcome, status)
+            # each claimed delivery on its own: one that cannot be settled now (its claim
+            # expires, another worker takes it over) never keeps the others from being sent
+            try:
+                outcome = self.attempt(claimed)
+                status = settle(
+                    self.engine,
+                    claimed,
+                    outcome,
+                    self.clock(),
+                    max_attempts=self.settings.webhook_max_attempts,
+                    wait=self.wait,
+                )
+                self._log(claimed, outcome, status)
+            except Exception as error:
+                log.error(
+                    "webhook %s (subscription %s) could not be settled: %s",
+                    claimed.delivery_id,
+                    claimed.subscription_id,
+                    type(error).__name__,
+                )
+                continue
             if status == "delivered":
                 done.delivered += 1
             elif status == "dead":
@@ -132,7 +148,21 @@ class Deliverer:
                 stop.wait(interval)
 
     def attempt(self, claimed: Claimed) -> Outcome:
-        """One attempt to send `claimed`; never raises for the receiver's faults."""
+        """One attempt to send `claimed`; never raises: whatever goes wrong (a refused or
+        malformed target, a network error, anything unforeseen) is a failed attempt, retried
+        with backoff and dead after the limit like any other."""
+        try:
+            return self._attempt(claimed)
+        except Exception as error:  # never one bad target stopping the others
+            log.warning(
+                "webhook %s (subscription %s): attempt failed unexpectedly: %s",
+                claimed.delivery_id,
+                claimed.subscription_id,
+                type(error).__name__,
+            )
+            return Outcome(None, f"attempt failed: {type(error).__name__}")
+
+    def _attempt(self, claimed: Claimed) -> Outcome:
         try:
             check_target(
                 claimed.url,
@@ -153,8 +183,9 @@ class Deliverer:
             "POST", claimed.url, content=claimed.payload.encode(), headers=headers
         )
         try:
-            response = self.client.send(request, stream=True)  # the body is never read
-            response.close()
+            with within(self.settings.webhook_timeout_seconds):  # the whole attempt, not a read
+                response = self.client.send(request, stream=True)  # the body is never read
+                response.close()
         except httpx.TimeoutException:
             seconds = self.settings.webhook_timeout_seconds
             return Outcome(None, f"timed out after {seconds:g} s")
@@ -168,7 +199,10 @@ class Deliverer:
         return Outcome(code, f"HTTP {code}")
 
     def _log(self, claimed: Claimed, outcome: Outcome, status: str | None) -> None:
-        host = urlsplit(claimed.url).hostname
+        try:
+            host = urlsplit(claimed.url).hostname
+        except ValueError:
+            host = "(malformed address)"
         attempt = claimed.attempts + 1
         if status is None:
             log.warning(
