@@ -20,6 +20,7 @@ DOMAIN_TITLES: dict[str, str] = {
     "already-exists": N_("Already exists"),
     "identifier-taken": N_("Identifier held by another record"),
     "client-not-found": N_("No such client application"),
+    "client-revoked": N_("Client application revoked"),
     "concurrent-update": N_("Changed concurrently"),
     "stale-version": N_("Stale version"),
     "not-employed": N_("Not employed by this institution"),
@@ -103,7 +104,6 @@ API_TITLES: dict[str, str] = {
     "idempotency-key-taken-over": N_("Idempotency-Key taken over"),
     "idempotency-outcome-unknown": N_("Outcome not known yet"),
     # client applications (`api.integration.clients`) and their tokens (`routers.oauth`)
-    "client-revoked": N_("Client application revoked"),
     "invalid-client": N_("Client authentication failed"),
     "invalid-token-request": N_("Invalid token request"),
     "unsupported-grant-type": N_("Unsupported grant type"),

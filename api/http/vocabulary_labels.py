@@ -19,6 +19,7 @@ from domain.access import ReadPurpose, Role
 from domain.case_values import ErasureGround
 from domain.funding import FundedKind
 from domain.grounds import ConditionKind
+from domain.identifiers import Scheme
 from domain.values import (
     ActionKind,
     AlertKind,
@@ -55,6 +56,7 @@ SOURCES: Mapping[str, Iterable[str]] = {
     "erasure_grounds": ErasureGround,
     "funded_kinds": FundedKind,
     "as_of_questions": AsOf,
+    "identifier_schemes": Scheme,
 }
 # The family of `domain.labels` that labels each list's codes, as the views label them.
 FAMILIES: Mapping[str, str] = {
@@ -86,6 +88,12 @@ OWN_LABELS: dict[str, dict[str, str]] = {
     "as_of_questions": {
         "recorded": N_("As recorded then"),
         "occurred": N_("As it happened, known now"),
+    },
+    "identifier_schemes": {
+        "finess": N_("FINESS number (health and social establishments)"),
+        "siret": N_("SIRET number (establishment of a legal entity)"),
+        "rpps": N_("RPPS number (health professional)"),
+        "adeli": N_("ADELI number (health, social and psychology professions)"),
     },
 }
 

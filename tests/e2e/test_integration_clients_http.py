@@ -222,7 +222,10 @@ async def test_an_unknown_client_is_not_found(api: Api, admin: dict[str, str]) -
             json={} if method == "PATCH" else None,
             headers=admin,
         )
-        assert (found.status_code, found.json()["rule"]) == (404, "not-found"), (method, path)
+        assert (found.status_code, found.json()["rule"]) == (404, "client-not-found"), (
+            method,
+            path,
+        )
         assert "aucune application cliente" in found.json()["detail"]
 
 

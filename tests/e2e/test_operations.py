@@ -45,6 +45,7 @@ async def test_health_ready_and_projection_lag(store_settings: Settings) -> None
         "reports",
         "referrals",
         "transfers",
+        "feed",
     }
     assert all(lag["behind"] == 0 and lag["head"] == recorded.position for lag in lags.values())
 

@@ -82,3 +82,4 @@ class Vocabulary(BaseModel):
     erasure_grounds: list[Term]
     funded_kinds: list[Term]
     as_of_questions: list[Term]
+    identifier_schemes: list[Term]
