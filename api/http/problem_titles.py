@@ -101,6 +101,7 @@ API_TITLES: dict[str, str] = {
     "idempotency-outcome-unknown": N_("Outcome not known yet"),
     # client applications (`api.integration.clients`) and their tokens (`routers.oauth`)
     "client-revoked": N_("Client application revoked"),
+    "personal-data-not-requested": N_("Personal data not requested"),
     "invalid-client": N_("Client authentication failed"),
     "invalid-token-request": N_("Invalid token request"),
     "unsupported-grant-type": N_("Unsupported grant type"),
