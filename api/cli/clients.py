@@ -67,7 +67,9 @@ def register(
     ),
     purpose: str = typer.Option(..., help="Declared with each reading it records (coordination…)."),
     personal_data: bool = typer.Option(
-        False, "--personal-data", help=(
+        False,
+        "--personal-data",
+        help=(
             "Request that it open the events' personal fields (recorded): in force once a "
             "data-protection officer of its institution approves it (HTTP API)."
         ),

@@ -68,7 +68,9 @@ def test_personal_data_opens_only_once_a_dpo_of_its_institution_approves(
     with caplog.at_level(logging.INFO, logger="maillage.integration"):
         record = approve_personal_data(registry, client.client_id, dpo)
         clock.now += timedelta(minutes=5)
-        again = approve_personal_data(registry, client.client_id, Principal(uuid4(), Role.DPO, AEMO))
+        again = approve_personal_data(
+            registry, client.client_id, Principal(uuid4(), Role.DPO, AEMO)
+        )
         withdrawn = withdraw_personal_data(registry, client.client_id, dpo)
     assert (record.personal_data_approved_by, record.personal_data_approved_at) == (
         dpo.subject,
