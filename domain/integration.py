@@ -10,6 +10,13 @@ request, so a change by an administrator holds at once. Personal fields are open
 says so, under the same rules as a person's reading: recorded as a reading of each case, by the
 client, for its declared purpose.
 
+Two people open personal fields to a client: an administrator requests it, a data-protection
+officer of the client's own institution approves it (`check_personal_data_approver`) — so an
+administrator, who reads no case content, cannot read it through a client they registered. An
+administrator's change that widens what would be opened lapses the approval (`approval_holds`).
+Tokens issued before a client's `tokens_not_before` (a rotation without grace, a revocation) are
+refused.
+
 The clients themselves (ids, hashed secrets, rotation) are configuration kept beside the store
 (`api.integration`), not events of the log: the log holds acts on beneficiaries, and a secret
 must be replaceable and destroyable.
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from domain.access import Admission, Principal, ReadPurpose, Role
@@ -38,8 +46,25 @@ KEEPING_INTEGRATIONS = Admission(
     frozenset({Role.ADMIN}),
     {
         Role.DPO: N_(
-            "a data-protection officer exercises the person's rights (export, rectification, "
-            "erasure) and reads nothing else"
+            "a data-protection officer approves or withdraws a client application's access to "
+            "personal data, and reads nothing else; administrators keep client applications"
+        ),
+        Role.INTEGRATION: N_("a client application reads its institution's feed only"),
+    },
+)
+_APPROVED_BY_THE_DPO = N_(
+    "a client application's access to personal data is approved by a data-protection officer "
+    "of its institution"
+)
+# The second person of the rule: a DPO of the client's institution (`check_personal_data_approver`).
+APPROVING_PERSONAL_DATA = Admission(
+    N_("approving a client application's access to personal data"),
+    frozenset({Role.DPO}),
+    {
+        **{role: _APPROVED_BY_THE_DPO for role in Role if role is not Role.DPO},
+        Role.ADMIN: N_(
+            "an administrator requests personal data for a client application; a "
+            "data-protection officer of its institution approves it"
         ),
         Role.INTEGRATION: N_("a client application reads its institution's feed only"),
     },
@@ -73,14 +98,58 @@ class ClientScope:
     client_id: UUID
     institution_id: UUID
     kinds: frozenset[str]
-    personal_data: bool  # may open the events' personal fields (each opening recorded)
+    # may open the events' personal fields (each opening recorded): requested by an
+    # administrator AND approved by a data-protection officer of its institution
+    personal_data: bool
     purpose: ReadPurpose  # declared with each reading it records
     active: bool  # False once revoked
+    tokens_not_before: datetime | None = None  # tokens issued (iat) before it are refused
 
 
-def check_feed_reader(principal: Principal, scope: ClientScope | None) -> ClientScope:
-    """The scope `principal` (a client's token) follows the feed with; refused unless the client
-    is registered, not revoked, and acts for the institution its token names."""
+@dataclass(frozen=True)
+class PersonalDataRequest:
+    """What a client would open of personal fields, as an administrator set it: an approval
+    covers this much."""
+
+    institution_id: UUID
+    kinds: frozenset[str]
+    purpose: ReadPurpose
+    requested: bool
+
+
+def approval_holds(approved: PersonalDataRequest, now: PersonalDataRequest) -> bool:
+    """Whether a DPO's approval of `approved` still covers `now`: the same institution and
+    purpose, no kind it did not cover, personal data still requested (turned off, the approval
+    lapses: turning it on again asks anew)."""
+    return (
+        approved.requested
+        and now.requested
+        and now.institution_id == approved.institution_id
+        and now.purpose == approved.purpose
+        and now.kinds <= approved.kinds
+    )
+
+
+def check_personal_data_approver(principal: Principal, client_institution_id: UUID) -> None:
+    """A client's access to personal data is approved (or withdrawn) by a data-protection
+    officer of the client's own institution only."""
+    APPROVING_PERSONAL_DATA.check(principal)
+    if principal.institution_id != client_institution_id:
+        raise AccessDeniedError(
+            N_(
+                "a data-protection officer approves the client applications of their own "
+                "institution only"
+            )
+        )
+
+
+def check_feed_reader(
+    principal: Principal, scope: ClientScope | None, *, issued_at: datetime | None = None
+) -> ClientScope:
+    """The scope `principal` (a client's token, issued at `issued_at`: its `iat`) follows the
+    feed with; refused unless the client is registered, not revoked, acts for the institution
+    its token names, and the token was issued at or after the client's `tokens_not_before` (an
+    unknown `issued_at` is refused then)."""
     READING_THE_FEED.check(principal)
     if scope is None or scope.client_id != principal.subject:
         raise AccessDeniedError(N_("this token names no registered client application"))
@@ -89,5 +158,13 @@ def check_feed_reader(principal: Principal, scope: ClientScope | None) -> Client
     if scope.institution_id != principal.institution_id:
         raise AccessDeniedError(
             N_("this client application acts for another institution than its token names")
+        )
+    cutoff = scope.tokens_not_before
+    if cutoff is not None and (issued_at is None or issued_at < cutoff):
+        raise AccessDeniedError(
+            N_(
+                "this token was issued before the client application's secret was rotated "
+                "without grace: ask POST /oauth/token for a new one"
+            )
         )
     return scope

@@ -37,6 +37,12 @@ def upgrade() -> None:
         sa.Column("updated_by", sa.String(UUID_LEN), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True)),
         sa.Column("revoked_by", sa.String(UUID_LEN)),
+        # personal_data is what an administrator requested; a data-protection officer of the
+        # client's institution approves it (two people): who, when — cleared when it widens.
+        sa.Column("personal_data_approved_at", sa.DateTime(timezone=True)),
+        sa.Column("personal_data_approved_by", sa.String(UUID_LEN)),
+        # tokens issued before it are refused (a rotation without grace, a revocation)
+        sa.Column("tokens_not_before", sa.DateTime(timezone=True)),
     )
     op.create_index(
         "ix_integration_client_institution_id", "integration_client", ["institution_id"]

@@ -67,7 +67,12 @@ def register(
     ),
     purpose: str = typer.Option(..., help="Declared with each reading it records (coordination…)."),
     personal_data: bool = typer.Option(
-        False, "--personal-data", help="It may open the events' personal fields (recorded)."
+        False,
+        "--personal-data",
+        help=(
+            "Request that it open the events' personal fields (recorded): in force once a "
+            "data-protection officer of its institution approves it (HTTP API)."
+        ),
     ),
     operator: str = OPERATOR,
 ) -> None:
@@ -111,9 +116,12 @@ def list_clients(
             found = registry.list(institution_id=institution_id, revoked=revoked, after=after)
             for c in found:
                 state = f"revoked {c.revoked_at:%Y-%m-%d %H:%M}" if c.revoked_at else "active"
+                personal = "no"
+                if c.personal_data:
+                    personal = "approved" if c.personal_data_in_force else "requested"
                 print(
                     f"{c.client_id}  {c.name}  institution {c.institution_id}  {state}  "
-                    f"purpose {c.purpose.value}  personal data {'yes' if c.personal_data else 'no'}"
+                    f"purpose {c.purpose.value}  personal data {personal}"
                     f"  kinds {','.join(c.kinds)}"
                 )
             if len(found) < 100:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -42,9 +43,12 @@ class FeedAsk:
     kinds: Sequence[str] | None
 
 
-def reader_scope(registry: ClientRegistry, principal: Principal) -> ClientScope:
-    """The scope of the client the token names, as its administrator left it now."""
-    return check_feed_reader(principal, registry.scope(principal.subject))
+def reader_scope(
+    registry: ClientRegistry, principal: Principal, issued_at: datetime | None = None
+) -> ClientScope:
+    """The scope of the client the token (issued at `issued_at`) names, as its administrator
+    left it now: a token issued before the client's `tokens_not_before` is refused."""
+    return check_feed_reader(principal, registry.scope(principal.subject), issued_at=issued_at)
 
 
 def feed_answer(
@@ -55,8 +59,9 @@ def feed_answer(
     engine: Engine,
     maillage: Maillage,
     words: Words,
+    issued_at: datetime | None = None,
 ) -> FeedPage:
-    scope = reader_scope(registry, principal)
+    scope = reader_scope(registry, principal, issued_at)
     kinds = narrowed(scope, ask.kinds, field="query.kinds")
     with engine.connect() as conn:
         head = feed_position(conn)  # first: every event up to it is in the page's snapshot

@@ -21,6 +21,7 @@ DOMAIN_TITLES: dict[str, str] = {
     "identifier-taken": N_("Identifier held by another record"),
     "client-not-found": N_("No such client application"),
     "client-revoked": N_("Client application revoked"),
+    "personal-data-not-requested": N_("Personal data not requested"),
     "concurrent-update": N_("Changed concurrently"),
     "stale-version": N_("Stale version"),
     "not-employed": N_("Not employed by this institution"),

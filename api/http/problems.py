@@ -35,7 +35,7 @@ from api.http.problem_document import TYPE_PREFIX as TYPE_PREFIX
 from api.http.problem_document import FieldError, document, problem_response
 from api.http.problem_document import Problem as Problem
 from api.i18n import DEFAULT_LANGUAGE, Words
-from api.integration.client_records import ClientRevokedError
+from api.integration.client_records import ClientRevokedError, PersonalDataNotRequestedError
 from api.store.kek import KeyEncryptionKeyError
 from api.store.outcome import ClaimTakenOverError, Outcome
 from domain import errors as e
@@ -67,6 +67,7 @@ _CONFLICTS: tuple[type[e.MaillageError], ...] = (
     e.TransferNotPendingError,
     e.ActAnnulledError,
     ClientRevokedError,
+    PersonalDataNotRequestedError,
 )
 _NOT_FOUND: tuple[type[e.MaillageError], ...] = (
     e.NotFoundError,

@@ -35,6 +35,9 @@ integration_client = Table(
     Column("updated_by", String(UUID_LEN), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoked_by", String(UUID_LEN)),
+    Column("personal_data_approved_at", DateTime(timezone=True)),  # by a DPO of its institution
+    Column("personal_data_approved_by", String(UUID_LEN)),
+    Column("tokens_not_before", DateTime(timezone=True)),  # older tokens are refused
 )
 
 NAME_MAX = 200
@@ -54,6 +57,22 @@ class ClientNotFoundError(NotFoundError):
             id=client_id,
         )
         self.kind, self.ident = "client", client_id
+
+
+class PersonalDataNotRequestedError(MaillageError):
+    """Approving personal data for a client whose administrator did not request it (409)."""
+
+    rule = "personal-data-not-requested"
+
+    def __init__(self, client_id: UUID) -> None:
+        super().__init__(
+            N_(
+                "no administrator requested personal data for client application {id}: there "
+                "is nothing to approve"
+            ),
+            field="client_id",
+            id=client_id,
+        )
 
 
 class ClientRevokedError(MaillageError):
@@ -100,10 +119,19 @@ class ClientRecord:
     previous_secret_valid_until: datetime | None  # after a rotation: the old one's last instant
     revoked_at: datetime | None
     revoked_by: UUID | None
+    # `personal_data` is an administrator's request; a DPO of its institution approves it
+    personal_data_approved_at: datetime | None = None
+    personal_data_approved_by: UUID | None = None
+    tokens_not_before: datetime | None = None  # tokens issued before it are refused
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def personal_data_in_force(self) -> bool:
+        """Requested by an administrator and approved by a data-protection officer."""
+        return self.personal_data and self.personal_data_approved_at is not None
 
 
 _c = integration_client.c
@@ -121,6 +149,9 @@ SHOWN = (
     _c.previous_valid_until,
     _c.revoked_at,
     _c.revoked_by,
+    _c.personal_data_approved_at,
+    _c.personal_data_approved_by,
+    _c.tokens_not_before,
 )
 
 
@@ -141,4 +172,15 @@ def record_of(row: Any) -> ClientRecord:
         ),
         revoked_at=as_utc(row.revoked_at) if row.revoked_at is not None else None,
         revoked_by=UUID(row.revoked_by) if row.revoked_by is not None else None,
+        personal_data_approved_at=_instant(row.personal_data_approved_at),
+        personal_data_approved_by=(
+            UUID(row.personal_data_approved_by)
+            if row.personal_data_approved_by is not None
+            else None
+        ),
+        tokens_not_before=_instant(row.tokens_not_before),
     )
+
+
+def _instant(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None

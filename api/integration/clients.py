@@ -39,7 +39,7 @@ from api.integration.client_records import (
 from domain.access import ReadPurpose
 from domain.application import Maillage
 from domain.institution import Institution
-from domain.integration import ClientScope, feed_kinds
+from domain.integration import ClientScope, PersonalDataRequest, approval_holds, feed_kinds
 from domain.timing import utc_now
 from projections.tables import as_utc
 
@@ -69,6 +69,23 @@ def check_institution(maillage: Maillage, institution_id: UUID, *, field: str) -
     """The institution a client is to act for, one of the registry (`NotFoundError`, 404,
     naming `field`, otherwise)."""
     return maillage.load(Institution, institution_id, field=field)
+
+
+def tokens_cutoff(now: datetime) -> datetime:
+    """The `tokens_not_before` of a rotation without grace or a revocation at `now`: the next
+    whole second, since a token's `iat` is in whole seconds — every token issued up to `now`
+    is refused, and the token endpoint issues the next ones at that instant at the earliest."""
+    return now.replace(microsecond=0) + timedelta(seconds=1)
+
+
+def request_of(row: Any) -> PersonalDataRequest:
+    """What a stored client would open of personal fields (its row's columns of that name)."""
+    return PersonalDataRequest(
+        institution_id=UUID(row.institution_id),
+        kinds=frozenset(json.loads(row.kinds)),
+        purpose=ReadPurpose(row.purpose),
+        requested=bool(row.personal_data),
+    )
 
 
 @dataclass(frozen=True)
@@ -163,22 +180,39 @@ class ClientRegistry:
         personal_data: bool | None = None,
         purpose: ReadPurpose | None = None,
     ) -> ClientRecord:
-        """Change what the client may follow: the feed reads it at the client's next request."""
+        """Change what the client may follow: the feed reads it at the client's next request. A
+        change that widens what would be opened lapses a DPO's approval (`approval_holds`)."""
         changes: dict[str, Any] = {}
         if name is not None:
             changes["name"] = client_name(name)
-        if kinds is not None:
-            changes["kinds"] = json.dumps(sorted(feed_kinds(kinds)))
+        chosen = feed_kinds(kinds) if kinds is not None else None
+        if chosen is not None:
+            changes["kinds"] = json.dumps(sorted(chosen))
         if personal_data is not None:
             changes["personal_data"] = personal_data
         if purpose is not None:
             changes["purpose"] = purpose.value
-        self._change(client_id, by, changes)
+        with self.engine.begin() as conn:
+            current = self._active(conn, client_id)
+            before = request_of(current)
+            after = PersonalDataRequest(
+                institution_id=before.institution_id,
+                kinds=chosen if chosen is not None else before.kinds,
+                purpose=purpose if purpose is not None else before.purpose,
+                requested=personal_data if personal_data is not None else before.requested,
+            )
+            lapsed = current.personal_data_approved_at is not None and not approval_holds(
+                before, after
+            )
+            if lapsed:
+                changes.update(personal_data_approved_at=None, personal_data_approved_by=None)
+            self._write(conn, client_id, by, self.clock(), changes)
         log.info(
-            "integration client %s changed by %s: %s",
+            "integration client %s changed by %s: %s%s",
             client_id,
             by,
             ", ".join(f"{key} {value}" for key, value in sorted(changes.items())) or "nothing",
+            "; the data-protection officer's approval of personal data lapses" if lapsed else "",
         )
         return self.get(client_id)
 
@@ -197,13 +231,14 @@ class ClientRegistry:
                     "secret_hash": secret_hash(secret),
                     "previous_secret_hash": current.secret_hash if grace else None,
                     "previous_valid_until": now + grace if grace else None,
+                    **({} if grace else {"tokens_not_before": tokens_cutoff(now)}),
                 },
             )
         log.info(
             "integration client %s: secret rotated by %s, the previous one accepted until %s",
             client_id,
             by,
-            (now + grace).isoformat() if grace else "now (no grace)",
+            (now + grace).isoformat() if grace else "now (no grace; its tokens refused)",
         )
         return Registered(client_id, secret)
 
@@ -226,6 +261,7 @@ class ClientRegistry:
                         revoked_by=str(by),
                         previous_secret_hash=None,
                         previous_valid_until=None,
+                        tokens_not_before=tokens_cutoff(now),
                     )
                 )
                 log.info("integration client %s revoked by %s", client_id, by)
@@ -233,18 +269,21 @@ class ClientRegistry:
 
     def _active(self, conn: Any, client_id: UUID) -> Any:
         row = conn.execute(
-            select(_c.secret_hash, _c.revoked_at).where(_c.client_id == str(client_id))
+            select(
+                _c.secret_hash,
+                _c.revoked_at,
+                _c.institution_id,
+                _c.kinds,
+                _c.purpose,
+                _c.personal_data,
+                _c.personal_data_approved_at,
+            ).where(_c.client_id == str(client_id))
         ).one_or_none()
         if row is None:
             raise ClientNotFoundError(client_id)
         if row.revoked_at is not None:
             raise ClientRevokedError(client_id)
         return row
-
-    def _change(self, client_id: UUID, by: UUID, changes: dict[str, Any]) -> None:
-        with self.engine.begin() as conn:
-            self._active(conn, client_id)
-            self._write(conn, client_id, by, self.clock(), changes)
 
     def _write(
         self, conn: Any, client_id: UUID, by: UUID, now: datetime, changes: dict[str, Any]
@@ -261,7 +300,14 @@ class ClientRegistry:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(
-                    c.client_id, c.institution_id, c.kinds, c.personal_data, c.purpose, c.revoked_at
+                    c.client_id,
+                    c.institution_id,
+                    c.kinds,
+                    c.personal_data,
+                    c.personal_data_approved_at,
+                    c.purpose,
+                    c.revoked_at,
+                    c.tokens_not_before,
                 ).where(c.client_id == str(client_id))
             ).one_or_none()
         if row is None:
@@ -270,9 +316,13 @@ class ClientRegistry:
             client_id=UUID(row.client_id),
             institution_id=UUID(row.institution_id),
             kinds=frozenset(json.loads(row.kinds)),
-            personal_data=bool(row.personal_data),
+            # requested by an administrator and approved by a DPO of its institution
+            personal_data=bool(row.personal_data) and row.personal_data_approved_at is not None,
             purpose=ReadPurpose(row.purpose),
             active=row.revoked_at is None,
+            tokens_not_before=(
+                as_utc(row.tokens_not_before) if row.tokens_not_before is not None else None
+            ),
         )
 
     def authenticate(self, client_id: UUID, secret: str) -> ClientScope | None:

@@ -223,13 +223,13 @@ def build_scene(api: Api) -> Scene:
             valid_from=date(2020, 1, 1),
         ).id
 
-    ids["client"] = (
+    ids["client"] = (  # the AEMO's: its data-protection officer approves its personal data
         ClientRegistry(api.services.engine)
         .register(
-            name="SI de l'ASE",
-            institution_id=world.i("ase"),
+            name="Logiciel de suivi AEMO",
+            institution_id=world.i("aemo"),
             kinds=["Case.CaseOpened"],
-            personal_data=False,
+            personal_data=True,
             purpose=ReadPurpose.COORDINATION,
             by=uuid4(),
         )
@@ -731,6 +731,10 @@ MATRIX += [
     _l("PATCH", "/integration/clients/{client_id}", ADMINS, body=lambda s: {"name": "SI ASE"}),
     _l("POST", "/integration/clients/{client_id}/secret", ADMINS),
     _l("POST", "/integration/clients/{client_id}/revoke", ADMINS),
+    # personal data for a client: approved by a DPO of its institution (the AEMO) only
+    _l("GET", "/integration/clients/{client_id}/personal-data-approval", {DPO}),
+    _l("POST", "/integration/clients/{client_id}/personal-data-approval", {DPO}),
+    _l("DELETE", "/integration/clients/{client_id}/personal-data-approval", {DPO}),
     _l("GET", "/network-map", SUPERVISORS, query=REPORT_PERIOD),
     _l("GET", "/network-map/picture", SUPERVISORS, query=REPORT_PERIOD),
 ]

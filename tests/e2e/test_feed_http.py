@@ -9,16 +9,17 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 from sqlalchemy import update
 
+from api.integration.client_approval import approve_personal_data
 from api.integration.clients import ClientRegistry, integration_client
 from api.settings import Settings
-from domain.access import ReadPurpose, Role
+from domain.access import Principal, ReadPurpose, Role
 from domain.application import Maillage
 from domain.event_classes import CaseContentRead
 from domain.feed_audience import Audience, aggregate_of, audience_of
@@ -46,7 +47,8 @@ def client(
     personal_data: bool = False,
     name: str = "SI de l'AEMO",
 ) -> tuple[UUID, dict[str, str]]:
-    """A client application of `institution`, and the headers of a token for it."""
+    """A client application of `institution`, and the headers of a token for it; personal data
+    requested by an administrator and approved by a DPO of the institution."""
     registered = ClientRegistry(api.services.engine).register(
         name=name,
         institution_id=institution,
@@ -55,6 +57,9 @@ def client(
         purpose=ReadPurpose.COORDINATION,
         by=uuid4(),
     )
+    if personal_data:
+        dpo = Principal(uuid4(), Role.DPO, institution)
+        approve_personal_data(ClientRegistry(api.services.engine), registered.client_id, dpo)
     return registered.client_id, api.headers(Role.INTEGRATION, registered.client_id, institution)
 
 
@@ -398,3 +403,43 @@ async def test_an_integration_token_reaches_the_feed_only(api: Api) -> None:
     worker = api.headers(Role.CASE_WORKER, world.p("jeanne"), world.i("aemo"))
     refused = await api.client.get("/feed", headers=worker)
     assert (refused.status_code, refused.json()["rule"]) == (403, "access-denied")
+
+
+async def test_a_rotation_without_grace_cuts_the_tokens_issued_before_it(api: Api) -> None:
+    """A leaked secret is cut at once: its tokens already issued are refused by the feed, and a
+    token issued after the rotation (with the new secret) is let in."""
+    world = World.build(api.maillage)
+    aemo = world.i("aemo")
+    client_id, before = client(api, aemo)
+    assert (await api.client.get("/feed", headers=before)).status_code == 200
+
+    registry = ClientRegistry(api.services.engine, clock=api.clock)
+    registry.rotate(client_id, by=uuid4(), grace=timedelta(0))
+    refused = await api.client.get("/feed", headers=before)
+    assert (refused.status_code, refused.json()["rule"]) == (403, "access-denied")
+
+    api.travel(NOW + timedelta(minutes=1))
+    after = api.headers(Role.INTEGRATION, client_id, aemo)
+    assert (await api.client.get("/feed", headers=after)).status_code == 200
+
+
+async def test_personal_data_requested_by_an_administrator_alone_opens_nothing(api: Api) -> None:
+    """Two people: an administrator's request without a DPO's approval gives no personal field
+    and records no reading."""
+    world = World.build(api.maillage)
+    world.open_case("jeanne")
+    registered = ClientRegistry(api.services.engine).register(
+        name="SI",
+        institution_id=world.i("aemo"),
+        kinds=["Case.CaseOpened"],
+        personal_data=True,
+        purpose=ReadPurpose.COORDINATION,
+        by=uuid4(),
+    )
+    headers = api.headers(Role.INTEGRATION, registered.client_id, world.i("aemo"))
+    caught_up(api)
+    items = await follow(api, headers)
+    assert [i["kind"] for i in items] == ["Case.CaseOpened"]
+    assert "personal_data" not in items[0]
+    assert "Léo" not in str(items)
+    assert _readings(api.maillage, registered.client_id) == []

@@ -59,7 +59,9 @@ def test_a_changed_scope_is_the_scope_read_next(engine: Engine) -> None:
     scope = registry.scope(client.client_id)
     assert scope is not None
     assert scope.kinds == {"Case.CaseOpened", "Case.ReferralMade"}
-    assert (scope.personal_data, scope.purpose) == (True, ReadPurpose.FOLLOW_UP)
+    # requested by the administrator, not in force before a data-protection officer approves it
+    assert (record.personal_data, record.personal_data_in_force) == (True, False)
+    assert (scope.personal_data, scope.purpose) == (False, ReadPurpose.FOLLOW_UP)
     with pytest.raises(InvalidValueError, match="unknown kinds") as unknown:
         registry.update(client.client_id, by=admin, kinds=["Case.Nothing"])
     assert unknown.value.field == "kinds"

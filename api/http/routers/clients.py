@@ -5,6 +5,10 @@ is answered once — when it is registered or rotated — and never again.
 They are configuration beside the store, not events of the log: each change is logged for
 operators (`maillage.integration`), and holds at the client's next request (the feed reads its
 scope at every request).
+
+Personal data takes two people: an administrator requests it, a data-protection officer of the
+client's institution approves or withdraws it (`…/personal-data-approval`, the DPO's only
+routes here: they see the client, never a secret).
 """
 
 from __future__ import annotations
@@ -21,17 +25,25 @@ from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor, Limit
 from api.http.schemas.clients import ClientCreate, ClientRead, ClientSecret, ClientUpdate
 from api.http.schemas.common import Page
+from api.integration.client_approval import approve_personal_data, withdraw_personal_data
 from api.integration.clients import (
     ClientRecord,
     ClientRegistry,
     Registered,
     check_institution,
 )
-from domain.integration import KEEPING_INTEGRATIONS
+from domain.errors import InvalidValueError
+from domain.integration import (
+    APPROVING_PERSONAL_DATA,
+    KEEPING_INTEGRATIONS,
+    check_personal_data_approver,
+)
+from domain.wording import N_
 from projections.names import names
 
 router = APIRouter(tags=["integration"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_INTEGRATIONS)
+APPROVING = admits(APPROVING_PERSONAL_DATA)
 NO_STORE = {"Cache-Control": "no-store"}  # an answer carrying a secret is kept by no cache
 
 
@@ -154,12 +166,26 @@ def rotate_client_secret(
     clients: ClientsDep,
     settings: SettingsDep,
     response: Response,
+    grace_minutes: Annotated[
+        int | None,
+        Query(
+            description=(
+                "How long the previous secret is still accepted, 0 to "
+                "MAILLAGE_INTEGRATION_SECRET_GRACE_MINUTES (the default). 0: refused at once, "
+                "and the tokens already issued with it too (a leaked secret)."
+            )
+        ),
+    ] = None,
 ) -> ClientSecret:
-    rotated = clients.rotate(
-        client_id,
-        by=principal.subject,
-        grace=timedelta(minutes=settings.integration_secret_grace_minutes),
-    )
+    longest = settings.integration_secret_grace_minutes
+    grace = longest if grace_minutes is None else grace_minutes
+    if not 0 <= grace <= longest:
+        raise InvalidValueError(
+            N_("grace_minutes is from 0 to {max} (MAILLAGE_INTEGRATION_SECRET_GRACE_MINUTES)"),
+            field="grace_minutes",
+            max=longest,
+        )
+    rotated = clients.rotate(client_id, by=principal.subject, grace=timedelta(minutes=grace))
     record = clients.get(client_id)
     return _secret(
         response, rotated, previous_secret_valid_until=record.previous_secret_valid_until
@@ -176,3 +202,41 @@ def revoke_client(
     client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
 ) -> ClientRead:
     return _read(conn, [clients.revoke(client_id, by=principal.subject)])[0]
+
+
+@router.get(
+    "/integration/clients/{client_id}/personal-data-approval",
+    response_model=ClientRead,
+    summary="A client application's request for personal data, to approve (DPO)",
+)
+@APPROVING
+def read_personal_data_request(
+    client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
+) -> ClientRead:
+    record = clients.get(client_id)
+    check_personal_data_approver(principal, record.institution_id)
+    return _read(conn, [record])[0]
+
+
+@router.post(
+    "/integration/clients/{client_id}/personal-data-approval",
+    response_model=ClientRead,
+    summary="Approve a client application's access to personal data (its institution's DPO)",
+)
+@APPROVING
+def approve_client_personal_data(
+    client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
+) -> ClientRead:
+    return _read(conn, [approve_personal_data(clients, client_id, principal)])[0]
+
+
+@router.delete(
+    "/integration/clients/{client_id}/personal-data-approval",
+    response_model=ClientRead,
+    summary="Withdraw the approval of a client application's personal data (its institution's DPO)",
+)
+@APPROVING
+def withdraw_client_personal_data(
+    client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
+) -> ClientRead:
+    return _read(conn, [withdraw_personal_data(clients, client_id, principal)])[0]

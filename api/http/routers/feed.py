@@ -20,6 +20,7 @@ from api.http.feed_answer import FeedAsk, feed_answer
 from api.http.feed_wait import FeedHead, feed_head
 from api.http.guard import GuardedRoute, admits
 from api.http.schemas.feed import FeedPage
+from api.http.token_issued import TokenIssuedAtDep
 from api.integration.clients import ClientRegistry
 from domain.errors import InvalidValueError
 from domain.integration import READING_THE_FEED
@@ -104,6 +105,7 @@ async def read_feed(
     words: WordsDep,
     registry: ClientsDep,
     head: FeedHeadDep,
+    issued_at: TokenIssuedAtDep,
     after: After = 0,
     limit: Limit = None,
     kinds: Kinds = None,
@@ -135,6 +137,7 @@ async def read_feed(
             engine=engine,
             maillage=maillage,
             words=words,
+            issued_at=issued_at,
         )
         left = deadline - loop.time()
         if page.items or left <= 0:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import re
 from typing import Any
 from urllib.parse import unquote_plus
 from uuid import UUID
@@ -48,6 +49,9 @@ GRANT = "client_credentials"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="maillage", charset="UTF-8"'}
 FIELDS = ("grant_type", "client_id", "client_secret", "scope")
+# A client id as the registry answers it: dashed, 36 characters (either case). Not `{…}`,
+# `urn:uuid:…` nor undashed, which `UUID()` would also read: one spelling per client.
+CLIENT_ID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 TOKEN_REQUEST = {
     "requestBody": {
@@ -184,23 +188,25 @@ async def _issue(request: Request, services: ServicesDep) -> dict[str, Any]:
             N_("this service grants client_credentials only"),
         )
     client_id, secret = _credentials(request, form)
-    try:
-        ident = UUID(client_id)
-    except ValueError:
-        raise _bad_client() from None
+    if CLIENT_ID.fullmatch(client_id) is None:
+        raise _bad_client()
+    ident = UUID(client_id)
     clients = ClientRegistry(services.engine, services.time.now)
     scope: ClientScope | None = await run_in_threadpool(clients.authenticate, ident, secret)
     if scope is None:
         log.info("token refused to integration client %s: bad credentials", ident)
         raise _bad_client()
     ttl = min(settings.integration_token_ttl_minutes, settings.token_max_lifetime_minutes)
+    now = services.time.now()
+    if scope.tokens_not_before is not None:  # within the second of a rotation without grace:
+        now = max(now, scope.tokens_not_before)  # issued at its end, so the feed accepts it
     token = mint_token(
         settings,
         subject=scope.client_id,
         role=Role.INTEGRATION,
         institution_id=scope.institution_id,
         ttl_minutes=ttl,
-        now=services.time.now(),
+        now=now,
     )
     log.info("token issued to integration client %s for %s", ident, scope.institution_id)
     return {

@@ -31,7 +31,10 @@ class ClientCreate(BaseModel):
     kinds: list[str] = Field(min_length=1, max_length=200, description=KINDS)
     personal_data: bool = Field(
         default=False,
-        description="May open the events' personal fields (each opening recorded as a reading).",
+        description=(
+            "Requests that it open the events' personal fields (each opening recorded as a "
+            "reading): in force once a data-protection officer of its institution approves it."
+        ),
     )
     purpose: ReadPurpose = Field(description="Declared with each reading it records.")
 
@@ -53,7 +56,14 @@ class ClientRead(BaseModel):
     institution_id: UUID
     institution_name: Name
     kinds: list[str]
-    personal_data: bool
+    personal_data: bool = Field(description="Requested by an administrator.")
+    personal_data_approved_at: datetime | None = Field(
+        description="When a data-protection officer of its institution approved the request."
+    )
+    personal_data_approved_by: UUID | None = Field(description="That data-protection officer.")
+    personal_data_in_force: bool = Field(
+        description="Requested and approved: the feed opens its events' personal fields."
+    )
     purpose: ReadPurpose
     active: bool = Field(description="False once revoked: it gets no token, the feed refuses it.")
     created_at: datetime
@@ -65,6 +75,12 @@ class ClientRead(BaseModel):
     )
     revoked_at: datetime | None
     revoked_by: UUID | None
+    tokens_not_before: datetime | None = Field(
+        description=(
+            "Tokens issued before it are refused by the feed: set by a rotation without grace "
+            "and by revocation."
+        )
+    )
 
     @classmethod
     def of(cls, record: ClientRecord, institution_name: str | None) -> ClientRead:
@@ -75,6 +91,9 @@ class ClientRead(BaseModel):
             institution_name=institution_name,
             kinds=record.kinds,
             personal_data=record.personal_data,
+            personal_data_approved_at=record.personal_data_approved_at,
+            personal_data_approved_by=record.personal_data_approved_by,
+            personal_data_in_force=record.personal_data_in_force,
             purpose=record.purpose,
             active=record.active,
             created_at=record.created_at,
@@ -84,6 +103,7 @@ class ClientRead(BaseModel):
             previous_secret_valid_until=record.previous_secret_valid_until,
             revoked_at=record.revoked_at,
             revoked_by=record.revoked_by,
+            tokens_not_before=record.tokens_not_before,
         )
 
 
@@ -108,6 +128,9 @@ class TokenAnswer(BaseModel):
     token_type: str = Field(examples=["Bearer"])
     expires_in: int = Field(description="Seconds it lives.", examples=[900])
     scope: str = Field(
-        description="`feed`, and `personal_data` when its scope opens personal fields.",
+        description=(
+            "`feed`, and `personal_data` when its scope opens personal fields (requested and "
+            "approved by a data-protection officer)."
+        ),
         examples=["feed"],
     )
