@@ -29,7 +29,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
-    DateTime,
     Index,
     String,
     Table,
@@ -42,27 +41,31 @@ from domain.feed_audience import Audience, aggregate_of, audience_of
 from projections.batch import Batch, ident
 from projections.projector import Projector
 from projections.projectors import entry_row
-from projections.tables import UUID_LEN, as_utc, metadata, projection_tracking
+from projections.tables import (
+    UUID_LEN,
+    as_utc,
+    audit_entry_view,
+    metadata,
+    projection_tracking,
+)
 
 FEED = "feed"
 
+# The audit trail's row (`projections.projectors.entry_row`), in the feed's own table: the two
+# projections move apart (a rebuild of one, a lag), so neither reads the other's rows.
 feed_entry_view = Table(
     "feed_entry_view",
     metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("aggregate_id", String(UUID_LEN), nullable=False),
-    Column("aggregate_version", BigInteger, nullable=False),
-    Column("event_type", String(64), nullable=False),
-    Column("case_id", String(UUID_LEN)),
-    Column("professional_id", String(UUID_LEN)),
-    Column("institution_id", String(UUID_LEN)),
-    Column("counterpart_institution_id", String(UUID_LEN)),
-    Column("basis_kind", String(32)),
-    Column("basis_ref", String(UUID_LEN)),
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("summary_key", String(64), nullable=False),
-    Column("summary_values", Text, nullable=False),
+    *(
+        Column(
+            c.name,
+            c.type,
+            primary_key=c.primary_key,
+            nullable=c.nullable,
+            autoincrement=False if c.primary_key else "auto",
+        )
+        for c in audit_entry_view.columns
+    ),
 )
 
 feed_audience_view = Table(
