@@ -155,6 +155,7 @@ NOT_COMMANDS = {
     "/integration/clients",
     "/integration/clients/{client_id}/secret",
     "/integration/clients/{client_id}/revoke",
+    "/integration/clients/{client_id}/personal-data-approval",
     "/oauth/token",
 }
 

@@ -124,7 +124,9 @@ async def test_the_scope_is_changed_and_read_at_once(
     assert changed.json()["name"] == "SI de l'ASE du Haut-Rhin"  # left out: unchanged
     scope = ClientRegistry(api.services.engine).scope(made["client_id"])
     assert scope is not None
-    assert (scope.kinds, scope.personal_data) == ({"Case.InterventionRecorded"}, True)
+    # personal data requested, not in force before a data-protection officer approves it
+    assert (scope.kinds, scope.personal_data) == ({"Case.InterventionRecorded"}, False)
+    assert changed.json()["personal_data_in_force"] is False
 
 
 async def test_a_rotated_secret_is_answered_once_and_the_old_one_kept_for_the_grace(
