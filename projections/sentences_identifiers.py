@@ -35,34 +35,22 @@ LINES.say(
     N_("{professional} no longer has a national identifier"),
     professional=PROFESSIONAL,
 )
-LINES.say(
-    "identifier_claimed_institution",
-    N_("{scheme} {number} now identifies {holder}"),
-    scheme=Text(),
-    number=Text(),
-    holder=INSTITUTION,
-)
-LINES.say(
-    "identifier_claimed_professional",
-    N_("{scheme} {number} now identifies {holder}"),
-    scheme=Text(),
-    number=Text(),
-    holder=PROFESSIONAL,
-)
-LINES.say(
-    "identifier_released_institution",
-    N_("{scheme} {number} no longer identifies {holder}"),
-    scheme=Text(),
-    number=Text(),
-    holder=INSTITUTION,
-)
-LINES.say(
-    "identifier_released_professional",
-    N_("{scheme} {number} no longer identifies {holder}"),
-    scheme=Text(),
-    number=Text(),
-    holder=PROFESSIONAL,
-)
+# A claim on a number, taken or released, by its holder's kind (the same sentence for both).
+for _kind, _holder in (("institution", INSTITUTION), ("professional", PROFESSIONAL)):
+    LINES.say(
+        f"identifier_claimed_{_kind}",
+        N_("{scheme} {number} now identifies {holder}"),
+        scheme=Text(),
+        number=Text(),
+        holder=_holder,
+    )
+    LINES.say(
+        f"identifier_released_{_kind}",
+        N_("{scheme} {number} no longer identifies {holder}"),
+        scheme=Text(),
+        number=Text(),
+        holder=_holder,
+    )
 
 
 def _numbers(**held: str | None) -> str:
