@@ -72,6 +72,23 @@ def log_cursor(cursor: str | None) -> int | None:
     return int(cursor)
 
 
+def id_cursor(cursor: str | None, *, parts: int = 1) -> str | None:
+    """A `Cursor` of a list paged by ids (registry, agreements, clients…): the last id of the
+    previous page, or `parts` ids joined by `/` (a case actor's key). Anything else is refused
+    rather than compared as text — a cursor made up would otherwise page from nowhere (an
+    empty page read as the list's end, or the whole list again)."""
+    if cursor is None:
+        return None
+    pieces = cursor.split("/")
+    try:
+        ids = [UUID(piece) for piece in pieces] if len(pieces) == parts else None
+    except ValueError:
+        ids = None
+    if ids is None or "/".join(str(i) for i in ids) != cursor:
+        raise InvalidValueError(N_("this cursor is not one this list returned"), field="cursor")
+    return cursor
+
+
 After = Annotated[
     int | None,
     Query(

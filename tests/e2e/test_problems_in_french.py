@@ -253,7 +253,10 @@ async def test_invalid_inputs_are_worded_one_by_one_with_stable_codes(api: Api) 
     english = await api.client.post(url, json=body, headers={**s.jeanne, **EN})
     fr = {e["field"]: (e["type"], e["message"]) for e in french.json()["errors"]}
     en = {e["field"]: (e["type"], e["message"]) for e in english.json()["errors"]}
-    assert fr.keys() == en.keys() == {"body.kind", "body.occurred_at", "body.summary"}
+    # an unknown field is refused too, never dropped (`api.http.schemas.common.RequestBody`)
+    fields = {"body.kind", "body.occurred_at", "body.summary", "body.bogus"}
+    assert fr.keys() == en.keys() == fields
+    assert en["body.bogus"] == ("extra_forbidden", "not expected: no such field")
     assert {f: t for f, (t, _) in fr.items()} == {f: t for f, (t, _) in en.items()}
     assert fr["body.summary"][1] == "doit compter au plus 10000 caractères"
     assert en["body.summary"][1] == "should have at most 10000 characters"

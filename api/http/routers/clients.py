@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ServicesDep, SettingsDep
 from api.http.guard import GuardedRoute, admits
-from api.http.params import Cursor, Limit
+from api.http.params import Cursor, Limit, id_cursor
 from api.http.schemas.clients import ClientCreate, ClientRead, ClientSecret, ClientUpdate
 from api.http.schemas.common import Page
 from api.integration.client_approval import approve_personal_data, withdraw_personal_data
@@ -111,7 +111,7 @@ def list_clients(
     ] = None,
 ) -> Page[ClientRead]:
     found = clients.list(
-        institution_id=institution_id, revoked=revoked, after=cursor, limit=limit + 1
+        institution_id=institution_id, revoked=revoked, after=id_cursor(cursor), limit=limit + 1
     )
     items = _read(conn, found[:limit])
     more = len(found) > limit and items

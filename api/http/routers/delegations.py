@@ -13,7 +13,7 @@ from sqlalchemy import Connection, select
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
 from api.http.guard import GuardedRoute, admits
-from api.http.params import Cursor, IfMatch, Limit, etag
+from api.http.params import Cursor, IfMatch, Limit, etag, id_cursor
 from api.http.registry_naming import delegation_items, delegation_read
 from api.http.schemas.common import CommandResult, Page, page
 from api.http.schemas.registry import (
@@ -140,7 +140,7 @@ def list_delegations(
             conn,
             principal,
             limit=limit,
-            cursor=cursor,
+            cursor=id_cursor(cursor),
             professional_id=professional_id,
             institution_id=institution_id,
             case_id=case_id,

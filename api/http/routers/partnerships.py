@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 from api.http.commands import Command, CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, WordsDep
 from api.http.guard import GuardedRoute, admits
-from api.http.params import Cursor, IfMatch, Limit, etag
+from api.http.params import Cursor, IfMatch, Limit, etag, id_cursor
 from api.http.registry_naming import partnership_items, partnership_read
 from api.http.schemas.common import CommandResult, Page, page
 from api.http.schemas.partnerships import (
@@ -122,7 +122,7 @@ def list_partnerships(
             "terminated_on": terms.terminated_on,
         }
         for terms in listed_partnerships(
-            conn, limit=limit, cursor=cursor, institution_id=institution_id, kind=kind
+            conn, limit=limit, cursor=id_cursor(cursor), institution_id=institution_id, kind=kind
         )
     ]
     found = page(items, limit, "partnership_id")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from api.http.commands import CommandDep
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep
 from api.http.guard import GuardedRoute, admits
-from api.http.params import Cursor, IfMatch, Limit, etag
+from api.http.params import Cursor, IfMatch, Limit, etag, id_cursor
 from api.http.routers.identifiers import identifier_filters
 from api.http.schemas.common import CommandResult, Page, page
 from api.http.schemas.identifiers import national_identifiers
@@ -92,8 +92,8 @@ def list_institutions(
     t = institution_view
     query = select(t).order_by(t.c.institution_id).limit(limit + 1)
     query = identifier_filters(query, t, finess=finess, siret=siret)
-    if cursor is not None:
-        query = query.where(t.c.institution_id > cursor)
+    if (after := id_cursor(cursor)) is not None:
+        query = query.where(t.c.institution_id > after)
     if sector is not None:
         query = query.where(t.c.sector == sector.value)
     if kind is not None:
@@ -173,8 +173,8 @@ def list_professionals(
     t = professional_view
     query = select(t).order_by(t.c.professional_id).limit(limit + 1)
     query = identifier_filters(query, t, rpps=rpps, adeli=adeli)
-    if cursor is not None:
-        query = query.where(t.c.professional_id > cursor)
+    if (after := id_cursor(cursor)) is not None:
+        query = query.where(t.c.professional_id > after)
     if name:
         query = query.where(t.c.name.ilike(f"%{like_literal(name)}%", escape="\\"))
     if profession:

@@ -29,6 +29,7 @@ from api.http.params import (
     Cursor,
     Limit,
     Purpose,
+    id_cursor,
     log_cursor,
     read_case,
     wait_for_read_side,
@@ -296,8 +297,8 @@ def _paged(
     """One page of case actors, named (one query per kind of id for the page)."""
     for row in rows:
         row["key"] = f"{row['case_id']}/{row['professional_id']}/{row['institution_id']}"
-    if cursor is not None:
-        rows = [r for r in rows if r["key"] > cursor]
+    if (after := id_cursor(cursor, parts=3)) is not None:
+        rows = [r for r in rows if r["key"] > after]
     found = page(rows[: limit + 1], limit, "key")
     found.items = word_case_actors(conn, found.items, words)
     return found

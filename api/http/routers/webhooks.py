@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from api.http.deps import PrincipalDep, ServicesDep
 from api.http.guard import GuardedRoute, admits
 from api.http.idempotency import Claim, ClaimDep
-from api.http.params import Cursor, Limit, log_cursor
+from api.http.params import Cursor, Limit, id_cursor, log_cursor
 from api.http.schemas.common import Page
 from api.http.schemas.webhooks import (
     DeliveryRead,
@@ -110,7 +110,11 @@ def list_webhooks(
     removed: Annotated[bool, Query(description="The removed ones instead.")] = False,
 ) -> Page[WebhookRead]:
     found = webhooks.list(
-        limit=limit + 1, after=cursor, client_id=client_id, active=active, removed=removed
+        limit=limit + 1,
+        after=id_cursor(cursor),
+        client_id=client_id,
+        active=active,
+        removed=removed,
     )
     items = [WebhookRead.of(s) for s in found[:limit]]
     more = len(found) > limit and items

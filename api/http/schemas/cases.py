@@ -16,6 +16,7 @@ from api.http.schemas.case_file import (
     ReferralRead,
     TransferRead,
 )
+from api.http.schemas.common import RequestBody
 from api.http.schemas.dates import IsoDate, IsoDateTime
 from api.http.schemas.naming import Label, Name
 from domain.application import Maillage, Recorded
@@ -32,14 +33,14 @@ from domain.values import (
 )
 
 
-class Occurred(BaseModel):
+class Occurred(RequestBody):
     occurred_at: IsoDateTime | None = Field(
         default=None,
         description="When it happened, if not now (within the backdating window). With a zone.",
     )
 
 
-class Beneficiary(BaseModel):
+class Beneficiary(RequestBody):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
     birth_date: IsoDate | None = None
@@ -91,7 +92,7 @@ class Join(Occurred):
         )
 
 
-class ActorRef(BaseModel):
+class ActorRef(RequestBody):
     professional_id: UUID
     institution_id: UUID
 
@@ -119,7 +120,7 @@ class InterventionCreate(Occurred):
         )
 
 
-class LegalGround(BaseModel):
+class LegalGround(RequestBody):
     code: str = Field(min_length=1, max_length=100, examples=["shared_secrecy_child_protection"])
     attested: list[str] = Field(default_factory=list, description="Conditions you attest.")
     statements: dict[str, str] = Field(default_factory=dict)
@@ -244,7 +245,7 @@ class CaseRead(BaseModel):
     )
 
 
-class ErasureCreate(BaseModel):
+class ErasureCreate(RequestBody):
     ground: ErasureGround = Field(
         description="Why: the person's request (RGPD art. 17), an expired retention period, or "
         "a court order."

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.common import RequestBody
 from api.http.schemas.naming import Name
 from api.integration.client_records import NAME_MAX, ClientRecord
 from domain.access import ReadPurpose
@@ -21,7 +22,7 @@ KINDS = (
 )
 
 
-class ClientCreate(BaseModel):
+class ClientCreate(RequestBody):
     name: str = Field(
         min_length=1,
         max_length=NAME_MAX,
@@ -39,7 +40,7 @@ class ClientCreate(BaseModel):
     purpose: ReadPurpose = Field(description="Declared with each reading it records.")
 
 
-class ClientUpdate(BaseModel):
+class ClientUpdate(RequestBody):
     """What changes; what is left out stays."""
 
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+class RequestBody(BaseModel):
+    """What a client sends: a field the API does not know is refused (422 naming it), never
+    dropped — a misspelt field must not leave its value unset (an identifier released, say)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class CommandResult(BaseModel):

@@ -3,13 +3,14 @@ error, corrected or annulled with a reason. The correction or annulment itself i
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from api.http.schemas.common import RequestBody
 from api.http.schemas.dates import IsoDateTime
 from domain.values import ActionKind
 
 
-class ActAnnulment(BaseModel):
+class ActAnnulment(RequestBody):
     reason: str = Field(
         min_length=1, max_length=2000, description="Why the act was recorded in error."
     )

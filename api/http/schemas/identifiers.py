@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.common import RequestBody
 from domain.identifiers import FHIR_SYSTEMS, Scheme
 
 # Each bounded before the domain reads it: the longest number (SIRET, 14) with its spaces.
@@ -43,14 +44,14 @@ ADELI = Field(
 )
 
 
-class InstitutionIdentifiers(BaseModel):
+class InstitutionIdentifiers(RequestBody):
     """An institution's national identifiers from now on: a number left out or null, none."""
 
     finess: str | None = FINESS
     siret: str | None = SIRET
 
 
-class ProfessionalIdentifiers(BaseModel):
+class ProfessionalIdentifiers(RequestBody):
     """A professional's national identifiers from now on: a number left out or null, none."""
 
     rpps: str | None = RPPS

@@ -6,11 +6,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.common import RequestBody
 from api.http.schemas.dates import IsoDateTime
 from api.http.schemas.naming import Label, Name, Names
 
 
-class InformalNetworkCreate(BaseModel):
+class InformalNetworkCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200)
     values_statement: str = Field(min_length=1, max_length=10000)
     founder_id: UUID | None = Field(
@@ -19,7 +20,7 @@ class InformalNetworkCreate(BaseModel):
     occurred_at: IsoDateTime | None = None
 
 
-class FormalNetworkCreate(BaseModel):
+class FormalNetworkCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200)
     founding_institutions: list[UUID] = Field(min_length=1, max_length=100)
     objectives: list[str] = Field(min_length=1, max_length=50)
@@ -27,40 +28,40 @@ class FormalNetworkCreate(BaseModel):
     occurred_at: IsoDateTime | None = None
 
 
-class InvitationCreate(BaseModel):
+class InvitationCreate(RequestBody):
     invitee_id: UUID
     inviter_id: UUID | None = Field(default=None, description="Yourself by default.")
 
 
-class InstitutionAdd(BaseModel):
+class InstitutionAdd(RequestBody):
     institution_id: UUID
 
 
-class Admission(BaseModel):
+class Admission(RequestBody):
     delegation_id: UUID = Field(description="The delegation naming this network.")
     occurred_at: IsoDateTime | None = None
 
 
-class CoordinatorAppointment(BaseModel):
+class CoordinatorAppointment(RequestBody):
     professional_id: UUID
 
 
-class Project(BaseModel):
+class Project(RequestBody):
     objectives: list[str] = Field(min_length=1, max_length=50)
 
 
-class NetworkMeeting(BaseModel):
+class NetworkMeeting(RequestBody):
     attendees: list[UUID] = Field(min_length=1, max_length=200)
     decisions: list[str] = Field(default_factory=list, max_length=100)
     recorded_by: UUID | None = Field(default=None, description="Yourself by default.")
     occurred_at: IsoDateTime | None = None
 
 
-class Departure(BaseModel):
+class Departure(RequestBody):
     professional_id: UUID | None = Field(default=None, description="Yourself by default.")
 
 
-class Dissolution(BaseModel):
+class Dissolution(RequestBody):
     reason: str = Field(min_length=1, max_length=2000)
     occurred_at: IsoDateTime | None = None
 

@@ -7,13 +7,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.common import RequestBody
 from api.http.schemas.dates import IsoDate, IsoDateTime
 from api.http.schemas.naming import Label, Labels, Name, Names
 from domain.partnership import PartyScope, Suspension
 from domain.values import ActionKind, InformationCategory, PartnershipKind, PartnershipOrigin
 
 
-class Scope(BaseModel):
+class Scope(RequestBody):
     """What one party of a convention may perform and exchange."""
 
     institution_id: UUID
@@ -28,7 +29,7 @@ class Scope(BaseModel):
         )
 
 
-class PartnershipCreate(BaseModel):
+class PartnershipCreate(RequestBody):
     kind: PartnershipKind
     title: str = Field(min_length=1, max_length=300)
     origin: PartnershipOrigin = Field(
@@ -44,28 +45,28 @@ class PartnershipCreate(BaseModel):
     values_statement: str | None = Field(default=None, max_length=10000)
 
 
-class SignatureCreate(BaseModel):
+class SignatureCreate(RequestBody):
     institution_id: UUID
     signed_on: IsoDate
     signatory_id: UUID | None = None
 
 
-class Amendment(BaseModel):
+class Amendment(RequestBody):
     reference: str = Field(min_length=1, max_length=500)
     valid_until: IsoDate | None = None
     scopes: list[Scope] | None = None
 
 
-class Suspend(BaseModel):
+class Suspend(RequestBody):
     reason: str = Field(min_length=1, max_length=2000)
     occurred_at: IsoDateTime | None = None
 
 
-class Resume(BaseModel):
+class Resume(RequestBody):
     occurred_at: IsoDateTime | None = None
 
 
-class Terminate(BaseModel):
+class Terminate(RequestBody):
     reason: str = Field(min_length=1, max_length=2000)
     terminated_on: IsoDate
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.http.schemas.common import RequestBody
 from api.http.schemas.dates import IsoDate, IsoDateTime
 from api.http.schemas.identifiers import ADELI, FINESS, RPPS, SIRET, NationalIdentifier
 from api.http.schemas.naming import Labels, Name
@@ -14,7 +15,7 @@ from domain.professional import Employment
 from domain.values import ActionKind, InstitutionKind, Sector
 
 
-class InstitutionCreate(BaseModel):
+class InstitutionCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200, examples=["Service AEMO de Colmar"])
     sector: Sector
     kind: InstitutionKind
@@ -47,7 +48,7 @@ class InstitutionItem(BaseModel):
     siret: str | None = None
 
 
-class ProfessionalCreate(BaseModel):
+class ProfessionalCreate(RequestBody):
     name: str = Field(min_length=1, max_length=200, examples=["Claire Martin"])
     profession: str = Field(min_length=1, max_length=100, examples=["éducatrice spécialisée"])
     rpps: str | None = RPPS
@@ -76,18 +77,18 @@ class ProfessionalItem(BaseModel):
     adeli: str | None = None
 
 
-class EmploymentStart(BaseModel):
+class EmploymentStart(RequestBody):
     institution_id: UUID
     start: IsoDate
     end: IsoDate | None = None
     position: str | None = Field(default=None, max_length=200)
 
 
-class EmploymentEnd(BaseModel):
+class EmploymentEnd(RequestBody):
     end: IsoDate
 
 
-class DelegationGrant(BaseModel):
+class DelegationGrant(RequestBody):
     institution_id: UUID = Field(description="The delegating institution.")
     professional_id: UUID = Field(description="The delegate, employed by that institution.")
     scope: list[ActionKind] = Field(min_length=1, description="The action kinds delegated.")
@@ -98,11 +99,11 @@ class DelegationGrant(BaseModel):
     granted_by: UUID | None = Field(default=None, description="The professional who signs it.")
 
 
-class DelegationExtension(BaseModel):
+class DelegationExtension(RequestBody):
     valid_until: IsoDate
 
 
-class DelegationRevocation(BaseModel):
+class DelegationRevocation(RequestBody):
     reason: str = Field(min_length=1, max_length=2000)
     revoked_by: UUID | None = None
     occurred_at: IsoDateTime | None = None

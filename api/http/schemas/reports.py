@@ -7,11 +7,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.http.schemas.common import RequestBody
 from api.http.schemas.dates import IsoDate
 from domain.funding import FundedKind
 
 
-class FundingCreate(BaseModel):
+class FundingCreate(RequestBody):
     funder_id: UUID = Field(description="The funding institution (its staff's tokens name it).")
     target_kind: FundedKind
     target_id: UUID = Field(description="The partnership, network or institution funded.")
@@ -22,7 +23,7 @@ class FundingCreate(BaseModel):
     )
 
 
-class FundingEnding(BaseModel):
+class FundingEnding(RequestBody):
     ended_on: IsoDate = Field(description="The last funded day.")
     reason: str = Field(min_length=1, max_length=500)
 

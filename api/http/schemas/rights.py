@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.http.schemas.common import RequestBody
 from api.http.schemas.dates import IsoDate
 
 
@@ -158,7 +159,7 @@ class PersonalDataRead(_Read):
     erasure: ErasureRecordRead | None
 
 
-class IdentityRectification(BaseModel):
+class IdentityRectification(RequestBody):
     """The fields to rectify (those left out stay as they are; at least one must change), and
     why."""
 
