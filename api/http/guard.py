@@ -74,7 +74,8 @@ class GuardedRoute(APIRoute):
     route resolves anything (its body's model, its parameters, an idempotency claim). The body
     is read once, on the request FastAPI then parses: it reads the same bytes again from the
     request, not from the client. A route class rather than a middleware, so that no layer
-    reads the body and hands a copy on."""
+    reads the body and hands a copy on. What an admitted route answers is someone's (a case, a
+    secret, a feed page): `Cache-Control: no-store` unless the route says otherwise."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
         declared = getattr(endpoint, _DECLARED, None)
@@ -99,7 +100,11 @@ class GuardedRoute(APIRoute):
                 admission.check(await resolve_principal(request))
             where = await first_unstorable(request)
             if where is None:
-                return await handle(request)
+                answer = await handle(request)
+                if admission is not None:  # answers for someone: no cache keeps them
+                    answer.headers.setdefault("Cache-Control", "no-store")
+                answer.headers.setdefault("X-Content-Type-Options", "nosniff")
+                return answer
             state_of(request.scope)["error_rule"] = RULE
             return problem_response(
                 422,
