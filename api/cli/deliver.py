@@ -35,7 +35,7 @@ def deliver(
 
     from api.composition import open_services
     from api.integration.webhooks.subscriptions import Subscriptions
-    from api.integration.webhooks.worker import Deliverer, http_client
+    from api.integration.webhooks.worker import Deliverer
     from domain.errors import MaillageError
 
     settings = migrated_settings()
@@ -53,8 +53,7 @@ def deliver(
                 raise typer.Exit(2) from error
             console.print(f"{redeliver}: pending, to be sent at the next step")
             return
-        with http_client(settings) as client:
-            worker = Deliverer(services.engine, settings, client, clock=now)
+        with Deliverer(services.engine, settings, clock=now) as worker:
             if once:
                 done = worker.step()
             elif follow:

@@ -16,17 +16,12 @@ from api.integration.webhooks.outbox import Outcome, claim, derive, settle
 from api.integration.webhooks.targets import Resolver
 from domain.access import ReadPurpose
 from tests.e2e.conftest import Api
+from tests.webhook_receivers import FakeDNS
 from tests.world import World
 
 HOOKS = "/integration/webhooks"
 LEASE = timedelta(minutes=1)
-DNS = {"hooks.example.org": ["93.184.215.14"], "intranet.example.org": ["10.1.2.3"]}
-
-
-def _resolver(host: str, port: int) -> list[str]:
-    if host not in DNS:
-        raise OSError("no such host")
-    return DNS[host]
+DNS = FakeDNS({"intranet.example.org": ["10.1.2.3"]})  # and hooks.example.org, public
 
 
 @pytest.fixture
@@ -34,7 +29,7 @@ def hooks_api(api: Api) -> Api:
     """The app resolving the tests' host names (and no other)."""
 
     async def resolver() -> Resolver:
-        return _resolver
+        return DNS
 
     api.app.dependency_overrides[get_resolver] = resolver
     return api

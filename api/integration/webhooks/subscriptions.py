@@ -247,10 +247,15 @@ class Subscriptions:
         return self._change(subscription_id, by, **values)
 
     def remove(self, subscription_id: UUID, *, by: UUID) -> Subscription:
-        """No more deliveries (those pending are not sent); the row and its deliveries stay."""
-        return self._change(
-            subscription_id, by, active=False, removed_at=self.clock(), removed_by=str(by)
+        """No more deliveries: those pending are not sent but dead, saying so (`outbox`); the
+        row and its deliveries stay."""
+        now = self.clock()
+        removed = self._change(
+            subscription_id, by, active=False, removed_at=now, removed_by=str(by)
         )
+        with self.engine.begin() as conn:
+            outbox.drop_pending(conn, subscription_id, now)
+        return removed
 
     def rotate_secret(self, subscription_id: UUID, *, by: UUID) -> WithSecret:
         """A new secret: every delivery signed from now on is signed with it."""
