@@ -257,3 +257,19 @@ async def test_deliveries_show_their_attempts_and_a_dead_one_is_sent_again(
         f"{HOOKS}/deliveries/msg_{uuid4().hex}/redeliver", headers=_admin(api)
     )
     assert (unknown.status_code, unknown.json()["rule"]) == (404, "webhook-not-found")
+
+    # removed with that delivery queued: dead at once, saying why, and not sent again
+    removed = await api.client.delete(f"{HOOKS}/{hook}", headers=_admin(api))
+    assert removed.status_code == 200, removed.text
+    dead = await api.client.get(
+        f"{HOOKS}/{hook}/deliveries", params={"status": "dead"}, headers=_admin(api)
+    )
+    (item,) = dead.json()["items"]
+    assert (item["id"], item["last_error"]) == (
+        claimed.delivery_id,
+        "not sent: the subscription has been removed",
+    )
+    again = await api.client.post(
+        f"{HOOKS}/deliveries/{claimed.delivery_id}/redeliver", headers=_admin(api)
+    )
+    assert (again.status_code, again.json()["field"]) == (422, "delivery_id")
