@@ -10,7 +10,7 @@ import json
 import threading
 from datetime import timedelta
 
-from api.integration.webhooks.outbox import derive
+from api.integration.webhooks.outbox import Outcome, claim, derive, settle
 from api.integration.webhooks.reports import progress
 from api.integration.webhooks.subscriptions import Subscriptions
 from projections.feed import feed_page
@@ -171,3 +171,32 @@ def test_the_worker_checks_the_target_again_before_each_attempt(hooks: Scene) ->
         (row,) = hooks.deliveries()
         assert row["last_error"].startswith("target refused")
         assert "127.0.0.1" in row["last_error"]
+
+
+def test_a_crashed_workers_claim_expires_and_is_taken_over_once(hooks: Scene) -> None:
+    """At least once: a worker that claimed a delivery and died leaves it to another once its
+    lease ends (not before), with the same webhook-id; its late answer is not recorded."""
+    with hooks.receiver() as healthy:
+        hooks.subscribe(healthy.url)
+        hooks.open_cases()
+        engine, lease = hooks.engine, timedelta(minutes=5)
+        derive(engine, hooks.clock())
+        (crashed,) = claim(engine, hooks.clock(), lease=lease, limit=10)  # then nothing
+        w = hooks.worker()
+        assert w.step().sent == 0  # leased: not sent by another meanwhile
+        hooks.clock.move(minutes=5, seconds=1)
+        assert w.step().delivered == 1
+        assert healthy.ids() == [crashed.delivery_id]
+        late = settle(
+            engine,
+            crashed,
+            Outcome(500, "HTTP 500"),
+            hooks.clock(),
+            max_attempts=8,
+            wait=lambda _: lease,
+        )
+        assert late is None  # the claim was taken over: its attempt is the one recorded
+        (row,) = hooks.deliveries()
+        assert (row["status"], row["attempts"], row["last_status_code"]) == ("delivered", 1, 200)
+        assert w.step().sent == 0
+        assert len(healthy.received) == 1

@@ -5,10 +5,10 @@ Each attempt: the target's form is checked again, then the payload is POSTed as 
 Standard Webhooks headers, redirects not followed, within `webhook_timeout_seconds` for the whole
 attempt; the host is resolved once when connecting, its addresses checked again (what it resolves
 to may have changed since the subscription was accepted) and the connection made to those checked
-addresses only (`transport`: DNS rebinding pinned). A 2xx answer delivers
-it; any other answer, a refused target, a timeout or a network error is a failed attempt, retried
-after an exponential backoff with jitter (`outbox.backoff`) until `webhook_max_attempts`, then
-dead (dead letter: `maillage deliver --redeliver ID` or the admin route sends it again).
+addresses only (`transport`: DNS rebinding pinned). A 2xx answer delivers it; any other answer,
+a refused target, a timeout or a network error is a failed attempt, retried after an exponential
+backoff with jitter (`outbox.backoff`) until `webhook_max_attempts`, then dead (dead letter:
+`maillage deliver --redeliver ID` or the admin route sends it again).
 
 The clock and the randomness are injected, so tests run the backoff without waiting; so are the
 certificates trusted (tests trust their receivers'), the resolver and the network backend under
