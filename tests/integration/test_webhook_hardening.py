@@ -78,7 +78,8 @@ def test_a_revoked_client_or_a_kind_no_longer_followed_is_sent_nothing_more(
         registry.revoke(revoked.subscription.client_id, by=ADMIN)
         registry.update(narrowed.subscription.client_id, by=ADMIN, kinds=["Case.ReferralMade"])
         hooks.clock.move(hours=1)
-        assert w.step().sent == 0
+        after = w.step()  # both dead, not sent: counted dead
+        assert (after.delivered, after.failed, after.dead) == (0, 0, 2)
         assert len(down.received) == 2  # the first attempts only
         rows = hooks.by_subscription()
         gone = rows[str(revoked.subscription.subscription_id)]
@@ -141,7 +142,8 @@ def test_a_delivery_in_flight_when_its_subscription_is_removed_is_not_sent_again
             "pending"
         )
         hooks.clock.move(hours=1)
-        assert hooks.worker().step().sent == 0
+        after = hooks.worker().step()  # dead, not sent: counted dead
+        assert (after.delivered, after.failed, after.dead) == (0, 0, 1)
         assert receiver.received == []
         (row,) = hooks.deliveries()
         assert (row["status"], row["attempts"], row["last_error"]) == ("dead", 1, REMOVED)

@@ -166,9 +166,19 @@ class Claimed:
     token: str  # the claim, checked when the attempt is settled
 
 
-def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> list[Claimed]:
+def claim(
+    engine: Engine,
+    now: datetime,
+    *,
+    lease: timedelta,
+    limit: int,
+    not_sent: list[str] | None = None,
+) -> list[Claimed]:
     """Up to `limit` due deliveries of live subscriptions, leased until `now + lease` (those of
-    removed subscriptions, or out of their client's scope, marked dead instead: never sent)."""
+    removed subscriptions, or out of their client's scope, marked dead instead: never sent; their
+    ids added to `not_sent`). No request is sent for these: their last attempt (`attempts`,
+    `last_attempt_at`, `last_status_code`) stays the last one really made, `last_error` says
+    why they are dead."""
     d, s = webhook_delivery.c, webhook_subscription.c
     token = uuid4().hex
     due = (
@@ -217,14 +227,10 @@ def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> lis
                 conn.execute(
                     update(webhook_delivery)
                     .where(d.delivery_id == r.delivery_id, d.claimed_by == token)
-                    .values(
-                        status=DEAD,
-                        last_error=reason,
-                        last_attempt_at=now,
-                        locked_until=None,
-                        claimed_by=None,
-                    )
+                    .values(status=DEAD, last_error=reason, locked_until=None, claimed_by=None)
                 )
+                if not_sent is not None:
+                    not_sent.append(r.delivery_id)
     return [
         Claimed(
             r.delivery_id,

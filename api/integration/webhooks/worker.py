@@ -36,6 +36,7 @@ from api.integration.webhooks.outbox import Claimed, Outcome, backoff, claim, de
 from api.integration.webhooks.signing import Signer
 from api.integration.webhooks.targets import Resolver, TargetRefusedError, check_form, resolve
 from api.integration.webhooks.transport import GuardedBackend, GuardedTransport
+from api.logs import quiet_http_clients
 from api.settings import Settings
 from domain.timing import utc_now
 
@@ -58,6 +59,7 @@ def http_client(
     backend = GuardedBackend(
         allow_private=settings.webhook_allow_private_targets, resolver=resolver, network=network
     )
+    quiet_http_clients()  # in whatever process sends: no target's path or query in its log
     return httpx.Client(
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
         follow_redirects=False,
@@ -127,7 +129,12 @@ class Deliverer:
     def step(self) -> Step:
         """Derive what is new, then send one batch of due deliveries."""
         done = Step(derived=derive(self.engine, self.clock()))
-        for claimed in claim(self.engine, self.clock(), lease=self.lease, limit=self.batch):
+        not_sent: list[str] = []  # dead without a request: out of scope, or removed
+        batch = claim(
+            self.engine, self.clock(), lease=self.lease, limit=self.batch, not_sent=not_sent
+        )
+        done.dead += len(not_sent)
+        for claimed in batch:
             # each claimed delivery on its own: one that cannot be settled now (its claim
             # expires, another worker takes it over) never keeps the others from being sent
             try:
