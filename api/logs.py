@@ -45,3 +45,12 @@ def configure_logging(fmt: str, level: int = logging.INFO) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # /ready checks the revision often
+    quiet_http_clients()
+
+
+def quiet_http_clients() -> None:
+    """httpx logs each request's full URL at INFO (`HTTP Request: POST https://…/path?query`):
+    a webhook target's path and query may hold a credential, and are never logged
+    (docs/webhooks.md). Their warnings and errors still show."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -24,18 +24,36 @@ def deliver(
     redeliver: str = typer.Option(
         None, "--redeliver", metavar="DELIVERY_ID", help="Send this delivery (msg_…) again."
     ),
-    interval: float = typer.Option(1.0, help="Seconds between polls when nothing is due."),
+    interval: float = typer.Option(
+        1.0, help="Seconds between polls when nothing is due (> 0, with --follow)."
+    ),
 ) -> None:
     """Send webhooks: derive deliveries from the feed, send those due, retry, dead-letter.
 
-    Without an option: until nothing is due. Several workers may run at once."""
+    Without an option: until nothing is due. Several workers may run at once. --follow, --once,
+    --status and --redeliver exclude one another."""
+    chosen = [
+        name
+        for name, given in (
+            ("--follow", follow),
+            ("--once", once),
+            ("--status", status),
+            ("--redeliver", redeliver is not None),
+        )
+        if given
+    ]
+    if len(chosen) > 1:
+        _refuse(f"{' and '.join(chosen)} exclude one another: choose one")
+    if not interval > 0:  # also NaN; 0 or less would poll without a pause
+        _refuse(f"--interval must be more than 0 seconds, not {interval}")
+
     import signal
     import threading
     from uuid import UUID
 
     from api.composition import open_services
     from api.integration.webhooks.subscriptions import Subscriptions
-    from api.integration.webhooks.worker import Deliverer, http_client
+    from api.integration.webhooks.worker import Deliverer
     from domain.errors import MaillageError
 
     settings = migrated_settings()
@@ -53,8 +71,7 @@ def deliver(
                 raise typer.Exit(2) from error
             console.print(f"{redeliver}: pending, to be sent at the next step")
             return
-        with http_client(settings) as client:
-            worker = Deliverer(services.engine, settings, client, clock=now)
+        with Deliverer(services.engine, settings, clock=now) as worker:
             if once:
                 done = worker.step()
             elif follow:
@@ -70,6 +87,12 @@ def deliver(
         f"{done.derived} derived, {done.delivered} delivered, {done.failed} failed (to retry), "
         f"{done.dead} dead"
     )
+
+
+def _refuse(why: str) -> None:
+    """A usage error: one line, exit 2, nothing done."""
+    console.print(f"error: {why}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
 
 
 def _print_status(engine: Engine, now: datetime) -> None:

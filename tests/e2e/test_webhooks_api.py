@@ -16,17 +16,12 @@ from api.integration.webhooks.outbox import Outcome, claim, derive, settle
 from api.integration.webhooks.targets import Resolver
 from domain.access import ReadPurpose
 from tests.e2e.conftest import Api
+from tests.webhook_receivers import FakeDNS
 from tests.world import World
 
 HOOKS = "/integration/webhooks"
 LEASE = timedelta(minutes=1)
-DNS = {"hooks.example.org": ["93.184.215.14"], "intranet.example.org": ["10.1.2.3"]}
-
-
-def _resolver(host: str, port: int) -> list[str]:
-    if host not in DNS:
-        raise OSError("no such host")
-    return DNS[host]
+DNS = FakeDNS({"intranet.example.org": ["10.1.2.3"]})  # and hooks.example.org, public
 
 
 @pytest.fixture
@@ -34,7 +29,7 @@ def hooks_api(api: Api) -> Api:
     """The app resolving the tests' host names (and no other)."""
 
     async def resolver() -> Resolver:
-        return _resolver
+        return DNS
 
     api.app.dependency_overrides[get_resolver] = resolver
     return api
@@ -170,7 +165,6 @@ async def test_bad_input_is_refused_naming_the_field(hooks_api: Api) -> None:
     client = str(_client(api, uuid4(), ["Case.CaseOpened"]))
     valid = {"url": "https://hooks.example.org/in", "kinds": ["Case.CaseOpened"]}
     cases: list[tuple[dict[str, Any], str, str]] = [
-        ({**valid, "client_id": str(uuid4())}, "invalid-value", "client_id"),
         (
             {**valid, "client_id": client, "kinds": ["Case.Nothing"]},
             "invalid-value",
@@ -262,3 +256,19 @@ async def test_deliveries_show_their_attempts_and_a_dead_one_is_sent_again(
         f"{HOOKS}/deliveries/msg_{uuid4().hex}/redeliver", headers=_admin(api)
     )
     assert (unknown.status_code, unknown.json()["rule"]) == (404, "webhook-not-found")
+
+    # removed with that delivery queued: dead at once, saying why, and not sent again
+    removed = await api.client.delete(f"{HOOKS}/{hook}", headers=_admin(api))
+    assert removed.status_code == 200, removed.text
+    dead = await api.client.get(
+        f"{HOOKS}/{hook}/deliveries", params={"status": "dead"}, headers=_admin(api)
+    )
+    (item,) = dead.json()["items"]
+    assert (item["id"], item["last_error"]) == (
+        claimed.delivery_id,
+        "not sent: the subscription has been removed",
+    )
+    again = await api.client.post(
+        f"{HOOKS}/deliveries/{claimed.delivery_id}/redeliver", headers=_admin(api)
+    )
+    assert (again.status_code, again.json()["field"]) == (422, "delivery_id")

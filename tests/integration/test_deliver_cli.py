@@ -4,45 +4,26 @@ shows each subscription's deliveries, `--redeliver` sends one again."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from api.cli.main import cli
 from api.settings import Settings
-from domain.application import Maillage
-from tests.integration.webhook_setup import deliveries, loopback_settings, project, subscribe
-from tests.webhook_receivers import receiver
-from tests.world import World
+from tests.integration.webhook_setup import Scene
 
 
 def test_the_worker_command_sends_shows_and_sends_again(
-    cli_env: Settings,
-    store_world: World,
-    store_app: Maillage,
-    engine: Engine,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    cli_env: Settings, hooks: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MAILLAGE_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")
     runner = CliRunner()
-    project(store_app, engine)
-    with receiver(tmp_path) as untrusted:
-        created = subscribe(
-            engine,
-            loopback_settings(cli_env),
-            store_world.i("aemo"),
-            untrusted.url,
-            kinds=["Case.CaseOpened"],
-        )
-        store_world.open_case()
-        project(store_app, engine)
+    with hooks.receiver() as untrusted:
+        created = hooks.subscribe(untrusted.url)
+        hooks.open_cases()
         once = runner.invoke(cli, ["deliver", "--once"])
         assert once.exit_code == 0, once.output
         assert "1 derived, 0 delivered, 1 failed (to retry), 0 dead" in once.output
-        (row,) = deliveries(engine)
+        (row,) = hooks.deliveries()
         assert "CERTIFICATE_VERIFY_FAILED" in row["last_error"]
         assert untrusted.received == []
 
@@ -54,7 +35,7 @@ def test_the_worker_command_sends_shows_and_sends_again(
 
     again = runner.invoke(cli, ["deliver", "--redeliver", row["delivery_id"]])
     assert again.exit_code == 0, again.output
-    (row,) = deliveries(engine)
+    (row,) = hooks.deliveries()
     assert (row["status"], row["attempts"]) == ("pending", 0)
     unknown = runner.invoke(cli, ["deliver", "--redeliver", "msg_nothing"])
     assert unknown.exit_code == 2

@@ -7,27 +7,15 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from api.integration.webhooks.subscriptions import Subscriptions
 from api.integration.webhooks.tables import webhook_delivery, webhook_subscription
-from api.settings import Settings
-from domain.application import Maillage
 from domain.timing import utc_now
-from tests.integration.webhook_setup import (
-    ADMIN,
-    Clock,
-    deliveries,
-    loopback_settings,
-    project,
-    subscribe,
-    worker,
-)
-from tests.webhook_receivers import Received, receiver, trusting_client
-from tests.world import World
+from tests.integration.webhook_setup import ADMIN, CASE_KINDS, Clock, Scene
+from tests.webhook_receivers import Received, trusting_client
 
 
 class VerifyingReceiver:
@@ -55,36 +43,27 @@ class VerifyingReceiver:
         return 204
 
 
-def test_good_signatures_are_accepted_and_a_replay_is_rejected(
-    store_world: World,
-    store_app: Maillage,
-    engine: Engine,
-    store_settings: Settings,
-    tmp_path: Path,
-) -> None:
-    settings = loopback_settings(store_settings)
-    project(store_app, engine)
-    with receiver(tmp_path) as hooks:
-        created = subscribe(engine, settings, store_world.i("aemo"), hooks.url)
+def test_good_signatures_are_accepted_and_a_replay_is_rejected(hooks: Scene) -> None:
+    settings = hooks.settings
+    with hooks.receiver() as inbox:
+        created = hooks.subscribe(inbox.url, CASE_KINDS)
         assert created.secret.startswith("whsec_")
         verifying = VerifyingReceiver(created.secret)
-        hooks.answer = verifying
-        store_world.open_case()
-        store_world.open_case()
-        project(store_app, engine)
-        done = worker(engine, settings, tmp_path).drain()  # real time: the receiver's clock
+        inbox.answer = verifying
+        hooks.open_cases(2)
+        done = hooks.worker(clock=None).drain()  # real time: the receiver's clock
         assert done.delivered == 2
         assert done.failed == 0
         assert verifying.refusals == []
-        assert {r["last_status_code"] for r in deliveries(engine)} == {204}
+        assert {r["last_status_code"] for r in hooks.deliveries()} == {204}
 
         # The same request sent again (a replay of a captured delivery): rejected.
-        captured = hooks.received[0]
-        with trusting_client(settings, tmp_path) as client:
-            replayed = client.post(hooks.url, content=captured.body, headers=captured.headers)
+        captured = inbox.received[0]
+        with trusting_client(settings, hooks.tmp_path) as client:
+            replayed = client.post(inbox.url, content=captured.body, headers=captured.headers)
             assert replayed.status_code == 409
             tampered = client.post(
-                hooks.url,
+                inbox.url,
                 content=captured.body.replace(b"Case.", b"Kase."),
                 headers=captured.headers,
             )
@@ -92,64 +71,43 @@ def test_good_signatures_are_accepted_and_a_replay_is_rejected(
         assert verifying.refusals == ["replayed webhook-id", "No matching signature found"]
 
 
-def test_a_stale_timestamp_is_rejected_by_the_receiver(
-    store_world: World,
-    store_app: Maillage,
-    engine: Engine,
-    store_settings: Settings,
-    tmp_path: Path,
-) -> None:
-    settings = loopback_settings(store_settings)
-    project(store_app, engine)
-    with receiver(tmp_path) as hooks:
-        created = subscribe(
-            engine, settings, store_world.i("aemo"), hooks.url, kinds=["Case.CaseOpened"]
-        )
+def test_a_stale_timestamp_is_rejected_by_the_receiver(hooks: Scene) -> None:
+    with hooks.receiver() as inbox:
+        created = hooks.subscribe(inbox.url)
         verifying = VerifyingReceiver(created.secret)
-        hooks.answer = verifying
-        store_world.open_case()
-        project(store_app, engine)
+        inbox.answer = verifying
+        hooks.open_cases()
         # Signed ten minutes ago (a delivery captured then, replayed now): too old.
         stale = Clock(utc_now() - timedelta(minutes=10))
-        assert worker(engine, settings, tmp_path, stale).step().failed == 1
+        assert hooks.worker(clock=stale).step().failed == 1
         assert verifying.refusals == ["Message timestamp too old"]
-        (row,) = deliveries(engine)
+        (row,) = hooks.deliveries()
         assert (row["status"], row["last_status_code"]) == ("pending", 400)
 
 
-def test_a_rotated_secret_signs_from_then_on_and_no_secret_is_stored(
-    store_world: World,
-    store_app: Maillage,
-    engine: Engine,
-    store_settings: Settings,
-    tmp_path: Path,
-) -> None:
-    settings = loopback_settings(store_settings)
-    project(store_app, engine)
-    with receiver(tmp_path) as hooks:
-        created = subscribe(
-            engine, settings, store_world.i("aemo"), hooks.url, kinds=["Case.CaseOpened"]
-        )
+def test_a_rotated_secret_signs_from_then_on_and_no_secret_is_stored(hooks: Scene) -> None:
+    settings = hooks.settings
+    with hooks.receiver() as inbox:
+        created = hooks.subscribe(inbox.url)
         subscription_id = created.subscription.subscription_id
-        rotated = Subscriptions(engine, settings).rotate_secret(subscription_id, by=ADMIN)
+        rotated = Subscriptions(hooks.engine, settings).rotate_secret(subscription_id, by=ADMIN)
         assert rotated.subscription.secret_version == 2
         assert rotated.secret != created.secret
         old, new = VerifyingReceiver(created.secret), VerifyingReceiver(rotated.secret)
-        hooks.answer = new
-        store_world.open_case()
-        project(store_app, engine)
-        assert worker(engine, settings, tmp_path).drain().delivered == 1
+        inbox.answer = new
+        hooks.open_cases()
+        assert hooks.worker(clock=None).drain().delivered == 1
         assert new.refusals == []
-        with_old = old(hooks.received[0])
+        with_old = old(inbox.received[0])
         assert with_old == 400
         assert old.refusals == ["No matching signature found"]
-    with engine.connect() as conn:
+    with hooks.engine.connect() as conn:
         stored = str(conn.execute(select(webhook_subscription)).all())
         stored += str(conn.execute(select(webhook_delivery)).all())
     for secret in (created.secret, rotated.secret):
         assert secret not in stored
         assert secret.removeprefix("whsec_") not in stored
     # the same key derives the same secret: nothing needs storing
-    again = Subscriptions(engine, settings).rotate_secret(subscription_id, by=ADMIN)
+    again = Subscriptions(hooks.engine, settings).rotate_secret(subscription_id, by=ADMIN)
     assert again.secret != rotated.secret
     assert again.subscription.secret_version == 3

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from api.integration.webhooks.outbox import backoff
-from api.integration.webhooks.targets import TargetRefusedError, check_target
+from api.integration.webhooks.targets import TargetRefusedError, check_target, resolve
+from api.integration.webhooks.worker import http_client
+from api.settings import Settings
+from tests.webhook_receivers import FakeDNS, Network
 
-DNS = {
-    "hooks.example.org": ["93.184.215.14"],
-    "intranet.example.org": ["10.1.2.3"],
-    "dual.example.org": ["93.184.215.14", "192.168.1.9"],
-    "v6.example.org": ["2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
-}
-
-
-def resolver(host: str, port: int) -> list[str]:
-    if host not in DNS:
-        raise OSError("no such host")
-    return DNS[host]
+DNS = FakeDNS(
+    {
+        "intranet.example.org": ["10.1.2.3"],
+        "dual.example.org": ["93.184.215.14", "192.168.1.9"],
+        "v6.example.org": ["2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+        "xn--bcher-kva.example": ["93.184.215.14"],  # bücher.example, as it is resolved
+        "hooks.example.org.": ["93.184.215.14"],
+        "intranet.example.org.": ["10.1.2.3"],
+        "nat64.example.org": ["64:ff9b::a00:1"],  # 10.0.0.1 through a NAT64 gateway
+    }
+)
 
 
 def check(url: str, *, allow_http: bool = False, allow_private: bool = False) -> str:
-    return check_target(url, allow_http=allow_http, allow_private=allow_private, resolver=resolver)
+    return check_target(url, allow_http=allow_http, allow_private=allow_private, resolver=DNS)
 
 
 def test_a_public_https_target_is_accepted() -> None:
@@ -33,6 +36,9 @@ def test_a_public_https_target_is_accepted() -> None:
     )
     assert check("https://v6.example.org:8443/in")
     assert check("https://93.184.215.14/in")
+    assert check("https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]:8443/in")  # an IPv6 literal
+    assert check("https://bücher.example/in")  # IDN: resolved as xn--bcher-kva.example
+    assert check("https://hooks.example.org./in")  # a trailing dot: the same name, absolute
 
 
 @pytest.mark.parametrize(
@@ -68,6 +74,10 @@ def test_a_public_https_target_is_accepted() -> None:
         ("https://xn--/", "not a web address"),  # an empty IDNA label
         ("https://hooks.example.org:0/", "not a web address"),
         ("https://[::1/", "not a web address"),
+        ("https://intranet.example.org./", "10.1.2.3"),  # the trailing dot changes nothing
+        ("https://nat64.example.org/", "64:ff9b::a00:1"),
+        ("https://[::ffff:127.0.0.1]:8443/", "::ffff:7f00:1"),
+        ("https://[::127.0.0.1]/", "::7f00:1"),  # IPv4-compatible (deprecated) loopback
     ],
 )
 def test_a_target_out_of_reach_is_refused_naming_the_url(url: str, reason: str) -> None:
@@ -97,3 +107,88 @@ def test_the_wait_doubles_with_jitter_up_to_the_cap() -> None:
     assert wait(3, 1.0) == timedelta(seconds=120)
     assert wait(5, 1.0) == timedelta(seconds=300)  # 480, capped
     assert wait(40, 0.5) == timedelta(seconds=225)
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("https://2130706433/", "127.0.0.1"),  # a decimal IPv4 address
+        ("https://0x7f000001/", "127.0.0.1"),  # hexadecimal
+        ("https://017700000001/", "127.0.0.1"),  # octal
+        ("https://127.1/", "127.0.0.1"),  # shortened
+        ("https://0/", "0.0.0.0"),
+        ("https://0x7f.1:8443/in", "127.0.0.1"),
+    ],
+)
+def test_an_address_the_system_reads_as_loopback_is_refused(url: str, address: str) -> None:
+    """The system's resolver reads these as IPv4 addresses (inet_aton), without any DNS: the
+    guard checks what the system would connect to."""
+    with pytest.raises(TargetRefusedError) as refused:
+        check_target(url, allow_http=False, allow_private=False, resolver=resolve)
+    assert f"resolves to {address}," in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "url", ["https://localhost./", "https://LOCALHOST/", "https://127.0.0.1./"]
+)
+def test_localhost_in_any_spelling_is_refused(url: str) -> None:
+    """Whether the system resolves it to loopback or not at all, it is not a target."""
+    with pytest.raises(TargetRefusedError):
+        check_target(url, allow_http=False, allow_private=False, resolver=resolve)
+
+
+def _send(url: str, dns: FakeDNS, network: Network, *, allow_private: bool = False) -> None:
+    settings = Settings(webhook_allow_private_targets=allow_private)
+    with http_client(settings, resolver=dns, network=network) as client:
+        client.post(url, content=b"{}")
+
+
+@pytest.mark.parametrize(
+    ("url", "asked", "connected"),
+    [
+        ("https://bücher.example/in", ["xn--bcher-kva.example"], ("93.184.215.14", 443)),
+        ("https://hooks.example.org:8443/in", ["hooks.example.org"], ("93.184.215.14", 8443)),
+        ("http://hooks.example.org./in", ["hooks.example.org."], ("93.184.215.14", 80)),
+        (
+            "https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]:8443/in",
+            [],  # a literal: nothing to resolve
+            ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", 8443),
+        ),
+    ],
+)
+def test_the_client_connects_to_the_address_it_resolved_and_checked(
+    url: str, asked: list[str], connected: tuple[str, int]
+) -> None:
+    rebinding = {host: ["127.0.0.1"] for host in DNS.answers}
+    dns, network = FakeDNS(dict(DNS.answers), then=rebinding), Network()
+    with pytest.raises(httpx.ConnectError):  # the public host is out of reach
+        _send(url, dns, network)
+    assert dns.asked == asked  # once
+    assert network.asked == [connected]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://2130706433/",
+        "https://[::ffff:127.0.0.1]/",
+        "https://intranet.example.org/",
+        "https://dual.example.org/",  # one private address among public ones
+    ],
+)
+def test_the_client_connects_nowhere_a_check_refuses(url: str) -> None:
+    network = Network()
+    dns = FakeDNS(dict(DNS.answers))
+    resolver = resolve if url == "https://2130706433/" else dns
+    settings = Settings(webhook_allow_private_targets=False)
+    client = http_client(settings, resolver=resolver, network=network)
+    with client, pytest.raises(TargetRefusedError, match="not a public address"):
+        client.post(url, content=b"{}")
+    assert network.asked == []
+
+
+def test_every_checked_address_is_tried_in_turn() -> None:
+    dns, network = FakeDNS({"two.example.org": ["93.184.215.14", "93.184.215.15"]}), Network()
+    with pytest.raises(httpx.ConnectError):
+        _send("https://two.example.org/", dns, network)
+    assert network.asked == [("93.184.215.14", 443), ("93.184.215.15", 443)]

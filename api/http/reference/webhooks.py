@@ -16,11 +16,13 @@ DESCRIPTIONS: dict[str, str] = {
         the subscription are not sent: `GET /feed` serves them.
 
         Answers the subscription with its signing `secret` (`whsec_…`), shown this once; the
-        secret is derived from the service's key, never stored. `Location` names it.
+        secret is derived from the service's key, never stored. `Location` names it;
+        `Cache-Control: no-store`.
 
         Refusals:
-        - 422 `invalid-value`: no such client application, or a revoked one (`client_id`);
-          unknown kinds, or kinds the client does not follow (`kinds`).
+        - 404 `client-not-found`: no such client application (`client_id`).
+        - 409 `client-revoked`: the client application is revoked (`client_id`).
+        - 422 `invalid-value`: unknown kinds, or kinds the client does not follow (`kinds`).
         - 422 `webhook-target-refused`: a `url` not `https://` (outside the embedded mode), with
           a user name or password, or whose host does not resolve or resolves to a loopback,
           private, link-local or other non-public address (server-side request forgery; allowed
@@ -29,6 +31,9 @@ DESCRIPTIONS: dict[str, str] = {
     "list_webhooks": """
         The webhook subscriptions, in the order of their ids, paged by `cursor`; filtered by
         `client_id` and `active`; the removed ones with `removed=true`. No secret is shown.
+        `state` is `active` (delivered), `paused`, `client_revoked` (its client application
+        revoked: nothing is delivered) or `removed`; `active` is true in the `active` state
+        only.
 
         Refusals:
         - 422 `invalid-request`: a `limit` out of 1–500, a `client_id` that is not an id.
@@ -47,24 +52,27 @@ DESCRIPTIONS: dict[str, str] = {
 
         Refusals:
         - 404 `webhook-not-found`: no such subscription.
+        - 409 `client-revoked`: its client application is revoked (`client_id`): kept for the
+          record, changed no more (it may be removed).
         - 422 `invalid-value`: `kinds` as at creation, or a removed subscription.
         - 422 `webhook-target-refused`: `url` as at creation.
     """,
     "remove_webhook": """
         Remove a subscription: nothing more is derived nor sent for it, not even its pending
         deliveries. It stays listed (`removed=true`) with its deliveries, for the record.
+        Removing it again changes nothing: the same answer (its first removal).
 
         Refusals:
         - 404 `webhook-not-found`: no such subscription.
-        - 422 `invalid-value`: it was removed already.
     """,
     "rotate_webhook_secret": """
         A new signing secret for the subscription (its `secret_version` goes up): every
         delivery sent from now on, retries included, is signed with it; the previous one stops
-        at once. Shown this once.
+        at once. Shown this once; `Cache-Control: no-store`.
 
         Refusals:
         - 404 `webhook-not-found`: no such subscription.
+        - 409 `client-revoked`: its client application is revoked (`client_id`).
         - 422 `invalid-value`: a removed subscription.
     """,
     "list_webhook_deliveries": """
@@ -76,7 +84,8 @@ DESCRIPTIONS: dict[str, str] = {
         Refusals:
         - 404 `webhook-not-found`: no such subscription.
         - 422 `invalid-request`: an unknown `status`, a `limit` out of 1–500.
-        - 422 `invalid-value`: a `cursor` this list did not return.
+        - 422 `invalid-value`: a `cursor` this list did not return; a `kind` the log does not
+          record (`kind`), as `GET /feed`.
     """,
     "redeliver_webhook": """
         Send a delivery again (a dead letter, most often): it is pending, due now, its attempts

@@ -28,11 +28,12 @@ from api.integration.webhooks import reports
 from api.integration.webhooks.subscriptions import Subscriptions
 from api.integration.webhooks.targets import Resolver, resolve
 from domain.errors import InvalidValueError
-from domain.integration import KEEPING_INTEGRATIONS
+from domain.integration import KEEPING_INTEGRATIONS, feed_kinds
 from domain.wording import N_
 
 router = APIRouter(prefix="/integration/webhooks", tags=["integration"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_INTEGRATIONS)
+NO_STORE = {"Cache-Control": "no-store"}  # an answer carrying a secret is kept by no cache
 
 
 async def get_resolver() -> Resolver:
@@ -93,8 +94,9 @@ def create_webhook(
     subscription = created.subscription
     location = f"/integration/webhooks/{subscription.subscription_id}"
     response.headers["Location"] = location
+    response.headers.update(NO_STORE)
     answer = WebhookCreated(**WebhookRead.of(subscription).model_dump(), secret=created.secret)
-    _keep(claim, 201, answer, {"Location": location})
+    _keep(claim, 201, answer, {"Location": location, **NO_STORE})
     return answer
 
 
@@ -157,14 +159,19 @@ def remove_webhook(
 )
 @KEEPING
 def rotate_webhook_secret(
-    subscription_id: UUID, principal: PrincipalDep, webhooks: SubscriptionsDep, claim: ClaimDep
+    subscription_id: UUID,
+    principal: PrincipalDep,
+    webhooks: SubscriptionsDep,
+    claim: ClaimDep,
+    response: Response,
 ) -> WebhookSecret:
+    response.headers.update(NO_STORE)
     rotated = webhooks.rotate_secret(subscription_id, by=principal.subject)
     s = rotated.subscription
     answer = WebhookSecret(
         id=s.subscription_id, secret_version=s.secret_version, secret=rotated.secret
     )
-    _keep(claim, 200, answer, {})
+    _keep(claim, 200, answer, NO_STORE)
     return answer
 
 
@@ -187,6 +194,8 @@ def list_webhook_deliveries(
     kind: Annotated[str | None, Query(max_length=64, description="One kind of event.")] = None,
 ) -> Page[DeliveryRead]:
     webhooks.get(subscription_id)  # 404 for no such subscription
+    if kind is not None:
+        feed_kinds([kind], field="kind")  # 422 for a kind the log does not record, as the feed
     found = reports.deliveries(
         webhooks.engine,
         subscription_id,

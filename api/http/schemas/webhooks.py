@@ -43,7 +43,13 @@ class WebhookRead(BaseModel):
     client_id: UUID
     url: str
     kinds: list[str]
-    active: bool
+    active: bool = Field(
+        description="Delivered: not paused, not removed, its client application not revoked."
+    )
+    state: str = Field(
+        description="`active`, `paused`, `client_revoked` (its client application revoked: "
+        "nothing delivered, nothing changed but its removal) or `removed`."
+    )
     secret_version: int = Field(description="Bumped by each rotation of the secret.")
     cursor: int = Field(description="The feed position deliveries have been derived up to.")
     created_at: datetime
@@ -59,7 +65,8 @@ class WebhookRead(BaseModel):
             client_id=s.client_id,
             url=s.url,
             kinds=s.kinds,
-            active=s.active,
+            active=s.state == "active",
+            state=s.state,
             secret_version=s.secret_version,
             cursor=s.cursor,
             created_at=s.created_at,

@@ -7,5 +7,7 @@ the subscription and the client follow), inserts one outbox row per event — ne
 same (subscription, position) — and advances the cursor in the same transaction (`outbox`). The
 worker (`worker`) claims due rows under a lease, signs them per Standard Webhooks with a secret
 derived, not stored (`signing`), checks the target against server-side request forgery
-(`targets`), sends, and settles: delivered, retried with backoff, or dead. See docs/webhooks.md.
+(`targets`), sends it over connections made to the very addresses checked, within a deadline
+(`transport`, `deadline`), and settles: delivered, retried with backoff, or dead. See
+docs/webhooks.md.
 """

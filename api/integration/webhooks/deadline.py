@@ -1,10 +1,11 @@
 """A wall-clock deadline for a whole webhook attempt.
 
 `httpx.Timeout(x)` bounds each connect, read or write, not the request: a receiver sending its
-answer one byte every half second keeps a 1 s attempt going as long as it likes. The network
-backend below wraps httpcore's: every socket operation gets at most what is left until the
-attempt's deadline (a monotonic clock), and none starts once it has passed. The deadline is set
-for the current thread by `within(seconds)` around one send.
+answer one byte every half second keeps a 1 s attempt going as long as it likes. So every socket
+operation of an attempt gets at most what is left until the attempt's deadline (a monotonic
+clock), and none starts once it has passed: `transport.GuardedBackend` wraps each stream it
+opens in `BoundedStream`. The deadline is set for the current thread (a context variable) by
+`within(seconds)` around one send.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import httpcore
-import httpx
 
 _deadline: ContextVar[float | None] = ContextVar("webhook_deadline", default=None)
 
@@ -31,7 +31,8 @@ def within(seconds: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
-def _bound(timeout: float | None, late: type[Exception]) -> float | None:
+def bound(timeout: float | None, late: type[Exception]) -> float | None:
+    """`timeout`, cut to what is left of the deadline (`late` raised if nothing is)."""
     deadline = _deadline.get()
     if deadline is None:
         return timeout
@@ -41,15 +42,17 @@ def _bound(timeout: float | None, late: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-class _Stream(httpcore.NetworkStream):
+class BoundedStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the deadline."""
+
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _bound(timeout, httpcore.ReadTimeout))
+        return self._inner.read(max_bytes, bound(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bound(timeout, httpcore.WriteTimeout))
+        self._inner.write(buffer, bound(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -61,52 +64,9 @@ class _Stream(httpcore.NetworkStream):
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
         inner = self._inner.start_tls(
-            ssl_context, server_hostname, _bound(timeout, httpcore.ConnectTimeout)
+            ssl_context, server_hostname, bound(timeout, httpcore.ConnectTimeout)
         )
-        return _Stream(inner)
+        return BoundedStream(inner)
 
     def get_extra_info(self, info: str) -> typing.Any:
         return self._inner.get_extra_info(info)
-
-
-class DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's synchronous backend, each operation bounded by the attempt's deadline."""
-
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: typing.Iterable[typing.Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(
-            host,
-            port,
-            _bound(timeout, httpcore.ConnectTimeout),
-            local_address,
-            socket_options,
-        )
-        return _Stream(stream)
-
-    def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: typing.Iterable[typing.Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        raise httpcore.ConnectError("a webhook is never sent to a unix socket")
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-def deadline_transport(verify: typing.Any) -> httpx.HTTPTransport:
-    """An httpx transport whose connections honour `within` (no proxy from the environment)."""
-    transport = httpx.HTTPTransport(verify=verify, trust_env=False)
-    # httpx does not take a network backend; its pool does (httpcore's public parameter).
-    transport._pool._network_backend = DeadlineBackend()
-    return transport

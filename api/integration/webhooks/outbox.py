@@ -14,10 +14,11 @@ the step takes the file's write lock before it reads the cursor, and workers tak
 **Claimed under a lease.** A worker claims due deliveries in one statement (PostgreSQL: `FOR UPDATE
 SKIP LOCKED`; SQLite: one writer at a time), setting `locked_until` and a claim token. It sends
 them outside any transaction, then settles each one only if its claim still holds. A delivery
-whose client application has been revoked since, or whose kind the client or the subscription no
-longer follows, is not sent: the claim marks it dead, its `last_error` saying why. A worker that
-crashed leaves its claims to expire: another takes them over, and the receiver may get one twice
-(at least once; the `webhook-id` stays the same, for it to drop a duplicate).
+whose subscription has been removed, whose client application has been revoked since, or whose
+kind the client or the subscription no longer follows, is not sent: the claim marks it dead, its
+`last_error` saying why (a paused subscription's deliveries wait, unclaimed, for it to resume).
+A worker that crashed leaves its claims to expire: another takes them over, and the receiver may
+get one twice (at least once; the `webhook-id` stays the same, for it to drop a duplicate).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from projections.feed import feed_page, feed_position
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 STATUSES = (PENDING, DELIVERED, DEAD)
+REMOVED = "not sent: the subscription has been removed"
 
 
 def backoff(
@@ -164,8 +166,19 @@ class Claimed:
     token: str  # the claim, checked when the attempt is settled
 
 
-def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> list[Claimed]:
-    """Up to `limit` due deliveries of live subscriptions, leased until `now + lease`."""
+def claim(
+    engine: Engine,
+    now: datetime,
+    *,
+    lease: timedelta,
+    limit: int,
+    not_sent: list[str] | None = None,
+) -> list[Claimed]:
+    """Up to `limit` due deliveries of live subscriptions, leased until `now + lease` (those of
+    removed subscriptions, or out of their client's scope, marked dead instead: never sent; their
+    ids added to `not_sent`). No request is sent for these: their last attempt (`attempts`,
+    `last_attempt_at`, `last_status_code`) stays the last one really made, `last_error` says
+    why they are dead."""
     d, s = webhook_delivery.c, webhook_subscription.c
     token = uuid4().hex
     due = (
@@ -175,8 +188,7 @@ def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> lis
             d.status == PENDING,
             d.next_attempt_at <= now,
             or_(d.locked_until.is_(None), d.locked_until <= now),
-            s.active.is_(True),
-            s.removed_at.is_(None),
+            or_(s.active.is_(True), s.removed_at.is_not(None)),  # a paused one's wait
         )
         .order_by(d.next_attempt_at, d.position)
         .limit(limit)
@@ -199,6 +211,7 @@ def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> lis
                 s.url,
                 s.secret_version,
                 s.kinds,
+                s.removed_at.label("removed_at"),
                 c.kinds.label("client_kinds"),
                 c.revoked_at,
             )
@@ -214,14 +227,10 @@ def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> lis
                 conn.execute(
                     update(webhook_delivery)
                     .where(d.delivery_id == r.delivery_id, d.claimed_by == token)
-                    .values(
-                        status=DEAD,
-                        last_error=reason,
-                        last_attempt_at=now,
-                        locked_until=None,
-                        claimed_by=None,
-                    )
+                    .values(status=DEAD, last_error=reason, locked_until=None, claimed_by=None)
                 )
+                if not_sent is not None:
+                    not_sent.append(r.delivery_id)
     return [
         Claimed(
             r.delivery_id,
@@ -237,8 +246,11 @@ def claim(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> lis
 
 
 def _out_of_scope(row: Any) -> str | None:
-    """Why a claimed delivery may no longer be sent (None: it may): its client application
-    revoked (or gone), or its kind no longer one both the client and the subscription follow."""
+    """Why a claimed delivery may no longer be sent (None: it may): its subscription removed,
+    its client application revoked (or gone), or its kind no longer one both the client and the
+    subscription follow."""
+    if row.removed_at is not None:
+        return REMOVED
     if row.client_kinds is None or row.revoked_at is not None:
         return "not sent: the client application has been revoked"
     if row.kind not in set(json.loads(row.kinds)) & set(json.loads(row.client_kinds)):
@@ -314,3 +326,20 @@ def redeliver(conn: Connection, delivery: str, now: datetime) -> bool:
         )
     )
     return done.rowcount == 1
+
+
+def drop_pending(conn: Connection, subscription_id: UUID, now: datetime) -> int:
+    """A removed subscription's pending deliveries, dead (`REMOVED`) rather than pending for
+    ever; those a worker is sending now are left to it (a later claim marks them dead if it
+    does not deliver them). Returns how many."""
+    d = webhook_delivery.c
+    done = conn.execute(
+        update(webhook_delivery)
+        .where(
+            d.subscription_id == str(subscription_id),
+            d.status == PENDING,
+            or_(d.locked_until.is_(None), d.locked_until <= now),
+        )
+        .values(status=DEAD, last_error=REMOVED, locked_until=None, claimed_by=None)
+    )
+    return int(done.rowcount)

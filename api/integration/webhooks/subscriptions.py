@@ -20,9 +20,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import Connection, Engine, Row, and_, insert, not_, select, update
 
-from api.integration.clients import ClientRegistry
+from api.integration.clients import (
+    ClientNotFoundError,
+    ClientRegistry,
+    ClientRevokedError,
+    integration_client,
+)
 from api.integration.webhooks import outbox, reports
 from api.integration.webhooks.reports import Delivery
 from api.integration.webhooks.signing import Signer
@@ -69,6 +74,16 @@ class Subscription:
     updated_by: UUID
     removed_at: datetime | None
     removed_by: UUID | None
+    client_revoked: bool = False  # its client revoked (or gone): nothing is delivered
+
+    @property
+    def state(self) -> str:
+        """`removed`, `client_revoked`, `paused` or `active` (the only one delivered)."""
+        if self.removed_at is not None:
+            return "removed"
+        if self.client_revoked:
+            return "client_revoked"
+        return "active" if self.active else "paused"
 
     @classmethod
     def of(cls, row: Row[Any]) -> Subscription:
@@ -86,7 +101,17 @@ class Subscription:
             updated_by=UUID(row.updated_by),
             removed_at=as_utc(row.removed_at) if row.removed_at is not None else None,
             removed_by=UUID(row.removed_by) if row.removed_by is not None else None,
+            client_revoked=not row.client_known or row.client_revoked_at is not None,
         )
+
+
+_c = integration_client.c
+# a subscription with its client's state (`Subscription.client_revoked`)
+_WITH_CLIENT = select(
+    webhook_subscription,
+    _c.client_id.is_not(None).label("client_known"),
+    _c.revoked_at.label("client_revoked_at"),
+).outerjoin(integration_client, _c.client_id == webhook_subscription.c.client_id)
 
 
 @dataclass(frozen=True)
@@ -120,20 +145,9 @@ class Subscriptions:
     def _check_kinds(self, client_id: UUID, kinds: Iterable[str]) -> list[str]:
         scope = ClientRegistry(self.engine, self.clock).scope(client_id)
         if scope is None:
-            raise InvalidValueError(
-                N_(
-                    "a webhook subscription names a registered client application; "
-                    "{client_id} is not one"
-                ),
-                field="client_id",
-                client_id=client_id,
-            )
+            raise ClientNotFoundError(client_id)  # 404
         if not scope.active:
-            raise InvalidValueError(
-                N_("the client application {client_id} has been revoked: it takes no new webhook"),
-                field="client_id",
-                client_id=client_id,
-            )
+            raise ClientRevokedError(client_id)  # 409: a revoked client's webhooks change no more
         chosen = feed_kinds(kinds)
         beyond = sorted(chosen - scope.kinds)
         if beyond:
@@ -155,9 +169,7 @@ class Subscriptions:
 
     def _get(self, conn: Connection, subscription_id: UUID) -> Subscription:
         row = conn.execute(
-            select(webhook_subscription).where(
-                webhook_subscription.c.subscription_id == str(subscription_id)
-            )
+            _WITH_CLIENT.where(webhook_subscription.c.subscription_id == str(subscription_id))
         ).one_or_none()
         if row is None:
             raise WebhookNotFoundError(
@@ -176,13 +188,14 @@ class Subscriptions:
     ) -> list[Subscription]:
         """Up to `limit` subscriptions in the order of their ids, after `after`."""
         c = webhook_subscription.c
-        query = select(webhook_subscription).order_by(c.subscription_id).limit(limit)
+        query = _WITH_CLIENT.order_by(c.subscription_id).limit(limit)
         if after is not None:
             query = query.where(c.subscription_id > after)
         if client_id is not None:
             query = query.where(c.client_id == str(client_id))
-        if active is not None:
-            query = query.where(c.active.is_(active))
+        if active is not None:  # active: delivered (not paused, its client not revoked)
+            live = and_(c.active.is_(True), _c.client_id.is_not(None), _c.revoked_at.is_(None))
+            query = query.where(live if active else not_(live))
         query = query.where(c.removed_at.is_not(None) if removed else c.removed_at.is_(None))
         with self.engine.connect() as conn:
             return [Subscription.of(r) for r in conn.execute(query)]
@@ -212,14 +225,22 @@ class Subscriptions:
             created = self._get(conn, subscription_id)
         return WithSecret(created, Signer.of(self.settings).secret(subscription_id, 1))
 
-    def _change(self, subscription_id: UUID, by: UUID, **values: Any) -> Subscription:
+    def _change(
+        self, subscription_id: UUID, by: UUID, *, removing: bool = False, **values: Any
+    ) -> Subscription:
+        """Change a live subscription: not a removed one (422), nor one of a revoked client
+        (409 `client-revoked`, as the client itself: kept for the record, changed no more)."""
         c = webhook_subscription.c
         with self.engine.begin() as conn:
             current = self._get(conn, subscription_id)
+            if current.removed_at is not None and removing:
+                return current  # removed meanwhile by another: removing it again changes nothing
             if current.removed_at is not None:
                 raise InvalidValueError(
                     N_("this webhook subscription has been removed"), field="subscription_id"
                 )
+            if current.client_revoked and not removing:  # its removal is allowed
+                raise ClientRevokedError(current.client_id)
             conn.execute(
                 update(webhook_subscription)
                 .where(c.subscription_id == str(subscription_id))
@@ -237,6 +258,8 @@ class Subscriptions:
         active: bool | None = None,
     ) -> Subscription:
         current = self.get(subscription_id)  # 404 before any check (no lookup for nothing)
+        if current.client_revoked and current.removed_at is None:
+            raise ClientRevokedError(current.client_id)  # before the kinds' check (not 422)
         values: dict[str, Any] = {}
         if kinds is not None:
             values["kinds"] = json.dumps(self._check_kinds(current.client_id, kinds))
@@ -247,10 +270,19 @@ class Subscriptions:
         return self._change(subscription_id, by, **values)
 
     def remove(self, subscription_id: UUID, *, by: UUID) -> Subscription:
-        """No more deliveries (those pending are not sent); the row and its deliveries stay."""
-        return self._change(
-            subscription_id, by, active=False, removed_at=self.clock(), removed_by=str(by)
+        """No more deliveries: those pending are not sent but dead, saying so (`outbox`); the
+        row and its deliveries stay. Removing it again changes nothing and answers it as it
+        is (idempotent); a revoked client's subscription may be removed."""
+        now = self.clock()
+        current = self.get(subscription_id)
+        if current.removed_at is not None:
+            return current
+        removed = self._change(
+            subscription_id, by, removing=True, active=False, removed_at=now, removed_by=str(by)
         )
+        with self.engine.begin() as conn:
+            outbox.drop_pending(conn, subscription_id, now)
+        return removed
 
     def rotate_secret(self, subscription_id: UUID, *, by: UUID) -> WithSecret:
         """A new secret: every delivery signed from now on is signed with it."""

@@ -14,10 +14,13 @@ refused unless it is:
   unspecified or shared (CGNAT) — also when written as an IPv4-mapped, 6to4 or Teredo IPv6
   address — unless `webhook_allow_private_targets` lets a receiver on the same network in.
 
-It is checked when a subscription is created or changed (422 naming `url`) and again before each
+It is checked when a subscription is created or changed (422 naming `url`) and again at each
 attempt, since what a name resolves to may change after it was accepted (the attempt then fails
-with the reason, and is retried like any failure). The window between that resolution and the
-connection is left open (a name that changes in between, DNS rebinding, is not caught).
+with the reason, and is retried like any failure). At the attempt the host is resolved **once**,
+when the worker connects (`transport`): every address is checked (`checked_addresses`) and the
+connection is made to those checked addresses only, never to what a second resolution answers —
+a name that answers a public address to the check and a private one to the connection (DNS
+rebinding) reaches nothing it should not.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import httpx
 
@@ -43,9 +47,11 @@ class TargetRefusedError(InvalidValueError):
 
 
 def resolve(host: str, port: int) -> list[str]:
-    """Every address `host` resolves to (the system's resolver; OSError if none)."""
+    """Every address `host` resolves to, in the system's order of preference (the system's
+    resolver, which also reads `2130706433`, `0x7f.1` or `127.1` as 127.0.0.1; OSError if
+    none)."""
     found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({str(info[4][0]) for info in found})
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
 
 
 def _embedded(address: IPAddress) -> IPAddress | None:
@@ -87,6 +93,15 @@ def _unsafe(char: str) -> bool:
     return code <= 0x20 or 0x7F <= code <= 0x9F or char.isspace()
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a webhook address names, read as the sender reads it."""
+
+    scheme: str
+    host: str  # IDNA-encoded, as it is resolved; an IPv6 literal without brackets
+    port: int
+
+
 def check_target(
     url: str,
     *,
@@ -96,6 +111,17 @@ def check_target(
     field: str = "url",
 ) -> str:
     """`url` if a webhook may be sent there; `TargetRefusedError` naming `field` otherwise."""
+    target = check_form(url, allow_http=allow_http, field=field)
+    if not allow_private:  # allowed: a name the worker's network alone resolves is fine
+        checked_addresses(
+            target.host, target.port, allow_private=False, resolver=resolver, field=field
+        )
+    return url
+
+
+def check_form(url: str, *, allow_http: bool, field: str = "url") -> Target:
+    """What `url` names, if its form is one a webhook may be sent to (its host's addresses
+    are not looked at); `TargetRefusedError` naming `field` otherwise."""
     if len(url) > MAX_URL:
         raise TargetRefusedError(N_("this address is too long"), field=field)
     if any(_unsafe(char) for char in url):
@@ -129,30 +155,45 @@ def check_target(
         raise TargetRefusedError(N_("this is not a web address"), field=field)
     if parts.fragment:
         raise TargetRefusedError(N_("a webhook address has no fragment (#…)"), field=field)
-    if allow_private:
-        return url
     default = 443 if parts.scheme == "https" else 80
-    for found in _addresses(host, port or default, resolver, field):
-        if not is_public(found):
-            raise TargetRefusedError(
-                N_(
-                    "the host {host} resolves to {address}, which is not a public address "
-                    "(server-side request forgery)"
-                ),
-                field=field,
-                host=host,
-                address=str(found),
-            )
-    return url
+    return Target(parts.scheme, host, port or default)
 
 
-def _addresses(host: str, port: int, resolver: Resolver, field: str) -> list[IPAddress]:
+def checked_addresses(
+    host: str,
+    port: int,
+    *,
+    allow_private: bool,
+    resolver: Resolver = resolve,
+    field: str = "url",
+) -> list[str]:
+    """The addresses to connect to for `host`, resolved once: every one of them public (or
+    `allow_private`), else `TargetRefusedError` naming the first that is not."""
+    found = _addresses(host, port, resolver, field)
+    if not allow_private:
+        for _, address in found:
+            if not is_public(address):
+                raise TargetRefusedError(
+                    N_(
+                        "the host {host} resolves to {address}, which is not a public address "
+                        "(server-side request forgery)"
+                    ),
+                    field=field,
+                    host=host,
+                    address=str(address),
+                )
+    return [text for text, _ in found]
+
+
+def _addresses(host: str, port: int, resolver: Resolver, field: str) -> list[tuple[str, IPAddress]]:
+    """(what to connect to, the address it is) for each address of `host`."""
     try:
-        return [ipaddress.ip_address(host.strip("[]").split("%")[0])]
+        literal = ipaddress.ip_address(host.strip("[]").split("%")[0])
+        return [(str(literal), literal)]
     except ValueError:
         pass
     try:
-        found = [ipaddress.ip_address(a.split("%")[0]) for a in resolver(host, port)]
+        found = [(a, ipaddress.ip_address(a.split("%")[0])) for a in resolver(host, port)]
     except (OSError, UnicodeError, ValueError):
         found = []
     if not found:

@@ -1,15 +1,18 @@
 """The delivery worker (`maillage deliver`): derive deliveries from the feed, claim those due,
 send each one signed, settle it.
 
-Each attempt: the target is checked again (what its host resolves to may have changed since the
-subscription was accepted, `targets`), then the payload is POSTed as JSON with the Standard
-Webhooks headers, redirects not followed, within `webhook_timeout_seconds`. A 2xx answer delivers
-it; any other answer, a refused target, a timeout or a network error is a failed attempt, retried
-after an exponential backoff with jitter (`outbox.backoff`) until `webhook_max_attempts`, then
-dead (dead letter: `maillage deliver --redeliver ID` or the admin route sends it again).
+Each attempt: the target's form is checked again, then the payload is POSTed as JSON with the
+Standard Webhooks headers, redirects not followed, within `webhook_timeout_seconds` for the whole
+attempt; the host is resolved once when connecting, its addresses checked again (what it resolves
+to may have changed since the subscription was accepted) and the connection made to those checked
+addresses only (`transport`: DNS rebinding pinned). A 2xx answer delivers it; any other answer,
+a refused target, a timeout or a network error is a failed attempt, retried after an exponential
+backoff with jitter (`outbox.backoff`) until `webhook_max_attempts`, then dead (dead letter:
+`maillage deliver --redeliver ID` or the admin route sends it again).
 
-The clock and the randomness are injected, so tests run the backoff without waiting; so is the
-HTTP client (tests trust their receivers' certificate with it). Logs name the subscription, the
+The clock and the randomness are injected, so tests run the backoff without waiting; so are the
+certificates trusted (tests trust their receivers'), the resolver and the network backend under
+the guard (tests stand in for a hostile DNS and a public host). Logs name the subscription, the
 delivery and the host, never the payload, the secret nor the URL's path or query.
 """
 
@@ -24,13 +27,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from sqlalchemy import Engine
 
-from api.integration.webhooks.deadline import deadline_transport, within
+from api.integration.webhooks.deadline import within
 from api.integration.webhooks.outbox import Claimed, Outcome, backoff, claim, derive, settle
 from api.integration.webhooks.signing import Signer
-from api.integration.webhooks.targets import Resolver, TargetRefusedError, check_target, resolve
+from api.integration.webhooks.targets import Resolver, TargetRefusedError, check_form, resolve
+from api.integration.webhooks.transport import GuardedBackend, GuardedTransport
+from api.logs import quiet_http_clients
 from api.settings import Settings
 from domain.timing import utc_now
 
@@ -39,14 +45,26 @@ MAX_ERROR = 500
 DNS_MARGIN = 30.0  # seconds a resolution may take (the system resolver's retries)
 
 
-def http_client(settings: Settings, verify: ssl.SSLContext | bool = True) -> httpx.Client:
-    """The client deliveries are sent with: no redirect followed, no proxy from the
-    environment (it would reach what the target guard refuses), the configured timeout."""
+def http_client(
+    settings: Settings,
+    verify: ssl.SSLContext | bool = True,
+    *,
+    resolver: Resolver = resolve,
+    network: httpcore.NetworkBackend | None = None,
+) -> httpx.Client:
+    """The client deliveries are sent with: connections to checked addresses only, resolved
+    once (`transport`), no redirect followed, no proxy from the environment (it would reach
+    what the target guard refuses), the configured timeout per operation (`within` bounds the
+    whole attempt)."""
+    backend = GuardedBackend(
+        allow_private=settings.webhook_allow_private_targets, resolver=resolver, network=network
+    )
+    quiet_http_clients()  # in whatever process sends: no target's path or query in its log
     return httpx.Client(
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
         follow_redirects=False,
         trust_env=False,
-        transport=deadline_transport(verify),
+        transport=GuardedTransport(verify, backend),
     )
 
 
@@ -66,23 +84,39 @@ class Step:
 
 @dataclass
 class Deliverer:
+    """The worker; `close()` it (or use it as a context manager) to close its connections."""
+
     engine: Engine
     settings: Settings
-    client: httpx.Client
     clock: Callable[[], datetime] = utc_now
     random: Callable[[], float] = _random.random
     resolver: Resolver = resolve
+    verify: ssl.SSLContext | bool = True
+    network: httpcore.NetworkBackend | None = None
     batch: int = 20
     signer: Signer = field(init=False)
+    client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
         self.signer = Signer.of(self.settings)
+        self.client = http_client(
+            self.settings, self.verify, resolver=self.resolver, network=self.network
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Deliverer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     @property
     def lease(self) -> timedelta:
         """Longer than the worst claimed batch: each attempt ends by its deadline
-        (`webhook_timeout_seconds`, `deadline`), after resolving its host once more (not under
-        the deadline: `DNS_MARGIN` each), with a margin."""
+        (`webhook_timeout_seconds`, `deadline`), but for resolving its host (the system's
+        resolver cannot be cut short: `DNS_MARGIN` each), with a margin."""
         worst = self.settings.webhook_timeout_seconds + DNS_MARGIN
         return timedelta(seconds=worst * self.batch + 30)
 
@@ -95,7 +129,12 @@ class Deliverer:
     def step(self) -> Step:
         """Derive what is new, then send one batch of due deliveries."""
         done = Step(derived=derive(self.engine, self.clock()))
-        for claimed in claim(self.engine, self.clock(), lease=self.lease, limit=self.batch):
+        not_sent: list[str] = []  # dead without a request: out of scope, or removed
+        batch = claim(
+            self.engine, self.clock(), lease=self.lease, limit=self.batch, not_sent=not_sent
+        )
+        done.dead += len(not_sent)
+        for claimed in batch:
             # each claimed delivery on its own: one that cannot be settled now (its claim
             # expires, another worker takes it over) never keeps the others from being sent
             try:
@@ -163,13 +202,8 @@ class Deliverer:
             return Outcome(None, f"attempt failed: {type(error).__name__}")
 
     def _attempt(self, claimed: Claimed) -> Outcome:
-        try:
-            check_target(
-                claimed.url,
-                allow_http=self.settings.is_embedded,
-                allow_private=self.settings.webhook_allow_private_targets,
-                resolver=self.resolver,
-            )
+        try:  # its form here; its addresses when connecting, resolved once (`transport`)
+            check_form(claimed.url, allow_http=self.settings.is_embedded)
         except TargetRefusedError as refused:
             return Outcome(None, f"target refused: {refused.message}"[:MAX_ERROR])
         headers = self.signer.headers(
@@ -186,6 +220,8 @@ class Deliverer:
             with within(self.settings.webhook_timeout_seconds):  # the whole attempt, not a read
                 response = self.client.send(request, stream=True)  # the body is never read
                 response.close()
+        except TargetRefusedError as refused:
+            return Outcome(None, f"target refused: {refused.message}"[:MAX_ERROR])
         except httpx.TimeoutException:
             seconds = self.settings.webhook_timeout_seconds
             return Outcome(None, f"timed out after {seconds:g} s")
