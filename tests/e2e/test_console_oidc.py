@@ -253,14 +253,79 @@ async def test_the_configured_claim_names_are_read(
     assert "Jeanne Dupont" in home.text
 
 
+async def _started(browser: httpx.AsyncClient) -> str:
+    """Start a sign-in; the state the app sent the provider."""
+    start = await browser.get("/console/sign-in/oidc")
+    assert start.status_code == 303, start.text
+    return parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+
+
 async def test_an_error_of_the_provider_is_said(browser: httpx.AsyncClient) -> None:
-    await browser.get("/console/sign-in/oidc")
+    state = await _started(browser)
     denied = await browser.get(
-        "/console/sign-in/oidc/callback", params={"error": "access_denied", "state": "x"}
+        "/console/sign-in/oidc/callback", params={"error": "access_denied", "state": state}
     )
     assert denied.status_code == 400
     assert "ne vous a pas connecté (accès refusé)" in denied.text
     assert await signed_out(browser)
+
+
+async def test_a_standard_error_code_of_the_provider_is_named(browser: httpx.AsyncClient) -> None:
+    state = await _started(browser)
+    page = await browser.get(
+        "/console/sign-in/oidc/callback", params={"error": "login_required", "state": state}
+    )
+    assert page.status_code == 400
+    assert "ne vous a pas connecté (login_required)" in page.text
+    assert await signed_out(browser)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "Your account is locked: call +33 1 23 45 67 89 at https://evil.example",
+        "<b>urgent</b>",
+        "access_denied ",
+    ],
+)
+async def test_any_other_text_of_the_provider_is_never_shown(
+    browser: httpx.AsyncClient, error: str
+) -> None:
+    state = await _started(browser)
+    page = await browser.get(
+        "/console/sign-in/oidc/callback",
+        params={"error": error, "error_description": "call us", "state": state},
+    )
+    assert page.status_code == 400
+    assert "ne vous a pas connecté : reconnectez-vous, ou adressez-vous" in page.text
+    for shown in ("evil.example", "+33", "urgent", "access_denied", "call us"):
+        assert shown not in page.text
+    assert await signed_out(browser)
+
+
+@pytest.mark.parametrize("state", [None, "x"], ids=["no state", "another state"])
+async def test_the_state_is_checked_before_the_providers_error(
+    browser: httpx.AsyncClient, state: str | None
+) -> None:
+    """An answer not of this sign-in (a link someone else crafted) says nothing of its error."""
+    await _started(browser)
+    params = {"error": "access_denied", **({"state": state} if state else {})}
+    page = await browser.get("/console/sign-in/oidc/callback", params=params)
+    assert page.status_code == 400
+    assert "ne correspond pas à votre connexion" in page.text
+    assert "accès refusé" not in page.text
+    assert await signed_out(browser)
+
+
+async def test_a_providers_error_without_a_pending_sign_in_is_not_said(
+    browser: httpx.AsyncClient,
+) -> None:
+    page = await browser.get(
+        "/console/sign-in/oidc/callback", params={"error": "access_denied", "state": "x"}
+    )
+    assert page.status_code == 400
+    assert "accès refusé" not in page.text
+    assert "il y a plus de dix minutes" in page.text
 
 
 @pytest.mark.parametrize("target", ["https://evil.example", "//evil.example/console", "/\\evil"])
