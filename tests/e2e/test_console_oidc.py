@@ -58,6 +58,7 @@ def store_settings(store_settings: Settings, idp: IdentityProvider) -> Settings:
             "oidc_issuer": idp.issuer,
             "oidc_client_id": CLIENT_ID,
             "oidc_client_secret": SecretStr(CLIENT_SECRET),
+            "oidc_redirect_url": "https://maillage/console/sign-in/oidc/callback",
             "console_dev_sign_in": False,
         }
     )
@@ -375,3 +376,25 @@ async def test_a_key_the_provider_added_since_is_read(
         idp.key = original
     assert again.status_code == 303, again.text
     assert (await browser.get("/console/home")).status_code == 200
+
+
+async def test_the_configured_callback_is_sent_whatever_the_host_header(
+    idp: IdentityProvider, browser: httpx.AsyncClient
+) -> None:
+    start = await browser.get("/console/sign-in/oidc", headers={"Host": "evil.example"})
+    assert start.status_code == 303, start.text
+    sent = parse_qs(urlsplit(start.headers["location"]).query)["redirect_uri"]
+    assert sent == ["https://maillage/console/sign-in/oidc/callback"]
+
+
+async def test_the_embedded_mode_builds_the_callback_from_the_request(
+    api: Api, browser: httpx.AsyncClient
+) -> None:
+    if not api.settings.is_embedded:
+        api.services.settings.oidc_redirect_url = None  # refused at start there: see below
+        assert api.services.settings.console_insecurity(embedded=False) is not None
+        return
+    api.services.settings.oidc_redirect_url = None
+    start = await browser.get("/console/sign-in/oidc")
+    sent = parse_qs(urlsplit(start.headers["location"]).query)["redirect_uri"]
+    assert sent == ["https://maillage/console/sign-in/oidc/callback"]
