@@ -261,23 +261,20 @@ async def _started(browser: httpx.AsyncClient) -> str:
     return parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
 
 
-async def test_an_error_of_the_provider_is_said(browser: httpx.AsyncClient) -> None:
-    state = await _started(browser)
-    denied = await browser.get(
-        "/console/sign-in/oidc/callback", params={"error": "access_denied", "state": state}
-    )
-    assert denied.status_code == 400
-    assert "ne vous a pas connecté (accès refusé)" in denied.text
-    assert await signed_out(browser)
-
-
-async def test_a_standard_error_code_of_the_provider_is_named(browser: httpx.AsyncClient) -> None:
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [("access_denied", "(accès refusé)"), ("login_required", "(login_required)")],
+)
+async def test_an_error_of_the_provider_is_said(
+    browser: httpx.AsyncClient, error: str, said: str
+) -> None:
+    """Its state checked, a standard error code is said (access_denied in words)."""
     state = await _started(browser)
     page = await browser.get(
-        "/console/sign-in/oidc/callback", params={"error": "login_required", "state": state}
+        "/console/sign-in/oidc/callback", params={"error": error, "state": state}
     )
     assert page.status_code == 400
-    assert "ne vous a pas connecté (login_required)" in page.text
+    assert f"ne vous a pas connecté {said}" in page.text
     assert await signed_out(browser)
 
 
