@@ -4,8 +4,12 @@ the identity provider people sign in with. Apart from `api.settings` to keep eac
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings
+
+CONSOLE_SECRET_MIN = 32
 
 
 class ConsoleSettings(BaseSettings):
@@ -40,7 +44,7 @@ class ConsoleSettings(BaseSettings):
         default=None,
         description=(
             "The development sign-in (pick a person of the registry and a role, no password). "
-            "Default: on in the embedded mode only. Never turn it on where real data lives."
+            "Default: on in the embedded mode only; outside it, `true` is refused at start."
         ),
     )
     oidc_issuer: str | None = Field(
@@ -58,8 +62,9 @@ class ConsoleSettings(BaseSettings):
     oidc_redirect_url: str | None = Field(
         default=None,
         description=(
-            "The console's callback as the provider knows it (…/console/sign-in/oidc/callback). "
-            "Unset: built from the request (set it behind a proxy that rewrites the host)."
+            "The console's callback as the provider knows it (https://…/console/sign-in/oidc/"
+            "callback). Required outside the embedded mode with MAILLAGE_OIDC_ISSUER; unset in "
+            "the embedded mode: built from the request."
         ),
     )
     oidc_claim_subject: str = Field(
@@ -70,3 +75,37 @@ class ConsoleSettings(BaseSettings):
         default="inst", description="The claim holding the institution acted for."
     )
     oidc_claim_name: str = Field(default="name", description="The claim holding the name shown.")
+
+    def console_insecurity(self, embedded: bool) -> str | None:
+        """Why the console's settings would expose it, so that the service refuses to start
+        (`Settings.check_secure`); None if they do not."""
+        secret = self.console_secret
+        if secret is not None and len(secret.get_secret_value()) < CONSOLE_SECRET_MIN:
+            return (
+                f"MAILLAGE_CONSOLE_SECRET must be at least {CONSOLE_SECRET_MIN} characters: "
+                "it signs the console's session cookies (a random one: "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+        if self.oidc_redirect_url is not None:
+            parts = urlsplit(self.oidc_redirect_url)
+            if parts.scheme not in ("https", "http") or not parts.netloc:
+                return (
+                    "MAILLAGE_OIDC_REDIRECT_URL must be an absolute address "
+                    "(https://…/console/sign-in/oidc/callback)"
+                )
+        if embedded:
+            return None
+        if self.console_dev_sign_in:
+            return (
+                "MAILLAGE_CONSOLE_DEV_SIGN_IN=true is refused outside the embedded mode: the "
+                "development sign-in lets anyone reaching /console act as anyone, with no "
+                "password. Unset it; people sign in with your identity provider "
+                "(MAILLAGE_OIDC_ISSUER)"
+            )
+        if self.oidc_issuer and not self.oidc_redirect_url:
+            return (
+                "set MAILLAGE_OIDC_REDIRECT_URL (https://…/console/sign-in/oidc/callback) with "
+                "MAILLAGE_OIDC_ISSUER outside the embedded mode: unset, the callback sent to the "
+                "provider would be built from the request's Host header, which the client chooses"
+            )
+        return None

@@ -255,9 +255,13 @@ class Settings(ConsoleSettings, IntegrationSettings):
         return EMBEDDED_SIGNING_KEY if self.is_embedded else None
 
     def check_secure(self) -> None:
-        """Refuse settings that would let anyone mint tokens outside the embedded mode."""
+        """Refuse settings that would let anyone mint tokens, or reach the console as anyone,
+        outside the embedded mode (and a console key too short anywhere)."""
         if "none" in (a.lower() for a in self.jwt_algorithms):
             raise InsecureSettingsError("MAILLAGE_JWT_ALGORITHMS must not accept `none`")
+        console = self.console_insecurity(self.is_embedded)
+        if console is not None:
+            raise InsecureSettingsError(console)
         if self.is_embedded:
             return
         if self.jwt_public_key or self.jwt_jwks_url:

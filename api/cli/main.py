@@ -14,7 +14,7 @@ from uuid import UUID
 
 import typer
 
-from api.cli import backup, clients, deliver, keys, safekeeping
+from api.cli import backup, clients, console_sessions, deliver, keys, safekeeping
 from api.cli.root import EntryPoint, RoleName, cli, console, migrated_settings, progress_bars
 
 if TYPE_CHECKING:
@@ -369,6 +369,7 @@ cli.command("rewrap-keys")(keys.rewrap_keys)
 cli.command()(backup.backup)
 cli.command()(backup.restore)
 cli.add_typer(clients.clients, name="clients")
+cli.add_typer(console_sessions.console_cli, name="console")
 cli.command()(deliver.deliver)
 
 

@@ -55,13 +55,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The service on a free loopback port, the demo loaded, projections followed in process,
     the development sign-in on (on PostgreSQL too: these tests are its only users)."""
     store = fresh_store(tmp_path_factory.mktemp("console"))
-    settings = next(store).model_copy(
-        update={"embedded_projections": True, "console_dev_sign_in": True}
-    )
+    settings = next(store).model_copy(update={"embedded_projections": True})
     with open_services(settings) as services:
         story = load_demo(services.maillage)
     try:
-        with in_thread(create_app(settings), "console-under-test") as base:
+        app = create_app(settings)  # on PostgreSQL it refuses to start with the dev sign-in:
+        settings.console_dev_sign_in = True  # turned on once started, for these tests only
+        with in_thread(app, "console-under-test") as base:
             yield Served(base, story, settings)
     finally:
         next(store, None)  # drops the PostgreSQL schema

@@ -16,7 +16,7 @@ from api.http.app import create_app
 from tests.browser.conftest import screenshot, serious_accessibility_violations
 from tests.conftest import fresh_store
 from tests.identity_provider import CLIENT_ID, CLIENT_SECRET, IdentityProvider, serving_provider
-from tests.served import in_thread
+from tests.served import free_port, in_thread
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,10 @@ def console_base(
     tmp_path_factory: pytest.TempPathFactory, provider: IdentityProvider
 ) -> Iterator[str]:
     store = fresh_store(tmp_path_factory.mktemp("oidc"))
+    port = free_port()  # the callback is configured, as outside the embedded mode it must be
     settings = next(store).model_copy(
         update={
+            "oidc_redirect_url": f"http://127.0.0.1:{port}/console/sign-in/oidc/callback",
             "oidc_issuer": provider.issuer,
             "oidc_client_id": CLIENT_ID,
             "oidc_client_secret": SecretStr(CLIENT_SECRET),
@@ -39,7 +41,7 @@ def console_base(
         }
     )
     try:
-        with in_thread(create_app(settings), "console-oidc-under-test") as base:
+        with in_thread(create_app(settings), "console-oidc-under-test", port=port) as base:
             yield base
     finally:
         next(store, None)

@@ -58,6 +58,7 @@ def store_settings(store_settings: Settings, idp: IdentityProvider) -> Settings:
             "oidc_issuer": idp.issuer,
             "oidc_client_id": CLIENT_ID,
             "oidc_client_secret": SecretStr(CLIENT_SECRET),
+            "oidc_redirect_url": "https://maillage/console/sign-in/oidc/callback",
             "console_dev_sign_in": False,
         }
     )
@@ -253,14 +254,76 @@ async def test_the_configured_claim_names_are_read(
     assert "Jeanne Dupont" in home.text
 
 
-async def test_an_error_of_the_provider_is_said(browser: httpx.AsyncClient) -> None:
-    await browser.get("/console/sign-in/oidc")
-    denied = await browser.get(
+async def _started(browser: httpx.AsyncClient) -> str:
+    """Start a sign-in; the state the app sent the provider."""
+    start = await browser.get("/console/sign-in/oidc")
+    assert start.status_code == 303, start.text
+    return parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [("access_denied", "(accès refusé)"), ("login_required", "(login_required)")],
+)
+async def test_an_error_of_the_provider_is_said(
+    browser: httpx.AsyncClient, error: str, said: str
+) -> None:
+    """Its state checked, a standard error code is said (access_denied in words)."""
+    state = await _started(browser)
+    page = await browser.get(
+        "/console/sign-in/oidc/callback", params={"error": error, "state": state}
+    )
+    assert page.status_code == 400
+    assert f"ne vous a pas connecté {said}" in page.text
+    assert await signed_out(browser)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "Your account is locked: call +33 1 23 45 67 89 at https://evil.example",
+        "<b>urgent</b>",
+        "access_denied ",
+    ],
+)
+async def test_any_other_text_of_the_provider_is_never_shown(
+    browser: httpx.AsyncClient, error: str
+) -> None:
+    state = await _started(browser)
+    page = await browser.get(
+        "/console/sign-in/oidc/callback",
+        params={"error": error, "error_description": "call us", "state": state},
+    )
+    assert page.status_code == 400
+    assert "ne vous a pas connecté : reconnectez-vous, ou adressez-vous" in page.text
+    for shown in ("evil.example", "+33", "urgent", "access_denied", "call us"):
+        assert shown not in page.text
+    assert await signed_out(browser)
+
+
+@pytest.mark.parametrize("state", [None, "x"], ids=["no state", "another state"])
+async def test_the_state_is_checked_before_the_providers_error(
+    browser: httpx.AsyncClient, state: str | None
+) -> None:
+    """An answer not of this sign-in (a link someone else crafted) says nothing of its error."""
+    await _started(browser)
+    params = {"error": "access_denied", **({"state": state} if state else {})}
+    page = await browser.get("/console/sign-in/oidc/callback", params=params)
+    assert page.status_code == 400
+    assert "ne correspond pas à votre connexion" in page.text
+    assert "accès refusé" not in page.text
+    assert await signed_out(browser)
+
+
+async def test_a_providers_error_without_a_pending_sign_in_is_not_said(
+    browser: httpx.AsyncClient,
+) -> None:
+    page = await browser.get(
         "/console/sign-in/oidc/callback", params={"error": "access_denied", "state": "x"}
     )
-    assert denied.status_code == 400
-    assert "ne vous a pas connecté (accès refusé)" in denied.text
-    assert await signed_out(browser)
+    assert page.status_code == 400
+    assert "accès refusé" not in page.text
+    assert "il y a plus de dix minutes" in page.text
 
 
 @pytest.mark.parametrize("target", ["https://evil.example", "//evil.example/console", "/\\evil"])
@@ -310,3 +373,25 @@ async def test_a_key_the_provider_added_since_is_read(
         idp.key = original
     assert again.status_code == 303, again.text
     assert (await browser.get("/console/home")).status_code == 200
+
+
+async def test_the_configured_callback_is_sent_whatever_the_host_header(
+    idp: IdentityProvider, browser: httpx.AsyncClient
+) -> None:
+    start = await browser.get("/console/sign-in/oidc", headers={"Host": "evil.example"})
+    assert start.status_code == 303, start.text
+    sent = parse_qs(urlsplit(start.headers["location"]).query)["redirect_uri"]
+    assert sent == ["https://maillage/console/sign-in/oidc/callback"]
+
+
+async def test_the_embedded_mode_builds_the_callback_from_the_request(
+    api: Api, browser: httpx.AsyncClient
+) -> None:
+    if not api.settings.is_embedded:
+        api.services.settings.oidc_redirect_url = None  # refused at start there: see below
+        assert api.services.settings.console_insecurity(embedded=False) is not None
+        return
+    api.services.settings.oidc_redirect_url = None
+    start = await browser.get("/console/sign-in/oidc")
+    sent = parse_qs(urlsplit(start.headers["location"]).query)["redirect_uri"]
+    assert sent == ["https://maillage/console/sign-in/oidc/callback"]

@@ -116,3 +116,31 @@ def test_the_csrf_token_matches_only_its_own_cookie() -> None:
 )
 def test_only_a_console_page_is_gone_back_to(target: str | None, kept: str | None) -> None:
     assert safe_next(target) == kept
+
+
+def test_each_sign_in_is_a_session_of_its_own_id_kept_by_the_pages() -> None:
+    sessions = Sessions(SETTINGS)
+    _, first = _signed_in(sessions)
+    _, second = _signed_in(sessions)
+    one = sessions.read(_request(first), T0 + timedelta(minutes=5))
+    other = sessions.read(_request(second), T0 + timedelta(minutes=5))
+    assert one is not None
+    assert other is not None
+    assert one.session_id != other.session_id
+    assert len(one.session_id) >= 32
+    response = Response()
+    sessions.seen(response, one, T0 + timedelta(minutes=5))
+    refreshed = sessions.read(_request({**first, **_cookies(response)}), T0 + timedelta(minutes=6))
+    assert refreshed is not None
+    assert refreshed.session_id == one.session_id  # what a sign-out ends covers every copy
+    assert refreshed.seen_at == T0 + timedelta(minutes=5)
+
+
+def test_a_cookie_without_a_session_id_is_no_session() -> None:
+    """A cookie signed before sessions had ids (or made without one) cannot be ended: refused."""
+    sessions = Sessions(SETTINGS)
+    _, cookies = _signed_in(sessions)
+    claims = sessions._signer.loads(cookies[SESSION_COOKIE])
+    for altered in ({k: v for k, v in claims.items() if k != "sid"}, {**claims, "sid": "short"}):
+        forged = {SESSION_COOKIE: sessions._signer.dumps(altered)}
+        assert sessions.read(_request(forged), T0) is None

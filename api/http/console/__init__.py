@@ -48,11 +48,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     except ConsoleNotConfiguredError as error:
         log.warning("console off: %s", error)
         deps.provide_console(app, None)
-    if settings.console_dev_sign_in and not settings.is_embedded:
-        log.warning(
-            "the console's development sign-in is ON outside the embedded mode "
-            "(MAILLAGE_CONSOLE_DEV_SIGN_IN): anyone reaching /console can act as anyone"
-        )
+    # The development sign-in outside the embedded mode never gets here: the settings' check
+    # (`Settings.check_secure`, at the app's creation) refuses to start with it.
     for area in ROUTERS:
         app.include_router(area.router)
     app.mount("/console/assets", StaticFiles(directory=ASSETS), name="console-assets")

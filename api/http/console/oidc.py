@@ -6,9 +6,11 @@ cookie of their own (signed with the console's key, `HttpOnly`, `SameSite=Lax`, 
 `/console/sign-in/oidc…`, ten minutes at most) and sends the browser to the provider. The app
 keeps nothing between the two requests: whichever process answers the callback reads the
 cookie. `/console/sign-in/oidc/callback` then refuses, with a page saying why and nothing
-signed in, a callback without that cookie, too late, with another state, or an error of the
-provider; it exchanges the code (with the verifier) for an ID token, which must be signed by
-the provider and carry this sign-in's nonce (`api.http.console.oidc_provider`). The person's
+signed in, a callback without that cookie, too late, or with another state — checked first,
+before anything else of the answer is read —, then an error of the provider (said in fixed
+words, naming only a standard error code, never the provider's text); it exchanges the
+code (with the verifier) for an ID token, which must be signed by the provider and carry this
+sign-in's nonce (`api.http.console.oidc_provider`). The person's
 principal is read from the token's claims named by the settings (`oidc_claim_*`) under the
 API's rules for a token (`api.http.auth.principal_from`), and the console's session opens as
 with any sign-in (`api.http.console.sign_in.signed_in`). Every refusal is logged with its
@@ -54,6 +56,28 @@ START = "/console/sign-in/oidc"
 CALLBACK = "/console/sign-in/oidc/callback"
 PENDING_COOKIE = "maillage_console_oidc"
 PENDING_LASTS = timedelta(minutes=10)
+# The error codes of an authorization response (RFC 6749 §4.1.2.1, OpenID Connect Core
+# §3.1.2.6): the only provider words a refusal page repeats.
+PROVIDER_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "unauthorized_client",
+        "access_denied",
+        "unsupported_response_type",
+        "invalid_scope",
+        "server_error",
+        "temporarily_unavailable",
+        "interaction_required",
+        "login_required",
+        "account_selection_required",
+        "consent_required",
+        "invalid_request_uri",
+        "invalid_request_object",
+        "request_not_supported",
+        "request_uri_not_supported",
+        "registration_not_supported",
+    }
+)
 
 
 @router.get(START)
@@ -138,18 +162,6 @@ async def _answer(
     assert settings.oidc_client_id is not None
     words = console.words
     pending = _pending(console)
-    if error is not None:
-        log.info("console oidc sign-in refused: the provider answered error=%r", error[:60])
-        if error == "access_denied":
-            reason = words.gettext(
-                "your institution's identity provider did not sign you in (access denied)"
-            )
-        else:
-            reason = words.gettext(
-                "your institution's identity provider did not sign you in ({error})",
-                error=error[:60],
-            )
-        return _refused(console, reason)
     if pending is None:
         return _refused(
             console,
@@ -159,13 +171,23 @@ async def _answer(
             ),
             "no pending sign-in (cookie missing, forged or expired)",
         )
-    if not code or not state or not hmac.compare_digest(state.encode(), pending["state"].encode()):
+    if not state or not hmac.compare_digest(state.encode(), pending["state"].encode()):
         return _refused(
             console,
             words.gettext(
                 "this answer of the identity provider is not the one of your sign-in: sign in again"
             ),
             "state missing or not the pending sign-in's",
+        )
+    if error is not None:
+        return _provider_refused(console, error)
+    if not code:
+        return _refused(
+            console,
+            words.gettext(
+                "this answer of the identity provider is not the one of your sign-in: sign in again"
+            ),
+            "no code in the provider's answer",
         )
     try:
         idp = await provider(settings.oidc_issuer)
@@ -277,8 +299,32 @@ def _signer(console: Console) -> URLSafeSerializer:
 
 
 def _redirect_uri(console: Console) -> str:
+    """The configured callback; built from the request in the embedded mode only (outside it
+    the service does not start without one: `ConsoleSettings.console_insecurity`)."""
     configured = console.services.settings.oidc_redirect_url
     return configured or str(console.request.base_url).rstrip("/") + CALLBACK
+
+
+def _provider_refused(console: Console, error: str) -> Response:
+    """The provider's own refusal (its state checked): said in fixed words, naming its error
+    code only if it is one of the standard ones — never the provider's text."""
+    words = console.words
+    known = error if error in PROVIDER_ERRORS else None
+    log.info("console oidc sign-in refused: the provider answered error=%s", known or "(unknown)")
+    if known == "access_denied":
+        reason = words.gettext(
+            "your institution's identity provider did not sign you in (access denied)"
+        )
+    elif known is not None:
+        reason = words.gettext(
+            "your institution's identity provider did not sign you in ({error})", error=known
+        )
+    else:
+        reason = words.gettext(
+            "your institution's identity provider did not sign you in: sign in again, or ask "
+            "your administrator"
+        )
+    return _refused(console, reason)
 
 
 def _refused(console: Console, reason: str, logged: str | None = None) -> Response:

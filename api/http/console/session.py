@@ -1,10 +1,15 @@
-"""The console's session: who signed in, in a signed cookie, ending when idle or too old.
+"""The console's session: who signed in, in a signed cookie, ending when idle, too old, signed
+out or ended by an operator.
 
-No server-side state: the cookie carries the principal (professional, role, institution), the
-name shown, the instants of sign-in and of the last page, signed with the console's key
-(`itsdangerous`). Any API or console process with the same key reads it, so the console scales
-like the API. A page refreshes the last-page instant; a session idle past
-`console_session_idle_minutes`, or older than `console_session_max_minutes`, is over.
+The cookie carries the principal (professional, role, institution), the name shown, the
+instants of sign-in and of the last page, a session id and the person's session generation,
+signed with the console's key (`itsdangerous`). A page refreshes the last-page instant; a
+session idle past `console_session_idle_minutes`, or older than `console_session_max_minutes`,
+is over. A signature is not enough: reading a session also asks the store whether it was
+signed out, or every session of its person ended since it opened (`SessionEnds`, one query;
+the store every process shares, so any API or console process with the same key and store
+reads it the same way). A cookie of a session signed out, even a copy kept elsewhere, is no
+session any more: back to the sign-in page.
 
 The cookie is `HttpOnly` (no script reads it), `SameSite=Lax` (another site's form or image
 never carries it; a link followed from another site does, as a sign-in callback needs) and
@@ -17,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -27,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.settings import Settings
+from api.store.console_sessions import SessionEnds
 from domain.access import Principal, Role
 
 SESSION_COOKIE = "maillage_console"
@@ -62,6 +68,8 @@ class ConsoleSession:
     signed_in_at: datetime
     seen_at: datetime
     via: str  # "oidc" or "dev"
+    session_id: str  # what a sign-out records as ended
+    generation: int  # the person's when it opened: an operator's end raises it
 
     @property
     def principal(self) -> Principal:
@@ -76,6 +84,8 @@ class ConsoleSession:
             "iat": int(self.signed_in_at.timestamp()),
             "seen": int(self.seen_at.timestamp()),
             "via": self.via,
+            "sid": self.session_id,
+            "gen": self.generation,
         }
 
 
@@ -90,7 +100,8 @@ class Sessions:
         self.longest = timedelta(minutes=settings.console_session_max_minutes)
 
     def read(self, request: Request, now: datetime) -> ConsoleSession | None:
-        """The session of the request's cookie, if signed by us and neither idle nor too old."""
+        """The session of the request's cookie, if signed by us, neither idle nor too old, and
+        not ended in the store (signed out, or ended by an operator)."""
         raw = request.cookies.get(SESSION_COOKIE)
         if not raw:
             return None
@@ -104,20 +115,39 @@ class Sessions:
                 signed_in_at=datetime.fromtimestamp(int(claims["iat"]), tz=now.tzinfo),
                 seen_at=datetime.fromtimestamp(int(claims["seen"]), tz=now.tzinfo),
                 via=str(claims["via"]),
+                session_id=_session_id(claims["sid"]),
+                generation=int(claims["gen"]),
             )
         except (BadSignature, KeyError, TypeError, ValueError):
-            return None
+            return None  # a cookie of before session ids was kept: sign in again
         if now - session.seen_at > self.idle or now - session.signed_in_at > self.longest:
+            return None
+        ends = ends_of(request)
+        if ends is not None and ends.ended(session.session_id, session.subject, session.generation):
             return None
         return session
 
     def open(
-        self, response: Response, principal: Principal, name: str, now: datetime, via: str
+        self,
+        response: Response,
+        principal: Principal,
+        name: str,
+        now: datetime,
+        via: str,
+        generation: int = 0,
     ) -> ConsoleSession:
-        """Sign `principal` in: a new session cookie, and a new CSRF token (never the one of
-        the page that signed in)."""
+        """Sign `principal` in: a new session (a new id; `generation`, the person's in the
+        store), its cookie, and a new CSRF token (never the one of the page that signed in)."""
         session = ConsoleSession(
-            principal.subject, principal.role, principal.institution_id, name, now, now, via
+            principal.subject,
+            principal.role,
+            principal.institution_id,
+            name,
+            now,
+            now,
+            via,
+            secrets.token_urlsafe(24),
+            generation,
         )
         self.write(response, session)
         self.new_csrf(response)
@@ -130,18 +160,15 @@ class Sessions:
     def seen(self, response: Response, session: ConsoleSession, now: datetime) -> None:
         """A page was shown: the session is not idle (rewritten at most once a minute)."""
         if now - session.seen_at >= timedelta(minutes=1):
-            fresh = ConsoleSession(
-                session.subject,
-                session.role,
-                session.institution_id,
-                session.name,
-                session.signed_in_at,
-                now,
-                session.via,
-            )
-            self.write(response, fresh)
+            self.write(response, replace(session, seen_at=now))
+
+    def end(self, ends: SessionEnds, session: ConsoleSession, now: datetime) -> None:
+        """Sign `session` out on the server: its cookie, wherever a copy of it is, is refused
+        from now on."""
+        ends.end(session.session_id, session.subject, session.signed_in_at, now, self.longest)
 
     def close(self, response: Response) -> None:
+        """Delete the browser's cookies (after `end`: a copy kept elsewhere is refused)."""
         for name in (SESSION_COOKIE, CSRF_COOKIE):
             response.delete_cookie(
                 name,
@@ -188,3 +215,20 @@ class Sessions:
             httponly=True,
             samesite="lax",
         )
+
+
+def ends_of(request: Request) -> SessionEnds | None:
+    """The ends of sessions in the store of the request's app (its services, open from its
+    start); None for a request outside any app (a cookie read on its own, in a unit test)."""
+    from api.http.deps import services_of  # the app's provider (it imports this module)
+
+    app = request.scope.get("app")
+    if app is None:
+        return None
+    return SessionEnds(services_of(app).engine)
+
+
+def _session_id(value: Any) -> str:
+    if not isinstance(value, str) or not 16 <= len(value) <= 64:
+        raise ValueError(value)
+    return value

@@ -20,6 +20,7 @@ from api.http.console.pages import Console
 from api.http.console.routing import ConsoleDep, ConsoleRoute
 from api.http.guard import admits, public
 from api.settings import Settings
+from api.store.console_sessions import SessionEnds
 from domain.access import ANY_ROLE, Principal, Role
 from domain.professional import Professional
 from projections.report_tables import funding_view
@@ -56,10 +57,15 @@ def safe_next(target: str | None) -> str | None:
 def signed_in(
     console: Console, principal: Principal, name: str, via: str, target: str | None
 ) -> Response:
-    """Open the session and go to `target`, or the role's home."""
+    """Open the session (ending the one the browser had, if any) and go to `target`, or the
+    role's home."""
     now = console.services.time.now()
+    ends = SessionEnds(console.services.engine)
+    if console.session is not None:
+        console.sessions.end(ends, console.session, now)
     response = RedirectResponse("/console", status_code=303)
-    session = console.sessions.open(response, principal, name, now, via)
+    generation = ends.generation(principal.subject)
+    session = console.sessions.open(response, principal, name, now, via, generation)
     response.headers["location"] = safe_next(target) or home_of(session)
     log.info(
         "console sign-in: %s as %s for %s (%s)",
@@ -195,6 +201,12 @@ def _institution_name(console: Console, institution_id: UUID) -> str:
 @router.post("/console/sign-out")
 @public
 def sign_out(console: ConsoleDep) -> Response:
+    """End the session on the server (a copy of its cookie is refused from now on), then
+    delete the browser's cookies."""
+    if console.session is not None:
+        ends = SessionEnds(console.services.engine)
+        console.sessions.end(ends, console.session, console.services.time.now())
+        log.info("console sign-out: %s (%s)", console.session.subject, console.session.via)
     response = RedirectResponse("/console/sign-in", status_code=303)
     console.sessions.close(response)
     return response
