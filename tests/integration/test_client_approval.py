@@ -13,7 +13,10 @@ import pytest
 from sqlalchemy import Engine
 
 from api.integration.client_approval import approve_personal_data, withdraw_personal_data
-from api.integration.client_records import PersonalDataNotRequestedError
+from api.integration.client_records import (
+    PersonalDataNotRequestedError,
+    PersonalDataRequestChangedError,
+)
 from api.integration.clients import ClientRegistry, ClientRevokedError, Registered
 from domain.access import Principal, ReadPurpose, Role
 from domain.errors import AccessDeniedError
@@ -170,3 +173,24 @@ def test_a_revocation_sets_the_cutoff_too(engine: Engine) -> None:
     client = _register(registry)
     record = registry.revoke(client.client_id, by=uuid4())
     assert record.tokens_not_before == NOW + timedelta(seconds=1)
+
+
+def test_a_dpo_approves_the_request_of_the_tag_they_read_none_other(engine: Engine) -> None:
+    """The approval names the request's tag (the ETag a DPO read): widened since, nothing is
+    approved; the tag read now approves it."""
+    clock = Clock()
+    registry = ClientRegistry(engine, clock)
+    client = _register(registry)
+    dpo = Principal(uuid4(), Role.DPO, AEMO)
+    seen = registry.get(client.client_id).request_tag
+    clock.now += timedelta(seconds=3)
+    registry.update(client.client_id, by=uuid4(), kinds=[*KINDS, "Case.InterventionRecorded"])
+    with pytest.raises(PersonalDataRequestChangedError):
+        approve_personal_data(registry, client.client_id, dpo, seen=seen)
+    record = registry.get(client.client_id)
+    assert (record.personal_data_approved_at, record.personal_data_in_force) == (None, False)
+    assert _opens(registry, client.client_id) is False
+    assert record.request_tag != seen
+    approved = approve_personal_data(registry, client.client_id, dpo, seen=record.request_tag)
+    assert approved.personal_data_in_force
+    assert _opens(registry, client.client_id) is True
