@@ -14,6 +14,7 @@ import pytest
 from api.integration.clients import ClientRegistry
 from domain.access import Role
 from tests.e2e.conftest import Api
+from tests.e2e.test_client_approval_http import _register
 from tests.world import World
 
 CLIENTS = "/integration/clients"
@@ -28,19 +29,8 @@ async def _requested(api: Api, world: World) -> tuple[str, dict[str, str], dict[
     """A client whose administrator requests personal data: its id, the administrator's and a
     DPO of its institution's headers."""
     admin = api.headers(Role.ADMIN, uuid4())
-    created = await api.client.post(
-        CLIENTS,
-        json={
-            "name": "SI départemental",
-            "institution_id": str(world.i("aemo")),
-            "kinds": ["Case.InterventionRecorded"],
-            "personal_data": True,
-            "purpose": "follow_up",
-        },
-        headers=admin,
-    )
-    assert created.status_code == 201, created.text
-    return created.json()["client_id"], admin, api.headers(Role.DPO, uuid4(), world.i("aemo"))
+    created = await _register(api, world, admin, name="SI départemental")
+    return created["client_id"], admin, api.headers(Role.DPO, uuid4(), world.i("aemo"))
 
 
 def _approval(client_id: str) -> str:

@@ -5,12 +5,12 @@ is recorded again."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 from domain.access import Role
 from tests.e2e.conftest import Api
-from tests.e2e.test_feed_http import _readings, caught_up, client, follow
+from tests.e2e.test_feed_http import _readings, audited_readings, caught_up, client, follow
 from tests.world import NOW, World
 
 KINDS = "Case.CaseOpened,Case.InterventionRecorded"
@@ -37,16 +37,7 @@ async def test_a_polling_client_reads_a_case_once_a_day_and_the_audit_says_so(ap
     readings = _readings(app, reader_id)
     assert [r.occurred_at for r in readings] == [NOW, NOW + timedelta(days=1)]
 
-    supervisor = app.register_professional(name="Claire Weber", profession="head of service").id
-    app.start_employment(professional_id=supervisor, institution_id=aemo, start=date(2020, 1, 1))
-    after = caught_up(api)
-    audit = await api.client.get(
-        f"/cases/{case}/audit",
-        params={"purpose": "audit", "after": after},
-        headers=api.headers(Role.SUPERVISOR, supervisor, aemo),
-    )
-    assert audit.status_code == 200, audit.text
-    read = [e for e in audit.json()["items"] if e["professional_id"] == str(reader_id)]
+    read = await audited_readings(api, case, reader_id, aemo)
     assert len(read) == 2  # one a day, not one a page
     for entry in read:
         assert entry["summary"].startswith("SI départemental (AEMO Colmar) a consulté")
