@@ -9,6 +9,7 @@ role, which view, and the purpose they declared — never what they saw.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -28,15 +29,23 @@ class Consultation(Aggregate):
         view: str,
         purpose: str,
         occurred_at: datetime,
+        reading_id: UUID | None = None,
     ) -> Consultation:
-        return cls(
-            case_id=case_id,
-            by=by,
-            role=parse_enum(Role, role, field="role"),
-            view=require_text(view, field="view", max_length=64),
-            purpose=parse_enum(ReadPurpose, purpose, field="purpose"),
-            occurred_at=occurred_at,
-        )
+        """A reading; `reading_id` names it when a rule says which reading it is (a client's
+        first of a case on a day, `domain.usecases.feed_readings`): the log keeps one reading
+        of that id, a second is refused by the store as a concurrent write."""
+        fields: dict[str, Any] = {
+            "case_id": case_id,
+            "by": by,
+            "role": parse_enum(Role, role, field="role"),
+            "view": require_text(view, field="view", max_length=64),
+            "purpose": parse_enum(ReadPurpose, purpose, field="purpose"),
+            "occurred_at": occurred_at,
+        }
+        if reading_id is None:
+            return cls(**fields)
+        created = cls.CaseContentRead  # type: ignore[attr-defined]  # made by @event
+        return cls._create(created, id=reading_id, **fields)
 
     @event("CaseContentRead")
     def __init__(

@@ -24,6 +24,8 @@ must be replaceable and destroyable.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -128,6 +130,44 @@ def approval_holds(approved: PersonalDataRequest, now: PersonalDataRequest) -> b
         and now.purpose == approved.purpose
         and now.kinds <= approved.kinds
     )
+
+
+def request_tag(request: PersonalDataRequest, changed_at: datetime) -> str:
+    """The tag of a request for personal data as a data-protection officer is shown it (an
+    ETag): its institution, kinds, purpose and requested flag, and the instant an administrator
+    last changed the client. A DPO approves the request of the tag they read, none other: any
+    change since — a kind more, another purpose, even a rename — gives another tag."""
+    shown = json.dumps(
+        [
+            str(request.institution_id),
+            sorted(request.kinds),
+            request.purpose.value,
+            request.requested,
+            changed_at.isoformat(),
+        ]
+    )
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+
+
+def delivered_kinds(
+    client_kinds: Iterable[str], subscription_kinds: Iterable[str]
+) -> frozenset[str]:
+    """The kinds a webhook subscription is sent: those both it and its client application
+    follow now — an administrator who narrows either narrows what is sent."""
+    return frozenset(client_kinds) & frozenset(subscription_kinds)
+
+
+def withheld_delivery(
+    kind: str, *, client_kinds: Iterable[str] | None, subscription_kinds: Iterable[str]
+) -> str | None:
+    """Why a webhook delivery of `kind`, derived earlier, may not be sent now (None: it may):
+    its client application revoked or gone (`client_kinds` None), or `kind` no longer one of
+    `delivered_kinds`. Read at each attempt, so a change holds for the deliveries pending."""
+    if client_kinds is None:
+        return "not sent: the client application has been revoked"
+    if kind not in delivered_kinds(client_kinds, subscription_kinds):
+        return f"not sent: {kind} is no longer in the subscription's or the client's kinds"
+    return None
 
 
 def check_personal_data_approver(principal: Principal, client_institution_id: UUID) -> None:

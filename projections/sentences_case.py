@@ -188,6 +188,18 @@ LINES.say(
     role=Code("role"),
     purpose=Code("read_purpose"),
 )
+# A client application's reading through the catch-up feed is recorded once a day per case and
+# purpose (`domain.usecases.feed_readings`): its sentence says the day's others are covered.
+LINES.say(
+    "case_read_through_feed",
+    N_(
+        "{who} read the “{view}” as {role}, purpose: {purpose} — its first reading of the "
+        "case that day: its further readings that day, for this purpose, are covered by it"
+    ),
+    view=Code("case_view", lower=False),
+    role=Code("role"),
+    purpose=Code("read_purpose"),
+)
 # A data-protection officer is no professional of the registry: named by their institution.
 LINES.say(
     "personal_data_exported",
@@ -207,7 +219,7 @@ LINES.choose(
         )
         if str(e.view) == "personal_data"
         else Summary(
-            "case_content_read",
+            "case_read_through_feed" if str(e.view) == "feed" else "case_content_read",
             {"view": str(e.view), "role": str(e.role), "purpose": str(e.purpose)},
         )
     ),

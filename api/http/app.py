@@ -82,7 +82,10 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     ),
     404: _problem("No such record (`not-found`)."),
     409: _problem("The record's current state refuses it (closed case, already signed…)."),
-    412: _problem("If-Match names a version that is no longer current (`stale-version`)."),
+    412: _problem(
+        "If-Match names a version that is no longer current (`stale-version`), or a request "
+        "for personal data that changed since it was read (`personal-data-request-changed`)."
+    ),
     413: _problem("The body is larger than the service takes (`body-too-large`)."),
     422: _problem(
         "Invalid input (`invalid-request`, with `errors`: each invalid input's `field`, stable "
@@ -96,7 +99,8 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     ),
     428: _problem(
         "A write on a case without `Idempotency-Key`, when the service requires one "
-        "(`idempotency-key-required`)."
+        "(`idempotency-key-required`); a DPO's approval of personal data without `If-Match` "
+        "(`if-match-required`)."
     ),
     503: _problem(
         "The store is unreachable (`store-unavailable`; a write says its `outcome`), or the "

@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, Column, DateTime, String, Table, Text
+from sqlalchemy import Boolean, Column, Connection, DateTime, String, Table, Text, select, update
 
 from domain.access import ReadPurpose
-from domain.errors import InvalidValueError, MaillageError, NotFoundError
+from domain.errors import InvalidValueError, MaillageError, NotFoundError, StaleVersionError
+from domain.integration import PersonalDataRequest, request_tag
 from domain.wording import N_
 from projections.tables import UUID_LEN, as_utc, metadata
 
@@ -75,6 +76,24 @@ class PersonalDataNotRequestedError(MaillageError):
         )
 
 
+class PersonalDataRequestChangedError(StaleVersionError):
+    """A DPO approves the request they were shown: changed since (another ETag), nothing is
+    approved (412)."""
+
+    rule = "personal-data-request-changed"
+
+    def __init__(self, client_id: UUID) -> None:
+        super().__init__(
+            N_(
+                "the request for personal data of client application {id} changed since you "
+                "read it: read it again (GET …/personal-data-approval) and approve what it "
+                "shows now"
+            ),
+            field="header.If-Match",
+            id=client_id,
+        )
+
+
 class ClientRevokedError(MaillageError):
     """A revoked client is kept for the record: it is changed no more (409)."""
 
@@ -129,6 +148,17 @@ class ClientRecord:
         return self.revoked_at is None
 
     @property
+    def request_tag(self) -> str:
+        """The ETag of its request for personal data as a DPO is shown it: a DPO's approval
+        names it (`If-Match`), and approves that request only (`domain.integration`)."""
+        return request_tag(
+            PersonalDataRequest(
+                self.institution_id, frozenset(self.kinds), self.purpose, self.personal_data
+            ),
+            self.updated_at,
+        )
+
+    @property
     def personal_data_in_force(self) -> bool:
         """Requested by an administrator and approved by a data-protection officer."""
         return self.personal_data and self.personal_data_approved_at is not None
@@ -153,6 +183,20 @@ SHOWN = (
     _c.personal_data_approved_by,
     _c.tokens_not_before,
 )
+
+
+def held_row(conn: Connection, client_id: UUID, *columns: Any) -> Any:
+    """The client's `columns`, its row held until the transaction ends, so that an
+    administrator's change and a DPO's approval take turns (each decides on what the other
+    committed): PostgreSQL locks the row; SQLite's driver begins lazily, so the transaction
+    writes first to hold the file's write lock before it reads. None: no such client."""
+    where = _c.client_id == str(client_id)
+    query = select(*columns).where(where)
+    if conn.dialect.name == "sqlite":
+        conn.execute(update(integration_client).where(where).values(client_id=_c.client_id))
+    else:
+        query = query.with_for_update()
+    return conn.execute(query).one_or_none()
 
 
 def record_of(row: Any) -> ClientRecord:

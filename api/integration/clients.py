@@ -33,6 +33,7 @@ from api.integration.client_records import (
     ClientRecord,
     ClientRevokedError,
     client_name,
+    held_row,
     integration_client,
     record_of,
 )
@@ -268,17 +269,18 @@ class ClientRegistry:
         return self.get(client_id)
 
     def _active(self, conn: Any, client_id: UUID) -> Any:
-        row = conn.execute(
-            select(
-                _c.secret_hash,
-                _c.revoked_at,
-                _c.institution_id,
-                _c.kinds,
-                _c.purpose,
-                _c.personal_data,
-                _c.personal_data_approved_at,
-            ).where(_c.client_id == str(client_id))
-        ).one_or_none()
+        # held: a DPO's approval committed meanwhile is seen, and lapses if this widens it
+        row = held_row(
+            conn,
+            client_id,
+            _c.secret_hash,
+            _c.revoked_at,
+            _c.institution_id,
+            _c.kinds,
+            _c.purpose,
+            _c.personal_data,
+            _c.personal_data_approved_at,
+        )
         if row is None:
             raise ClientNotFoundError(client_id)
         if row.revoked_at is not None:

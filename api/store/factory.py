@@ -203,6 +203,7 @@ def build_application(
         max_attempts=settings.save_attempts,
         locks=build_locks(settings),
         keyring=keyring,
+        calendar=settings.calendar,
     )
 
 

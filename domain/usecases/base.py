@@ -48,6 +48,7 @@ from domain.case import Case
 from domain.delegation import Delegation
 from domain.errors import ConcurrentUpdateError, NotFoundError
 from domain.institution import Institution
+from domain.months import DEFAULT_TIME_ZONE, Calendar
 from domain.network import Network
 from domain.partnership import Partnership
 from domain.privacy import (
@@ -135,6 +136,7 @@ class UseCaseBase(Application[UUID]):
         max_attempts: int = 20,
         locks: AggregateLocks | None = None,
         keyring: Keyring | None = None,
+        calendar: Calendar | None = None,
     ) -> None:
         # Before the library builds the mapper, which seals personal data with these keys.
         self.keyring: Keyring = keyring or InMemoryKeyring()
@@ -144,6 +146,7 @@ class UseCaseBase(Application[UUID]):
         self.time = time_policy or TimePolicy()
         self.max_attempts = max_attempts
         self.locks: AggregateLocks = locks or LocalLocks()
+        self.calendar = calendar or Calendar.of(DEFAULT_TIME_ZONE)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = MaillageTranscoder()

@@ -49,6 +49,11 @@ async def _register(api: Api, world: World, admin: dict[str, str], **changes: An
     return created.json()
 
 
+def _seen(headers: dict[str, str], read: Any) -> dict[str, str]:
+    """`headers` naming, in If-Match, the request `read` showed (its ETag)."""
+    return {**headers, "If-Match": read.headers["etag"]}
+
+
 async def _token(api: Api, client_id: str, secret: str) -> Any:
     pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return await api.client.post(TOKEN, data=GRANT, headers={"Authorization": f"Basic {pair}"})
@@ -80,7 +85,7 @@ async def test_personal_data_takes_an_administrator_and_a_dpo_of_its_institution
         ["Case.InterventionRecorded"],
         "follow_up",
     )
-    approved = await api.client.post(approval, headers=dpo)
+    approved = await api.client.post(approval, headers=_seen(dpo, shown))
     assert approved.status_code == 200, approved.text
     answer = approved.json()
     assert (answer["personal_data_approved_by"], answer["personal_data_in_force"]) == (
@@ -106,7 +111,9 @@ async def test_personal_data_takes_an_administrator_and_a_dpo_of_its_institution
     assert widened.json()["personal_data_in_force"] is False
     assert (await _token(api, client_id, secret)).json()["scope"] == "feed"
 
-    assert (await api.client.post(approval, headers=dpo)).json()["personal_data_in_force"]
+    reread = await api.client.get(approval, headers=dpo)
+    again = await api.client.post(approval, headers=_seen(dpo, reread))
+    assert again.json()["personal_data_in_force"]
     withdrawn = await api.client.delete(approval, headers=dpo)
     assert withdrawn.status_code == 200, withdrawn.text
     assert withdrawn.json()["personal_data_in_force"] is False
@@ -118,9 +125,9 @@ async def test_approving_what_no_administrator_requested_is_a_conflict(
 ) -> None:
     created = await _register(api, world, admin, personal_data=False)
     dpo = api.headers(Role.DPO, uuid4(), world.i("aemo"))
-    answer = await api.client.post(
-        f"{CLIENTS}/{created['client_id']}/personal-data-approval", headers=dpo
-    )
+    approval = f"{CLIENTS}/{created['client_id']}/personal-data-approval"
+    shown = await api.client.get(approval, headers=dpo)
+    answer = await api.client.post(approval, headers=_seen(dpo, shown))
     assert (answer.status_code, answer.json()["rule"]) == (409, "personal-data-not-requested")
     unknown = await api.client.post(f"{CLIENTS}/{uuid4()}/personal-data-approval", headers=dpo)
     assert unknown.status_code == 404, unknown.text

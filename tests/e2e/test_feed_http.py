@@ -294,6 +294,25 @@ def _readings(app: Maillage, reader: UUID) -> list[CaseContentRead]:
     ]
 
 
+async def audited_readings(
+    api: Api, case_id: UUID, reader_id: UUID, institution: UUID
+) -> list[dict[str, Any]]:
+    """The entries of the case's audit trail, read by a supervisor of `institution` once the
+    read side is caught up, that the client `reader_id` made (its readings)."""
+    app = api.maillage
+    supervisor = app.register_professional(name="Claire Weber", profession="head of service").id
+    app.start_employment(
+        professional_id=supervisor, institution_id=institution, start=date(2020, 1, 1)
+    )
+    audit = await api.client.get(
+        f"/cases/{case_id}/audit",
+        params={"purpose": "audit", "after": caught_up(api)},
+        headers=api.headers(Role.SUPERVISOR, supervisor, institution),
+    )
+    assert audit.status_code == 200, audit.text
+    return [e for e in audit.json()["items"] if e["professional_id"] == str(reader_id)]
+
+
 async def test_personal_fields_only_in_scope_each_case_read_once_and_named_in_its_audit(
     api: Api,
 ) -> None:
@@ -340,16 +359,7 @@ async def test_personal_fields_only_in_scope_each_case_read_once_and_named_in_it
     await follow(api, reader, kinds="Case.ConsentGiven")
     assert len(_readings(app, reader_id)) == 3
 
-    supervisor = app.register_professional(name="Claire Weber", profession="head of service").id
-    app.start_employment(professional_id=supervisor, institution_id=aemo, start=date(2020, 1, 1))
-    after = caught_up(api)
-    audit = await api.client.get(
-        f"/cases/{cases[0]}/audit",
-        params={"purpose": "audit", "after": after},
-        headers=api.headers(Role.SUPERVISOR, supervisor, aemo),
-    )
-    assert audit.status_code == 200, audit.text
-    read = [e for e in audit.json()["items"] if e["professional_id"] == str(reader_id)]
+    read = await audited_readings(api, cases[0], reader_id, aemo)
     assert len(read) == 1
     assert read[0]["professional_name"] == "SI départemental"
     assert read[0]["institution_name"] == "AEMO Colmar"

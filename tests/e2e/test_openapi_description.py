@@ -52,6 +52,7 @@ API_RULES = {
     "invalid-request": 422,
     "invalid-text": 422,
     "invalid-if-match": 422,
+    "if-match-required": 428,
     "unauthenticated": 401,
     "position-beyond-log": 422,
     "read-side-behind": 503,

@@ -6,15 +6,28 @@ without grace (or a revocation) cuts off the tokens already issued."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
-from api.integration.client_approval import approve_personal_data, withdraw_personal_data
-from api.integration.client_records import PersonalDataNotRequestedError
-from api.integration.clients import ClientRegistry, ClientRevokedError, Registered
+from api.integration.client_approval import (
+    _checked,
+    approve_personal_data,
+    withdraw_personal_data,
+)
+from api.integration.client_records import (
+    PersonalDataNotRequestedError,
+    PersonalDataRequestChangedError,
+)
+from api.integration.clients import (
+    ClientRegistry,
+    ClientRevokedError,
+    Registered,
+    integration_client,
+)
 from domain.access import Principal, ReadPurpose, Role
 from domain.errors import AccessDeniedError
 from domain.integration import ClientScope, check_feed_reader
@@ -170,3 +183,56 @@ def test_a_revocation_sets_the_cutoff_too(engine: Engine) -> None:
     client = _register(registry)
     record = registry.revoke(client.client_id, by=uuid4())
     assert record.tokens_not_before == NOW + timedelta(seconds=1)
+
+
+def test_a_dpo_approves_the_request_of_the_tag_they_read_none_other(engine: Engine) -> None:
+    """The approval names the request's tag (the ETag a DPO read): widened since, nothing is
+    approved; the tag read now approves it."""
+    clock = Clock()
+    registry = ClientRegistry(engine, clock)
+    client = _register(registry)
+    dpo = Principal(uuid4(), Role.DPO, AEMO)
+    seen = registry.get(client.client_id).request_tag
+    clock.now += timedelta(seconds=3)
+    registry.update(client.client_id, by=uuid4(), kinds=[*KINDS, "Case.InterventionRecorded"])
+    with pytest.raises(PersonalDataRequestChangedError):
+        approve_personal_data(registry, client.client_id, dpo, seen=seen)
+    record = registry.get(client.client_id)
+    assert (record.personal_data_approved_at, record.personal_data_in_force) == (None, False)
+    assert _opens(registry, client.client_id) is False
+    assert record.request_tag != seen
+    approved = approve_personal_data(registry, client.client_id, dpo, seen=record.request_tag)
+    assert approved.personal_data_in_force
+    assert _opens(registry, client.client_id) is True
+
+
+def test_an_administrators_change_waits_for_an_approval_in_progress_and_lapses_it(
+    engine: Engine,
+) -> None:
+    """The approval holds the client's row from its check to its commit; a widening change
+    begun meanwhile waits, then decides on the approval committed, and lapses it — never an
+    approval standing on a request wider than the one checked."""
+    registry = ClientRegistry(engine)
+    client = _register(registry)
+    dpo = Principal(uuid4(), Role.DPO, AEMO)
+    widened = threading.Event()
+
+    def widen() -> None:
+        registry.update(client.client_id, by=uuid4(), kinds=[*KINDS, "Case.ConsentGiven"])
+        widened.set()
+
+    with engine.begin() as conn:
+        _checked(conn, client.client_id, dpo)  # what `approve_personal_data` does first
+        admin = threading.Thread(target=widen)
+        admin.start()
+        assert not widened.wait(0.5)  # the administrator's change waits for the row
+        conn.execute(
+            update(integration_client)
+            .where(integration_client.c.client_id == str(client.client_id))
+            .values(personal_data_approved_at=NOW, personal_data_approved_by=str(dpo.subject))
+        )
+    admin.join(timeout=30)
+    assert widened.is_set()
+    record = registry.get(client.client_id)
+    assert "Case.ConsentGiven" in record.kinds
+    assert (record.personal_data_approved_at, record.personal_data_in_force) == (None, False)

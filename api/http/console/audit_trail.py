@@ -102,7 +102,7 @@ for _code, (_, _classes) in KINDS.items():
     for _cls in _classes:
         _KIND_OF.setdefault(event_type(_cls), _code)
 # A reading's purpose and view are in the values of its sentence (`projections.sentences_case`).
-_READINGS = ("case_content_read", "personal_data_exported")
+_READINGS = ("case_content_read", "case_read_through_feed", "personal_data_exported")
 
 
 @dataclass(frozen=True)

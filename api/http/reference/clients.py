@@ -85,7 +85,8 @@ DESCRIPTIONS: dict[str, str] = {
         For a data-protection officer of the client's institution: what an administrator set for
         the client application — its name, the kinds of events it follows, its purpose, whether
         personal data is requested, approved (by whom, when) and in force — before they approve
-        it. Never its secret nor its hash.
+        it. Never its secret nor its hash. Its `ETag` tags that request (institution, kinds,
+        purpose, requested flag, last change): send it back as `If-Match` to approve it.
 
         Refusals:
         - 403 `access-denied`: not a data-protection officer, or one of another institution.
@@ -99,12 +100,20 @@ DESCRIPTIONS: dict[str, str] = {
         operators. Approving it again keeps the first approval. An administrator's change that
         widens the request lapses the approval. Answers the client, never a secret.
 
+        The approval names the request the officer read: `If-Match` carries the `ETag` of
+        `GET …/personal-data-approval` (or of the client's read). If an administrator changed
+        the request since — a kind more, another purpose, even its name — nothing is approved:
+        read it again and approve what it shows now.
+
         Refusals:
         - 403 `access-denied`: not a data-protection officer (an administrator only requests),
           or one of another institution.
         - 404 `not-found`: no such client application.
         - 409 `personal-data-not-requested`: no administrator requested personal data for it.
         - 409 `client-revoked`: it is revoked.
+        - 412 `personal-data-request-changed`: the request changed since the ETag was read.
+        - 422 `invalid-if-match`: `If-Match` is not an ETag this route answered.
+        - 428 `if-match-required`: no `If-Match` (or `*`).
     """,
     "withdraw_client_personal_data": """
         A data-protection officer of the client's institution withdraws their approval: from the

@@ -13,16 +13,18 @@ routes here: they see the client, never a secret).
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 from sqlalchemy import Connection
 
 from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ServicesDep, SettingsDep
 from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor, Limit, id_cursor
+from api.http.problems import PreconditionError
 from api.http.schemas.clients import ClientCreate, ClientRead, ClientSecret, ClientUpdate
 from api.http.schemas.common import Page
 from api.integration.client_approval import approve_personal_data, withdraw_personal_data
@@ -57,6 +59,51 @@ ClientsDep = Annotated[ClientRegistry, Depends(get_clients)]
 def _read(conn: Connection, records: list[ClientRecord]) -> list[ClientRead]:
     found = names(conn, institutions=[r.institution_id for r in records])
     return [ClientRead.of(r, found.institution(r.institution_id)) for r in records]
+
+
+def _tagged(response: Response, record: ClientRecord) -> ClientRecord:
+    """The answer's ETag: the tag of the client's request for personal data, which a DPO's
+    approval names in `If-Match`."""
+    response.headers["ETag"] = f'"{record.request_tag}"'
+    return record
+
+
+_TAG = re.compile(r"^[0-9a-f]{32}$")
+SeenTag = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description=(
+            "Required: the ETag the GET of the request answered, e.g. "
+            '`"3f2a…"`. The approval is refused with 412 if the request changed since.'
+        ),
+    ),
+]
+
+
+def _seen(if_match: str | None) -> str:
+    """The tag of the request the DPO read, from `If-Match` (428 without one, or with `*`:
+    an approval names what it approves)."""
+    value = (if_match or "").strip()
+    if value in ("", "*"):
+        raise PreconditionError(
+            428,
+            "if-match-required",
+            N_(
+                "approving personal data takes If-Match: the ETag of the request you read "
+                "(GET …/personal-data-approval), so that you approve that request and no other"
+            ),
+            "header.If-Match",
+        )
+    tag = value.removeprefix("W/").strip('"')
+    if not _TAG.match(tag):
+        raise PreconditionError(
+            422,
+            "invalid-if-match",
+            N_("If-Match takes the ETag the request's GET answered, as it answered it"),
+            "header.If-Match",
+        )
+    return tag
 
 
 def _secret(response: Response, registered: Registered, **extra: Any) -> ClientSecret:
@@ -125,9 +172,13 @@ def list_clients(
 )
 @KEEPING
 def read_client(
-    client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
+    client_id: UUID,
+    principal: PrincipalDep,
+    clients: ClientsDep,
+    conn: ConnectionDep,
+    response: Response,
 ) -> ClientRead:
-    return _read(conn, [clients.get(client_id)])[0]
+    return _read(conn, [_tagged(response, clients.get(client_id))])[0]
 
 
 @router.patch(
@@ -142,6 +193,7 @@ def update_client(
     principal: PrincipalDep,
     clients: ClientsDep,
     conn: ConnectionDep,
+    response: Response,
 ) -> ClientRead:
     record = clients.update(
         client_id,
@@ -151,7 +203,7 @@ def update_client(
         personal_data=body.personal_data,
         purpose=body.purpose,
     )
-    return _read(conn, [record])[0]
+    return _read(conn, [_tagged(response, record)])[0]
 
 
 @router.post(
@@ -211,11 +263,15 @@ def revoke_client(
 )
 @APPROVING
 def read_personal_data_request(
-    client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
+    client_id: UUID,
+    principal: PrincipalDep,
+    clients: ClientsDep,
+    conn: ConnectionDep,
+    response: Response,
 ) -> ClientRead:
     record = clients.get(client_id)
     check_personal_data_approver(principal, record.institution_id)
-    return _read(conn, [record])[0]
+    return _read(conn, [_tagged(response, record)])[0]
 
 
 @router.post(
@@ -225,9 +281,18 @@ def read_personal_data_request(
 )
 @APPROVING
 def approve_client_personal_data(
-    client_id: UUID, principal: PrincipalDep, clients: ClientsDep, conn: ConnectionDep
+    client_id: UUID,
+    principal: PrincipalDep,
+    clients: ClientsDep,
+    conn: ConnectionDep,
+    response: Response,
+    if_match: SeenTag = None,
 ) -> ClientRead:
-    return _read(conn, [approve_personal_data(clients, client_id, principal)])[0]
+    # who and which client first (403, 404), then what they read
+    check_personal_data_approver(principal, clients.get(client_id).institution_id)
+    seen = _seen(if_match)
+    record = approve_personal_data(clients, client_id, principal, seen=seen)
+    return _read(conn, [_tagged(response, record)])[0]
 
 
 @router.delete(

@@ -36,6 +36,7 @@ from sqlalchemy import Connection, Engine, and_, or_, select, update
 from api.integration.clients import integration_client
 from api.integration.webhooks.payload import body, delivery_id
 from api.integration.webhooks.tables import webhook_delivery, webhook_subscription
+from domain.integration import delivered_kinds, withheld_delivery
 from projections.batch import insert_new
 from projections.feed import feed_page, feed_position
 
@@ -101,7 +102,7 @@ def derive_page(conn: Connection, subscription_id: str, now: datetime, limit: in
         UUID(institution_id),
         after=cursor,
         limit=limit,
-        kinds=sorted(set(kinds) & client_kinds),
+        kinds=sorted(delivered_kinds(client_kinds, kinds)),
     )
     last = page[-1].position if page else cursor
     moved = last if len(page) == limit else max(reached, last)
@@ -247,15 +248,15 @@ def claim(
 
 def _out_of_scope(row: Any) -> str | None:
     """Why a claimed delivery may no longer be sent (None: it may): its subscription removed,
-    its client application revoked (or gone), or its kind no longer one both the client and the
-    subscription follow."""
+    else `withheld_delivery` (its client revoked or gone, its kind no longer followed)."""
     if row.removed_at is not None:
         return REMOVED
-    if row.client_kinds is None or row.revoked_at is not None:
-        return "not sent: the client application has been revoked"
-    if row.kind not in set(json.loads(row.kinds)) & set(json.loads(row.client_kinds)):
-        return f"not sent: {row.kind} is no longer in the subscription's or the client's kinds"
-    return None
+    live = row.client_kinds is not None and row.revoked_at is None
+    return withheld_delivery(
+        row.kind,
+        client_kinds=json.loads(row.client_kinds) if live else None,
+        subscription_kinds=json.loads(row.kinds),
+    )
 
 
 @dataclass(frozen=True)
