@@ -30,7 +30,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from api.http.guard import GuardedRoute, roles_of
-from domain.access import Role
+from domain.access import ReadPurpose, Role
 from tests.e2e.conftest import Api
 from tests.world import World
 
@@ -121,9 +121,22 @@ def request_for(operation: Operation, wrong: Wrong) -> dict[str, Any]:
 
 
 def role_headers(api: Api) -> dict[Role, dict[str, str]]:
-    return {
+    """A valid token of every role: a client application's names a registered client (an
+    unknown client's token is no valid token: 401, `tests/e2e/test_client_tokens.py`)."""
+    tokens = {
         role: api.headers(role, uuid4(), None if role is Role.ADMIN else uuid4()) for role in Role
     }
+    institution = uuid4()
+    client = api.services.clients.register(
+        name="SI",
+        institution_id=institution,
+        kinds=["Case.CaseOpened"],
+        personal_data=False,
+        purpose=ReadPurpose.COORDINATION,
+        by=uuid4(),
+    )
+    tokens[Role.INTEGRATION] = api.headers(Role.INTEGRATION, client.client_id, institution)
+    return tokens
 
 
 def reveals_nothing(response: httpx.Response, status: int, rule: str) -> str | None:

@@ -205,8 +205,10 @@ async def test_bad_input_is_refused_naming_the_field(hooks_api: Api) -> None:
 @pytest.mark.parametrize("role", ["case_worker", "supervisor", "funder", "dpo", "integration"])
 async def test_only_administrators_keep_webhooks(hooks_api: Api, role: str) -> None:
     institution = uuid4()
-    headers = hooks_api.headers(role, uuid4(), institution)
     client = _client(hooks_api, institution, ["Case.CaseOpened"])
+    # A client application's token is its own client's (valid: refused as a client, 403).
+    subject = client if role == "integration" else uuid4()
+    headers = hooks_api.headers(role, subject, institution)
     body = {"client_id": str(client), "url": "https://hooks.example.org/in", "kinds": ["Case.X"]}
     for method, path, json in (
         ("POST", HOOKS, body),
@@ -215,6 +217,10 @@ async def test_only_administrators_keep_webhooks(hooks_api: Api, role: str) -> N
     ):
         answer = await hooks_api.client.request(method, path, json=json, headers=headers)
         assert (answer.status_code, answer.json()["rule"]) == (403, "access-denied"), role
+        if role == "integration":  # in its own words
+            assert answer.json()["detail"] == (
+                "une application cliente lit le flux de son établissement, et rien d'autre"
+            )
 
 
 async def test_deliveries_show_their_attempts_and_a_dead_one_is_sent_again(
