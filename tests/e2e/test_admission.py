@@ -30,7 +30,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from api.http.guard import GuardedRoute, roles_of
-from domain.access import ReadPurpose, Role
+from domain.access import Role
 from tests.e2e.conftest import Api
 from tests.world import World
 
@@ -127,14 +127,7 @@ def role_headers(api: Api) -> dict[Role, dict[str, str]]:
         role: api.headers(role, uuid4(), None if role is Role.ADMIN else uuid4()) for role in Role
     }
     institution = uuid4()
-    client = api.services.clients.register(
-        name="SI",
-        institution_id=institution,
-        kinds=["Case.CaseOpened"],
-        personal_data=False,
-        purpose=ReadPurpose.COORDINATION,
-        by=uuid4(),
-    )
+    client = api.register_client(institution)
     tokens[Role.INTEGRATION] = api.headers(Role.INTEGRATION, client.client_id, institution)
     return tokens
 

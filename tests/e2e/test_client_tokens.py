@@ -22,7 +22,7 @@ from api.http.auth import TokenVerifier, mint_token
 from api.http.deps import get_clients
 from api.integration.clients import ClientRegistry, Registered
 from api.settings import Settings
-from domain.access import ReadPurpose, Role
+from domain.access import Role
 from domain.integration import FEED_KINDS
 from tests.e2e.conftest import Api
 from tests.e2e.test_admission import WRONG, operations, request_for
@@ -48,14 +48,7 @@ def store_settings(store_settings: Settings) -> Settings:
 
 
 def register(api: Api, institution: UUID) -> Registered:
-    return api.services.clients.register(
-        name="SI de l'AEMO",
-        institution_id=institution,
-        kinds=FEED_KINDS,
-        personal_data=False,
-        purpose=ReadPurpose.COORDINATION,
-        by=uuid4(),
-    )
+    return api.register_client(institution, kinds=FEED_KINDS)
 
 
 def client_headers(api: Api, client: Registered, institution: UUID) -> dict[str, str]:

@@ -13,7 +13,7 @@ from uuid import uuid4
 import pytest
 
 from api.fhir import codes
-from domain.access import ReadPurpose, Role
+from domain.access import Role
 from tests.e2e.conftest import Api
 from tests.fhir_reading import acts, maillage_id, of_type, parsed, participants
 from tests.world import NOW, TODAY, World, ago
@@ -248,14 +248,7 @@ async def test_others_are_refused_and_nothing_is_recorded(
     w = s.world
     subject = w.p("paul") if role in (Role.CASE_WORKER, Role.SUPERVISOR) else uuid4()
     if role is Role.INTEGRATION:  # a registered client's (an unknown client's token is a 401)
-        subject = api.services.clients.register(
-            name="SI",
-            institution_id=w.i("aemo"),
-            kinds=["Case.CaseOpened"],
-            personal_data=False,
-            purpose=ReadPurpose.COORDINATION,
-            by=uuid4(),
-        ).client_id
+        subject = api.register_client(w.i("aemo")).client_id
     headers = api.headers(role, subject, w.i(where) if where else None)
     before = api.maillage.recorder.max_notification_id()
 

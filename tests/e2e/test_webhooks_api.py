@@ -11,10 +11,8 @@ from uuid import UUID, uuid4
 import pytest
 
 from api.http.routers.webhooks import get_resolver
-from api.integration.clients import ClientRegistry
 from api.integration.webhooks.outbox import Outcome, claim, derive, settle
 from api.integration.webhooks.targets import Resolver
-from domain.access import ReadPurpose
 from tests.e2e.conftest import Api
 from tests.world import World
 
@@ -41,18 +39,7 @@ def hooks_api(api: Api) -> Api:
 
 
 def _client(api: Api, institution: UUID, kinds: list[str]) -> UUID:
-    return (
-        ClientRegistry(api.services.engine)
-        .register(
-            name="SI du département",
-            institution_id=institution,
-            kinds=kinds,
-            personal_data=False,
-            purpose=ReadPurpose.COORDINATION,
-            by=uuid4(),
-        )
-        .client_id
-    )
+    return api.register_client(institution, kinds).client_id
 
 
 def _admin(api: Api) -> dict[str, str]:
