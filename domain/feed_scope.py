@@ -15,11 +15,6 @@ from domain.integration import ClientScope, feed_kinds
 from domain.wording import N_
 
 
-class OutsideClientScopeError(AccessDeniedError):
-    """Kinds a client's valid token asks for beyond its scope: a 403 (a new token changes
-    nothing), which the API marks as RFC 6750's `insufficient_scope`."""
-
-
 def narrowed(scope: ClientScope, asked: Iterable[str] | None, *, field: str) -> frozenset[str]:
     """The kinds a page holds: `scope.kinds`, or `asked` when given (each in the scope)."""
     if asked is None:
@@ -27,7 +22,7 @@ def narrowed(scope: ClientScope, asked: Iterable[str] | None, *, field: str) -> 
     chosen = feed_kinds(asked, field=field)
     outside = sorted(chosen - scope.kinds)
     if outside:
-        raise OutsideClientScopeError(
+        raise AccessDeniedError(
             N_("your client application does not follow these kinds of event: {kinds}"),
             field=field,
             kinds=outside,

@@ -39,7 +39,6 @@ from api.integration.client_records import ClientRevokedError, PersonalDataNotRe
 from api.store.kek import KeyEncryptionKeyError
 from api.store.outcome import ClaimTakenOverError, Outcome
 from domain import errors as e
-from domain.feed_scope import OutsideClientScopeError
 from domain.integration import ClientTokenRefusedError
 from domain.templates import fill
 from domain.wording import N_
@@ -136,13 +135,12 @@ class WriteCutOffError(Exception):
         self.outcome = outcome
 
 
-def bearer_challenge(error: str, description: str) -> dict[str, str]:
-    """The challenge of a bearer token refused (RFC 6750 §3.1): `invalid_token` (401) or
-    `insufficient_scope` (403), and why in English, in the characters an `error_description`
-    may hold (no quote, no backslash, ASCII)."""
+def invalid_token(description: str) -> dict[str, str]:
+    """The challenge of a 401 for a token refused (RFC 6750 §3.1): `invalid_token`, and why in
+    English, in the characters an `error_description` may hold (no quote, no backslash, ASCII)."""
     quoted = description.replace('"', "'").replace("\\", "/")
     kept = "".join(c for c in quoted if " " <= c <= "~")
-    return {"WWW-Authenticate": f'Bearer error="{error}", error_description="{kept}"'}
+    return {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{kept}"'}
 
 
 def _retry_after(status: int) -> dict[str, str] | None:
@@ -262,9 +260,7 @@ def answer_for(error: BaseException) -> Answer:
         if isinstance(error, e.StaleVersionError) and "current_version" in error.details:
             headers = {"ETag": f'"{error.details["current_version"]}"'}
         if isinstance(error, ClientTokenRefusedError):
-            headers = bearer_challenge("invalid_token", error.message)
-        if isinstance(error, OutsideClientScopeError):  # 403 (RFC 6750 §3.1)
-            headers = bearer_challenge("insufficient_scope", error.message)
+            headers = invalid_token(error.message)
         return Answer(
             status_of(error),
             error.rule,
@@ -280,7 +276,7 @@ def answer_for(error: BaseException) -> Answer:
             "unauthenticated",
             error.template,
             "Authorization",
-            bearer_challenge("invalid_token", error.detail),
+            invalid_token(error.detail),
             values=error.values,
         )
     if isinstance(error, PreconditionError):
