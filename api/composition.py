@@ -3,7 +3,7 @@
 The HTTP app (`api.http.app`), the command line (`api.cli`), bench/ and the tests all build what
 they use here, so that one setting means the same thing everywhere: the store, the one clock (the
 time policy, shared by the use cases, the keyring, idempotency records, tokens and the projection
-runner), the read-side engine and the projection runner.
+runner), the read-side engine, the projection runner and the registry of client applications.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from api.integration.clients import ClientRegistry
 from api.settings import Settings
 from api.store.factory import build_application, build_engine, time_policy
 from api.store.idempotency import IdempotencyStore
@@ -33,6 +34,7 @@ class Services:
     engine: Engine
     projections: ProjectionRunner
     idempotency: IdempotencyStore
+    clients: ClientRegistry  # client applications (issue 19): their tokens, the feed, admins
 
     def close(self) -> None:
         self.maillage.close()
@@ -62,6 +64,7 @@ def build_services(
             clock=policy.now,
             lease=timedelta(seconds=settings.idempotency_lease_seconds),
         ),
+        clients=ClientRegistry(engine, policy.now),
     )
 
 

@@ -22,7 +22,6 @@ from pydantic import SecretStr
 from api.composition import build_services
 from api.http.app import create_app
 from api.http.auth import mint_token
-from api.integration.clients import ClientRegistry
 from api.settings import Settings
 from bench.common import store
 from domain.access import ReadPurpose, Role
@@ -45,7 +44,7 @@ def populate(settings: Settings, cases: int) -> tuple[UUID, dict[bool, UUID]]:
                     case_id=case, by=world.actor("jeanne"), kind="home_visit", summary=f"Visite {n}"
                 )
         services.projections.catch_up()
-        registry = ClientRegistry(services.engine)
+        registry = services.clients
         clients = {
             personal: registry.register(
                 name=f"SI {personal}",

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, NoReturn
 from uuid import UUID
@@ -110,6 +111,8 @@ class Principal:
     subject: UUID
     role: Role
     institution_id: UUID | None = None
+    # When its token was issued (`iat`; None: no token, e.g. the command line's principal).
+    issued_at: datetime | None = field(default=None, compare=False)
 
     @property
     def actor(self) -> Actor:
@@ -362,14 +365,6 @@ def check_role(principal: Principal, *allowed: Role, doing: str) -> None:
     marked with `N_`, e.g. `N_("founding a network for someone else")`)."""
     if principal.role not in allowed:
         _deny_role(principal, doing, list(allowed))
-
-
-def check_network_person(principal: Principal, person_id: UUID, *, doing: str) -> None:
-    """In a network, a professional acts for themselves; an administrator for anyone."""
-    ACTING_IN_NETWORKS.check(principal)
-    if principal.subject == person_id:
-        return
-    check_role(principal, Role.ADMIN, doing=doing)
 
 
 def check_caseload_reader(principal: Principal, professional_id: UUID) -> None:

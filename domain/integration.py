@@ -14,8 +14,10 @@ Two people open personal fields to a client: an administrator requests it, a dat
 officer of the client's own institution approves it (`check_personal_data_approver`) — so an
 administrator, who reads no case content, cannot read it through a client they registered. An
 administrator's change that widens what would be opened lapses the approval (`approval_holds`).
-Tokens issued before a client's `tokens_not_before` (a rotation without grace, a revocation) are
-refused.
+A token no longer good for its client — the client unknown or revoked, or the token issued
+before its `tokens_not_before` (a rotation without grace, a revocation) — is refused as a token
+(`ClientTokenRefusedError`: 401, ask for a new one), wherever it is sent; a valid token asking
+what its client may not have is refused as a request (`AccessDeniedError`: 403).
 
 The clients themselves (ids, hashed secrets, rotation) are configuration kept beside the store
 (`api.integration`), not events of the log: the log holds acts on beneficiaries, and a secret
@@ -32,7 +34,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.access import Admission, Principal, ReadPurpose, Role
-from domain.errors import AccessDeniedError, InvalidValueError
+from domain.errors import AccessDeniedError, InvalidValueError, MaillageError
 from domain.events import ALL_EVENTS, event_type
 from domain.wording import N_
 
@@ -183,28 +185,64 @@ def check_personal_data_approver(principal: Principal, client_institution_id: UU
         )
 
 
-def check_feed_reader(
-    principal: Principal, scope: ClientScope | None, *, issued_at: datetime | None = None
-) -> ClientScope:
-    """The scope `principal` (a client's token, issued at `issued_at`: its `iat`) follows the
-    feed with; refused unless the client is registered, not revoked, acts for the institution
-    its token names, and the token was issued at or after the client's `tokens_not_before` (an
-    unknown `issued_at` is refused then)."""
-    READING_THE_FEED.check(principal)
+class ClientTokenRefusedError(MaillageError):
+    """A client application's token that is no longer good for its client: the client is
+    unknown or revoked, or the token was issued before its `tokens_not_before`. Not a refusal of
+    what a valid token asks (that is `AccessDeniedError`): the API answers 401 `invalid_token`
+    (RFC 6750 §3.1), so that an OAuth library asks `POST /oauth/token` for a new one."""
+
+    rule = "client-token-refused"
+
+
+class UnknownClientTokenError(ClientTokenRefusedError):
+    rule = "client-token-unknown-client"
+
+
+class RevokedClientTokenError(ClientTokenRefusedError):
+    rule = "client-token-revoked"
+
+
+class RotatedClientTokenError(ClientTokenRefusedError):
+    rule = "client-token-cut-by-rotation"
+
+
+def check_client_token(principal: Principal, scope: ClientScope | None) -> ClientScope | None:
+    """Whether a client application's token (`principal`, issued at its `issued_at`) is still
+    good for its client, `scope` as stored now: refused if the client is unknown or revoked, or
+    if the token was issued before the client's `tokens_not_before` — a token whose issue
+    instant is unknown is refused then. A person's token is not a client's: None."""
+    if principal.role is not Role.INTEGRATION:
+        return None
     if scope is None or scope.client_id != principal.subject:
-        raise AccessDeniedError(N_("this token names no registered client application"))
+        raise UnknownClientTokenError(N_("this token names no registered client application"))
     if not scope.active:
-        raise AccessDeniedError(N_("this client application has been revoked"))
-    if scope.institution_id != principal.institution_id:
-        raise AccessDeniedError(
-            N_("this client application acts for another institution than its token names")
-        )
+        raise RevokedClientTokenError(N_("this client application has been revoked"))
     cutoff = scope.tokens_not_before
-    if cutoff is not None and (issued_at is None or issued_at < cutoff):
-        raise AccessDeniedError(
+    if cutoff is not None and principal.issued_at is None:
+        raise RotatedClientTokenError(
+            N_(
+                "this token carries no issue instant (iat) and the client application's "
+                "secret was rotated without grace: ask POST /oauth/token for a new one"
+            )
+        )
+    if cutoff is not None and principal.issued_at is not None and principal.issued_at < cutoff:
+        raise RotatedClientTokenError(
             N_(
                 "this token was issued before the client application's secret was rotated "
                 "without grace: ask POST /oauth/token for a new one"
             )
         )
     return scope
+
+
+def check_feed_reader(principal: Principal, scope: ClientScope | None) -> ClientScope:
+    """The scope `principal` (a client's token) follows the feed with: a client application's
+    token still good for its client (`check_client_token`), acting for the institution its
+    token names."""
+    READING_THE_FEED.check(principal)
+    found = check_client_token(principal, scope)
+    if found is None or found.institution_id != principal.institution_id:
+        raise AccessDeniedError(
+            N_("this client application acts for another institution than its token names")
+        )
+    return found

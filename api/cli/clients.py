@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 import typer
 
-from api.cli.root import console, migrated_settings, uuid_arg
+from api.cli.root import OPERATOR, console, migrated_settings, operator_id, uuid_arg
 
 if TYPE_CHECKING:
     from api.composition import Services
@@ -26,10 +26,6 @@ clients = typer.Typer(
     "POST /oauth/token (client credentials).",
     no_args_is_help=True,
 )
-COMMAND_LINE = uuid5(NAMESPACE_URL, "maillage:cli:operator")
-OPERATOR = typer.Option(
-    None, "--operator", help="Who makes the change (an id, logged); default: the command line."
-)
 
 
 @contextmanager
@@ -37,19 +33,14 @@ def _registry() -> Iterator[tuple[Services, ClientRegistry]]:
     """The registry over the configured store, built by the composition root; a refusal of the
     domain's (an unknown institution, kind or client) exits 2 with its sentence."""
     from api.composition import open_services
-    from api.integration.clients import ClientRegistry
     from domain.errors import MaillageError
 
     with open_services(migrated_settings()) as services:
         try:
-            yield services, ClientRegistry(services.engine, services.time.now)
+            yield services, services.clients
         except MaillageError as error:
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from error
-
-
-def _operator(operator: str | None) -> UUID:
-    return uuid_arg(operator) if operator else COMMAND_LINE
 
 
 def _show_secret(client_id: UUID, secret: str) -> None:
@@ -80,7 +71,7 @@ def register(
     from api.integration.clients import check_institution
     from domain.access import ReadPurpose
 
-    institution_id, by = uuid_arg(institution), _operator(operator)
+    institution_id, by = uuid_arg(institution), operator_id(operator)
     try:
         chosen = ReadPurpose(purpose)
     except ValueError as error:
@@ -132,21 +123,31 @@ def list_clients(
 @clients.command()
 def rotate(
     client: str = typer.Argument(..., help="The client's id."),
+    grace_minutes: int = typer.Option(
+        None,
+        "--grace-minutes",
+        metavar="N",
+        help="How long the previous secret is still accepted, 0 to "
+        "MAILLAGE_INTEGRATION_SECRET_GRACE_MINUTES (the default). 0: refused at once, and the "
+        "tokens already issued with it too (a leaked secret).",
+    ),
     operator: str = OPERATOR,
 ) -> None:
     """Give a client a new secret, printed once; the previous one stays valid for
-    MAILLAGE_INTEGRATION_SECRET_GRACE_MINUTES."""
-    from datetime import timedelta
+    --grace-minutes (by default MAILLAGE_INTEGRATION_SECRET_GRACE_MINUTES)."""
+    from api.integration.clients import rotation_grace
 
-    client_id, by = uuid_arg(client), _operator(operator)
+    client_id, by = uuid_arg(client), operator_id(operator)
     with _registry() as (services, registry):
-        grace = timedelta(minutes=services.settings.integration_secret_grace_minutes)
+        longest = services.settings.integration_secret_grace_minutes
+        grace = rotation_grace(grace_minutes, longest)
         rotated = registry.rotate(client_id, by=by, grace=grace)
         until = registry.get(client_id).previous_secret_valid_until
     console.print(
         f"[green]rotated[/green]: the previous secret is accepted until {until:%Y-%m-%d %H:%M} UTC"
         if until
-        else "[green]rotated[/green]: the previous secret is refused from now on"
+        else "[green]rotated[/green]: the previous secret is refused from now on, and the "
+        "tokens issued with it"
     )
     _show_secret(rotated.client_id, rotated.secret)
 
@@ -157,7 +158,7 @@ def revoke(
     operator: str = OPERATOR,
 ) -> None:
     """Revoke a client at once: no more tokens, and the feed refuses those it holds."""
-    client_id, by = uuid_arg(client), _operator(operator)
+    client_id, by = uuid_arg(client), operator_id(operator)
     with _registry() as (_, registry):
         record = registry.revoke(client_id, by=by)
     console.print(f"[green]revoked[/green] {record.name!r} ({client_id})")

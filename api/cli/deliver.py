@@ -1,5 +1,6 @@
 """`maillage deliver`: the webhook worker (`api.integration.webhooks.worker`), its progress, and
-sending a delivery again."""
+sending a delivery again (by `--operator`, by default the command line's own id, as `maillage
+clients` names who changes a client)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from api.cli.root import console, migrated_settings
+from api.cli.root import OPERATOR, console, migrated_settings, operator_id
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -27,6 +28,7 @@ def deliver(
     interval: float = typer.Option(
         1.0, help="Seconds between polls when nothing is due (> 0, with --follow)."
     ),
+    operator: str = OPERATOR,
 ) -> None:
     """Send webhooks: derive deliveries from the feed, send those due, retry, dead-letter.
 
@@ -49,7 +51,6 @@ def deliver(
 
     import signal
     import threading
-    from uuid import UUID
 
     from api.composition import open_services
     from api.integration.webhooks.subscriptions import Subscriptions
@@ -63,9 +64,9 @@ def deliver(
             _print_status(services.engine, now())
             return
         if redeliver is not None:
-            operator = UUID(int=0)  # the command line's operator: no principal
+            by = operator_id(operator)  # logged with the redelivery, like a change of clients
             try:
-                Subscriptions(services.engine, settings, now).redeliver(redeliver, by=operator)
+                Subscriptions(services.engine, settings, now).redeliver(redeliver, by=by)
             except MaillageError as error:
                 console.print(f"[red]{error}[/red]")
                 raise typer.Exit(2) from error

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from api.composition import Services
-from api.integration.clients import ClientRegistry, Registered
+from api.integration.clients import Registered
 from domain.access import ReadPurpose
 from domain.integration import FEED_KINDS
 
@@ -27,7 +27,7 @@ class DemoClient:
 
 def register_demo_client(services: Services, ase: UUID, by: UUID) -> DemoClient:
     """Register the ASE's client application (its secret, shown once, is the demo's to print)."""
-    registry = ClientRegistry(services.engine, services.time.now)
+    registry = services.clients
     registered = registry.register(
         name=NAME,
         institution_id=ase,

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 import typer
 from rich.console import Console
@@ -100,6 +100,19 @@ def uuid_arg(text: str) -> UUID:
     except ValueError as error:
         console.print(f"[red]not an id: {text!r}[/red]")
         raise typer.Exit(2) from error
+
+
+# Who acts from the command line when `--operator` names nobody: one id, the same in every
+# command's log line, so that an operator's change is never confused with a person's.
+COMMAND_LINE = uuid5(NAMESPACE_URL, "maillage:cli:operator")
+OPERATOR = typer.Option(
+    None, "--operator", help="Who makes the change (an id, logged); default: the command line."
+)
+
+
+def operator_id(operator: str | None) -> UUID:
+    """The `--operator` given, or the command line's own id (`COMMAND_LINE`)."""
+    return uuid_arg(operator) if operator else COMMAND_LINE
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -205,6 +205,9 @@ def _too_long(lifetime: int) -> str:
 
 
 def principal_from(claims: dict[str, Any]) -> Principal:
+    """Who the claims name, and when their token was issued (`iat`, required of every token,
+    ours or an identity provider's: a client application's `tokens_not_before` is judged by
+    it, `domain.integration.check_client_token`)."""
     try:
         subject = UUID(str(claims["sub"]))
         role = Role(str(claims.get("role")))
@@ -219,7 +222,10 @@ def principal_from(claims: dict[str, Any]) -> Principal:
         raise AuthenticationError(
             N_("a {role} token names the institution acted for (inst)"), role=role.value
         )
-    return Principal(subject, role, institution_id)
+    issued = None  # a console's sign-in (`api.http.console.oidc`) passes no token's `iat`
+    if "iat" in claims:  # required of a token, its instant checked by `verify`
+        issued = datetime.fromtimestamp(_instant(claims, "iat"), UTC)
+    return Principal(subject, role, institution_id, issued_at=issued)
 
 
 class TokenLifetimeError(ValueError):

@@ -27,10 +27,12 @@ from api.http.observability import Metrics
 from api.http.problems import AuthenticationError
 from api.http.tracing import Tracing
 from api.i18n import Words
+from api.integration.clients import ClientRegistry
 from api.settings import Settings
 from api.store.idempotency import IdempotencyStore
-from domain.access import Principal
+from domain.access import Principal, Role
 from domain.application import Maillage
+from domain.integration import check_client_token
 from domain.timing import TimePolicy
 from domain.wording import N_
 from projections.runner import ProjectionRunner
@@ -125,6 +127,11 @@ async def get_idempotency_records(services: ServicesDep) -> IdempotencyStore:
     return services.idempotency
 
 
+async def get_clients(services: ServicesDep) -> ClientRegistry:
+    """The registry of client applications, built once with the services (`api.composition`)."""
+    return services.clients
+
+
 async def get_verifier(parts: HttpPartsDep) -> TokenVerifier:
     return parts.verifier
 
@@ -142,6 +149,7 @@ ProjectionsDep = Annotated[ProjectionRunner, Depends(get_projections)]
 IdempotencyRecordsDep = Annotated[IdempotencyStore, Depends(get_idempotency_records)]
 VerifierDep = Annotated[TokenVerifier, Depends(get_verifier)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+ClientsDep = Annotated[ClientRegistry, Depends(get_clients)]
 
 
 async def current_principal(
@@ -149,9 +157,12 @@ async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     verifier: VerifierDep,
     clock: ClockDep,
+    clients: ClientsDep,
 ) -> Principal:
     """Who calls: verified once per request, by the route guard (`api.http.guard`, before the
-    route reads anything), and kept on the request for the handler's dependencies."""
+    route reads anything), and kept on the request for the handler's dependencies. A client
+    application's token must still be good for its client, whatever the route
+    (`domain.integration.check_client_token`: 401 otherwise, before any route's 403)."""
     known: Principal | None = getattr(request.state, "principal", None)
     if known is not None:
         return known
@@ -161,6 +172,8 @@ async def current_principal(
         principal = await run_in_threadpool(verifier.verify, credentials.credentials, clock.now())
     else:  # the service's own key: microseconds (a token seen before: none), no thread hop
         principal = verifier.verify(credentials.credentials, clock.now())
+    if principal.role is Role.INTEGRATION:  # its client, as stored now: revoked, rotated…
+        check_client_token(principal, await run_in_threadpool(clients.scope, principal.subject))
     request.state.principal = principal
     request.state.role = principal.role.value  # for the request's log line
     return principal
@@ -186,7 +199,9 @@ async def resolve_principal(request: Request) -> Principal:
     if not app.dependency_overrides:
         parts, services = await get_http_parts(request), await get_services(request)
         credentials = await bearer(request)
-        return await current_principal(request, credentials, parts.verifier, services.time)
+        return await current_principal(
+            request, credentials, parts.verifier, services.time, services.clients
+        )
     solved = await solve_dependencies(
         request=request,
         dependant=_PRINCIPAL_ONLY,

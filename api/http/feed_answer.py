@@ -1,13 +1,15 @@
 """One page of the catch-up feed for a client application (`GET /feed`), built in one go.
 
-In order: the client's scope, read now from the registry of client applications (revoked, or
-acting for another institution than its token names: 403 at once); the kinds it follows (its
-scope, narrowed by `kinds`); the page of its institution's feed (`projections.feed.feed_page`),
-read after the feed's position so that the position is never ahead of what the page saw; the
-page named and worded as the audit trail reads (`projections.view_wording.word_audit`, one
-query per kind of id); then, only if its scope includes personal data, the events' personal
-fields opened from the log — one reading of each case recorded first (`Maillage.open_for_feed`).
-Each connection is taken for its queries and given back before anything else.
+In order: the client's scope, read now from the registry of client applications (its token no
+longer good for it — revoked, cut by a rotation: 401; acting for another institution than its
+token names: 403); the kinds it follows (its scope, narrowed by `kinds`); the page of its
+institution's feed (`projections.feed.feed_page`), read after the feed's position so that the
+position is never ahead of what the page saw; the page named and worded as the audit trail
+reads (`projections.view_wording.word_audit`, one query per kind of id); then, only if its scope
+includes personal data, the events' personal fields opened from the log — one reading of each
+case recorded first (`Maillage.open_for_feed`). The scope is read again once the rows are read,
+before anything is opened or answered: a client revoked meanwhile gets nothing read after its
+revocation. Each connection is taken for its queries and given back before anything else.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -43,12 +44,10 @@ class FeedAsk:
     kinds: Sequence[str] | None
 
 
-def reader_scope(
-    registry: ClientRegistry, principal: Principal, issued_at: datetime | None = None
-) -> ClientScope:
-    """The scope of the client the token (issued at `issued_at`) names, as its administrator
-    left it now: a token issued before the client's `tokens_not_before` is refused."""
-    return check_feed_reader(principal, registry.scope(principal.subject), issued_at=issued_at)
+def reader_scope(registry: ClientRegistry, principal: Principal) -> ClientScope:
+    """The scope of the client the token names, as its administrator left it now: a token no
+    longer good for its client (revoked, cut by a rotation) is refused (401)."""
+    return check_feed_reader(principal, registry.scope(principal.subject))
 
 
 def feed_answer(
@@ -59,9 +58,8 @@ def feed_answer(
     engine: Engine,
     maillage: Maillage,
     words: Words,
-    issued_at: datetime | None = None,
 ) -> FeedPage:
-    scope = reader_scope(registry, principal, issued_at)
+    scope = reader_scope(registry, principal)
     kinds = narrowed(scope, ask.kinds, field="query.kinds")
     with engine.connect() as conn:
         head = feed_position(conn)  # first: every event up to it is in the page's snapshot
@@ -71,6 +69,7 @@ def feed_answer(
         has_more = len(rows) > ask.limit
         rows = rows[: ask.limit]
         worded = word_audit(conn, [_entry(r) for r in rows], words)
+    reader_scope(registry, principal)  # still good after the rows were read: revoked, refused
     opened: dict[EventKey, dict[str, Any]] = {}
     if scope.personal_data:
         opened = maillage.open_for_feed(scope, [k for r in rows if (k := _personal(r))])

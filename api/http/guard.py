@@ -8,7 +8,9 @@ route that declares neither cannot be built. Before FastAPI parses the body or v
 parameter, the guard answers, in this order:
 
 1. 401 `unauthenticated`: no bearer token, or one that cannot be trusted (the principal is
-   resolved here, once, through the handlers' own `PrincipalDep`, which then reuses it);
+   resolved here, once, through the handlers' own `PrincipalDep`, which then reuses it); 401
+   `client-token-…` too: a client application's token no longer good for its client (revoked,
+   unknown, cut by a rotation), whatever the route — an OAuth library asks for a new one;
 2. 403 `access-denied`: the token's role is not admitted;
 3. 422 `invalid-text`: text that no store can keep (`api.http.textguard`).
 

@@ -39,6 +39,7 @@ from api.integration.client_records import ClientRevokedError, PersonalDataNotRe
 from api.store.kek import KeyEncryptionKeyError
 from api.store.outcome import ClaimTakenOverError, Outcome
 from domain import errors as e
+from domain.integration import ClientTokenRefusedError
 from domain.templates import fill
 from domain.wording import N_
 
@@ -79,6 +80,8 @@ _NOT_FOUND: tuple[type[e.MaillageError], ...] = (
 
 
 def status_of(error: e.MaillageError) -> int:
+    if isinstance(error, ClientTokenRefusedError):  # the token, not the request: ask another
+        return 401
     if isinstance(error, e.AccessDeniedError):
         return 403
     if isinstance(error, e.StaleVersionError):
@@ -130,6 +133,14 @@ class WriteCutOffError(Exception):
     def __init__(self, outcome: Outcome) -> None:
         super().__init__(f"store unavailable during a command ({outcome})")
         self.outcome = outcome
+
+
+def invalid_token(description: str) -> dict[str, str]:
+    """The challenge of a 401 for a token refused (RFC 6750 §3.1): `invalid_token`, and why in
+    English, in the characters an `error_description` may hold (no quote, no backslash, ASCII)."""
+    quoted = description.replace('"', "'").replace("\\", "/")
+    kept = "".join(c for c in quoted if " " <= c <= "~")
+    return {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{kept}"'}
 
 
 def _retry_after(status: int) -> dict[str, str] | None:
@@ -248,6 +259,8 @@ def answer_for(error: BaseException) -> Answer:
         headers = None
         if isinstance(error, e.StaleVersionError) and "current_version" in error.details:
             headers = {"ETag": f'"{error.details["current_version"]}"'}
+        if isinstance(error, ClientTokenRefusedError):
+            headers = invalid_token(error.message)
         return Answer(
             status_of(error),
             error.rule,
@@ -263,7 +276,7 @@ def answer_for(error: BaseException) -> Answer:
             "unauthenticated",
             error.template,
             "Authorization",
-            {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            invalid_token(error.detail),
             values=error.values,
         )
     if isinstance(error, PreconditionError):

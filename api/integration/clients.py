@@ -39,9 +39,11 @@ from api.integration.client_records import (
 )
 from domain.access import ReadPurpose
 from domain.application import Maillage
+from domain.errors import InvalidValueError
 from domain.institution import Institution
 from domain.integration import ClientScope, PersonalDataRequest, approval_holds, feed_kinds
 from domain.timing import utc_now
+from domain.wording import N_
 from projections.tables import as_utc
 
 __all__ = [
@@ -77,6 +79,20 @@ def tokens_cutoff(now: datetime) -> datetime:
     whole second, since a token's `iat` is in whole seconds — every token issued up to `now`
     is refused, and the token endpoint issues the next ones at that instant at the earliest."""
     return now.replace(microsecond=0) + timedelta(seconds=1)
+
+
+def rotation_grace(grace_minutes: int | None, longest: int) -> timedelta:
+    """How long a rotated secret is still accepted: `grace_minutes`, from 0 (refused at once,
+    and its tokens with it) to `longest` (`integration_secret_grace_minutes`, the default) —
+    the HTTP route's and the command line's one bound (`InvalidValueError` past it)."""
+    grace = longest if grace_minutes is None else grace_minutes
+    if not 0 <= grace <= longest:
+        raise InvalidValueError(
+            N_("grace_minutes is from 0 to {max} (MAILLAGE_INTEGRATION_SECRET_GRACE_MINUTES)"),
+            field="grace_minutes",
+            max=longest,
+        )
+    return timedelta(minutes=grace)
 
 
 def request_of(row: Any) -> PersonalDataRequest:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,8 +31,9 @@ from api.http.app import create_app
 from api.http.auth import mint_token
 from api.http.console.session import Sessions
 from api.http.deps import services_of
+from api.integration.clients import Registered
 from api.settings import Settings
-from domain.access import Principal, Role
+from domain.access import Principal, ReadPurpose, Role
 from domain.application import Maillage
 from domain.timing import TimePolicy
 from tests.world import NOW
@@ -123,6 +124,20 @@ class Api:
         self, role: Role | str, subject: UUID | None = None, institution: UUID | None = None
     ) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, subject, institution)}"}
+
+    def register_client(
+        self, institution: UUID, kinds: Iterable[str] = ("Case.CaseOpened",)
+    ) -> Registered:
+        """A client application of `institution` in the services' registry, following `kinds`,
+        no personal data (a client's token must name a registered client: 401 otherwise)."""
+        return self.services.clients.register(
+            name="SI de test",
+            institution_id=institution,
+            kinds=kinds,
+            personal_data=False,
+            purpose=ReadPurpose.COORDINATION,
+            by=uuid4(),
+        )
 
 
 @dataclass

@@ -121,9 +121,15 @@ def request_for(operation: Operation, wrong: Wrong) -> dict[str, Any]:
 
 
 def role_headers(api: Api) -> dict[Role, dict[str, str]]:
-    return {
+    """A valid token of every role: a client application's names a registered client (an
+    unknown client's token is no valid token: 401, `tests/e2e/test_client_tokens.py`)."""
+    tokens = {
         role: api.headers(role, uuid4(), None if role is Role.ADMIN else uuid4()) for role in Role
     }
+    institution = uuid4()
+    client = api.register_client(institution)
+    tokens[Role.INTEGRATION] = api.headers(Role.INTEGRATION, client.client_id, institution)
+    return tokens
 
 
 def reveals_nothing(response: httpx.Response, status: int, rule: str) -> str | None:

@@ -12,11 +12,9 @@ from uuid import UUID, uuid4
 import pytest
 
 from api.http.auth import TokenVerifier
-from api.http.token_issued import token_issued_at
 from api.integration.clients import ClientRegistry
 from domain.access import Role
-from domain.errors import AccessDeniedError
-from domain.integration import check_feed_reader
+from domain.integration import RotatedClientTokenError, check_feed_reader
 from tests.e2e.conftest import Api
 from tests.world import World
 
@@ -153,17 +151,20 @@ async def test_a_rotation_without_grace_cuts_the_previous_secret_and_its_tokens(
     registry = ClientRegistry(api.services.engine, api.clock)
     scope = registry.scope(UUID(client_id))
     verifier = TokenVerifier(api.settings)
-    # what the feed route does: the principal, the token's iat, the scope read now
+    # what the feed route does: the principal (carrying the token's iat), the scope read now
     for token, allowed in ((old_token, False), (new_token["access_token"], True)):
         principal = verifier.verify(token, now=api.clock())
-        credentials = type("Bearer", (), {"scheme": "Bearer", "credentials": token})()
-        issued_at = await token_issued_at(credentials)  # type: ignore[arg-type]
-        assert issued_at is not None
+        assert principal.issued_at is not None
         if allowed:
-            assert check_feed_reader(principal, scope, issued_at=issued_at) == scope
+            assert check_feed_reader(principal, scope) == scope
         else:
-            with pytest.raises(AccessDeniedError, match="rotated without grace"):
-                check_feed_reader(principal, scope, issued_at=issued_at)
+            with pytest.raises(RotatedClientTokenError, match="rotated without grace"):
+                check_feed_reader(principal, scope)
+    old_answer = await api.client.get("/feed", headers={"Authorization": f"Bearer {old_token}"})
+    assert (old_answer.status_code, old_answer.json()["rule"]) == (
+        401,
+        "client-token-cut-by-rotation",
+    )
 
 
 @pytest.mark.parametrize("grace", ["-1", "61", "soon"])

@@ -229,9 +229,9 @@ async def test_a_revoked_client_and_a_token_for_another_institution_are_refused(
     assert (refused.status_code, refused.json()["rule"]) == (403, "access-denied")
     assert "autre établissement" in refused.json()["detail"]
 
-    nobody = api.headers(Role.INTEGRATION, uuid4(), aemo)
+    nobody = api.headers(Role.INTEGRATION, uuid4(), aemo)  # no valid token: ask another (401)
     refused = await api.client.get("/feed", headers=nobody)
-    assert (refused.status_code, refused.json()["rule"]) == (403, "access-denied")
+    assert (refused.status_code, refused.json()["rule"]) == (401, "client-token-unknown-client")
 
     with api.services.engine.begin() as conn:  # revoked by an administrator, token unchanged
         conn.execute(
@@ -240,7 +240,7 @@ async def test_a_revoked_client_and_a_token_for_another_institution_are_refused(
             .values(revoked_at=NOW, revoked_by=str(uuid4()))
         )
     refused = await api.client.get("/feed", headers=headers, params={"wait": 1})
-    assert refused.status_code == 403
+    assert (refused.status_code, refused.json()["rule"]) == (401, "client-token-revoked")
     assert refused.json()["detail"] == "cette application cliente a été révoquée"
 
 
@@ -426,7 +426,7 @@ async def test_a_rotation_without_grace_cuts_the_tokens_issued_before_it(api: Ap
     registry = ClientRegistry(api.services.engine, clock=api.clock)
     registry.rotate(client_id, by=uuid4(), grace=timedelta(0))
     refused = await api.client.get("/feed", headers=before)
-    assert (refused.status_code, refused.json()["rule"]) == (403, "access-denied")
+    assert (refused.status_code, refused.json()["rule"]) == (401, "client-token-cut-by-rotation")
 
     api.travel(NOW + timedelta(minutes=1))
     after = api.headers(Role.INTEGRATION, client_id, aemo)

@@ -247,6 +247,8 @@ async def test_others_are_refused_and_nothing_is_recorded(
     s = Scene(api)
     w = s.world
     subject = w.p("paul") if role in (Role.CASE_WORKER, Role.SUPERVISOR) else uuid4()
+    if role is Role.INTEGRATION:  # a registered client's (an unknown client's token is a 401)
+        subject = api.register_client(w.i("aemo")).client_id
     headers = api.headers(role, subject, w.i(where) if where else None)
     before = api.maillage.recorder.max_notification_id()
 

@@ -15,8 +15,7 @@ import pytest
 from api.http.auth import TokenVerifier
 from api.integration.clients import ClientRegistry
 from domain.access import Principal, Role
-from domain.errors import AccessDeniedError
-from domain.integration import check_feed_reader
+from domain.integration import RevokedClientTokenError, check_feed_reader
 from tests.e2e.conftest import Api
 from tests.e2e.test_admission import PATH_PARAMETER, operations, send
 from tests.world import World
@@ -160,7 +159,7 @@ async def test_a_revoked_client_is_refused_by_the_feed_with_the_token_it_holds(
     assert check_feed_reader(holder, registry.scope(holder.subject)).active
     revoked = await api.client.post(f"{CLIENTS}/{made['client_id']}/revoke", headers=admin)
     assert revoked.status_code == 200, revoked.text
-    with pytest.raises(AccessDeniedError, match="revoked"):  # the token it holds: refused
+    with pytest.raises(RevokedClientTokenError, match="revoked"):  # the token it holds: refused
         check_feed_reader(holder, registry.scope(holder.subject))
     refused = await api.client.post("/oauth/token", data=credentials)  # and no new one
     assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")

@@ -11,10 +11,8 @@ from uuid import UUID, uuid4
 import pytest
 
 from api.http.routers.webhooks import get_resolver
-from api.integration.clients import ClientRegistry
 from api.integration.webhooks.outbox import Outcome, claim, derive, settle
 from api.integration.webhooks.targets import Resolver
-from domain.access import ReadPurpose
 from tests.e2e.conftest import Api
 from tests.webhook_receivers import FakeDNS
 from tests.world import World
@@ -36,18 +34,7 @@ def hooks_api(api: Api) -> Api:
 
 
 def _client(api: Api, institution: UUID, kinds: list[str]) -> UUID:
-    return (
-        ClientRegistry(api.services.engine)
-        .register(
-            name="SI du département",
-            institution_id=institution,
-            kinds=kinds,
-            personal_data=False,
-            purpose=ReadPurpose.COORDINATION,
-            by=uuid4(),
-        )
-        .client_id
-    )
+    return api.register_client(institution, kinds).client_id
 
 
 def _admin(api: Api) -> dict[str, str]:
@@ -199,8 +186,10 @@ async def test_bad_input_is_refused_naming_the_field(hooks_api: Api) -> None:
 @pytest.mark.parametrize("role", ["case_worker", "supervisor", "funder", "dpo", "integration"])
 async def test_only_administrators_keep_webhooks(hooks_api: Api, role: str) -> None:
     institution = uuid4()
-    headers = hooks_api.headers(role, uuid4(), institution)
     client = _client(hooks_api, institution, ["Case.CaseOpened"])
+    # A client application's token is its own client's (valid: refused as a client, 403).
+    subject = client if role == "integration" else uuid4()
+    headers = hooks_api.headers(role, subject, institution)
     body = {"client_id": str(client), "url": "https://hooks.example.org/in", "kinds": ["Case.X"]}
     for method, path, json in (
         ("POST", HOOKS, body),
@@ -209,6 +198,10 @@ async def test_only_administrators_keep_webhooks(hooks_api: Api, role: str) -> N
     ):
         answer = await hooks_api.client.request(method, path, json=json, headers=headers)
         assert (answer.status_code, answer.json()["rule"]) == (403, "access-denied"), role
+        if role == "integration":  # in its own words
+            assert answer.json()["detail"] == (
+                "une application cliente lit le flux de son établissement, et rien d'autre"
+            )
 
 
 async def test_deliveries_show_their_attempts_and_a_dead_one_is_sent_again(

@@ -30,7 +30,7 @@ from api.integration.clients import (
 )
 from domain.access import Principal, ReadPurpose, Role
 from domain.errors import AccessDeniedError
-from domain.integration import ClientScope, check_feed_reader
+from domain.integration import ClientScope, RotatedClientTokenError, check_feed_reader
 from tests.world import NOW
 
 AEMO, SCHOOL = uuid4(), uuid4()
@@ -143,8 +143,8 @@ def test_an_administrators_widening_change_lapses_the_approval(engine: Engine) -
 
 
 def _token_at(scope: ClientScope, issued_at: datetime) -> None:
-    principal = Principal(scope.client_id, Role.INTEGRATION, scope.institution_id)
-    check_feed_reader(principal, scope, issued_at=issued_at)
+    principal = Principal(scope.client_id, Role.INTEGRATION, scope.institution_id, issued_at)
+    check_feed_reader(principal, scope)
 
 
 def test_a_rotation_without_grace_cuts_off_the_tokens_already_issued(engine: Engine) -> None:
@@ -167,9 +167,9 @@ def test_a_rotation_without_grace_cuts_off_the_tokens_already_issued(engine: Eng
     assert registry.authenticate(client.client_id, client.secret) is None
     assert registry.authenticate(client.client_id, rotated.secret) is not None
     for before in (NOW, NOW + timedelta(minutes=1)):  # issued before, or within its second
-        with pytest.raises(AccessDeniedError, match="rotated without grace"):
+        with pytest.raises(RotatedClientTokenError, match="rotated without grace"):
             _token_at(scope, before)
-    with pytest.raises(AccessDeniedError, match="rotated without grace"):
+    with pytest.raises(RotatedClientTokenError, match="rotated without grace"):
         check_feed_reader(
             Principal(scope.client_id, Role.INTEGRATION, AEMO), scope
         )  # an unknown iat

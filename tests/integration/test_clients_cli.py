@@ -3,6 +3,7 @@ once, on standard output; refusals said, exit 2; `maillage token` mints no clien
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 from typer.testing import CliRunner
@@ -120,3 +121,51 @@ def test_the_token_command_mints_no_client_applications_token(cli_env: Settings)
     assert refused.exit_code == 2
     assert "/oauth/token" in refused.stderr
     assert refused.stdout == ""
+
+
+def test_rotate_takes_a_grace_within_the_routes_bounds(cli_env: Settings) -> None:
+    """`--grace-minutes N`, as the HTTP route's `grace_minutes`: 0 cuts the previous secret and
+    its tokens at once, N keeps it N minutes, beyond the setting or below 0 is refused (exit 2,
+    the route's sentence) and nothing is rotated."""
+    runner = CliRunner()
+    ase = _ase(cli_env)
+    registered = runner.invoke(
+        cli,
+        ["clients", "register", "--name", "SI", "--institution", str(ase),
+         "--kind", "Case.CaseOpened", "--purpose", "coordination"],
+    )  # fmt: skip
+    first = _printed(registered.stdout)
+    client_id, secret = UUID(first["client_id"]), first["client_secret"]
+    engine = build_engine(cli_env)
+    try:
+        registry = ClientRegistry(engine)
+        longest = cli_env.integration_secret_grace_minutes
+        for grace in (str(longest + 1), "-1"):
+            refused = runner.invoke(
+                cli, ["clients", "rotate", str(client_id), "--grace-minutes", grace]
+            )
+            assert refused.exit_code == 2, refused.output
+            said = " ".join(refused.stderr.split())
+            assert f"grace_minutes is from 0 to {longest}" in said
+            assert registry.authenticate(client_id, secret) is not None  # nothing rotated
+            assert refused.stdout == ""
+
+        kept = runner.invoke(cli, ["clients", "rotate", str(client_id), "--grace-minutes", "5"])
+        assert kept.exit_code == 0, kept.output
+        record = registry.get(client_id)
+        assert record.previous_secret_valid_until is not None
+        assert record.previous_secret_valid_until - record.updated_at == timedelta(minutes=5)
+        assert record.tokens_not_before is None
+        assert registry.authenticate(client_id, secret) is not None  # within its grace
+        second = _printed(kept.stdout)["client_secret"]
+
+        cut = runner.invoke(cli, ["clients", "rotate", str(client_id), "--grace-minutes", "0"])
+        assert cut.exit_code == 0, cut.output
+        assert "refused from now on" in " ".join(cut.stderr.split())
+        record = registry.get(client_id)
+        assert record.previous_secret_valid_until is None
+        assert record.tokens_not_before is not None  # its tokens already issued are cut too
+        assert registry.authenticate(client_id, second) is None
+        assert registry.authenticate(client_id, _printed(cut.stdout)["client_secret"]) is not None
+    finally:
+        engine.dispose()

@@ -30,8 +30,8 @@ from domain.access import (
     Role,
     check_case_access,
     check_caseload_reader,
-    check_network_person,
 )
+from domain.access_networks import check_network_person
 from domain.access_reports import check_network_map_reader, check_report_reader, fundings_of
 from domain.errors import AccessDeniedError
 

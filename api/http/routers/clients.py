@@ -14,14 +14,13 @@ routes here: they see the client, never a secret).
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 from sqlalchemy import Connection
 
-from api.http.deps import ConnectionDep, MaillageDep, PrincipalDep, ServicesDep, SettingsDep
+from api.http.deps import ClientsDep, ConnectionDep, MaillageDep, PrincipalDep, SettingsDep
 from api.http.guard import GuardedRoute, admits
 from api.http.params import Cursor, Limit, id_cursor
 from api.http.problems import PreconditionError
@@ -30,11 +29,10 @@ from api.http.schemas.common import Page
 from api.integration.client_approval import approve_personal_data, withdraw_personal_data
 from api.integration.clients import (
     ClientRecord,
-    ClientRegistry,
     Registered,
     check_institution,
+    rotation_grace,
 )
-from domain.errors import InvalidValueError
 from domain.integration import (
     APPROVING_PERSONAL_DATA,
     KEEPING_INTEGRATIONS,
@@ -47,13 +45,6 @@ router = APIRouter(tags=["integration"], route_class=GuardedRoute)
 KEEPING = admits(KEEPING_INTEGRATIONS)
 APPROVING = admits(APPROVING_PERSONAL_DATA)
 NO_STORE = {"Cache-Control": "no-store"}  # an answer carrying a secret is kept by no cache
-
-
-async def get_clients(services: ServicesDep) -> ClientRegistry:
-    return ClientRegistry(services.engine, services.time.now)
-
-
-ClientsDep = Annotated[ClientRegistry, Depends(get_clients)]
 
 
 def _read(conn: Connection, records: list[ClientRecord]) -> list[ClientRead]:
@@ -229,15 +220,8 @@ def rotate_client_secret(
         ),
     ] = None,
 ) -> ClientSecret:
-    longest = settings.integration_secret_grace_minutes
-    grace = longest if grace_minutes is None else grace_minutes
-    if not 0 <= grace <= longest:
-        raise InvalidValueError(
-            N_("grace_minutes is from 0 to {max} (MAILLAGE_INTEGRATION_SECRET_GRACE_MINUTES)"),
-            field="grace_minutes",
-            max=longest,
-        )
-    rotated = clients.rotate(client_id, by=principal.subject, grace=timedelta(minutes=grace))
+    grace = rotation_grace(grace_minutes, settings.integration_secret_grace_minutes)
+    rotated = clients.rotate(client_id, by=principal.subject, grace=grace)
     record = clients.get(client_id)
     return _secret(
         response, rotated, previous_secret_valid_until=record.previous_secret_valid_until

@@ -15,13 +15,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.http.deps import EngineDep, MaillageDep, PrincipalDep, SettingsDep, WordsDep
-from api.http.feed_answer import FeedAsk, feed_answer
+from api.http.deps import ClientsDep, EngineDep, MaillageDep, PrincipalDep, SettingsDep, WordsDep
+from api.http.feed_answer import FeedAsk, feed_answer, reader_scope
 from api.http.feed_wait import FeedHead, feed_head
 from api.http.guard import GuardedRoute, admits
 from api.http.schemas.feed import FeedPage
-from api.http.token_issued import TokenIssuedAtDep
-from api.integration.clients import ClientRegistry
 from domain.errors import InvalidValueError
 from domain.integration import READING_THE_FEED
 from domain.wording import N_
@@ -67,15 +65,10 @@ Wait = Annotated[
 ]
 
 
-async def client_registry(engine: EngineDep) -> ClientRegistry:
-    return ClientRegistry(engine)
-
-
 async def feed_watcher(engine: EngineDep) -> FeedHead:
     return feed_head(engine)
 
 
-ClientsDep = Annotated[ClientRegistry, Depends(client_registry)]
 FeedHeadDep = Annotated[FeedHead, Depends(feed_watcher)]
 
 
@@ -105,7 +98,6 @@ async def read_feed(
     words: WordsDep,
     registry: ClientsDep,
     head: FeedHeadDep,
-    issued_at: TokenIssuedAtDep,
     after: After = 0,
     limit: Limit = None,
     kinds: Kinds = None,
@@ -137,12 +129,14 @@ async def read_feed(
             engine=engine,
             maillage=maillage,
             words=words,
-            issued_at=issued_at,
         )
         left = deadline - loop.time()
         if page.items or left <= 0:
             break
         if not await head.wait_past(page.head, left, request.is_disconnected):
+            # Waited to the end: the page read before is answered only if the token is still
+            # good for its client (a revocation during the wait: 401).
+            await run_in_threadpool(reader_scope, registry, principal)
             break
         ask = replace(ask, after=page.next_after)  # nothing for this client up to there
     link = request.url.include_query_params(after=page.next_after)

@@ -32,8 +32,8 @@ from domain.access import (
     ANY_ROLE,
     KEEPING_THE_REGISTRY,
     Principal,
-    check_network_person,
 )
+from domain.access_networks import check_network_person
 from domain.network import Network
 from domain.wording import N_
 

@@ -35,7 +35,6 @@ from api.http.guard import GuardedRoute, public
 from api.http.language import language_of
 from api.http.problem_document import PROBLEM_JSON, problem_body
 from api.http.schemas.clients import TokenAnswer
-from api.integration.clients import ClientRegistry
 from api.settings import Settings
 from domain.access import Role
 from domain.integration import ClientScope
@@ -191,7 +190,7 @@ async def _issue(request: Request, services: ServicesDep) -> dict[str, Any]:
     if CLIENT_ID.fullmatch(client_id) is None:
         raise _bad_client()
     ident = UUID(client_id)
-    clients = ClientRegistry(services.engine, services.time.now)
+    clients = services.clients  # built once (`api.composition`), as the feed's
     scope: ClientScope | None = await run_in_threadpool(clients.authenticate, ident, secret)
     if scope is None:
         log.info("token refused to integration client %s: bad credentials", ident)
