@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from api.http.console.routing import ConsoleRoute
 from tests.e2e.conftest import Api
+from tests.e2e.test_coherence_http import build
 
 
 def _console_routes(routes: list[Any]) -> list[ConsoleRoute]:
@@ -73,7 +74,8 @@ async def test_the_session_cookie_is_httponly_secure_and_samesite(api: Api) -> N
 
 
 async def test_a_parameter_a_page_cannot_take_is_refused_with_a_page_naming_it(api: Api) -> None:
-    async with api.console("supervisor", institution=uuid4()) as supervisor:
+    s = build(api)  # a supervisor still employed: the claims are checked before the parameters
+    async with api.console("supervisor", s.claire, s.world.i("aemo")) as supervisor:
         response = await supervisor.get("/console/cases/not-an-id")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
