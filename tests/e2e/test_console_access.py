@@ -12,18 +12,18 @@ from tests.e2e.conftest import Api
 from tests.e2e.test_coherence_http import build
 
 
-def _console_routes(routes: list[Any]) -> list[ConsoleRoute]:
+def console_routes(routes: list[Any]) -> list[ConsoleRoute]:
     found: list[ConsoleRoute] = []
     for route in routes:
         if isinstance(route, ConsoleRoute):
             found.append(route)
         elif (included := getattr(route, "original_router", None)) is not None:
-            found += _console_routes(included.routes)
+            found += console_routes(included.routes)
     return found
 
 
 async def test_every_page_but_signing_in_needs_a_session(api: Api) -> None:
-    routes = _console_routes(api.app.routes)
+    routes = console_routes(api.app.routes)
     assert len(routes) >= 4
     for route in routes:
         if route.console_admission is None:

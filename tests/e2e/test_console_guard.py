@@ -14,11 +14,11 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from api.http.console.routing import ConsoleRoute
 from domain.access import Role
 from domain.event_classes import CaseContentRead
 from tests.e2e.conftest import Api
 from tests.e2e.test_coherence_http import Scene, build
+from tests.e2e.test_console_access import console_routes
 from tests.world import events_since, position
 
 CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
@@ -49,16 +49,6 @@ def reading_pages(s: Scene) -> list[tuple[str, dict[str, str]]]:
         (f"{case}/audit.csv", {"purpose": "audit"}),
         ("/console/dashboard", {"purpose": "supervision", "limit": "100"}),
     ]
-
-
-def _console_routes(routes: list[Any]) -> list[ConsoleRoute]:
-    found: list[ConsoleRoute] = []
-    for route in routes:
-        if isinstance(route, ConsoleRoute):
-            found.append(route)
-        elif (included := getattr(route, "original_router", None)) is not None:
-            found += _console_routes(included.routes)
-    return found
 
 
 # --- 1. a reading with a purpose, from this site only ---------------------------------------
@@ -154,7 +144,7 @@ async def test_a_session_whose_employment_ended_is_refused_on_every_page(api: Ap
     }
     walked = 0
     async with claire(api, s) as c:
-        for route in _console_routes(api.app.routes):
+        for route in console_routes(api.app.routes):
             if route.console_admission is None:
                 continue
             path = route.path.format(**values)
