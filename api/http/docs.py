@@ -4,6 +4,7 @@ FastAPI's own pages load their scripts and styles from a CDN: blank on a closed 
 pages load only from this service (`/docs/assets/`: the official distributions, unchanged, with
 their licences — `api/http/docs_assets/README.md`), by relative URLs, so they also work behind
 a path prefix. Like `/openapi.json`, they are public: they describe the API, and reach nothing.
+They cannot be framed by another site (`api.http.security_headers`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from starlette.requests import Request
 from starlette.staticfiles import StaticFiles
+
+from api.http.security_headers import DOCS, Headed
 
 ASSETS = Path(__file__).parent / "docs_assets"
 ASSETS_URL = "/docs/assets"
@@ -56,11 +59,11 @@ def install(app: FastAPI) -> None:
     redoc = REDOC.format(title=app.title)
 
     async def swagger_page(request: Request) -> HTMLResponse:
-        return HTMLResponse(swagger)
+        return HTMLResponse(swagger, headers=DOCS)
 
     async def redoc_page(request: Request) -> HTMLResponse:
-        return HTMLResponse(redoc)
+        return HTMLResponse(redoc, headers=DOCS)
 
     app.add_route("/docs", swagger_page, include_in_schema=False)
     app.add_route("/redoc", redoc_page, include_in_schema=False)
-    app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
+    app.mount(ASSETS_URL, Headed(StaticFiles(directory=ASSETS), DOCS), name="docs-assets")

@@ -186,6 +186,11 @@ class Answer:
     values: dict[str, Any] = dataclass_field(default_factory=dict)
     invalid: list[dict[str, Any]] | None = None
 
+    def worded(self, words: Words) -> str:
+        """The detail in `words`' language, the terms it names (`domain.templates.Term`: what
+        was refused, "auditing an institution") translated too, as the API's problems are."""
+        return fill(self.template, self.values, words)
+
 
 # What a 503 says, by what could be told of the writes of the command it cut off.
 _CUT_OFF: dict[Outcome | None, str] = {

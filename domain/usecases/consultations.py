@@ -21,13 +21,14 @@ from domain.basis import BasisDecision
 from domain.case import Case
 from domain.consultation import Consultation
 from domain.delegation import Delegation, delegation_lapse
-from domain.errors import NotFoundError
+from domain.errors import AccessDeniedError, NotEmployedError, NotFoundError
 from domain.institution import Institution
 from domain.network import Network
 from domain.partnership import Partnership
 from domain.professional import Professional
 from domain.usecases.base import Recorded, RegistrySources, UseCaseBase
 from domain.values import ActionKind, Actor, BasisKind
+from domain.wording import N_
 
 
 class ConsultationUseCases(UseCaseBase):
@@ -111,6 +112,21 @@ class ConsultationUseCases(UseCaseBase):
         person = self.load(Professional, principal.subject, field="professional_id")
         if principal.institution_id is not None and principal.role in PROFESSIONAL_ROLES:
             person.check_acts_for(principal.institution_id, self.time.now())
+
+    def check_session(self, principal: Principal) -> None:
+        """A session opened earlier (the console's) still holds: its claims are checked again
+        (`check_claims`), and one that no longer holds — the employment ended, the institution
+        or the person unknown — is refused as an access is (`AccessDeniedError`)."""
+        try:
+            self.check_claims(principal)
+        except (NotEmployedError, NotFoundError) as error:
+            raise AccessDeniedError(
+                N_(
+                    "this session no longer holds: you are not employed today by the "
+                    "institution you signed in for; sign in again"
+                ),
+                field="institution_id",
+            ) from error
 
     def authorise_case(self, principal: Principal, case_id: UUID, use: CaseUse) -> Case:
         """Load the case and refuse unless the principal may `use` it; unknown ids are 404s."""

@@ -9,20 +9,21 @@ from uuid import uuid4
 
 from api.http.console.routing import ConsoleRoute
 from tests.e2e.conftest import Api
+from tests.e2e.test_coherence_http import build
 
 
-def _console_routes(routes: list[Any]) -> list[ConsoleRoute]:
+def console_routes(routes: list[Any]) -> list[ConsoleRoute]:
     found: list[ConsoleRoute] = []
     for route in routes:
         if isinstance(route, ConsoleRoute):
             found.append(route)
         elif (included := getattr(route, "original_router", None)) is not None:
-            found += _console_routes(included.routes)
+            found += console_routes(included.routes)
     return found
 
 
 async def test_every_page_but_signing_in_needs_a_session(api: Api) -> None:
-    routes = _console_routes(api.app.routes)
+    routes = console_routes(api.app.routes)
     assert len(routes) >= 4
     for route in routes:
         if route.console_admission is None:
@@ -73,7 +74,8 @@ async def test_the_session_cookie_is_httponly_secure_and_samesite(api: Api) -> N
 
 
 async def test_a_parameter_a_page_cannot_take_is_refused_with_a_page_naming_it(api: Api) -> None:
-    async with api.console("supervisor", institution=uuid4()) as supervisor:
+    s = build(api)  # a supervisor still employed: the claims are checked before the parameters
+    async with api.console("supervisor", s.claire, s.world.i("aemo")) as supervisor:
         response = await supervisor.get("/console/cases/not-an-id")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")

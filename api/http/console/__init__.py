@@ -26,6 +26,7 @@ from api.http.console import (
     sign_in,
 )
 from api.http.console.session import ConsoleNotConfiguredError, Sessions
+from api.http.security_headers import CONSOLE_ASSETS, Headed
 from api.settings import Settings
 
 log = logging.getLogger("maillage.console")
@@ -52,4 +53,5 @@ def install(app: FastAPI, settings: Settings) -> None:
     # (`Settings.check_secure`, at the app's creation) refuses to start with it.
     for area in ROUTERS:
         app.include_router(area.router)
-    app.mount("/console/assets", StaticFiles(directory=ASSETS), name="console-assets")
+    assets = Headed(StaticFiles(directory=ASSETS), CONSOLE_ASSETS)
+    app.mount("/console/assets", assets, name="console-assets")

@@ -126,7 +126,6 @@ def agreements(
     assert console.session is not None  # the route class signed them in
     principal = console.session.principal
     maillage = console.services.maillage
-    maillage.check_claims(principal)  # employed now by the institution they signed in for
     now = maillage.time.now()
     words = console.words
     with console.services.engine.connect() as conn:

@@ -53,7 +53,6 @@ Text = Annotated[str | None, Query(max_length=100)]
 def cases(console: ConsoleDep, limit: ListLimit = 25, cursor: Text = None) -> Response:
     """The open cases on the reader's desk (`/me/work`'s), each with its open alerts by kind."""
     maillage, principal = console.services.maillage, _principal(console)
-    maillage.check_claims(principal)
     at = maillage.time.now()
     idle = idle_after(console.services.settings)
     with console.services.engine.connect() as conn:

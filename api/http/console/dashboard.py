@@ -115,7 +115,6 @@ def dashboard(
     assert console.session is not None  # the route class signed them in
     principal = console.session.principal
     maillage = console.services.maillage
-    maillage.check_claims(principal)  # employed now by the institution they signed in for
     why = next((p for p in ReadPurpose if p.value == purpose), None)
     alert_kind = next((k for k in AlertKind if k.value == kind), None)
     after = _case_id(cursor)
@@ -212,7 +211,7 @@ def _alerts_shown(
             )
         except MaillageError as error:
             answer = answer_for(error)
-            refused[words.gettext(answer.template, **answer.values)] += 1
+            refused[answer.worded(words)] += 1
             continue
         read.append((view, alerts))
     mentions: dict[str, list[UUID | None]] = {}

@@ -43,7 +43,8 @@ def environment() -> Environment:
 @dataclass
 class Console:
     """What a console page has: the request, the services, who is signed in (None on the
-    sign-in pages), the words of the reader's language and the page's CSRF token."""
+    sign-in pages), the words of the reader's language and the page's CSRF token; whether a
+    purpose sent from another site was dropped (`api.http.console.routing`)."""
 
     request: Request
     services: Services
@@ -52,6 +53,7 @@ class Console:
     session: ConsoleSession | None
     csrf: str
     headers: dict[str, str] = field(default_factory=dict)
+    purpose_dropped: bool = False
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         words = self.words
@@ -71,6 +73,7 @@ class Console:
                 nav=lambda session: sections(session, words),
                 csrf=self.csrf,
                 path=self.request.url.path,
+                purpose_dropped=self.purpose_dropped,
                 **context,
             )
         )
