@@ -20,7 +20,7 @@ from api.http.console.session import SESSION_COOKIE
 from api.settings import Settings
 from api.store.console_sessions import SessionEnds
 from tests.e2e.conftest import Api, ConsoleClient
-from tests.world import NOW
+from tests.world import NOW, World
 
 ADMIN = uuid5(NAMESPACE_URL, "maillage:console:admin")  # the development sign-in's administrator
 
@@ -77,8 +77,14 @@ def end_sessions_of(settings: Settings, person: UUID) -> str:
     return result.stderr
 
 
+def paul(api: Api) -> tuple[UUID, UUID]:
+    """A supervisor the registry employs (every console page checks the employment)."""
+    world = World.build(api.maillage)
+    return world.p("paul"), world.i("school")
+
+
 async def test_a_copied_cookie_is_refused_after_sign_out(api: Api) -> None:
-    async with api.console("supervisor", institution=uuid4()) as supervisor:
+    async with api.console("supervisor", *paul(api)) as supervisor:
         assert await signed_in(supervisor.client)
         kept = copied(supervisor.client)
         await sign_out(supervisor)
@@ -104,7 +110,7 @@ async def test_a_real_sign_in_then_sign_out_refuses_the_copy_and_signs_in_again(
 
 
 async def test_signing_out_ends_that_session_only(api: Api) -> None:
-    person, institution = uuid4(), uuid4()
+    person, institution = paul(api)
     async with (
         api.console("supervisor", subject=person, institution=institution) as laptop,
         api.console("supervisor", subject=person, institution=institution) as phone,
@@ -126,15 +132,16 @@ async def test_signing_in_again_ends_the_session_the_browser_had(api: Api) -> No
 
 
 async def test_an_operator_ends_every_session_of_one_person(api: Api, cli_env: Settings) -> None:
-    leaving, staying, institution = uuid4(), uuid4(), uuid4()
+    world = World.build(api.maillage)
+    leaving, institution = world.p("paul"), world.i("school")
     async with (
         api.console("supervisor", subject=leaving, institution=institution) as laptop,
-        api.console("case_worker", subject=leaving, institution=uuid4()) as elsewhere,
-        api.console("supervisor", subject=staying, institution=institution) as colleague,
+        api.console("case_worker", subject=leaving, institution=institution) as elsewhere,
+        api.console("supervisor", world.p("karim"), world.i("ase")) as colleague,
     ):
         assert await signed_in(laptop.client)
         said = end_sessions_of(cli_env, leaving)
-        assert f"ended every console session of {leaving}" in " ".join(said.split())
+        assert f"ended every console session of Paul ({leaving})" in " ".join(said.split())
         assert not await signed_in(laptop.client)
         assert not await signed_in(elsewhere.client)
         assert await signed_in(colleague.client)
@@ -161,12 +168,13 @@ async def test_a_person_whose_sessions_were_ended_signs_in_again(
 async def test_what_is_kept_of_signed_out_sessions_ends_with_their_lifetime(api: Api) -> None:
     ends = SessionEnds(api.services.engine)
     lifetime = timedelta(minutes=api.settings.console_session_max_minutes)
-    async with api.console("supervisor", institution=uuid4()) as first:
+    supervisor = paul(api)
+    async with api.console("supervisor", *supervisor) as first:
         kept = copied(first.client)
         await sign_out(first)
     assert ends.signed_out() == 1
     api.travel(NOW + lifetime + timedelta(minutes=1))
-    async with api.console("supervisor", institution=uuid4()) as second:
+    async with api.console("supervisor", *supervisor) as second:
         await sign_out(second)
     assert ends.signed_out() == 1  # the first one forgotten: its cookie is over anyway
     async with browser(api, kept) as replayed:
