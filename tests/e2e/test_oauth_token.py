@@ -131,6 +131,7 @@ async def test_a_wrong_secret_and_an_unknown_client_are_refused_alike(
         ),
         ({"data": {"grant_type": "authorization_code"}}, 400, "unsupported_grant_type", None),
         ({"data": {"client_id": "x"}}, 400, "invalid_request", "invalid-token-request"),
+        ({"data": {"grant_type": ""}}, 400, "invalid_request", "invalid-token-request"),
         ({"json": GRANT}, 400, "invalid_request", "invalid-token-request"),
         (
             {"content": "grant_type=client_credentials&grant_type=client_credentials"},
@@ -139,7 +140,14 @@ async def test_a_wrong_secret_and_an_unknown_client_are_refused_alike(
             None,
         ),
     ],
-    ids=["password-grant", "code-grant", "no-grant", "json-body", "repeated-parameter"],
+    ids=[
+        "password-grant",
+        "code-grant",
+        "no-grant",
+        "empty-grant",
+        "json-body",
+        "repeated-parameter",
+    ],
 )
 async def test_a_bad_request_is_refused_as_rfc_6749_says(
     api: Api, client: Registered, send: dict[str, Any], status: int, error: str, rule: str | None
@@ -164,6 +172,19 @@ async def test_both_ways_of_authenticating_at_once_are_refused(
         TOKEN, data=posted(client), headers=basic(client.client_id, client.secret)
     )
     assert (answer.status_code, answer.json()["error"]) == (400, "invalid_request")
+
+
+async def test_a_parameter_sent_without_a_value_is_as_if_omitted(
+    api: Api, client: Registered
+) -> None:
+    """RFC 6749 §3.1: an empty `client_id=` beside HTTP Basic is no second way."""
+    answer = await api.client.post(
+        TOKEN,
+        data={**GRANT, "client_id": "", "client_secret": ""},
+        headers=basic(client.client_id, client.secret),
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["token_type"].lower() == "bearer"
 
 
 async def test_a_revoked_client_and_an_expired_grace_get_no_token(

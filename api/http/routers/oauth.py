@@ -126,6 +126,9 @@ def mints_client_tokens(settings: Settings) -> bool:
 
 
 async def _form(request: Request) -> dict[str, str]:
+    """The token request's parameters; one sent without a value is as if omitted (RFC 6749
+    §3.1): `grant_type=` names no grant, an empty `client_id=` beside HTTP Basic is no second
+    way of authenticating."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM:
         raise _invalid(N_("send the token request as application/x-www-form-urlencoded"))
     form = await request.form()
@@ -134,7 +137,7 @@ async def _form(request: Request) -> dict[str, str]:
         values = form.getlist(name)
         if len(values) > 1:
             raise _invalid(N_("a parameter of the token request is repeated"))
-        if values and isinstance(values[0], str):
+        if values and isinstance(values[0], str) and values[0] != "":
             found[name] = values[0]
     return found
 
