@@ -24,7 +24,7 @@ from api.http.auth import TokenVerifier, bearer
 from api.http.console.session import Sessions
 from api.http.language import language_of
 from api.http.observability import Metrics
-from api.http.problems import AuthenticationError
+from api.http.problems import TokenMissingError
 from api.http.tracing import Tracing
 from api.i18n import Words
 from api.integration.clients import ClientRegistry
@@ -167,7 +167,7 @@ async def current_principal(
     if known is not None:
         return known
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AuthenticationError(N_("send a bearer token: Authorization: Bearer <token>"))
+        raise TokenMissingError(N_("send a bearer token: Authorization: Bearer <token>"))
     if verifier.fetches_keys:  # in a worker thread: an identity provider's keys (JWKS)
         principal = await run_in_threadpool(verifier.verify, credentials.credentials, clock.now())
     else:  # the service's own key: microseconds (a token seen before: none), no thread hop

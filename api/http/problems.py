@@ -103,6 +103,11 @@ class AuthenticationError(Exception):
         super().__init__(self.detail)
 
 
+class TokenMissingError(AuthenticationError):
+    """No bearer token at all: the challenge names the scheme and no error (RFC 6750 §3.1: a
+    request without authentication information gets no error code)."""
+
+
 class PreconditionError(Exception):
     """A request refused for its headers or its timing rather than its content: a malformed
     If-Match, a refused Idempotency-Key, a read side that is behind. The sentence is a template
@@ -281,7 +286,9 @@ def answer_for(error: BaseException) -> Answer:
             "unauthenticated",
             error.template,
             "Authorization",
-            invalid_token(error.detail),
+            {"WWW-Authenticate": 'Bearer realm="maillage"'}
+            if isinstance(error, TokenMissingError)
+            else invalid_token(error.detail),
             values=error.values,
         )
     if isinstance(error, PreconditionError):

@@ -199,6 +199,17 @@ async def test_untrusted_tokens_are_refused(api: Api, make_headers: Headers) -> 
     assert_unauthenticated(response)
 
 
+async def test_the_challenge_names_an_error_only_for_a_token_presented(api: Api) -> None:
+    """RFC 6750 §3.1: no token, no error code in the challenge; a refused token,
+    `invalid_token`."""
+    missing = await api.client.get(PROTECTED)
+    assert_unauthenticated(missing)
+    assert missing.headers["www-authenticate"] == 'Bearer realm="maillage"'
+    forged = await api.client.get(PROTECTED, headers=bearer(unsigned(claims(api.settings))))
+    assert_unauthenticated(forged)
+    assert forged.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
+
+
 async def test_refusal_is_the_same_on_a_write(api: Api) -> None:
     body = {"name": "IME", "sector": "medico_social", "kind": "other"}
     forged = bearer(unsigned(claims(api.settings)))
