@@ -78,6 +78,16 @@ APPROVING_PERSONAL_DATA = Admission(
 FEED_KINDS: frozenset[str] = frozenset(event_type(cls) for cls in ALL_EVENTS)
 
 
+_ECHOED, _ECHOED_LENGTH = 5, 80
+
+
+def _echoed(unknown: list[str]) -> list[str]:
+    """What a refusal repeats of the unknown kinds: the first few, each cut short — never the
+    whole of what was sent (a query of 20,000 characters came back whole, twice)."""
+    shown = [k if len(k) <= _ECHOED_LENGTH else k[: _ECHOED_LENGTH - 1] + "…" for k in unknown]
+    return shown[:_ECHOED] + (["…"] if len(shown) > _ECHOED else [])
+
+
 def feed_kinds(kinds: Iterable[str], *, field: str = "kinds") -> frozenset[str]:
     """The kinds named, each one the log records; refused (`InvalidValueError`) otherwise, or
     if none is named."""
@@ -87,7 +97,7 @@ def feed_kinds(kinds: Iterable[str], *, field: str = "kinds") -> frozenset[str]:
         raise InvalidValueError(
             N_("unknown kinds of event: {unknown}; the log records: {known}"),
             field=field,
-            unknown=unknown,
+            unknown=_echoed(unknown),
             known=sorted(FEED_KINDS),
         )
     if not chosen:

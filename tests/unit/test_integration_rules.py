@@ -7,10 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest
+
 from domain.access import ReadPurpose
+from domain.errors import InvalidValueError
 from domain.integration import (
     PersonalDataRequest,
     delivered_kinds,
+    feed_kinds,
     request_tag,
     withheld_delivery,
 )
@@ -61,3 +65,14 @@ def test_a_requests_tag_changes_with_anything_a_dpo_approves() -> None:
         (request, at + timedelta(microseconds=1)),  # an administrator's change, whatever it was
     ]
     assert len({tag, *(request_tag(r, when) for r, when in changed)}) == len(changed) + 1
+
+
+def test_a_refusal_of_unknown_kinds_repeats_a_few_of_them_cut_short() -> None:
+    sent = ["Case.CaseOpened", "X" * 20_000, *[f"Nope{i}" for i in range(10)]]
+    with pytest.raises(InvalidValueError) as refused:
+        feed_kinds(sent)
+    echoed = refused.value.details["unknown"]
+    assert len(echoed) == 6
+    assert echoed[-1] == "…"
+    assert max(len(k) for k in echoed) <= 80
+    assert "X" * 100 not in str(refused.value)
