@@ -156,6 +156,11 @@ def _people(conn: Connection, ids: Iterable[UUID | None]) -> dict[UUID, str]:
     return {**found, **_named(conn, _CLIENTS, "client_id", unknown)} if unknown else found
 
 
+def client_ids(conn: Connection, ids: Iterable[UUID | None]) -> frozenset[UUID]:
+    """Those of `ids` that are client applications (software, not people: issue 19)."""
+    return frozenset(UUID(row[0]) for row in _rows(conn, _CLIENTS, "client_id", ids, ()))
+
+
 def _named(
     conn: Connection, table: TableClause, key: str, ids: Iterable[UUID | None]
 ) -> dict[UUID, str]:

@@ -12,6 +12,7 @@ from api.fhir import codes
 from api.fhir.care import episode_id
 from api.fhir.parties import (
     DEVICE_ID,
+    client_id,
     organization_id,
     patient_id,
     practitioner_id,
@@ -19,6 +20,7 @@ from api.fhir.parties import (
 )
 from api.fhir.record import Act, CaseRecord, Reading
 from api.fhir.referrals import request_id, task_id
+from domain.values import Actor
 from domain.wording import Wording
 
 Resource = dict[str, Any]
@@ -40,7 +42,7 @@ def provenance(record: CaseRecord, act: Act, consents: set[UUID], words: Wording
         "agent": [
             {
                 "type": {"coding": [{"system": codes.PARTICIPANT_TYPE, "code": "performer"}]},
-                "who": codes.ref("Practitioner", practitioner_id(act.by.professional_id)),
+                "who": _who(record, act.by, "Practitioner"),
                 "onBehalfOf": codes.ref("Organization", organization_id(act.by.institution_id)),
             }
         ],
@@ -93,8 +95,9 @@ def audit_event(record: CaseRecord, reading: Reading, words: Wording) -> Resourc
         "agent": [
             {
                 "role": [codes.concept("role", reading.role, words)],
-                # a PractitionerRole: the professional, and the institution read for
-                "who": codes.ref("PractitionerRole", role_id(reading.by)),
+                # a PractitionerRole: the professional, and the institution read for; a
+                # client application's reading: its Device (software, not a person)
+                "who": _who(record, reading.by, "PractitionerRole"),
                 "requestor": True,
                 "purposeOfUse": [{"coding": purposes}],
             }
@@ -122,6 +125,16 @@ def audit_event(record: CaseRecord, reading: Reading, words: Wording) -> Resourc
             }
         ],
     }
+
+
+def _who(record: CaseRecord, by: Actor, person: str) -> dict[str, str]:
+    """Who acted or read: a client application's `Device`, else the professional
+    (`Practitioner`) or the professional for their institution (`PractitionerRole`)."""
+    if record.is_client(by):
+        return codes.ref("Device", client_id(by.professional_id))
+    if person == "Practitioner":
+        return codes.ref("Practitioner", practitioner_id(by.professional_id))
+    return codes.ref("PractitionerRole", role_id(by))
 
 
 def label_of_view(view: str, words: Wording) -> str:

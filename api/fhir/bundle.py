@@ -36,20 +36,33 @@ def institution_ids(record: CaseRecord) -> list[UUID]:
 
 
 def professional_ids(record: CaseRecord) -> list[UUID]:
-    """Every professional the bundle names (a `Practitioner` each)."""
+    """Every professional the bundle names (a `Practitioner` each); not the client
+    applications (a `Device` each: `client_actors`)."""
     found = [m.participant.professional_id for m in record.members]
-    found += [a.by.professional_id for a in record.acts]
+    found += [a.by.professional_id for a in record.acts if not record.is_client(a.by)]
     found += [a.professional_id for a in _roles(record)]
     return list(dict.fromkeys(found))
 
 
+def actors(record: CaseRecord) -> list[Actor]:
+    """Everyone who acted on or read the case, each with the institution they acted for."""
+    return list(dict.fromkeys([*(a.by for a in record.acts), *(r.by for r in record.readings)]))
+
+
+def client_actors(record: CaseRecord) -> list[Actor]:
+    """The client applications that acted or read (a `Device` each, owned by its
+    institution), one per client."""
+    found = {a.professional_id: a for a in reversed(actors(record)) if record.is_client(a)}
+    return list(reversed(found.values()))
+
+
 def _roles(record: CaseRecord) -> list[Actor]:
     """The professionals named with the institution they act for (a `PractitionerRole` each):
-    the référent, the referrers, the readers."""
+    the référent, the referrers, the readers (not the client applications)."""
     found = [record.coordinator] if record.coordinator is not None else []
     found += [r.by for r in record.referrals]
     found += [r.by for r in record.readings]
-    return list(dict.fromkeys(found))
+    return [a for a in dict.fromkeys(found) if not record.is_client(a)]
 
 
 def bundle(
@@ -90,6 +103,10 @@ def bundle(
         resources.append(referrals.service_request(record, r, consent_ids))
         resources.append(referrals.task(record, r, words))
     resources += [acts.provenance(record, a, consent_ids, words) for a in record.acts]
+    resources += [
+        parties.client_device(a, names.professional(a.professional_id))
+        for a in client_actors(record)
+    ]
     if record.readings:
         resources.append(parties.device())
         resources += [acts.audit_event(record, r, words) for r in record.readings]

@@ -44,6 +44,7 @@ ID_SYSTEMS = {
     "case": f"{CANONICAL}/sid/case",
     "institution": f"{CANONICAL}/sid/institution",
     "professional": f"{CANONICAL}/sid/professional",
+    "client": f"{CANONICAL}/sid/client-id",  # a client application (a Device)
     "consent": f"{CANONICAL}/sid/consent",
     "referral": f"{CANONICAL}/sid/referral",
     "consultation": f"{CANONICAL}/sid/consultation",

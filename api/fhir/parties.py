@@ -1,7 +1,8 @@
 """Who the bundle speaks of: the beneficiary (`Patient`), the institutions (`Organization`),
 the professionals (`Practitioner`), each professional acting for an institution
-(`PractitionerRole`), a legal representative who gave a consent (`RelatedPerson`) and Maillage
-itself, which observed the readings (`Device`).
+(`PractitionerRole`), a legal representative who gave a consent (`RelatedPerson`), the client
+applications that read or acted (software: a `Device` each, owned by its institution) and
+Maillage itself, which observed the readings (`Device`).
 
 The Patient shows what the case's file shows its reader (names and birth date); once the person
 is erased, nothing personal: an id, and the case it is known by.
@@ -112,6 +113,22 @@ def representative(
     if name and not record.erased:
         resource["name"] = [{"text": name}]
     return resource
+
+
+def client_id(client: UUID) -> str:
+    return codes.rid("Device", "client", client)
+
+
+def client_device(actor: Actor, name: str | None) -> Resource:
+    """A client application of an institution (its `professional_id` is the client's id):
+    software, who read or acted — never a person."""
+    return {
+        "resourceType": "Device",
+        "id": client_id(actor.professional_id),
+        "identifier": [codes.identifier("client", actor.professional_id)],
+        "deviceName": [{"name": name or str(actor.professional_id), "type": "user-friendly-name"}],
+        "owner": codes.ref("Organization", organization_id(actor.institution_id)),
+    }
 
 
 def device() -> Resource:

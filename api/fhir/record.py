@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from domain import event_classes as ev
+from domain.access import Role
 from domain.case import Case
 from domain.case_values import Consent, Participant, referral_status
 from domain.holding import Holder
@@ -97,10 +98,16 @@ class CaseRecord:
     consents: list[ConsentRecord]
     referrals: list[ReferralRecord]
     readings: list[Reading] = field(default_factory=list)
+    # The client applications among the actors (their `professional_id` is the client's id):
+    # software, a `Device` each, never a person (`api.fhir.source.with_clients`).
+    clients: frozenset[UUID] = frozenset()
 
     @property
     def holder_institution_id(self) -> UUID:
         return self.holders[-1].institution_id
+
+    def is_client(self, actor: Actor) -> bool:
+        return actor.professional_id in self.clients
 
     @classmethod
     def of(
@@ -150,6 +157,9 @@ class CaseRecord:
         record.readings = sorted(
             (_reading(r) for r in readings if r.case_id == case.id),
             key=lambda r: (r.recorded_at, r.occurred_at),
+        )
+        record.clients = frozenset(
+            r.by.professional_id for r in record.readings if r.role == Role.INTEGRATION
         )
         return record
 

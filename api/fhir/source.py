@@ -11,13 +11,13 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from api.fhir.bundle import institution_ids, professional_ids
+from api.fhir.bundle import actors, client_actors, institution_ids, professional_ids
 from api.fhir.record import CaseRecord
 from domain.application import Maillage
 from domain.case import Case
 from domain.event_classes import CaseContentRead
 from projections.identifiers import Held, registry_identifiers
-from projections.names import Names, names
+from projections.names import Names, client_ids, names
 
 
 def case_record(
@@ -37,8 +37,21 @@ def case_record(
     return CaseRecord.of(case, events, read, at=at, referral_expiry=maillage.time.referral_expiry)
 
 
+def with_clients(conn: Connection, record: CaseRecord) -> CaseRecord:
+    """`record`, its client applications known: the actors the registry of client
+    applications holds (an act or a reading by software), besides the readings it made."""
+    ids = [a.professional_id for a in actors(record)]
+    record.clients = record.clients | client_ids(conn, ids)
+    return record
+
+
 def names_of(conn: Connection, record: CaseRecord) -> Names:
-    return names(conn, institutions=institution_ids(record), professionals=professional_ids(record))
+    clients = [a.professional_id for a in client_actors(record)]
+    return names(
+        conn,
+        institutions=institution_ids(record),
+        professionals=[*professional_ids(record), *clients],
+    )
 
 
 def numbers_of(conn: Connection, record: CaseRecord) -> tuple[Held, Held]:

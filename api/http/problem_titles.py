@@ -103,6 +103,7 @@ API_TITLES: dict[str, str] = {
     "position-beyond-log": N_("Position beyond the log"),
     "read-side-behind": N_("Views not up to date yet"),
     "pdf-unavailable": N_("PDF not available"),
+    "format-not-acceptable": N_("Format not served"),
     "invalid-idempotency-key": N_("Invalid Idempotency-Key"),
     "idempotency-key-required": N_("Idempotency-Key required"),
     "idempotency-key-reused": N_("Idempotency-Key reused"),

@@ -57,6 +57,7 @@ API_RULES = {
     "position-beyond-log": 422,
     "read-side-behind": 503,
     "pdf-unavailable": 406,
+    "format-not-acceptable": 406,
     "store-unavailable": 503,
     "idempotency-key-required": 428,
     "idempotency-key-reused": 422,

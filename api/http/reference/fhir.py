@@ -24,11 +24,12 @@ DESCRIPTIONS: dict[str, str] = {
           why, which view) — for a supervisor, whose audit the readings are; a case worker's
           bundle has none;
         - `Organization`, `Practitioner`, `PractitionerRole`, `RelatedPerson`, `Device`: who the
-          others name.
+          others name; a client application that read the case (its feed) is a `Device` owned
+          by its institution, never a person.
 
         The same readers as the case's file; the reading is recorded before anything is read
-        (`CaseContentRead`, view `fhir`, with your `purpose`). `_format` may be given, JSON
-        only.
+        (`CaseContentRead`, view `fhir`, with your `purpose`). JSON only: `_format` (`json`,
+        `application/json`, `application/fhir+json`) overrides `Accept`, which must let JSON in.
 
         Refusals:
         - 403 `access-denied`: a case worker reads the cases they take part in or hold a
@@ -36,7 +37,8 @@ DESCRIPTIONS: dict[str, str] = {
           funders, administrators, data-protection officers and client applications read no
           case.
         - 404 `not-found`: no such case.
-        - 422 `invalid-request`: no `purpose`, or a `_format` other than JSON.
+        - 406 `format-not-acceptable`: `_format` or `Accept` asks for anything but JSON (XML…).
+        - 422 `invalid-request`: no `purpose`.
         - 503 `read-side-behind`: (supervisors) the audit trail, through which the readings are
           found, has not caught up within 5 s: retry.
     """,
