@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-import pytest
-
 from domain.access import Role
+from tests.e2e import test_client_approval_http as approval_tests
 from tests.e2e.conftest import Api
 from tests.e2e.test_client_approval_http import CLIENTS, _register, _seen, _token
 from tests.e2e.test_feed_http import caught_up, follow
@@ -17,15 +16,7 @@ from tests.world import World
 
 KINDS = "Case.CaseOpened"
 
-
-@pytest.fixture
-def world(api: Api) -> World:
-    return World.build(api.maillage)
-
-
-@pytest.fixture
-def admin(api: Api) -> dict[str, str]:
-    return api.headers(Role.ADMIN, uuid4())
+world, admin = approval_tests.world, approval_tests.admin  # the same fixtures
 
 
 def _bearer(answer: Any) -> dict[str, str]:
