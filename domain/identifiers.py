@@ -41,6 +41,9 @@ PROFESSIONAL_SCHEMES: tuple[Scheme, ...] = (Scheme.RPPS, Scheme.ADELI)
 
 _SEPARATORS = re.compile(r"[\s.\-]+")
 _CORSICA = ("2A", "2B")
+# A FINESS number's first two characters: a département 01–95, Corsica's 2A / 2B, overseas 97
+# and 98 (00, 96, 99 are none — a Luhn key alone would let `000000000` pass)
+_FINESS_DEPARTMENTS = frozenset([f"{n:02d}" for n in range(1, 96)] + [*_CORSICA, "97", "98"])
 
 
 def _compact(value: object, field: str) -> str:
@@ -89,6 +92,13 @@ def parse_finess(value: object, *, field: str = "finess") -> str:
     number = _compact(value, field)
     _length(number, 9, field)
     _department_then_digits(number, field)
+    if number[:2] not in _FINESS_DEPARTMENTS:
+        raise InvalidValueError(
+            N_("{field} {value}: {department} is no département (01 to 95, 2A, 2B, 97 or 98)"),
+            field=field,
+            value=number,
+            department=number[:2],
+        )
     if number[:2] not in _CORSICA:
         _luhn_key(number, field)
     return number

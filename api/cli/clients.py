@@ -141,6 +141,7 @@ def rotate(
     with _registry() as (services, registry):
         longest = services.settings.integration_secret_grace_minutes
         grace = rotation_grace(grace_minutes, longest)
+        approved = registry.get(client_id).personal_data_in_force
         rotated = registry.rotate(client_id, by=by, grace=grace)
         until = registry.get(client_id).previous_secret_valid_until
     console.print(
@@ -149,6 +150,11 @@ def rotate(
         else "[green]rotated[/green]: the previous secret is refused from now on, and the "
         "tokens issued with it"
     )
+    if approved:
+        console.print(
+            "the data-protection officer's approval of personal data lapses: a DPO of the "
+            "client's institution approves it again"
+        )
     _show_secret(rotated.client_id, rotated.secret)
 
 

@@ -235,10 +235,14 @@ class ClientRegistry:
 
     def rotate(self, client_id: UUID, *, by: UUID, grace: timedelta) -> Registered:
         """A new secret, shown this once; the current one stays valid for `grace` (none: the
-        previous one is refused at once)."""
+        previous one is refused at once). It lapses a DPO's approval of personal data: the
+        administrator alone holds the new secret, so personal data takes the DPO again (the
+        request stays requested) — tokens already issued lose it too (the scope is read at
+        every request)."""
         secret, now = new_secret(), self.clock()
         with self.engine.begin() as conn:
             current = self._active(conn, client_id)
+            lapsed = current.personal_data_approved_at is not None
             self._write(
                 conn,
                 client_id,
@@ -249,13 +253,19 @@ class ClientRegistry:
                     "previous_secret_hash": current.secret_hash if grace else None,
                     "previous_valid_until": now + grace if grace else None,
                     **({} if grace else {"tokens_not_before": tokens_cutoff(now)}),
+                    **(
+                        {"personal_data_approved_at": None, "personal_data_approved_by": None}
+                        if lapsed
+                        else {}
+                    ),
                 },
             )
         log.info(
-            "integration client %s: secret rotated by %s, the previous one accepted until %s",
+            "integration client %s: secret rotated by %s, the previous one accepted until %s%s",
             client_id,
             by,
             (now + grace).isoformat() if grace else "now (no grace; its tokens refused)",
+            "; the data-protection officer's approval of personal data lapses" if lapsed else "",
         )
         return Registered(client_id, secret)
 

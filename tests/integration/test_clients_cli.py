@@ -9,9 +9,11 @@ from uuid import UUID, uuid4
 from typer.testing import CliRunner
 
 from api.cli.main import cli
+from api.integration.client_approval import approve_personal_data
 from api.integration.clients import ClientRegistry
 from api.settings import Settings
 from api.store.factory import build_application, build_engine
+from domain.access import Principal, ReadPurpose, Role
 
 
 def _ase(settings: Settings) -> UUID:
@@ -167,5 +169,37 @@ def test_rotate_takes_a_grace_within_the_routes_bounds(cli_env: Settings) -> Non
         assert record.tokens_not_before is not None  # its tokens already issued are cut too
         assert registry.authenticate(client_id, second) is None
         assert registry.authenticate(client_id, _printed(cut.stdout)["client_secret"]) is not None
+    finally:
+        engine.dispose()
+
+
+def test_rotate_says_the_dpos_approval_lapses(cli_env: Settings) -> None:
+    """`maillage clients rotate` of a client whose personal data a DPO approved lapses the
+    approval (the operator alone holds the new secret), and says so; the request stays."""
+    runner = CliRunner()
+    ase = _ase(cli_env)
+    engine = build_engine(cli_env)
+    try:
+        registry = ClientRegistry(engine)
+        client_id = registry.register(
+            name="SI de l'ASE",
+            institution_id=ase,
+            kinds=["Case.CaseOpened"],
+            personal_data=True,
+            purpose=ReadPurpose.COORDINATION,
+            by=uuid4(),
+        ).client_id
+        approve_personal_data(registry, client_id, Principal(uuid4(), Role.DPO, ase))
+        assert registry.get(client_id).personal_data_in_force
+        rotated = runner.invoke(cli, ["clients", "rotate", str(client_id)])
+        assert rotated.exit_code == 0, rotated.output
+        assert "approval of personal data lapses" in " ".join(rotated.stderr.split())
+        record = registry.get(client_id)
+        assert (record.personal_data, record.personal_data_in_force) == (True, False)
+        scope = registry.scope(client_id)
+        assert scope is not None
+        assert not scope.personal_data
+        again = runner.invoke(cli, ["clients", "rotate", str(client_id)])
+        assert "lapses" not in again.stderr  # nothing approved, nothing said
     finally:
         engine.dispose()

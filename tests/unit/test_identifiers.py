@@ -211,3 +211,26 @@ def test_a_malformed_number_is_refused_before_anything_is_decided(app: Maillage)
         app.register_professional(name="Marc", profession="psychologue", adeli="68-93")
     assert refused.value.field == "adeli"
     assert app.recorder.max_notification_id() is None
+
+
+@pytest.mark.parametrize("head", ["00", "96", "99"])
+def test_a_finess_whose_first_two_characters_are_no_departement_is_refused(head: str) -> None:
+    number = with_luhn_key(head + "000012")  # its Luhn key is right: only the département is wrong
+    error = _refusal(parse_finess, number)
+    assert error.field == "finess"
+    assert error.rule == "invalid-value"
+    assert f"{head} is no département" in error.message
+    assert error.worded(FRENCH) == (
+        f"finess {number} : {head} n'est pas un département (01 à 95, 2A, 2B, 97 ou 98)"
+    )
+
+
+def test_finess_000000000_is_refused_though_its_luhn_key_is_right() -> None:
+    assert with_luhn_key("00000000") == "000000000"
+    assert "département" in _refusal(parse_finess, "000000000").message
+
+
+@pytest.mark.parametrize("head", ["01", "20", "59", "95", "97", "98"])
+def test_a_finess_of_every_departement_is_accepted(head: str) -> None:
+    number = with_luhn_key(head + "000012")
+    assert parse_finess(number) == number

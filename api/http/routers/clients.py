@@ -224,7 +224,10 @@ def rotate_client_secret(
     rotated = clients.rotate(client_id, by=principal.subject, grace=grace)
     record = clients.get(client_id)
     return _secret(
-        response, rotated, previous_secret_valid_until=record.previous_secret_valid_until
+        response,
+        rotated,
+        previous_secret_valid_until=record.previous_secret_valid_until,
+        personal_data_in_force=record.personal_data_in_force,
     )
 
 

@@ -120,6 +120,13 @@ class ClientSecret(BaseModel):
     previous_secret_valid_until: datetime | None = Field(
         default=None, description="After a rotation: until when the previous secret is accepted."
     )
+    personal_data_in_force: bool = Field(
+        default=False,
+        description=(
+            "Whether the feed opens personal data to the client now: false after a rotation, "
+            "which lapses the data-protection officer's approval (they approve it again)."
+        ),
+    )
 
 
 class TokenAnswer(BaseModel):
