@@ -220,12 +220,11 @@ class Sessions:
 def ends_of(request: Request) -> SessionEnds | None:
     """The ends of sessions in the store of the request's app (its services, open from its
     start); None for a request outside any app (a cookie read on its own, in a unit test)."""
-    from api.http.deps import services_of  # the app's provider (it imports this module)
-
     app = request.scope.get("app")
     if app is None:
         return None
-    return SessionEnds(services_of(app).engine)
+    # The services `api.http.deps.provide` set at start (not imported: deps imports this module).
+    return SessionEnds(app.state.services.engine)
 
 
 def _session_id(value: Any) -> str:
