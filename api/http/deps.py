@@ -29,6 +29,7 @@ from api.http.tracing import Tracing
 from api.i18n import Words
 from api.integration.clients import ClientRegistry
 from api.settings import Settings
+from api.store.console_sessions import SessionEnds
 from api.store.idempotency import IdempotencyStore
 from domain.access import Principal, Role
 from domain.application import Maillage
@@ -56,8 +57,12 @@ def install(app: FastAPI, parts: HttpParts) -> None:
 
 
 def provide(app: FastAPI, services: Services) -> None:
-    """At start-up (the lifespan): the services the composition root built, stored once."""
+    """At start-up (the lifespan): the services the composition root built, stored once; the
+    console's sessions are given the store's record of ended sessions."""
     app.state.services = services
+    console: Sessions | None = getattr(app.state, "console", None)
+    if console is not None:
+        console.ends = SessionEnds(services.engine)
 
 
 def provide_console(app: FastAPI, sessions: Sessions | None) -> None:

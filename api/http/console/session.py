@@ -98,6 +98,9 @@ class Sessions:
         self._csrf = URLSafeSerializer(console_key(settings), salt="console-csrf")
         self.idle = timedelta(minutes=settings.console_session_idle_minutes)
         self.longest = timedelta(minutes=settings.console_session_max_minutes)
+        # The store's record of ended sessions, given at the app's start (`api.http.deps.provide`,
+        # once the store is open); None outside an app (a cookie read on its own, in a test).
+        self.ends: SessionEnds | None = None
 
     def read(self, request: Request, now: datetime) -> ConsoleSession | None:
         """The session of the request's cookie, if signed by us, neither idle nor too old, and
@@ -122,7 +125,7 @@ class Sessions:
             return None  # a cookie of before session ids was kept: sign in again
         if now - session.seen_at > self.idle or now - session.signed_in_at > self.longest:
             return None
-        ends = ends_of(request)
+        ends = self.ends
         if ends is not None and ends.ended(session.session_id, session.subject, session.generation):
             return None
         return session
@@ -215,16 +218,6 @@ class Sessions:
             httponly=True,
             samesite="lax",
         )
-
-
-def ends_of(request: Request) -> SessionEnds | None:
-    """The ends of sessions in the store of the request's app (its services, open from its
-    start); None for a request outside any app (a cookie read on its own, in a unit test)."""
-    app = request.scope.get("app")
-    if app is None:
-        return None
-    # The services `api.http.deps.provide` set at start (not imported: deps imports this module).
-    return SessionEnds(app.state.services.engine)
 
 
 def _session_id(value: Any) -> str:
